@@ -1,0 +1,1 @@
+"""Accounts: users, roles and the unit each user acts for."""

@@ -1,0 +1,37 @@
+"""create_app(): routers, error handlers, static files."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from sqlalchemy import Engine
+
+from liandong import __version__
+from liandong.catalog.api import router as catalog_router
+from liandong.core.http import install_error_handlers
+from liandong.db import get_engine
+from liandong.workorder.api import router as workorder_router
+
+DESCRIPTION = """
+联动（Liandong）12345 政务服务便民热线工单接口：受理、派单、签收、退单、延期、答复、回访、办结、并单、督办、催办、转 110。
+
+所有时间为 ISO 8601 并带时区；错误以 `{"code": ..., "detail": "中文说明"}` 返回。
+"""
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    app = FastAPI(title="联动 Liandong 12345 工单接口", version=__version__, description=DESCRIPTION)
+    app.state.engine = engine or get_engine()
+    install_error_handlers(app)
+    app.include_router(workorder_router)
+    app.include_router(catalog_router)
+
+    @app.get("/healthz", tags=["运维 ops"], summary="健康检查")
+    def healthz() -> dict:
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app

@@ -1,0 +1,38 @@
+"""Read-only catalogue endpoints: divisions, departments, categories, deadline policy."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from fastapi import APIRouter
+
+from liandong.catalog import service
+from liandong.webdeps import ReadSession
+
+router = APIRouter(prefix="/api/catalog", tags=["目录 catalogue"])
+
+
+@router.get("/departments", summary="承办单位")
+def departments(session: ReadSession) -> list[dict]:
+    return [
+        {"code": d.code, "name": d.name, "division_code": d.division_code, "parent_code": d.parent_code, "duties": d.duties}
+        for d in service.list_departments(session)
+    ]
+
+
+@router.get("/divisions", summary="行政区划")
+def divisions(session: ReadSession) -> list[dict]:
+    return [{"code": d.code, "name": d.name, "level": d.level, "parent_code": d.parent_code} for d in service.list_divisions(session)]
+
+
+@router.get("/categories", summary="诉求分类")
+def categories(session: ReadSession, level: int | None = None) -> list[dict]:
+    return [
+        {"code": c.code, "name": c.name, "level": c.level, "parent_code": c.parent_code, "path": c.names}
+        for c in service.list_categories(session, level=level)
+    ]
+
+
+@router.get("/policy", summary="办理时限规则")
+def policy(session: ReadSession) -> dict:
+    return asdict(service.get_policy(session))

@@ -1,0 +1,63 @@
+"""Catalogue tables: divisions (GB/T 2260), departments, categories, policy settings, calendar overrides."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from liandong.db import Base
+
+
+class Division(Base):
+    __tablename__ = "divisions"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    level: Mapped[str] = mapped_column(String(16))  # city / county / town
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("divisions.code"), default=None)
+
+
+class Department(Base):
+    __tablename__ = "departments"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    division_code: Mapped[str] = mapped_column(ForeignKey("divisions.code"))
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), default=None)
+    duties: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    division: Mapped[Division] = relationship(lazy="joined")
+
+
+class Category(Base):
+    __tablename__ = "categories"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    level: Mapped[int] = mapped_column(Integer)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("categories.code"), default=None, index=True)
+    path: Mapped[str] = mapped_column(String(255))  # "城乡建设/安全生产/事故处理"
+
+    @property
+    def names(self) -> list[str]:
+        return self.path.split("/")
+
+
+class CatalogSetting(Base):
+    """Editable policy values (deadlines, warning fractions) as JSON documents keyed by name."""
+
+    __tablename__ = "catalog_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[dict] = mapped_column(JSON)
+
+
+class CalendarOverride(Base):
+    __tablename__ = "calendar_overrides"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(128), default="")

@@ -1,0 +1,186 @@
+"""Load the city's catalogue from data files, read policy and calendar, validate codes."""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from liandong.catalog.calendar import WorkingCalendar
+from liandong.catalog.deadlines import REQUEST_TYPES, DeadlinePolicy
+from liandong.catalog.models import CalendarOverride, CatalogSetting, Category, Department, Division
+from liandong.config import Settings
+from liandong.core.errors import NotFound, ValidationFailed
+
+POLICY_KEY = "deadline_policy"
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(handle)]
+
+
+def read_policy_file(path: Path) -> DeadlinePolicy:
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    reply = {key: int(data["reply"][key]) for key in REQUEST_TYPES}
+    return DeadlinePolicy(
+        sign_days=int(data["sign"]["days"]),
+        reply_days=reply,
+        extension_default_days=int(data["extension"]["default_days"]),
+        extension_max_days=int(data["extension"]["max_days"]),
+        yellow_fraction=float(data["warning"]["yellow_fraction"]),
+    )
+
+
+def category_rows(path: Path) -> list[tuple[str, str, int, str | None, str]]:
+    """(code, name, level, parent_code, path) for every node; files without a code column get codes by order."""
+    rows = _read_csv(path)
+    nodes: dict[tuple[str, ...], str] = {}
+    result: list[tuple[str, str, int, str | None, str]] = []
+    for row in rows:
+        names = tuple(n for n in (row.get("level1"), row.get("level2"), row.get("level3")) if n)
+        for depth in range(1, len(names) + 1):
+            key = names[:depth]
+            if key in nodes:
+                continue
+            parent = nodes.get(key[:-1]) if depth > 1 else None
+            given = row.get("code", "")
+            if given and depth == len(names):
+                code = given
+            elif given:
+                code = given[: 2 * depth]
+            else:
+                siblings = sum(1 for k in nodes if len(k) == depth and k[:-1] == key[:-1])
+                code = (parent or "") + f"{siblings + 1:0{2 if depth < 3 else 3}d}"
+            nodes[key] = code
+            result.append((code, key[-1], depth, parent, "/".join(key)))
+    return result
+
+
+def load_defaults(session: Session, config: Settings, *, replace: bool = False) -> dict[str, int]:
+    """Copy the data files into the database. Without `replace`, rows already present are kept as edited."""
+    counts = {"divisions": 0, "departments": 0, "categories": 0, "settings": 0, "calendar_overrides": 0}
+
+    def upsert(model, key, values, counter):
+        existing = session.get(model, key)
+        if existing is None:
+            session.add(model(**values))
+            counts[counter] += 1
+        elif replace:
+            for name, value in values.items():
+                setattr(existing, name, value)
+            counts[counter] += 1
+
+    division_rows = _read_csv(config.data_file("divisions.csv"))
+    # Parents first so foreign keys hold on every database.
+    for row in sorted(division_rows, key=lambda r: bool(r["parent_code"])):
+        upsert(
+            Division,
+            row["code"],
+            {"code": row["code"], "name": row["name"], "level": row["level"], "parent_code": row["parent_code"] or None},
+            "divisions",
+        )
+    session.flush()
+    for row in sorted(_read_csv(config.data_file("departments.csv")), key=lambda r: bool(r["parent_code"])):
+        upsert(
+            Department,
+            row["code"],
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "division_code": row["division_code"] or config.city_code,
+                "parent_code": row["parent_code"] or None,
+                "duties": row["duties"],
+                "active": True,
+            },
+            "departments",
+        )
+    session.flush()
+    for code, name, level, parent, path in category_rows(config.data_file("categories.csv")):
+        upsert(
+            Category,
+            code,
+            {"code": code, "name": name, "level": level, "parent_code": parent, "path": path},
+            "categories",
+        )
+        if level == 1:
+            session.flush()
+    policy = read_policy_file(config.data_file("policy.toml"))
+    upsert(CatalogSetting, POLICY_KEY, {"key": POLICY_KEY, "value": asdict(policy)}, "settings")
+    for row in _read_csv(config.data_file("calendar_overrides.csv")):
+        if not row.get("date"):
+            continue
+        day = date.fromisoformat(row["date"])
+        upsert(
+            CalendarOverride,
+            day,
+            {"day": day, "is_workday": row["is_workday"].lower() in ("1", "true", "yes", "y"), "note": row["note"]},
+            "calendar_overrides",
+        )
+    session.flush()
+    return counts
+
+
+def is_loaded(session: Session) -> bool:
+    return bool(session.scalar(select(func.count()).select_from(Department)))
+
+
+def get_policy(session: Session) -> DeadlinePolicy:
+    setting = session.get(CatalogSetting, POLICY_KEY)
+    if setting is None:
+        return DeadlinePolicy()
+    return DeadlinePolicy(**setting.value)
+
+
+def get_calendar(session: Session) -> WorkingCalendar:
+    overrides = {row.day: row.is_workday for row in session.scalars(select(CalendarOverride))}
+    return WorkingCalendar(overrides)
+
+
+def require_department(session: Session, code: str) -> Department:
+    department = session.get(Department, code)
+    if department is None or not department.active:
+        raise NotFound(f"承办单位代码不存在：{code}", field="department")
+    return department
+
+
+def require_division(session: Session, code: str) -> Division:
+    division = session.get(Division, code)
+    if division is None:
+        raise ValidationFailed(f"行政区划代码不存在：{code}", field="division")
+    return division
+
+
+def require_category(session: Session, code: str) -> Category:
+    category = session.get(Category, code)
+    if category is None:
+        raise ValidationFailed(f"诉求分类代码不存在：{code}", field="category")
+    return category
+
+
+def find_category_by_names(session: Session, names: list[str]) -> Category | None:
+    """The deepest category whose path matches the given names (as triage returns them)."""
+    if not names:
+        return None
+    return session.scalar(select(Category).where(Category.path == "/".join(names)))
+
+
+def list_departments(session: Session) -> list[Department]:
+    return list(session.scalars(select(Department).order_by(Department.code)))
+
+
+def list_divisions(session: Session) -> list[Division]:
+    return list(session.scalars(select(Division).order_by(Division.code)))
+
+
+def list_categories(session: Session, *, level: int | None = None) -> list[Category]:
+    query = select(Category).order_by(Category.code)
+    if level is not None:
+        query = query.where(Category.level == level)
+    return list(session.scalars(query))

@@ -1,0 +1,56 @@
+"""One Settings object for the whole application; nothing else reads os.environ."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_DATA_DIR = PACKAGE_DIR / "catalog" / "data"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LIANDONG_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./var/liandong.db",
+        description="SQLAlchemy URL; SQLite is the embedded default, PostgreSQL the production database.",
+    )
+    var_dir: Path = Field(default=Path("./var"), description="Local state: SQLite file, models, indexes.")
+    config_dir: Path | None = Field(
+        default=None,
+        description="A directory with the city's own catalogue files; missing files fall back to the defaults.",
+    )
+    order_number_prefix: str = "JC"
+    city_code: str = "140500"
+    timezone: str = "Asia/Shanghai"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    secret_key: str = "change-me-in-production"
+
+    def data_file(self, name: str) -> Path:
+        """The city's configured data file, or the packaged default."""
+        if self.config_dir is not None:
+            candidate = Path(self.config_dir) / name
+            if candidate.exists():
+                return candidate
+        return DEFAULT_DATA_DIR / name
+
+
+_current: Settings | None = None
+
+
+def settings() -> Settings:
+    global _current
+    if _current is None:
+        _current = Settings()
+    return _current
+
+
+def configure(**overrides) -> Settings:
+    """Replace the process settings (CLI global options, tests)."""
+    global _current
+    _current = Settings(**overrides)
+    return _current

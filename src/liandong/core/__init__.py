@@ -1,0 +1,1 @@
+"""Cross-cutting building blocks: errors, clock, time parsing."""

@@ -1,0 +1,45 @@
+"""Who is acting: passed into every service call so permissions live in the service layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CALL_TAKER = "call_taker"
+    DISPATCHER = "dispatcher"
+    UNIT_HANDLER = "unit_handler"
+    SUPERVISOR = "supervisor"
+    LEADER = "leader"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.CALL_TAKER: "话务员",
+    Role.DISPATCHER: "派单员",
+    Role.UNIT_HANDLER: "承办单位",
+    Role.SUPERVISOR: "热线督查",
+    Role.LEADER: "领导",
+    Role.ADMIN: "管理员",
+    Role.SYSTEM: "系统",
+}
+
+# Roles that act for the whole centre regardless of unit.
+CENTRE_WIDE = frozenset({Role.ADMIN, Role.SYSTEM})
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    role: Role
+    department_code: str | None = None
+
+    @property
+    def centre_wide(self) -> bool:
+        return self.role in CENTRE_WIDE
+
+
+SYSTEM = Actor(name="system", role=Role.SYSTEM)
+CLI = Actor(name="cli", role=Role.ADMIN)

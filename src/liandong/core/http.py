@@ -1,0 +1,55 @@
+"""HTTP error handling: domain errors and request validation answered in Chinese."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from liandong.core.errors import DomainError
+
+_MESSAGES = {
+    "missing": "缺少必填字段",
+    "string_too_long": "内容过长",
+    "string_too_short": "内容过短",
+    "string_type": "应为文本",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "bool_parsing": "应为是/否（true/false）",
+    "bool_type": "应为是/否（true/false）",
+    "datetime_parsing": "时间格式无效，请使用 ISO 8601 并带时区",
+    "datetime_from_date_parsing": "时间格式无效，请使用 ISO 8601 并带时区",
+    "datetime_type": "时间格式无效，请使用 ISO 8601 并带时区",
+    "extra_forbidden": "不支持的字段",
+    "json_invalid": "请求体不是有效的 JSON",
+    "model_attributes_type": "请求体应为 JSON 对象",
+    "dict_type": "请求体应为 JSON 对象",
+    "greater_than_equal": "数值过小",
+    "less_than_equal": "数值过大",
+}
+
+
+def _describe(error: dict) -> str:
+    location = ".".join(str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path"))
+    kind = error.get("type", "")
+    if kind == "value_error":
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+    elif kind in ("literal_error", "enum"):
+        expected = (error.get("ctx") or {}).get("expected", "")
+        message = f"取值无效，可选：{expected}"
+    else:
+        message = _MESSAGES.get(kind, "取值无效")
+    return f"{location}：{message}" if location else message
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(_request: Request, error: DomainError) -> JSONResponse:
+        return JSONResponse(error.to_dict(), status_code=error.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+        details = [_describe(e) for e in error.errors()]
+        return JSONResponse(
+            {"code": "validation_failed", "detail": "；".join(details) or "请求无效", "errors": details}, status_code=422
+        )

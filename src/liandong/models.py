@@ -1,0 +1,6 @@
+"""Import every domain's tables so Base.metadata is complete (Alembic, tests)."""
+
+from liandong.account import models as account_models  # noqa: F401
+from liandong.catalog import models as catalog_models  # noqa: F401
+from liandong.core import outbox  # noqa: F401
+from liandong.workorder import models as workorder_models  # noqa: F401

@@ -1,0 +1,104 @@
+"""REST endpoints for work orders: parse, call one service function, render."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, status
+
+from liandong.account.dependencies import current_actor
+from liandong.catalog.deadlines import Warning
+from liandong.core.actor import Actor
+from liandong.core.clock import now as clock_now
+from liandong.core.errors import ValidationFailed
+from liandong.webdeps import ReadSession, WriteSession
+from liandong.workorder import queries, service
+from liandong.workorder.queries import SORTS, OrderFilter
+from liandong.workorder.schemas import ActionRequest, EventRead, WorkOrderCreate, WorkOrderPage, WorkOrderRead
+
+router = APIRouter(prefix="/api/orders", tags=["工单 work orders"])
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=WorkOrderRead, summary="受理：新建工单")
+def create_order(
+    body: WorkOrderCreate,
+    session: WriteSession,
+    actor: Annotated[Actor, Depends(current_actor)],
+) -> WorkOrderRead:
+    now = clock_now()
+    order = service.create_order(session, actor=actor, now=now, **body.model_dump())
+    return WorkOrderRead.of(order, now=now)
+
+
+def _aware(value: datetime | None, name: str) -> datetime | None:
+    if value is not None and value.tzinfo is None:
+        raise ValidationFailed(f"{name} 缺少时区，请带上时区，例如 +08:00", field=name)
+    return value
+
+
+@router.get("", response_model=WorkOrderPage, summary="工单列表与筛选")
+def list_orders(
+    session: ReadSession,
+    actor: Annotated[Actor, Depends(current_actor)],
+    status_: Annotated[list[str] | None, Query(alias="status", description="状态，可重复")] = None,
+    department: str | None = None,
+    request_type: Annotated[str | None, Query(alias="type")] = None,
+    division: str | None = None,
+    channel: str | None = None,
+    warning: Warning | None = None,
+    due_before: datetime | None = None,
+    due_after: datetime | None = None,
+    received_from: datetime | None = None,
+    received_to: datetime | None = None,
+    q: Annotated[str | None, Query(description="全文：标题、内容、编号、地址")] = None,
+    open_only: bool = False,
+    sort: str = "received_desc",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> WorkOrderPage:
+    if sort not in SORTS:
+        raise ValidationFailed(f"排序方式无效：{sort}。可选：{'、'.join(SORTS)}", field="sort")
+    flt = OrderFilter(
+        status=status_ or [],
+        department=department,
+        request_type=request_type,
+        division=division,
+        channel=channel,
+        warning=warning,
+        due_before=_aware(due_before, "due_before"),
+        due_after=_aware(due_after, "due_after"),
+        received_from=_aware(received_from, "received_from"),
+        received_to=_aware(received_to, "received_to"),
+        text=q,
+        open_only=open_only,
+    )
+    now = clock_now()
+    items, total = queries.list_orders(session, flt, actor=actor, now=now, limit=limit, offset=offset, sort=sort)
+    return WorkOrderPage(total=total, limit=limit, offset=offset, items=[WorkOrderRead.of(o, now=now) for o in items])
+
+
+@router.get("/{order_id}", response_model=WorkOrderRead, summary="工单详情（含时间线）")
+def get_order(
+    order_id: int, session: ReadSession, actor: Annotated[Actor, Depends(current_actor)]
+) -> WorkOrderRead:
+    return WorkOrderRead.of(service.get_order(session, order_id, actor=actor), now=clock_now(), with_events=True)
+
+
+@router.post("/{order_id}/actions", response_model=WorkOrderRead, summary="办理操作（状态流转）")
+def act(
+    order_id: int,
+    body: ActionRequest,
+    session: WriteSession,
+    actor: Annotated[Actor, Depends(current_actor)],
+) -> WorkOrderRead:
+    now = clock_now()
+    order = service.act(session, order_id=order_id, actor=actor, now=now, **body.model_dump())
+    return WorkOrderRead.of(order, now=now, with_events=True)
+
+
+@router.get("/{order_id}/timeline", response_model=list[EventRead], summary="工单时间线")
+def timeline(
+    order_id: int, session: ReadSession, actor: Annotated[Actor, Depends(current_actor)]
+) -> list[EventRead]:
+    return [EventRead.of(e) for e in service.get_order(session, order_id, actor=actor).events]
