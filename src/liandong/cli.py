@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import click
 import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm.exc import StaleDataError
 
 from liandong.config import configure
 from liandong.core.errors import DomainError
@@ -71,6 +72,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(error.exit_code) from None
     except click.exceptions.Exit as error:
         raise SystemExit(error.exit_code) from None
+    except StaleDataError:
+        fail("工单已被他人同时修改，请重试", 4)
     except (OperationalError, ProgrammingError) as error:
         text = str(error.orig)
         if "no such table" in text or "does not exist" in text:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.orm.exc import StaleDataError
 
 from liandong.core.errors import DomainError
 
@@ -46,6 +47,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(_request: Request, error: DomainError) -> JSONResponse:
         return JSONResponse(error.to_dict(), status_code=error.http_status)
+
+    @app.exception_handler(StaleDataError)
+    async def stale(_request: Request, _error: StaleDataError) -> JSONResponse:
+        return JSONResponse({"code": "conflict", "detail": "工单已被他人同时修改，请刷新后重试"}, status_code=409)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:

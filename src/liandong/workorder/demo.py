@@ -132,7 +132,56 @@ def seed_demo(session: Session, *, now: datetime, count: int = 360, seed: int = 
         _advance(session, order, rng=rng, now=now, template=template, departments=departments, created=created,
                  actors=(call_taker, dispatcher, supervisor))
         created.append(order)
+    created.extend(_complete_states(session, created, rng=rng, now=now, actors=(call_taker, dispatcher, supervisor)))
     return len(created)
+
+
+# How to reach each status from a fresh order, for states chance left empty.
+_PATHS: dict[Status, list[tuple[Action, dict]]] = {
+    Status.RECEIVED: [],
+    Status.DISPATCHED: [(Action.DISPATCH, {})],
+    Status.RETURNED: [(Action.DISPATCH, {}), (Action.RETURN, {"note": "该事项不属于本单位职责，请改派。"})],
+    Status.IN_PROGRESS: [(Action.DISPATCH, {}), (Action.ACCEPT, {})],
+    Status.EXTENSION_REQUESTED: [(Action.DISPATCH, {}), (Action.ACCEPT, {}), (Action.REQUEST_EXTENSION, {"note": "需现场核查，申请延期。"})],
+    Status.REPLIED: [(Action.DISPATCH, {}), (Action.ACCEPT, {}), (Action.REPLY, {"note": "已安排人员处理。"})],
+    Status.CLOSED: [(Action.DISPATCH, {}), (Action.ACCEPT, {}), (Action.REPLY, {"note": "已处理完毕。"}), (Action.VISIT, {"satisfied": True})],
+    Status.MERGED: [(Action.MERGE, {"note": "重复来电，并单处理。"})],
+    Status.TRANSFERRED_110: [(Action.TRANSFER_110, {"note": "来电人称双方正在厮打，一键转110。"})],
+}
+
+
+def _complete_states(session, created, *, rng, now, actors) -> list[WorkOrder]:
+    """Make sure the demo shows every status at least once, whatever the random walk produced."""
+    call_taker, dispatcher, _ = actors
+    present = {o.status for o in created}
+    extra: list[WorkOrder] = []
+    for status, path in _PATHS.items():
+        if status.value in present:
+            continue
+        template = rng.choice([t for t in TEMPLATES if t.request_type != "consult"])
+        division = rng.choice(list(PLACES))
+        order = service.create_order(
+            session,
+            actor=call_taker,
+            now=now,
+            content=template.text.format(place=rng.choice(PLACES[division]), community=rng.choice(COMMUNITIES)),
+            request_type=template.request_type,
+            division_code=division,
+            received_at=now - timedelta(hours=6),
+        )
+        clock = order.received_at
+        unit = Actor(f"demo-{template.department}", Role.UNIT_HANDLER, template.department)
+        for action, extra_args in path:
+            clock += timedelta(minutes=30)
+            kwargs = dict(extra_args)
+            if action is Action.DISPATCH:
+                kwargs["to"] = template.department
+            if action is Action.MERGE:
+                kwargs["into"] = created[-1].id if created[-1].status != Status.MERGED else created[0].id
+            actor = unit if action in (Action.ACCEPT, Action.RETURN, Action.REQUEST_EXTENSION, Action.REPLY) else dispatcher
+            service.act(session, order_id=order.id, action=action, actor=actor, now=now, at=clock, **kwargs)
+        extra.append(order)
+    return extra
 
 
 def _advance(session, order, *, rng, now, template, departments, created, actors) -> None:

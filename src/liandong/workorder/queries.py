@@ -129,13 +129,21 @@ def training_examples(session: Session) -> Iterator[dict]:
     Shape: {"text", "request_type", "department", "category": [names], "platform"}; an operator's
     correction is simply the final value differing from the suggestion kept in `triage`.
     """
-    query = select(WorkOrder).where(or_(WorkOrder.dispatch_count > 0, WorkOrder.status == Status.TRANSFERRED_110.value)).order_by(WorkOrder.id)
-    for order in session.scalars(query).unique().yield_per(500):
-        platform = "110" if order.status == Status.TRANSFERRED_110.value else "12345"
-        yield {
-            "text": f"{order.title}。{order.content}",
-            "request_type": order.request_type,
-            "department": order.department_code or (order.events[-1].data or {}).get("department"),
-            "category": order.category.names if order.category else [],
-            "platform": platform,
-        }
+    confirmed = or_(WorkOrder.dispatch_count > 0, WorkOrder.status == Status.TRANSFERRED_110.value)
+    last_id = 0
+    while True:
+        # Keyset pages: constant memory however many orders the city has.
+        query = select(WorkOrder).where(confirmed, WorkOrder.id > last_id).order_by(WorkOrder.id).limit(500)
+        page = list(session.scalars(query).unique())
+        if not page:
+            return
+        for order in page:
+            platform = "110" if order.status == Status.TRANSFERRED_110.value else "12345"
+            yield {
+                "text": f"{order.title}。{order.content}",
+                "request_type": order.request_type,
+                "department": order.department_code,
+                "category": order.category.names if order.category else [],
+                "platform": platform,
+            }
+        last_id = page[-1].id

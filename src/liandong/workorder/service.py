@@ -244,7 +244,7 @@ def _dispatch(session, order: WorkOrder, *, when, policy, to, data, **_):
     if any(a.code == code for a in order.assists):
         raise ValidationFailed("主办单位不能同时是协办单位", field="to")
     data.update({"department": code, "department_name": department.name, "previous_department": order.department_code})
-    order.department_code = code
+    order.department = department
     order.dispatched_at = when
     order.dispatch_count += 1
     # The new unit gets its own sign-for time; the reply clock keeps running from receipt.
@@ -258,7 +258,7 @@ def _accept(session, order, *, when, **_):
 def _return(session, order, *, data, **_):
     data["department"] = order.department_code
     order.return_count += 1
-    order.department_code = None
+    order.department = None
     order.accepted_at = None
 
 
