@@ -141,8 +141,11 @@ def create_order(
 
 def _load(session: Session, order_id: int, *, lock: bool = False) -> WorkOrder:
     query = select(WorkOrder).where(WorkOrder.id == order_id)
-    if lock and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(of=WorkOrder)
+    if lock:
+        # Re-read under the lock so a concurrent change is seen, not the session's cached copy.
+        query = query.execution_options(populate_existing=True)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(of=WorkOrder)
     order = session.scalars(query).unique().one_or_none()
     if order is None:
         raise NotFound(f"工单不存在：{order_id}", field="order_id")
