@@ -1,0 +1,472 @@
+"""Search over passages and visible 一问一答 items: an index built from the database, cached by content version."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import zlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from liandong.catalog.models import Department
+from liandong.config import settings
+from liandong.core.errors import ValidationFailed
+from liandong.knowledge import ranking
+from liandong.knowledge.models import Document, Item, Passage, Source
+from liandong.knowledge.states import ItemStatus, is_visible
+
+SOURCE_TYPES = ("gazette", "newspaper", "item")
+FORMAT_VERSION = "10"
+COVERAGE_FLOOR = 0.5
+
+
+@dataclass
+class SearchFilters:
+    source_type: str | None = None  # gazette / newspaper / item
+    department_code: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+    def __post_init__(self) -> None:
+        if self.source_type and self.source_type not in SOURCE_TYPES:
+            raise ValidationFailed(f"未知的来源类型：{self.source_type}（可用：{'、'.join(SOURCE_TYPES)}）", field="source")
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValidationFailed("截止日期早于起始日期", field="date_to")
+
+
+@dataclass
+class Entry:
+    """What a result shows, kept in the index so a query needs no database round trip."""
+
+    kind: str  # gazette / newspaper / item
+    passage_id: int | None
+    item_id: int | None
+    doc_id: int | None
+    title: str
+    doc_number: str | None
+    date: str | None
+    source: str
+    issuer: str | None
+    department_code: str | None
+    text: str
+    start: int
+    end: int
+    first_line: int | None
+    last_line: int | None
+
+
+def _entry_tokens(entry: Entry, title_words: dict[str, list[str]]) -> tuple[list[str], list[str], list[str]]:
+    if entry.title not in title_words:
+        title_words[entry.title] = ranking.words(entry.title)
+    return ranking.words(entry.text), ranking.bigrams(entry.text), title_words[entry.title]
+
+
+def _fields(tokens: list[tuple]) -> dict[str, list[list[str]]]:
+    """Token lists per field; cached tokens are space-joined strings (tokens never contain spaces)."""
+
+    def as_list(value) -> list[str]:
+        return value.split() if isinstance(value, str) else value
+
+    return {name: [as_list(t[i]) for t in tokens] for i, name in enumerate(("w", "b", "t"))}
+
+
+def _packed(tokens: tuple) -> tuple[str, str, str]:
+    return tuple(value if isinstance(value, str) else " ".join(value) for value in tokens)
+
+
+def _token_key(entry: Entry) -> tuple[int | None, int]:
+    # Passage ids can be reused after a source is replaced (SQLite), so the text is part of the key.
+    return entry.passage_id, zlib.crc32(entry.text.encode("utf-8"))
+
+
+class PassageIndex:
+    """The index over documents' passages: the expensive part, cached in var_dir by passage version.
+
+    It keeps each passage's tokens, so a rebuild after an ingest segments only the new passages.
+    """
+
+    def __init__(self, version: str, entries: list[Entry], tokens: list[tuple[list[str], list[str], list[str]]]):
+        self.version = version
+        self.entries = entries
+        self.tokens = tokens
+        self.index = ranking.InvertedIndex.build(_fields(tokens))
+
+    def __getstate__(self) -> dict:
+        # Tokens are only needed to rebuild; they live in their own cache file (see _save_cached).
+        state = dict(self.__dict__)
+        state["tokens"] = None
+        return state
+
+    @classmethod
+    def build(
+        cls, version: str, entries: list[Entry], previous: dict[tuple[int | None, int], tuple] | None = None
+    ) -> PassageIndex:
+        known = previous or {}
+        tokens: list[tuple | None] = [known.get(_token_key(entry)) for entry in entries]
+        missing: dict[int | None, list[int]] = {}
+        for position, found in enumerate(tokens):
+            if found is None:
+                missing.setdefault(entries[position].doc_id, []).append(position)
+        title_words: dict[str, list[str]] = {}
+        for positions in missing.values():
+            # Rebuild the document's text from its overlapping windows and segment it once.
+            length = max(entries[p].end for p in positions)
+            chars = ["\n"] * length
+            for p in positions:
+                chars[entries[p].start : entries[p].end] = entries[p].text
+            windows = [(entries[p].start, entries[p].end) for p in positions]
+            for p, window_words in zip(positions, ranking.words_of_windows("".join(chars), windows)):
+                entry = entries[p]
+                if entry.title not in title_words:
+                    title_words[entry.title] = ranking.words(entry.title)
+                tokens[p] = _packed((window_words, ranking.bigrams(entry.text), title_words[entry.title]))
+        return cls(version, entries, tokens)
+
+    def token_map(self) -> dict[tuple[int | None, int], tuple]:
+        return {_token_key(entry): tokens for entry, tokens in zip(self.entries, self.tokens or [])}
+
+
+class KnowledgeIndex:
+    """Passages plus the visible items, searched as one list; items are few and rebuilt in milliseconds."""
+
+    def __init__(self, passages: PassageIndex, items: list[Entry]):
+        self.passages = passages
+        self.entries = passages.entries + items
+        self.items_index = ranking.InvertedIndex.build(_fields([_entry_tokens(entry, {}) for entry in items]))
+        self.kinds = np.array([SOURCE_TYPES.index(entry.kind) for entry in self.entries], dtype=np.int8)
+        self.by_number: dict[str, list[int]] = {}
+        for position, entry in enumerate(passages.entries):
+            if entry.doc_number:
+                self.by_number.setdefault(entry.doc_number, []).append(position)
+        self.dates = np.array(
+            [date.fromisoformat(entry.date).toordinal() if entry.date else 0 for entry in self.entries], dtype=np.int32
+        )
+        self.idf = {
+            name: {**self.items_index.idf.get(name, {}), **values} for name, values in passages.index.idf.items()
+        }
+
+    def scores(self, query: ranking.Query) -> np.ndarray:
+        # Items are weighed with the corpus-wide rarity of their words, so their scores compare with passages'.
+        return np.concatenate([self.passages.index.scores(query), self.items_index.scores(query, idf=self.idf)])
+
+    def mask(self, filters: SearchFilters | None, department_names: dict[str, str]) -> np.ndarray | None:
+        if filters is None:
+            return None
+        mask = np.ones(len(self.entries), dtype=bool)
+        if filters.source_type:
+            mask &= self.kinds == SOURCE_TYPES.index(filters.source_type)
+        if filters.date_from:
+            mask &= self.dates >= filters.date_from.toordinal()
+        if filters.date_to:
+            mask &= (self.dates > 0) & (self.dates <= filters.date_to.toordinal())
+        if filters.department_code:
+            name = department_names.get(filters.department_code, "\0")
+            mask &= np.array(
+                [
+                    entry.department_code == filters.department_code or bool(entry.issuer and name in entry.issuer)
+                    for entry in self.entries
+                ],
+                dtype=bool,
+            )
+        return mask
+
+    def _rerank(self, query: ranking.Query, scores: np.ndarray, mask: np.ndarray | None, depth: int) -> np.ndarray:
+        """Favour passages that cover more of the question's distinct words (weighted by rarity) over
+        passages that repeat one of them: BM25 saturates, but not enough for short questions."""
+        weights = {
+            term: self.idf["w"].get(term, 0.0) * weight for term, weight in query.terms["w"].items() if len(term) >= 2
+        }
+        total = sum(weights.values())
+        if total <= 0:
+            return scores
+        scores = scores.copy()
+        for index in ranking.top_indexes(scores, depth, mask):
+            # The document's title is the passage's context ("晋城…规划"), so its words count too.
+            text = self.entries[index].text + self.entries[index].title
+            covered = sum(weight for term, weight in weights.items() if term in text)
+            scores[index] *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * covered / total
+        return scores
+
+    def search(
+        self,
+        question: str,
+        *,
+        top: int = 5,
+        filters: SearchFilters | None = None,
+        department_names: dict[str, str] | None = None,
+    ) -> list[dict]:
+        query = ranking.make_query(question)
+        scores = self.scores(query)
+        # A question naming a document number (文号) wants that document first.
+        for number in ranking.document_numbers(question):
+            bonus = 20.0 + float(scores.max(initial=0.0)) * 0.5
+            for index in self.by_number.get(number, ()):
+                # The opening passage carries the title, number and issuing body.
+                scores[index] += bonus * (2.0 if self.entries[index].start == 0 else 1.0)
+        mask = self.mask(filters, department_names or {})
+        scores = self._rerank(query, scores, mask, depth=max(40, top * 6))
+        results: list[dict] = []
+        taken: list[Entry] = []
+        seen_grams: list[set[str]] = []
+        # Ask for more than needed: overlapping windows of one document count once.
+        for index in ranking.top_indexes(scores, top * 4 + 8, mask):
+            entry = self.entries[index]
+            if any(
+                other.doc_id == entry.doc_id and other.doc_id is not None and entry.start < other.end and other.start < entry.end
+                for other in taken
+            ):
+                continue
+            # The same plan printed by two cities' gazettes: show one copy, keep room for other answers.
+            grams = {entry.text[i : i + 2] for i in range(0, len(entry.text) - 1)}
+            if any(len(grams & other) > 0.95 * min(len(grams), len(other)) for other in seen_grams):
+                continue
+            seen_grams.append(grams)
+            taken.append(entry)
+            span = ranking.matched_span(entry.text, query.highlight)
+            results.append(
+                {
+                    "doc_id": entry.doc_id,
+                    "title": entry.title,
+                    "doc_number": entry.doc_number,
+                    "date": entry.date,
+                    "source": entry.source,
+                    "passage": entry.text,
+                    "score": round(float(scores[index]), 4),
+                    "kind": entry.kind,
+                    "passage_id": entry.passage_id,
+                    "item_id": entry.item_id,
+                    "start": entry.start,
+                    "end": entry.end,
+                    "first_line": entry.first_line,
+                    "last_line": entry.last_line,
+                    "span": list(span) if span else None,
+                    "matched": entry.text[span[0] : span[1]] if span else None,
+                }
+            )
+            if len(results) >= top:
+                break
+        return results
+
+
+def passage_version(session: Session) -> str:
+    """Changes whenever passages change (ingest, re-ingest of a changed file).
+
+    Counts and the last id alone could repeat after a replacement (SQLite reuses ids), so the sources'
+    content hashes are part of it.
+    """
+    count, last = session.execute(select(func.count(Passage.id), func.max(Passage.id))).one()
+    digest = hashlib.sha1(f"{FORMAT_VERSION}|{count}|{last}".encode())
+    for source_id, sha256 in session.execute(select(Source.id, Source.sha256).order_by(Source.id)):
+        digest.update(f"|{source_id}:{sha256}".encode())
+    return digest.hexdigest()[:16]
+
+
+def item_version(session: Session, *, today: date) -> str:
+    """Changes whenever published items, the day (validity dates) or the synonym file change."""
+    items = session.execute(
+        select(func.count(Item.id), func.max(Item.updated_at), func.max(Item.id)).where(Item.status == ItemStatus.PUBLISHED.value)
+    ).one()
+    synonyms = ranking.DATA_DIR / "synonyms.tsv"
+    return f"{items}|{today.isoformat()}|{synonyms.stat().st_mtime_ns}"
+
+
+def load_passage_entries(session: Session) -> list[Entry]:
+    entries: list[Entry] = []
+    rows = session.execute(
+        select(Passage, Document.title, Document.doc_number, Document.issued_on, Document.issuer, Source.name, Source.kind)
+        .join(Document, Passage.document_id == Document.id)
+        .join(Source, Document.source_id == Source.id)
+        .order_by(Passage.id)
+    )
+    for passage, title, doc_number, issued_on, issuer, source_name, source_kind in rows:
+        entries.append(
+            Entry(
+                kind=source_kind,
+                passage_id=passage.id,
+                item_id=None,
+                doc_id=passage.document_id,
+                title=title,
+                doc_number=doc_number,
+                date=issued_on.isoformat() if issued_on else None,
+                source=source_name,
+                issuer=issuer,
+                department_code=None,
+                text=passage.text,
+                start=passage.start_offset,
+                end=passage.end_offset,
+                first_line=passage.first_line,
+                last_line=passage.last_line,
+            )
+        )
+    return entries
+
+
+def load_item_entries(session: Session, *, today: date) -> list[Entry]:
+    entries: list[Entry] = []
+    items = session.scalars(select(Item).where(Item.status == ItemStatus.PUBLISHED.value).order_by(Item.id))
+    for item in items:
+        if not is_visible(item.status, item.valid_from, item.valid_until, today):
+            continue
+        text = f"{item.question}\n{item.answer}"
+        entries.append(
+            Entry(
+                kind="item",
+                passage_id=None,
+                item_id=item.id,
+                doc_id=None,
+                title=item.question,
+                doc_number=None,
+                date=(item.valid_from or (item.published_at.date() if item.published_at else None)).isoformat()
+                if (item.valid_from or item.published_at)
+                else None,
+                source="知识库一问一答",
+                issuer=None,
+                department_code=item.department_code,
+                text=text,
+                start=0,
+                end=len(text),
+                first_line=None,
+                last_line=None,
+            )
+        )
+    return entries
+
+
+_passages_memory: dict[str, PassageIndex] = {}  # by database URL, the latest version only
+_memory: dict[str, KnowledgeIndex] = {}
+_memory_keys: dict[str, tuple[str, str]] = {}
+
+
+def _cache_path(url: str) -> Path:
+    return Path(settings().var_dir) / "kb_index" / f"passages-{hashlib.sha1(url.encode()).hexdigest()[:16]}.pkl"
+
+
+def _load_cached(path: Path):
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # a torn, stale or foreign cache file is rebuilt, never trusted
+        return None
+
+
+def _save_cached(path: Path, payload) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        with temporary.open("wb") as handle:
+            pickle.dump(payload, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        temporary.replace(path)
+    except OSError:
+        pass  # the cache is an optimisation; searching works without it
+
+
+def _prune(directory: Path, keep: int = 16) -> None:
+    """One cache per database URL; throw-away databases (tests, benchmarks) must not pile up."""
+    try:
+        caches = sorted(directory.glob("passages-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in caches[keep * 2 :]:
+            stale.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def passage_index(session: Session, *, use_disk: bool = True) -> PassageIndex:
+    """The passage index for the current content: from memory, else var_dir, else (re)built and saved."""
+    bind = session.get_bind()
+    url = str(getattr(bind, "engine", bind).url)
+    version = passage_version(session)
+    current = _passages_memory.get(url)
+    if current is not None and current.version == version:
+        return current
+    path = _cache_path(url)
+    cached = _load_cached(path) if use_disk and path.exists() else None
+    if isinstance(cached, PassageIndex) and cached.version == version:
+        index = cached
+    else:
+        tokens_path = path.with_name(path.stem + "-tokens.pkl")
+        previous = current.token_map() if current is not None and current.tokens else None
+        if previous is None and use_disk and tokens_path.exists():
+            loaded = _load_cached(tokens_path)
+            # Tokens made by another version of the code are not reused.
+            if isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == FORMAT_VERSION:
+                previous = loaded[1]
+        index = PassageIndex.build(version, load_passage_entries(session), previous=previous)
+        if use_disk:
+            _save_cached(path, index)
+            _save_cached(tokens_path, (FORMAT_VERSION, index.token_map()))
+            _prune(path.parent)
+    _passages_memory[url] = index
+    return index
+
+
+def get_index(session: Session, *, today: date, use_disk: bool = True) -> KnowledgeIndex:
+    passages = passage_index(session, use_disk=use_disk)
+    bind = session.get_bind()
+    url = str(getattr(bind, "engine", bind).url)
+    key = (passages.version, item_version(session, today=today))
+    if _memory_keys.get(url) == key:
+        return _memory[url]
+    index = KnowledgeIndex(passages, load_item_entries(session, today=today))
+    _memory[url], _memory_keys[url] = index, key
+    return index
+
+
+def search(
+    session: Session,
+    *,
+    question: str,
+    today: date,
+    top: int = 5,
+    filters: SearchFilters | None = None,
+) -> list[dict]:
+    question = (question or "").strip()
+    if not question:
+        raise ValidationFailed("请输入要查询的问题", field="question")
+    if not 1 <= top <= 100:
+        raise ValidationFailed("返回条数应在 1 到 100 之间", field="top")
+    index = get_index(session, today=today)
+    names = {}
+    if filters and filters.department_code:
+        department = session.get(Department, filters.department_code)
+        if department is None:
+            raise ValidationFailed(f"单位不存在：{filters.department_code}", field="department_code")
+        names = {department.code: department.name}
+    return index.search(question, top=top, filters=filters, department_names=names)
+
+
+def list_documents(session: Session, *, source_type: str | None = None) -> list[dict]:
+    statement = (
+        select(Document, Source)
+        .join(Source, Document.source_id == Source.id)
+        .order_by(Source.name, Document.seq)
+    )
+    if source_type:
+        statement = statement.where(Source.kind == source_type)
+    counts = dict(session.execute(select(Passage.document_id, func.count(Passage.id)).group_by(Passage.document_id)).all())
+    return [
+        {
+            "doc_id": document.id,
+            "title": document.title,
+            "doc_number": document.doc_number,
+            "issuer": document.issuer,
+            "date": document.issued_on.isoformat() if document.issued_on else None,
+            "publication": document.publication,
+            "attachments": document.attachments,
+            "byline": document.byline,
+            "kind": document.kind,
+            "source": source.name,
+            "source_type": source.kind,
+            "source_path": source.path,
+            "first_line": document.first_line,
+            "last_line": document.last_line,
+            "chars": len(document.text),
+            "passages": counts.get(document.id, 0),
+        }
+        for document, source in session.execute(statement)
+    ]
