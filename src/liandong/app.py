@@ -1,15 +1,16 @@
-"""create_app(): routers, error handlers, static files."""
+"""create_app(): routers, error handlers, static files and the operators' web pages."""
 
 from __future__ import annotations
 
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 from sqlalchemy import Engine
 
 from liandong import __version__
 from liandong.catalog.api import router as catalog_router
 from liandong.core.http import install_error_handlers
 from liandong.db import get_engine
+from liandong.knowledge.api import router as knowledge_router
+from liandong.web.install import install as install_web
 from liandong.workorder.api import router as workorder_router
 
 DESCRIPTION = """
@@ -25,13 +26,13 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(workorder_router)
     app.include_router(catalog_router)
+    app.include_router(knowledge_router)
 
     @app.get("/healthz", tags=["运维 ops"], summary="健康检查")
     def healthz() -> dict:
         return {"status": "ok", "version": __version__}
 
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
+    # The operators' pages: log-in at "/", each role's workspace, HTML error pages outside /api.
+    install_web(app)
 
     return app

@@ -33,6 +33,7 @@ def root(
 
 
 def _register_domains() -> None:
+    from liandong.account.cli import register as register_account
     from liandong.catalog.cli import register as register_catalog
     from liandong.dbcli import register as register_db
     from liandong.knowledge.cli import register as register_knowledge
@@ -47,6 +48,7 @@ def _register_domains() -> None:
         register_triage,
         register_knowledge,
         register_web,
+        register_account,
     ):
         register(app)
 

@@ -4,3 +4,5 @@ from liandong.account import models as account_models  # noqa: F401
 from liandong.catalog import models as catalog_models  # noqa: F401
 from liandong.core import outbox  # noqa: F401
 from liandong.workorder import models as workorder_models  # noqa: F401
+from liandong.knowledge import models as knowledge_models  # noqa: F401
+from liandong.casefile import models as casefile_models  # noqa: F401

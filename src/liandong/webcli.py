@@ -13,7 +13,10 @@ def _serve(host: str, port: int) -> None:
     import uvicorn
 
     from liandong.app import create_app
+    from liandong.web.suggest import warm_up
 
+    # Load the triage model before the first call-taker types (not in a thread: warnings filters are not thread-safe).
+    warm_up()
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
 
@@ -43,6 +46,9 @@ def register(app: typer.Typer) -> None:
         host, port = host or config.host, port or config.port
         summary = prepare_demo(orders=orders)
         typer.echo(f"演示数据库：{config.database_url}（新建工单 {summary['orders_created']} 张，共 {summary['orders_total']} 张）")
+        from liandong.account.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+        typer.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：" + "，".join(f"{username}（{name}）" for username, name, _role, _unit in DEMO_ACCOUNTS))
         if no_serve:
             return
         typer.echo(f"联动演示已启动：http://{host}:{port}  （接口文档 http://{host}:{port}/docs，按 Ctrl+C 退出）")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -147,3 +147,126 @@ def training_examples(session: Session) -> Iterator[dict]:
                 "platform": platform,
             }
         last_id = page[-1].id
+
+
+def _bigrams(text: str) -> set[str]:
+    chars = [c for c in text if c.isalnum()]
+    return {a + b for a, b in zip(chars, chars[1:])}
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Overlap of character bigrams (Jaccard): enough to notice the same complaint told twice."""
+    left, right = _bigrams(a), _bigrams(b)
+    if not left or not right:
+        return 0.0
+    return len(left & right) / len(left | right)
+
+
+@dataclass(frozen=True)
+class DuplicateHint:
+    order: WorkOrder
+    reason: str
+    similarity: float
+
+
+def possible_duplicates(
+    session: Session,
+    *,
+    actor: Actor,
+    now: datetime,
+    phone: str | None = None,
+    division_code: str | None = None,
+    text: str | None = None,
+    days: int = 30,
+    threshold: float = 0.3,
+    limit: int = 5,
+) -> list[DuplicateHint]:
+    """Recent orders that may be the same request: the same caller, or the same division with similar text."""
+    since = now - timedelta(days=days)
+    base = _conditions(OrderFilter(received_from=since), actor=actor, now=now)
+    base.append(WorkOrder.status != Status.MERGED.value)
+    found: dict[int, DuplicateHint] = {}
+    text = (text or "").strip()
+    if phone:
+        query = select(WorkOrder).where(*base, WorkOrder.caller_phone == phone).order_by(WorkOrder.received_at.desc()).limit(limit)
+        for order in session.scalars(query).unique():
+            score = text_similarity(text, order.content) if text else 0.0
+            found[order.id] = DuplicateHint(order, "同一来电号码", score)
+    if division_code and len(text) >= 6:
+        # Compare in Python against a bounded window of recent orders in the same division.
+        query = (
+            select(WorkOrder)
+            .where(*base, WorkOrder.division_code == division_code)
+            .order_by(WorkOrder.received_at.desc())
+            .limit(400)
+        )
+        for order in session.scalars(query).unique():
+            score = text_similarity(text, order.content)
+            if score >= threshold and order.id not in found:
+                found[order.id] = DuplicateHint(order, f"同一区县、内容相似（{score:.0%}）", score)
+    hints = sorted(found.values(), key=lambda h: (-h.similarity, -h.order.received_at.timestamp()))
+    return hints[:limit]
+
+
+def caller_history(session: Session, *, phone: str, actor: Actor, now: datetime, days: int = 90) -> dict:
+    """How often this number has called: the repeat-caller warning at intake."""
+    conditions = _conditions(OrderFilter(phone=phone), actor=actor, now=now)
+    total = session.scalar(select(func.count()).select_from(WorkOrder).where(*conditions)) or 0
+    recent = (
+        session.scalar(
+            select(func.count()).select_from(WorkOrder).where(*conditions, WorkOrder.received_at >= now - timedelta(days=days))
+        )
+        or 0
+    )
+    open_count = (
+        session.scalar(
+            select(func.count())
+            .select_from(WorkOrder)
+            .where(*conditions, WorkOrder.status.in_([s.value for s in OPEN_STATUSES]))
+        )
+        or 0
+    )
+    return {"total": total, "recent": recent, "open": open_count, "days": days}
+
+
+def board_by_department(session: Session, *, actor: Actor, now: datetime) -> list[dict]:
+    """Per unit: open orders, red and yellow warnings, orders returned twice or more, dissatisfied callbacks."""
+    base = _conditions(OrderFilter(), actor=actor, now=now)
+    open_clause = WorkOrder.status.in_([s.value for s in OPEN_STATUSES])
+
+    def counts(*conditions) -> dict[str | None, int]:
+        query = select(WorkOrder.department_code, func.count()).where(*base, *conditions).group_by(WorkOrder.department_code)
+        return {code: n for code, n in session.execute(query)}
+
+    columns = {
+        "open": counts(open_clause),
+        "red": counts(_warning_clause(Warning.RED, now)),
+        "yellow": counts(_warning_clause(Warning.YELLOW, now)),
+        "returned": counts(open_clause, WorkOrder.return_count >= 2),
+        "unsatisfied": counts(WorkOrder.satisfaction == "unsatisfied"),
+    }
+    codes = set().union(*(c.keys() for c in columns.values()))
+    rows = [{"department_code": code, **{name: col.get(code, 0) for name, col in columns.items()}} for code in codes]
+    rows.sort(key=lambda r: (-r["red"], -r["yellow"], -r["open"], r["department_code"] or ""))
+    return rows
+
+
+def frequently_returned(
+    session: Session, *, actor: Actor, now: datetime, department: str | None = None, min_returns: int = 2, limit: int = 100
+) -> list[WorkOrder]:
+    """Open orders bounced between units: a sign that the routing or the duty list needs a decision."""
+    conditions = _conditions(OrderFilter(department=department, open_only=True), actor=actor, now=now)
+    query = (
+        select(WorkOrder)
+        .where(*conditions, WorkOrder.return_count >= min_returns)
+        .order_by(WorkOrder.return_count.desc(), WorkOrder.received_at)
+        .limit(limit)
+    )
+    return list(session.scalars(query).unique())
+
+
+def dissatisfied(session: Session, *, actor: Actor, now: datetime, department: str | None = None, limit: int = 100) -> list[WorkOrder]:
+    """Orders whose caller said at the callback that they were not satisfied (most recent first)."""
+    conditions = _conditions(OrderFilter(department=department), actor=actor, now=now)
+    query = select(WorkOrder).where(*conditions, WorkOrder.satisfaction == "unsatisfied").order_by(WorkOrder.updated_at.desc()).limit(limit)
+    return list(session.scalars(query).unique())

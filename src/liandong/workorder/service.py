@@ -22,7 +22,7 @@ from liandong.workorder.states import ACTION_LABELS, RULES, Action, Context, Rec
 
 # A clock may drift a little between the call-taker's machine and the server.
 FUTURE_TOLERANCE = timedelta(minutes=5)
-TRANSFER_TOPIC = "order.transfer_110"
+TRANSFER_TOPIC_PREFIX = "order.transfer_"  # + 110 / 119 / 120
 # Actions a unit handler may take only on orders of their own unit.
 UNIT_SCOPED = frozenset({Action.ACCEPT, Action.RETURN, Action.REQUEST_EXTENSION, Action.REPLY, Action.TRANSFER_110})
 
@@ -220,7 +220,7 @@ def act(
         data["ref"] = ref
     entry = order.record(action, target, actor=actor.name, actor_role=actor.role.value, at=when, recorded_at=now, note=note, data=data)
     if action is Action.TRANSFER_110:
-        _enqueue_transfer(session, order, entry.seq, when)
+        _enqueue_transfer(session, order, entry.seq, when, target=data["target"])
     if action is Action.MERGE:
         main = _load(session, into, lock=True)
         main.record(
@@ -342,6 +342,17 @@ def _merge(session, order, *, into, data, **_):
     data.update({"into": main.id, "into_number": main.number})
 
 
+EMERGENCY_TARGETS = {"110": "110 报警服务台", "119": "119 消防救援", "120": "120 急救中心"}
+
+
+def _transfer(session, order, *, to, data, **_):
+    """转110 (or the fire and ambulance desks): `to` names the platform, 110 unless said otherwise."""
+    target = to or "110"
+    if target not in EMERGENCY_TARGETS:
+        raise ValidationFailed(f"转接平台无效：{target}。可选：110、119、120", field="to")
+    data["target"] = target
+
+
 def _supervise(session, order, **_):
     order.supervise_count += 1
 
@@ -365,18 +376,20 @@ _EFFECTS = {
     Action.MERGE: _merge,
     Action.SUPERVISE: _supervise,
     Action.REMIND: _remind,
+    Action.TRANSFER_110: _transfer,
 }
 
 
-def _enqueue_transfer(session: Session, order: WorkOrder, seq: int, when: datetime) -> None:
+def _enqueue_transfer(session: Session, order: WorkOrder, seq: int, when: datetime, *, target: str) -> None:
     """The transfer must not be lost: the message is written in the same transaction as the status."""
     outbox.enqueue(
         session,
-        topic=TRANSFER_TOPIC,
+        topic=f"{TRANSFER_TOPIC_PREFIX}{target}",
         key=f"{order.number}:{seq}",
         at=when,
         payload={
             "schema": "liandong.linkage.transfer/1",
+            "target": target,
             "order_number": order.number,
             "received_at": order.received_at.isoformat(),
             "transferred_at": when.isoformat(),

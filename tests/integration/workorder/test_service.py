@@ -168,8 +168,21 @@ def test_transfer_to_110_writes_the_outbox_in_the_same_transaction(session):
     assert count(session, OutboxMessage) == before + 1
     message = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
     assert message.topic == "order.transfer_110" and message.payload["order_number"] == order.number
+    assert message.payload["target"] == "110"
     act(session, order, Action.CLOSE, t(2023, 9, 29, 9), note="110 反馈：已出警处置完毕")
     assert order.status == Status.CLOSED
+
+
+def test_transfer_to_fire_or_ambulance_names_the_platform(session):
+    order = new(session, content="小区三楼冒浓烟，有人被困")
+    act(session, order, Action.TRANSFER_110, t(2023, 9, 28, 10, 1), to="119", note="一键转119")
+    message = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert message.topic == "order.transfer_119" and message.payload["target"] == "119"
+    assert order.events[-1].data["target"] == "119"
+    other = new(session)
+    with pytest.raises(ValidationFailed):
+        act(session, other, Action.TRANSFER_110, t(2023, 9, 28, 10, 1), to="zjj")
+    assert other.status == Status.RECEIVED
 
 
 def test_illegal_transition_changes_nothing(session):

@@ -1,0 +1,1 @@
+"""An order's case file beyond its lifecycle: attached files and the unit's progress notes."""

@@ -1,0 +1,208 @@
+"""系统管理: units, accounts, categories, deadlines and the working-day calendar, the transfer list — no files touched."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import select
+
+from liandong.account import service as accounts
+from liandong.catalog import service as catalog
+from liandong.catalog.deadlines import REQUEST_TYPES
+from liandong.catalog.models import CalendarOverride, Category
+from liandong.core.actor import Role
+from liandong.core.clock import now as clock_now
+from liandong.core.errors import ValidationFailed
+from liandong.triage.rules import DIRECTIONS, PLATFORMS
+from liandong.web import catalog_edits
+from liandong.web.common import Posted, attempt, see_other
+from liandong.web.render import page
+from liandong.web.security import Operator, require, verify_csrf
+from liandong.web.suggest import PLATFORM_LABELS
+from liandong.webdeps import ReadSession
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+Admin = Annotated[Operator, Depends(require(Role.ADMIN))]
+
+TABS = {"units": "承办单位", "users": "账号", "categories": "诉求分类", "deadlines": "办理时限与日历", "transfer": "分流转办清单"}
+
+
+def _text(form, name: str) -> str:
+    return str(form.get(name) or "").strip()
+
+
+def _int(form, name: str, label: str) -> int:
+    value = _text(form, name)
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationFailed(f"{label}应为整数", field=name) from None
+
+
+@router.get("/admin")
+def admin_home(_operator: Admin):
+    return see_other("/admin/units")
+
+
+@router.get("/admin/units")
+def admin_units(request: Request, session: ReadSession, operator: Admin):
+    return page(
+        request, "admin/units.html", active="admin", tab="units", tabs=TABS,
+        departments=catalog.list_departments(session), divisions=catalog.list_divisions(session),
+    )
+
+
+@router.post("/admin/units")
+def admin_units_save(request: Request, operator: Admin, form: Posted):
+    create = form.get("create") == "1"
+    attempt(
+        request,
+        lambda s: catalog_edits.save_department(
+            s, code=_text(form, "code"), name=_text(form, "name"), duties=_text(form, "duties"),
+            division_code=_text(form, "division_code") or None, active=form.get("active") == "1" or create, create=create,
+        ),
+        success=f"已保存承办单位 {_text(form, 'name')}",
+    )
+    return see_other("/admin/units")
+
+
+@router.get("/admin/users")
+def admin_users(request: Request, session: ReadSession, operator: Admin):
+    return page(
+        request, "admin/users.html", active="admin", tab="users", tabs=TABS,
+        users=accounts.list_users(session), departments=catalog.list_departments(session),
+        roles=[(r.value, r) for r in accounts.LOGIN_ROLES],
+    )
+
+
+@router.post("/admin/users")
+def admin_users_save(request: Request, operator: Admin, form: Posted):
+    intent = _text(form, "intent")
+    username = _text(form, "username")
+    if intent == "create":
+        attempt(
+            request,
+            lambda s: accounts.create_user(
+                s, now=clock_now(), username=username, password=str(form.get("password") or ""), role=_text(form, "role"),
+                display_name=_text(form, "display_name"), department_code=_text(form, "department_code") or None,
+            ),
+            success=f"已新建账号 {username}",
+        )
+    elif intent == "password":
+        attempt(
+            request,
+            lambda s: accounts.set_password(s, username=username, password=str(form.get("password") or "")),
+            success=f"已重置 {username} 的密码",
+        )
+    else:
+        def update(s):
+            if int(_text(form, "user_id") or 0) == operator.id and form.get("active") != "1":
+                raise ValidationFailed("不能停用自己的账号", field="active")
+            return accounts.update_user(
+                s, user_id=int(_text(form, "user_id") or 0), display_name=_text(form, "display_name"), role=_text(form, "role"),
+                department_code=_text(form, "department_code") or None, active=form.get("active") == "1",
+            )
+
+        attempt(request, update, success=f"已保存账号 {username}")
+    return see_other("/admin/users")
+
+
+@router.get("/admin/categories")
+def admin_categories(request: Request, session: ReadSession, operator: Admin, q: str = "", parent: str = ""):
+    query = select(Category).order_by(Category.code)
+    if q.strip():
+        query = query.where(Category.path.like(f"%{q.strip()}%"))
+    elif parent:
+        query = query.where(Category.parent_code == parent)
+    else:
+        query = query.where(Category.level == 1)
+    rows = list(session.scalars(query.limit(300)))
+    current = session.get(Category, parent) if parent else None
+    return page(request, "admin/categories.html", active="admin", tab="categories", tabs=TABS, rows=rows, q=q, parent=current)
+
+
+@router.post("/admin/categories")
+def admin_categories_save(request: Request, operator: Admin, form: Posted):
+    code = _text(form, "code") or None
+    parent = _text(form, "parent_code") or None
+    attempt(
+        request,
+        lambda s: catalog_edits.save_category(s, code=code, name=_text(form, "name"), parent_code=parent),
+        success=f"已保存诉求分类 {_text(form, 'name')}",
+    )
+    return see_other(f"/admin/categories?parent={parent or ''}" if not code else f"/admin/categories?q={_text(form, 'name')}")
+
+
+@router.get("/admin/deadlines")
+def admin_deadlines(request: Request, session: ReadSession, operator: Admin):
+    overrides = list(session.scalars(select(CalendarOverride).order_by(CalendarOverride.day.desc()).limit(200)))
+    return page(
+        request, "admin/deadlines.html", active="admin", tab="deadlines", tabs=TABS,
+        policy=catalog.get_policy(session), request_types=REQUEST_TYPES, overrides=overrides,
+    )
+
+
+@router.post("/admin/deadlines")
+def admin_deadlines_save(request: Request, operator: Admin, form: Posted):
+    def save(s):
+        try:
+            fraction = float(_text(form, "yellow_fraction"))
+        except ValueError:
+            raise ValidationFailed("黄色预警比例应为小数，例如 0.25", field="yellow_fraction") from None
+        return catalog_edits.save_policy(
+            s,
+            sign_days=_int(form, "sign_days", "签收时限"),
+            reply_days={key: _int(form, f"reply_{key}", "答复时限") for key in REQUEST_TYPES},
+            extension_default_days=_int(form, "extension_default_days", "默认延期天数"),
+            extension_max_days=_int(form, "extension_max_days", "延期上限"),
+            yellow_fraction=fraction,
+        )
+
+    attempt(request, save, success="已保存办理时限（对此后受理的工单生效）")
+    return see_other("/admin/deadlines")
+
+
+@router.post("/admin/calendar")
+def admin_calendar_save(request: Request, operator: Admin, form: Posted):
+    def save(s):
+        try:
+            day = date.fromisoformat(_text(form, "day"))
+        except ValueError:
+            raise ValidationFailed("日期格式应为 YYYY-MM-DD", field="day") from None
+        kind = _text(form, "kind")
+        catalog_edits.set_calendar_day(s, day=day, is_workday={"work": True, "off": False}.get(kind), note=_text(form, "note"))
+        return day
+
+    attempt(request, save, success="已更新工作日历")
+    return see_other("/admin/deadlines")
+
+
+@router.get("/admin/transfer")
+def admin_transfer(request: Request, session: ReadSession, operator: Admin, item: str = ""):
+    data = catalog_edits.transfer_list_data(session)
+    items = sorted(data.get("item", []), key=lambda i: -int(i.get("priority", 50)))
+    selected = next((i for i in items if i.get("id") == item), None)
+    stored = catalog_edits.transfer_list_is_edited(session)
+    return page(
+        request, "admin/transfer.html", active="admin", tab="transfer", tabs=TABS, items=items, selected=selected,
+        version=data.get("version", ""), stored=stored, platforms=[(p, PLATFORM_LABELS.get(p, p)) for p in PLATFORMS],
+        directions=DIRECTIONS, departments=catalog.list_departments(session),
+        names={d.code: d.name for d in catalog.list_departments(session)},
+    )
+
+
+@router.post("/admin/transfer")
+def admin_transfer_save(request: Request, operator: Admin, form: Posted):
+    item_id = _text(form, "id")
+    outcome = attempt(
+        request,
+        lambda s: catalog_edits.save_transfer_item(
+            s, item_id=item_id, name=_text(form, "name"), platform=_text(form, "platform"), direction=_text(form, "direction"),
+            department=_text(form, "department") or None, priority=_int(form, "priority", "优先级"),
+            keywords=str(form.get("keywords") or ""), exclude=str(form.get("exclude") or ""), create=form.get("create") == "1",
+        ),
+        success=f"已保存分流转办事项 {item_id}，受理建议即时生效",
+    )
+    return see_other(f"/admin/transfer?item={item_id}" if outcome.ok else "/admin/transfer")

@@ -1,0 +1,52 @@
+"""Log in, log out, and the home page that sends each role to its own workspace."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+
+from liandong.account import service as accounts
+from liandong.db import unit_of_work
+from liandong.web.common import WORKSPACES, safe_next, see_other
+from liandong.web.render import page
+from liandong.web.security import load_operator, log_in, log_out, login_url, verify_csrf
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+
+
+@router.get("/")
+def home(request: Request):
+    operator = load_operator(request)
+    if operator is None:
+        return see_other("/login")
+    return see_other(WORKSPACES.get(operator.role, "/orders"))
+
+
+@router.get("/login")
+def login_form(request: Request, next: str = ""):
+    if load_operator(request) is not None:
+        return see_other(safe_next(next, "/"))
+    return page(request, "auth/login.html", next=next, username="", error=None)
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "",
+):
+    with unit_of_work(request.app.state.engine) as session:
+        user = accounts.authenticate(session, username=username, password=password)
+        if user is not None:
+            log_in(request, user)
+    if user is None:
+        return page(request, "auth/login.html", status_code=400, next=next, username=username, error="用户名或密码错误，或账号已停用")
+    return see_other(safe_next(next, "/"))
+
+
+@router.post("/logout")
+def logout(request: Request):
+    log_out(request)
+    return see_other(login_url("/"))

@@ -1,0 +1,220 @@
+"""Administrators' edits to the catalogue: units, categories, deadline policy, calendar days and the transfer list.
+
+Use cases with validation, called by the admin pages; each runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, replace
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from liandong.catalog import service as catalog
+from liandong.catalog.deadlines import REQUEST_TYPES, DeadlinePolicy
+from liandong.catalog.models import CalendarOverride, CatalogSetting, Category, Department
+from liandong.config import settings
+from liandong.core.errors import Conflict, NotFound, ValidationFailed
+from liandong.web.suggest import TRANSFER_LIST_KEY
+
+CODE = re.compile(r"^[a-z0-9_]{2,32}$")
+
+
+def save_department(
+    session: Session, *, code: str, name: str, duties: str = "", division_code: str | None = None, active: bool = True, create: bool = False
+) -> Department:
+    code = (code or "").strip()
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed("单位名称不能为空", field="name")
+    division = catalog.require_division(session, division_code or settings().city_code)
+    department = session.get(Department, code)
+    if create:
+        if not CODE.match(code):
+            raise ValidationFailed("单位代码须为 2–32 位小写字母、数字或下划线", field="code")
+        if department is not None:
+            raise Conflict(f"单位代码已存在：{code}", field="code")
+        department = Department(code=code, name=name, division_code=division.code, duties=duties.strip(), active=active)
+        session.add(department)
+    else:
+        if department is None:
+            raise NotFound(f"承办单位不存在：{code}", field="code")
+        department.name = name[:128]
+        department.duties = (duties or "").strip()
+        department.division_code = division.code
+        department.active = active
+    session.flush()
+    return department
+
+
+def save_category(session: Session, *, code: str | None, name: str, parent_code: str | None = None) -> Category:
+    """Rename a category, or add one under a parent (its code continues the parent's numbering)."""
+    name = (name or "").strip()
+    if not name or "/" in name:
+        raise ValidationFailed("分类名称不能为空，也不能包含“/”", field="name")
+    if code:
+        category = catalog.require_category(session, code)
+        old_path = category.path
+        category.name = name[:64]
+        category.path = "/".join([*category.names[:-1], category.name])
+        # Children carry their ancestors' names in `path`.
+        for child in session.scalars(select(Category).where(Category.path.like(old_path + "/%"))):
+            child.path = category.path + child.path[len(old_path) :]
+        session.flush()
+        return category
+    parent = catalog.require_category(session, parent_code) if parent_code else None
+    level = parent.level + 1 if parent else 1
+    if level > 3:
+        raise ValidationFailed("分类最多三级", field="parent_code")
+    siblings = session.scalar(
+        select(func.count()).select_from(Category).where(Category.parent_code == (parent.code if parent else None))
+        if parent
+        else select(func.count()).select_from(Category).where(Category.level == 1)
+    ) or 0
+    width = 3 if level == 3 else 2
+    prefix = parent.code if parent else ""
+    number = siblings + 1
+    while session.get(Category, f"{prefix}{number:0{width}d}") is not None:
+        number += 1
+    path = f"{parent.path}/{name}" if parent else name
+    if session.scalar(select(Category).where(Category.path == path)):
+        raise Conflict(f"分类已存在：{path}", field="name")
+    category = Category(code=f"{prefix}{number:0{width}d}", name=name, level=level, parent_code=parent.code if parent else None, path=path)
+    session.add(category)
+    session.flush()
+    return category
+
+
+def save_policy(
+    session: Session,
+    *,
+    sign_days: int,
+    reply_days: dict[str, int],
+    extension_default_days: int,
+    extension_max_days: int,
+    yellow_fraction: float,
+) -> DeadlinePolicy:
+    """New deadlines apply to orders received from now on; running orders keep the deadlines they were given."""
+    if not 1 <= sign_days <= 30:
+        raise ValidationFailed("签收时限须在 1–30 个工作日之间", field="sign_days")
+    for key in REQUEST_TYPES:
+        if not 1 <= int(reply_days.get(key, 0)) <= 90:
+            raise ValidationFailed("答复时限须在 1–90 个工作日之间", field=f"reply_{key}")
+    if not 1 <= extension_max_days <= 90 or not 1 <= extension_default_days <= extension_max_days:
+        raise ValidationFailed("延期天数：默认值须在 1 与上限之间，上限不超过 90", field="extension_default_days")
+    if not 0 < yellow_fraction < 1:
+        raise ValidationFailed("黄色预警比例须在 0 与 1 之间", field="yellow_fraction")
+    policy = replace(
+        catalog.get_policy(session),
+        sign_days=sign_days,
+        reply_days={key: int(reply_days[key]) for key in REQUEST_TYPES},
+        extension_default_days=extension_default_days,
+        extension_max_days=extension_max_days,
+        yellow_fraction=yellow_fraction,
+    )
+    setting = session.get(CatalogSetting, catalog.POLICY_KEY)
+    if setting is None:
+        session.add(CatalogSetting(key=catalog.POLICY_KEY, value=asdict(policy)))
+    else:
+        setting.value = asdict(policy)
+    session.flush()
+    return policy
+
+
+def set_calendar_day(session: Session, *, day: date, is_workday: bool | None, note: str = "") -> None:
+    """Declare a local working day or day off; `is_workday=None` removes the override."""
+    existing = session.get(CalendarOverride, day)
+    if is_workday is None:
+        if existing is None:
+            raise NotFound(f"没有 {day} 的日历调整", field="day")
+        session.delete(existing)
+    elif existing is None:
+        session.add(CalendarOverride(day=day, is_workday=is_workday, note=(note or "").strip()[:128]))
+    else:
+        existing.is_workday = is_workday
+        existing.note = (note or "").strip()[:128]
+    session.flush()
+
+
+def transfer_list_is_edited(session: Session) -> bool:
+    return session.get(CatalogSetting, TRANSFER_LIST_KEY) is not None
+
+
+def transfer_list_data(session: Session) -> dict:
+    """The transfer list as edited (database), else the packaged/configured file, as a TOML-shaped dict."""
+    setting = session.get(CatalogSetting, TRANSFER_LIST_KEY)
+    if setting is not None:
+        return setting.value
+    import tomllib
+
+    from liandong.triage.service import TRANSFER_LIST_FILE, triage_file
+
+    with triage_file(TRANSFER_LIST_FILE).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip() for w in re.split(r"[\n,，、]+", text or "") if w.strip()]
+
+
+def _lines(text: str) -> list[str]:
+    """Regular expressions may contain commas, so they are one per line."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def save_transfer_item(
+    session: Session,
+    *,
+    item_id: str,
+    name: str,
+    platform: str,
+    direction: str,
+    department: str | None,
+    priority: int,
+    keywords: str,
+    exclude: str,
+    create: bool = False,
+) -> dict:
+    """Edit or add one item; the whole list is validated (and compiled) before it is stored."""
+    from liandong.triage.rules import parse_transfer_list
+
+    data = transfer_list_data(session)
+    items = [dict(item) for item in data.get("item", [])]
+    item_id = (item_id or "").strip()
+    current = next((i for i in items if i.get("id") == item_id), None)
+    if create:
+        if not item_id:
+            raise ValidationFailed("请填写事项编号", field="id")
+        if current is not None:
+            raise Conflict(f"事项编号已存在：{item_id}", field="id")
+        current = {"id": item_id}
+        items.append(current)
+    elif current is None:
+        raise NotFound(f"分流转办事项不存在：{item_id}", field="id")
+    if department:
+        catalog.require_department(session, department)
+    current.update(
+        {
+            "name": (name or "").strip() or item_id,
+            "platform": platform,
+            "direction": direction,
+            "priority": int(priority),
+            "keywords": _words(keywords),
+            "exclude": _lines(exclude),
+        }
+    )
+    if department:
+        current["department"] = department
+    else:
+        current.pop("department", None)
+    updated = {**data, "item": items}
+    parse_transfer_list(updated, source="web")  # raises with a Chinese message on a bad pattern or value
+    setting = session.get(CatalogSetting, TRANSFER_LIST_KEY)
+    if setting is None:
+        session.add(CatalogSetting(key=TRANSFER_LIST_KEY, value=updated))
+    else:
+        setting.value = updated
+    session.flush()
+    return current

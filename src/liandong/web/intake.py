@@ -1,0 +1,179 @@
+"""受理: the call-taker's form with the live suggestion panel (triage, knowledge, duplicates, repeat callers)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from liandong.catalog import service as catalog
+from liandong.core.actor import Role
+from liandong.core.clock import local
+from liandong.core.clock import now as clock_now
+from liandong.core.errors import ValidationFailed
+from liandong.web import suggest as suggestions
+from liandong.web.common import Posted, attempt, see_other
+from liandong.web.render import page
+from liandong.web.security import Operator, flash, require, verify_csrf
+from liandong.webdeps import ReadSession
+from liandong.workorder import queries, service, validation
+from liandong.workorder.states import Action
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
+Taker = Annotated[Operator, Depends(require(Role.CALL_TAKER))]
+
+FIELDS = (
+    "caller_phone",
+    "caller_name",
+    "channel",
+    "content",
+    "request_type",
+    "category_code",
+    "division_code",
+    "address",
+    "department_code",
+    "level",
+    "transferred_from",
+)
+TRANSFER_TARGETS = {"110": "110 报警服务台", "119": "119 消防救援", "120": "120 急救中心"}
+def _choices(session) -> dict:
+    categories = catalog.list_categories(session, level=3)
+    groups: dict[str, list] = {}
+    for category in categories:
+        groups.setdefault(category.names[0], []).append(category)
+    return {
+        "departments": [d for d in catalog.list_departments(session) if d.active],
+        "divisions": catalog.list_divisions(session),
+        "category_groups": groups,
+    }
+
+
+# The knowledge ranking's scores are unnormalised (BM25-like, growing with the length of the text). Curated
+# 一问一答 that fit a consultation score well above this on the demo corpus; gazette and newspaper passages
+# are only background, so the panel shows them folded away, never as the answer.
+INTAKE_MIN_SCORE = 15.0
+
+
+def search_knowledge(session, text: str, top: int = 3) -> list[dict]:
+    """Published 一问一答 and gazette passages for the text; empty when the knowledge base is not loaded."""
+    if len((text or "").strip()) < 2:
+        return []
+    try:
+        from liandong.knowledge import search
+
+        return search.search(session, question=text[:500], today=local(clock_now()).date(), top=top)
+    except Exception:  # noqa: BLE001 - intake keeps working without the knowledge base
+        return []
+
+
+def split_answers(results: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(一问一答 fit to answer with, background passages) for the intake panel."""
+    answers = [r for r in results if r["kind"] == "item" and r["score"] >= INTAKE_MIN_SCORE]
+    background = [r for r in results if r["kind"] != "item"][:2]
+    return answers, background
+
+
+def cite_ref(result: dict) -> str:
+    if result.get("item_id"):
+        return f"kb:item:{result['item_id']}"
+    return f"kb:passage:{result.get('passage_id')}"
+
+
+@router.get("/intake")
+def intake_form(request: Request, session: ReadSession, operator: Taker, last: str = ""):
+    last_order = None
+    if last.isdigit():
+        try:
+            last_order = service.get_order(session, int(last), actor=operator.actor)
+        except Exception:  # noqa: BLE001 - a stale link just shows no "last order"
+            last_order = None
+    values = {"channel": "phone", "request_type": "", "level": "一般", "division_code": ""}
+    return page(request, "intake/form.html", active="intake", values=values, last_order=last_order, error=None, **_choices(session))
+
+
+@router.post("/intake/suggest")
+def intake_suggest(request: Request, session: ReadSession, operator: Taker, form: Posted):
+    values = {name: str(form.get(name) or "").strip() for name in FIELDS}
+    now = clock_now()
+    text = values["content"]
+    suggestion = suggestions.suggest(session, text, location=values["address"] or None, channel=values["channel"]) if len(text) >= 4 else None
+    try:
+        phone = validation.normalize_phone(values["caller_phone"]) if values["caller_phone"] else None
+    except ValidationFailed:
+        phone = None
+    division = values["division_code"] or (suggestion.division_code if suggestion else None)
+    duplicates = queries.possible_duplicates(session, actor=operator.actor, now=now, phone=phone, division_code=division, text=text)
+    history = queries.caller_history(session, phone=phone, actor=operator.actor, now=now) if phone else None
+    knowledge, background = split_answers(search_knowledge(session, text, top=5)) if len(text) >= 4 else ([], [])
+    return page(
+        request,
+        "intake/assist.html",
+        suggestion=suggestion,
+        duplicates=duplicates,
+        history=history,
+        knowledge=knowledge,
+        background=background,
+        cite_ref=cite_ref,
+        targets=TRANSFER_TARGETS,
+        phone=phone or "",
+        now=now,
+    )
+
+
+@router.post("/intake")
+def intake_submit(request: Request, session: ReadSession, operator: Taker, form: Posted):
+    values = {name: str(form.get(name) or "").strip() for name in FIELDS}
+    intent, _, target = str(form.get("intent") or "save").partition(":")
+    answer = str(form.get("answer_note") or "").strip()
+    ref = str(form.get("ref") or "").strip() or None
+    duplicate_of = str(form.get("duplicate_of_id") or "").strip()
+    now = clock_now()
+    # The suggestion is recomputed here, not taken from the browser: it is the record of what the operator was shown.
+    triage = suggestions.run_triage(session, values["content"]) if values["content"] else None
+
+    def receive(db):
+        if intent == "transfer" and target not in TRANSFER_TARGETS:
+            raise ValidationFailed("转接目标无效", field="transfer_to")
+        order = service.create_order(
+            db,
+            actor=operator.actor,
+            now=now,
+            content=values["content"],
+            request_type=values["request_type"] or "consult",
+            channel=values["channel"] or "phone",
+            caller_name=values["caller_name"] or None,
+            caller_phone=values["caller_phone"] or None,
+            division_code=values["division_code"] or None,
+            address=values["address"] or None,
+            category_code=values["category_code"] or None,
+            department_code=values["department_code"] or None,
+            level=values["level"] or "一般",
+            transferred_from=values["transferred_from"] or None,
+            duplicate_of_id=int(duplicate_of) if duplicate_of.isdigit() else None,
+            triage=triage,
+        )
+        if intent == "answer":
+            service.act(db, order_id=order.id, action=Action.ANSWER_DIRECTLY, actor=operator.actor, now=now, note=answer, ref=ref)
+        elif intent == "transfer":
+            note = f"一键转接{TRANSFER_TARGETS[target]}" + (f"：{answer}" if answer else "")
+            service.act(db, order_id=order.id, action=Action.TRANSFER_110, actor=operator.actor, now=now, note=note, to=target)
+        return order.id, order.number
+
+    outcome = attempt(request, receive, report=False)
+    if not outcome.ok:
+        values.update({"answer_note": answer, "ref": ref or "", "duplicate_of_id": duplicate_of})
+        return page(
+            request,
+            "intake/form.html",
+            status_code=422,
+            active="intake",
+            values=values,
+            last_order=None,
+            error=outcome.error,
+            error_field=outcome.field,
+            **_choices(session),
+        )
+    order_id, number = outcome.value
+    done = {"save": "已受理", "answer": "已直接答复办结", "transfer": f"已受理并转{target}"}[intent if intent in ("answer", "transfer") else "save"]
+    flash(request, f"{done}：{number}")
+    return see_other(f"/intake?last={order_id}")
