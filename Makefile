@@ -21,6 +21,7 @@ serve: $(STAMP)
 	$(BIN)/liandong serve
 
 test: $(STAMP)
+	bash scripts/system-deps.sh
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
