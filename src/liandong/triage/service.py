@@ -1,0 +1,227 @@
+"""Triage use cases: build the engine from the configured files, reload it, train and evaluate models."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Iterable
+
+from liandong.config import Settings, settings
+from liandong.core.errors import ValidationFailed
+from liandong.triage.catalog import TriageCatalog, read_catalog
+from liandong.triage.engine import TriageEngine
+from liandong.triage.rules import PLATFORMS, REQUEST_TYPES, TransferList, load_transfer_list
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+EXAMPLES_FILE = DATA_DIR / "examples.jsonl"
+DEFAULT_MODEL_FILE = DATA_DIR / "model.skops"
+TRANSFER_LIST_FILE = "transfer_list.toml"
+PLACES_FILE = "places.csv"
+TYPOS_FILE = "typos.csv"
+EXAMPLE_FIELDS = ("text", "platform", "request_type", "department", "category")
+
+_lock = threading.Lock()
+_engine: TriageEngine | None = None
+
+
+def triage_file(name: str, config: Settings | None = None) -> Path:
+    """A triage data file: the city's copy in config_dir if present, else the packaged one."""
+    config = config or settings()
+    if config.config_dir is not None:
+        candidate = Path(config.config_dir) / name
+        if candidate.exists():
+            return candidate
+    return DATA_DIR / name
+
+
+def user_model_file(config: Settings | None = None) -> Path:
+    return Path((config or settings()).var_dir) / "triage" / "model.skops"
+
+
+def load_catalog(config: Settings | None = None) -> TriageCatalog:
+    config = config or settings()
+    return read_catalog(
+        departments=config.data_file("departments.csv"),
+        categories=config.data_file("categories.csv"),
+        divisions=config.data_file("divisions.csv"),
+        places=triage_file(PLACES_FILE, config),
+        city_code=config.city_code,
+    )
+
+
+def load_rules(config: Settings | None = None) -> TransferList:
+    return load_transfer_list(triage_file(TRANSFER_LIST_FILE, config))
+
+
+def model_path(config: Settings | None = None) -> Path | None:
+    """The city's own trained model if there is one, else the packaged default."""
+    user = user_model_file(config)
+    if user.exists():
+        return user
+    return DEFAULT_MODEL_FILE if DEFAULT_MODEL_FILE.exists() else None
+
+
+def build_engine(config: Settings | None = None, *, with_model: bool = True) -> TriageEngine:
+    from liandong.triage.model import load_model
+
+    config = config or settings()
+    path = model_path(config) if with_model else None
+    model = load_model(path) if path else None
+    if model is not None:
+        from liandong.triage.features import warm_up
+
+        warm_up()
+    return TriageEngine(catalog=load_catalog(config), transfer_list=load_rules(config), model=model, typos=load_typos(config))
+
+
+def load_typos(config: Settings | None = None) -> dict[str, str]:
+    path = triage_file(TYPOS_FILE, config)
+    if not path.exists():
+        return {}
+    lines = [line for line in path.read_text(encoding="utf-8-sig").splitlines() if line.strip() and not line.startswith("#")]
+    rows = csv.DictReader(lines)
+    return {row["wrong"].strip(): row["right"].strip() for row in rows if row.get("wrong") and row.get("right")}
+
+
+def engine() -> TriageEngine:
+    """The process-wide engine, built on first use."""
+    global _engine
+    with _lock:
+        if _engine is None:
+            _engine = build_engine()
+        return _engine
+
+
+def reload() -> TriageEngine:
+    """Re-read the transfer list, catalogue and model (after an administrator edits them)."""
+    global _engine
+    fresh = build_engine()
+    with _lock:
+        _engine = fresh
+    return fresh
+
+
+def triage(text: str, *, location: str | None = None, channel: str | None = None) -> dict:
+    if text is None or not str(text).strip():
+        raise ValidationFailed("诉求内容不能为空")
+    return engine().triage(str(text), location=location, channel=channel).to_dict()
+
+
+# ------------------------------------------------------------------ training
+
+
+def _clean_example(raw: dict) -> dict:
+    text = str(raw.get("text") or "").strip()
+    if not text:
+        raise ValidationFailed("训练样例缺少 text")
+    platform = raw.get("platform") or "12345"
+    if platform not in PLATFORMS:
+        raise ValidationFailed(f"训练样例的平台无效：{platform}")
+    request_type = raw.get("request_type") or None
+    if request_type is not None and request_type not in REQUEST_TYPES:
+        raise ValidationFailed(f"训练样例的诉求类型无效：{request_type}")
+    category = raw.get("category") or []
+    if isinstance(category, str):
+        category = [c for c in category.replace(">", "/").split("/") if c]
+    return {
+        "text": text,
+        "platform": platform,
+        "request_type": request_type if platform == "12345" else None,
+        "department": raw.get("department") or None,
+        "category": list(category)[:3],
+    }
+
+
+def default_examples() -> list[dict]:
+    """The packaged examples plus one short example per duty of each packaged unit (e.g. "供暖温度" → rl)."""
+    rows = [json.loads(line) for line in EXAMPLES_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    examples = [_clean_example(r) for r in rows]
+    departments = Path(__file__).resolve().parents[1] / "catalog" / "data" / "departments.csv"
+    with departments.open(encoding="utf-8-sig", newline="") as handle:
+        for unit in csv.DictReader(handle):
+            for duty in re.split(r"[、，,；;（）()]", unit.get("duties") or ""):
+                if len(duty.strip()) >= 2:
+                    examples.append(_clean_example({"text": duty.strip(), "department": unit["code"]}))
+    return examples
+
+
+def train_from_examples(
+    examples: Iterable[dict],
+    *,
+    include_defaults: bool = True,
+    out: Path | None = None,
+    version: str = "",
+    source: str = "examples",
+    cv_folds: int = 0,
+):
+    """Train a triage model from dicts {text, platform, request_type, department, category: [l1, l2, l3]}.
+
+    Operator corrections recorded on orders feed this: pass them as examples; the packaged examples are
+    added unless include_defaults is False. Returns the model (saved to `out` when given).
+    """
+    from liandong.triage.model import train_model
+
+    rows = default_examples() if include_defaults else []
+    rows.extend(_clean_example(e) for e in examples)
+    model = train_model(rows, version=version, source=source, cv_folds=cv_folds)
+    if out is not None:
+        model.save(Path(out))
+    return model
+
+
+def build_default_model(out: Path = DEFAULT_MODEL_FILE):
+    """Rebuild the packaged word list and default model from the packaged examples (run after editing examples.jsonl)."""
+    from liandong.triage.features import build_word_list
+
+    rules = load_transfer_list(DATA_DIR / TRANSFER_LIST_FILE)
+    domain_words = [w for item in rules.items for w in item.keywords]
+    build_word_list([e["text"] for e in default_examples()], domain_words)
+    return train_from_examples([], include_defaults=True, out=out, version="default-" + time.strftime("%Y%m%d"), source="package examples", cv_folds=3)
+
+
+def default_examples_hash() -> str:
+    from liandong.triage.model import data_hash
+
+    return data_hash(default_examples())
+
+
+def train_from_file(path: Path, *, text_fields: list[str] | None, label_field: str | None, out: Path | None) -> dict:
+    """`liandong model train`: rows with a text and any of platform/request_type/department/category, or one --label-field."""
+    from liandong.triage.model import HEADS, join_fields, pick_fields, read_dataset, train_model
+
+    rows = read_dataset(path)
+    if not rows:
+        raise ValidationFailed("数据文件为空")
+    text_fields, label_field = pick_fields(rows, text_fields, label_field)
+    if label_field is not None and label_field not in HEADS:
+        head = "label"
+        prepared = [{"text": join_fields(r, text_fields), head: r.get(label_field)} for r in rows]
+        heads = [head]
+    else:
+        heads = [label_field] if label_field else [h for h in HEADS if h in rows[0]]
+        prepared = [{"text": join_fields(r, text_fields), **{h: r.get(h) for h in heads}} for r in rows]
+    if not heads:
+        raise ValidationFailed("请用 --label-field 指定标签列")
+    model = train_model(prepared, heads=heads, source=str(path), cv_folds=3)
+    target = Path(out) if out else user_model_file()
+    model.save(target)
+    return {"saved": str(target), **{k: model.meta[k] for k in ("version", "data_hash", "examples", "heads", "train_seconds", "metrics")}}
+
+
+def evaluate_file(path: Path, *, folds: int, text_fields: list[str] | None, label_field: str | None, baseline: bool = True) -> dict:
+    from liandong.triage.model import cross_validate, join_fields, pick_fields, read_dataset
+
+    rows = read_dataset(path)
+    if not rows:
+        raise ValidationFailed("数据文件为空")
+    text_fields, label_field = pick_fields(rows, text_fields, label_field)
+    if label_field is None:
+        raise ValidationFailed("请用 --label-field 指定标签列")
+    pairs = [(join_fields(r, text_fields), str(r.get(label_field) or "").strip()) for r in rows]
+    pairs = [(t, y) for t, y in pairs if t.strip() and y]
+    result = cross_validate([t for t, _ in pairs], [y for _, y in pairs], folds=folds, baseline=baseline)
+    return {"data": str(path), "text_fields": text_fields, "label_field": label_field, **result}

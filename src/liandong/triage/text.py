@@ -1,0 +1,104 @@
+"""Pure text helpers for triage: normalisation and the context of a keyword hit (negated, past, hypothetical)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+_CLAUSE_END = re.compile(r"[。！？!?；;\n]")
+_MEANINGFUL = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+# A negation word must govern the hit closely ("没有人受伤", "未发现泄漏"); "没想到着火了" is not a negation.
+_NEGATION = re.compile(
+    r"(?:没有|没|无|未|并未|并没有|不是|并非|不存在|排除了?|未发现|没发现|没看到|没闻到|不再|已经没有|已无|不用|不需要)"
+    r"(?P<gap>[^，,。！？!?；;\n]{0,3})$"
+)
+_NEGATION_FALSE = re.compile(r"(?:没想到|没办法|没人管|没人理|没多久|没一会|无缘无故|没过多久|不一会|没完没了)$")
+# Something feared or avoided rather than happening ("万一着火", "担心会滑坡", "差点受伤").
+_HYPOTHETICAL = re.compile(
+    r"(?:万一|如果|要是|一旦|假如|假设|担心|怕|害怕|防止|预防|以防|防|避免|容易|可能会|会不会|隐患|差点|险些|差一点|"
+    r"要是有|生怕|恐|培训|演练|宣传|知识|怎么预防|如何预防)[^，,。！？!?；;\n]{0,8}$"
+)
+_PAST = re.compile(
+    r"(?:去年|前年|上个月|上月|上周|上星期|上礼拜|几年前|多年前|年前|个月前|以前|之前|曾经|那次|当年|过去|小时候|前几年|前段时间|"
+    r"上次|\d{4}年|\d+月\d+[日号]|报过案|已经报案|已报案|立案了|案子|进展|处理结果|早就)"
+)
+_NOW = re.compile(
+    r"(?:现在|正在|还在|仍在|此刻|眼下|刚刚|刚才|刚|马上|赶紧|立刻|快来|快点|救命|到现在|还没回|一直没回|至今没|"
+    r"今天|今晚|今早|今天早上|这会儿|目前|快派|快救|着呢)"
+)
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width letters/digits to half-width), collapse blanks, strip."""
+    text = unicodedata.normalize("NFKC", text or "")
+    return _SPACE.sub(" ", text).strip()
+
+
+class TypoFixer:
+    """Replace known slips ("电题" → "电梯") in one pass; longest wrong form first."""
+
+    def __init__(self, pairs: dict[str, str]):
+        self.pairs = {w: r for w, r in pairs.items() if w and w != r}
+        self._pattern = re.compile("|".join(re.escape(w) for w in sorted(self.pairs, key=len, reverse=True))) if self.pairs else None
+
+    def __call__(self, text: str) -> str:
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: self.pairs[m.group(0)], text)
+
+
+def is_meaningful(text: str) -> bool:
+    """At least two letters, digits or Han characters outside brackets-only notes."""
+    return len(_MEANINGFUL.findall(text)) >= 2
+
+
+def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence (split on 。！？；) that contains text[start:end]."""
+    left = start
+    while left > 0 and not _CLAUSE_END.match(text[left - 1]):
+        left -= 1
+    right = end
+    while right < len(text) and not _CLAUSE_END.match(text[right]):
+        right += 1
+    return left, right
+
+
+def is_negated(text: str, start: int) -> bool:
+    """True when a negation word governs the hit starting at `start` (within the same clause)."""
+    if start > 0 and text[start - 1] == "不":
+        return True  # "打不着火", "不漏气"
+    window = text[max(0, start - 8) : start]
+    if _NEGATION_FALSE.search(window):
+        return False
+    match = _NEGATION.search(window)
+    if not match:
+        return False
+    head = window[: match.start()]
+    # "有没有人受伤" asks rather than denies.
+    return not head.endswith("有")
+
+
+def is_hypothetical(text: str, start: int) -> bool:
+    window = text[max(0, start - 12) : start]
+    window = re.split(r"[，,。！？!?；;\n]", window)[-1]
+    return bool(_HYPOTHETICAL.search(window))
+
+
+# The caller follows up a case the police already have ("报过案", "派出所立案了"): past, whatever "到现在" says.
+_FOLLOW_UP = re.compile(r"报过案|已经报案|已报案|报了案|立案了|已立案|案子|案件进展|有没有进展|处理结果|破案")
+
+
+def is_past(text: str, start: int, end: int) -> bool:
+    """The hit sits in a sentence about the past with nothing saying it is still going on."""
+    if _FOLLOW_UP.search(text) and not re.search(r"正在|还在|刚刚|刚才|快来|救命", text):
+        return True
+    left, right = clause_bounds(text, start, end)
+    sentence = text[left:right]
+    if _NOW.search(sentence):
+        return False
+    if _PAST.search(sentence):
+        return True
+    # A past marker earlier in the text and no present-tense marker anywhere.
+    return bool(_PAST.search(text[:start])) and not _NOW.search(text)
