@@ -38,7 +38,7 @@ def triage_command(
         return
     if text is None or not text.strip():
         raise ValidationFailed("诉求内容不能为空：liandong triage --json \"诉求内容\"")
-    result = service.triage(text, location=location, channel=channel)
+    result = service.active_engine().triage(text, location=location, channel=channel).to_dict()
     if as_json:
         typer.echo(_dump(result))
         return
@@ -51,7 +51,7 @@ def triage_command(
 def _triage_jsonl(path: Path) -> None:
     from liandong.triage import service
 
-    engine = service.engine()
+    engine = service.active_engine()
     handle = sys.stdin if str(path) == "-" else None
     if handle is None:
         if not path.exists():
@@ -106,6 +106,7 @@ def train_command(
     label_field: Annotated[Optional[str], typer.Option("--label-field", help="标签列；不指定时训练 platform/request_type/department/category 中存在的列")] = None,
     out: Annotated[Optional[Path], typer.Option("--out", help="模型保存路径，默认 var/triage/model.skops")] = None,
     default: Annotated[bool, typer.Option("--default", help="用项目自带样例重建随包默认模型")] = False,
+    from_orders: Annotated[bool, typer.Option("--from-orders", help="用数据库中经人工确认的工单（含话务员的修正）加自带样例训练，并启用为本市模型")] = False,
 ) -> None:
     """训练分诊模型（skops 格式，含版本、训练数据哈希与指标）。"""
     from liandong.triage import service
@@ -114,8 +115,11 @@ def train_command(
         model = service.build_default_model(out or service.DEFAULT_MODEL_FILE)
         typer.echo(_dump({"saved": str(out or service.DEFAULT_MODEL_FILE), **{k: model.meta[k] for k in ("version", "data_hash", "examples", "heads")}}))
         return
+    if from_orders:
+        typer.echo(_dump(service.train_from_orders(out=out)))
+        return
     if data is None:
-        raise ValidationFailed("请用 --data 指定训练数据文件")
+        raise ValidationFailed("请用 --data 指定训练数据文件，或用 --from-orders 从工单训练")
     typer.echo(_dump(service.train_from_file(data, text_fields=text_field, label_field=label_field, out=out)))
 
 

@@ -173,6 +173,72 @@ def train_from_examples(
     return model
 
 
+TRANSFER_LIST_KEY = "transfer_list"  # catalog_settings key of the list as administrators edited it
+_custom: dict[str, TriageEngine] = {}  # digest → engine built with the edited list
+
+
+def stored_transfer_list(session) -> dict | None:
+    from liandong.catalog.models import CatalogSetting
+
+    setting = session.get(CatalogSetting, TRANSFER_LIST_KEY)
+    return setting.value if setting else None
+
+
+def engine_for(session) -> TriageEngine:
+    """The engine with the transfer list administrators edited in the database, else the configured file's."""
+    from liandong.triage.rules import parse_transfer_list
+
+    data = stored_transfer_list(session)
+    if data is None:
+        return engine()
+    rules = parse_transfer_list(data, source="catalog_settings")
+    with _lock:
+        cached = _custom.get(rules.digest)
+    if cached is not None:
+        return cached
+    base = engine()
+    custom = TriageEngine(catalog=base.catalog, transfer_list=rules, model=base.model)
+    with _lock:
+        _custom.clear()
+        _custom[rules.digest] = custom
+    return custom
+
+
+def active_engine() -> TriageEngine:
+    """For the CLI: the database's edited list when the configured database has one, else the file's."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from liandong.db import unit_of_work
+
+    url = make_url(settings().database_url)
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        return engine()  # no local database yet: don't create one just to read settings
+    try:
+        with unit_of_work() as session:
+            return engine_for(session)
+    except (OperationalError, ProgrammingError):
+        return engine()  # no database initialised: the files are the whole configuration
+
+
+def train_from_orders(*, out: Path | None = None) -> dict:
+    """Retrain on the orders whose routing people confirmed (their corrections included) plus the packaged examples.
+
+    The result becomes the city's active model (var/triage/model.skops) unless `out` says otherwise.
+    """
+    from liandong.db import unit_of_work
+    from liandong.workorder.queries import training_examples
+
+    with unit_of_work() as session:
+        examples = [e for e in training_examples(session) if e["text"].strip()]
+    if not examples:
+        raise ValidationFailed("数据库中还没有经人工派单确认的工单，无法训练")
+    target = Path(out) if out else user_model_file()
+    model = train_from_examples(examples, out=target, version="orders-" + time.strftime("%Y%m%d"), source="orders")
+    reload()
+    return {"saved": str(target), "orders": len(examples), **{k: model.meta[k] for k in ("version", "data_hash", "examples")}}
+
+
 def build_default_model(out: Path = DEFAULT_MODEL_FILE):
     """Rebuild the packaged word list and default model from the packaged examples (run after editing examples.jsonl)."""
     from liandong.triage.features import build_word_list

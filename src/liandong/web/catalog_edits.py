@@ -17,7 +17,7 @@ from liandong.catalog.deadlines import REQUEST_TYPES, DeadlinePolicy
 from liandong.catalog.models import CalendarOverride, CatalogSetting, Category, Department
 from liandong.config import settings
 from liandong.core.errors import Conflict, NotFound, ValidationFailed
-from liandong.web.suggest import TRANSFER_LIST_KEY
+from liandong.triage.service import TRANSFER_LIST_KEY
 
 CODE = re.compile(r"^[a-z0-9_]{2,32}$")
 

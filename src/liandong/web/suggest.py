@@ -7,17 +7,16 @@ when present it replaces the packaged file for suggestions made here.
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from liandong.catalog import service as catalog
-from liandong.catalog.models import CatalogSetting, Department, Division
+from liandong.catalog.models import Department, Division
+from liandong.triage import service as triage
 from liandong.workorder.models import REQUEST_TYPE_LABELS
 
 log = logging.getLogger(__name__)
-TRANSFER_LIST_KEY = "transfer_list"
 PLATFORM_LABELS = {
     "12345": "12345 热线办理",
     "110": "110 报警服务台",
@@ -27,8 +26,6 @@ PLATFORM_LABELS = {
     "invalid": "无效来电",
 }
 
-_lock = threading.Lock()
-_custom: dict[str, object] = {}  # digest → engine built with the administrator's transfer list
 
 
 @dataclass
@@ -63,37 +60,10 @@ class Suggestion:
         return {k: v for k, v in values.items() if v}
 
 
-def stored_transfer_list(session: Session) -> dict | None:
-    setting = session.get(CatalogSetting, TRANSFER_LIST_KEY)
-    return setting.value if setting else None
-
-
-def _engine(session: Session):
-    from liandong.triage import service as triage
-
-    data = stored_transfer_list(session)
-    if data is None:
-        return triage.engine()
-    from liandong.triage.engine import TriageEngine
-    from liandong.triage.rules import parse_transfer_list
-
-    rules = parse_transfer_list(data, source="catalog_settings")
-    with _lock:
-        cached = _custom.get(rules.digest)
-    if cached is not None:
-        return cached
-    base = triage.engine()
-    custom = TriageEngine(catalog=base.catalog, transfer_list=rules, model=base.model)
-    with _lock:
-        _custom.clear()
-        _custom[rules.digest] = custom
-    return custom
-
-
 def run_triage(session: Session, text: str, *, location: str | None = None, channel: str | None = None) -> dict | None:
     """The engine's raw answer (dict), or None when the engine is unavailable: intake must never break on triage."""
     try:
-        return _engine(session).triage(text, location=location, channel=channel).to_dict()
+        return triage.engine_for(session).triage(text, location=location, channel=channel).to_dict()
     except Exception:  # noqa: BLE001 - the form keeps working without a suggestion
         log.exception("triage failed")
         return None

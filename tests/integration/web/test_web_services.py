@@ -13,7 +13,8 @@ from liandong.core.actor import Actor, Role
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import Conflict, NotFound, ValidationFailed
 from liandong.web import catalog_edits
-from liandong.web.suggest import TRANSFER_LIST_KEY, suggest
+from liandong.triage.service import TRANSFER_LIST_KEY
+from liandong.web.suggest import suggest
 from liandong.workorder import queries, service
 
 ADMIN = Actor("t-admin", Role.ADMIN)
