@@ -27,6 +27,9 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/workorder_bench.py
 	$(BIN)/python bench/web_bench.py
+	$(BIN)/python bench/triage_bench.py
+	$(BIN)/python bench/kb_search.py
+	$(BIN)/python bench/kb_ingest.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis
