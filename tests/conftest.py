@@ -80,3 +80,26 @@ def session(engine) -> Iterator[Session]:
 def fresh_sqlite_url(tmp_path) -> str:
     """An empty SQLite file for tests that migrate or commit for real."""
     return f"sqlite:///{tmp_path / 'fresh.db'}"
+
+
+@pytest.fixture
+def run_cli(fresh_sqlite_url, capsys, monkeypatch, tmp_path):
+    """The real `liandong` command against a fresh SQLite file: run(*args) → (exit code, stdout, stderr)."""
+    from liandong.cli import main
+    from liandong.config import configure, settings
+
+    monkeypatch.setenv("LIANDONG_VAR_DIR", str(tmp_path / "var"))
+    previous = settings()
+
+    def run(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            main(["--db", fresh_sqlite_url, *args])
+            code = 0
+        except SystemExit as exit_:
+            code = exit_.code or 0
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    yield run
+    configure(**previous.model_dump(exclude_unset=True))

@@ -3,56 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
 
-import click
 import pytest
-import typer
-
-from liandong.config import configure
-from liandong.core.errors import DomainError
-from liandong.knowledge.cli import register
-
-
-def main(argv: list[str]) -> None:
-    """`liandong` with only the kb commands, handled like liandong.cli.main, so another domain's
-    half-finished command cannot break these tests."""
-    app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-
-    @app.callback()
-    def root(db: Annotated[Optional[str], typer.Option("--db")] = None) -> None:
-        configure(**({"database_url": db} if db else {}))
-
-    register(app)
-    try:
-        typer.main.get_command(app).main(args=argv, prog_name="liandong", standalone_mode=False)
-    except DomainError as error:
-        typer.echo(f"错误：{error.message}", err=True)
-        raise SystemExit(error.exit_code) from None
-    except click.exceptions.ClickException as error:
-        error.show()
-        raise SystemExit(error.exit_code) from None
 
 
 @pytest.fixture
-def cli(fresh_sqlite_url, capsys, monkeypatch, tmp_path):
-    monkeypatch.setenv("LIANDONG_VAR_DIR", str(tmp_path / "var"))
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            main(["--db", fresh_sqlite_url, *args])
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code or 0
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    yield run
-    from liandong.config import configure
-
-    monkeypatch.delenv("LIANDONG_VAR_DIR")
-    configure()
+def cli(run_cli):
+    return run_cli
 
 
 def test_ingest_search_docs_contract(cli, seed_files, tmp_path):

@@ -7,29 +7,14 @@ import json
 import pytest
 
 from liandong.account import service as accounts
-from liandong.cli import main
-from liandong.config import configure, settings
 from liandong.db import get_engine, unit_of_work
 
 
 @pytest.fixture
-def cli(fresh_sqlite_url, capsys):
-    previous = settings()
-
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            main(["--db", fresh_sqlite_url, *args])
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code or 0
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    code, _, err = run("db", "upgrade")
+def cli(run_cli):
+    code, _, err = run_cli("db", "upgrade")
     assert code == 0, err
-    yield run
-    configure(**previous.model_dump(exclude_unset=True))
+    return run_cli
 
 
 def test_create_list_and_change_password(cli, fresh_sqlite_url):

@@ -10,20 +10,10 @@ from liandong.cli import main
 
 
 @pytest.fixture
-def cli(fresh_sqlite_url, capsys):
-    def run(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        try:
-            main(["--db", fresh_sqlite_url, *args])
-            code = 0
-        except SystemExit as exit_:
-            code = exit_.code or 0
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    code, _, err = run("db", "upgrade")
+def cli(run_cli):
+    code, _, err = run_cli("db", "upgrade")
     assert code == 0, err
-    return run
+    return run_cli
 
 
 def create(cli, *args):
