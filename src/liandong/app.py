@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from liandong import __version__
 from liandong.catalog.api import router as catalog_router
 from liandong.core.http import install_error_handlers
+from liandong.config import settings
 from liandong.db import get_engine
 from liandong.knowledge.api import router as knowledge_router
 from liandong.web.install import install as install_web
@@ -17,12 +18,16 @@ DESCRIPTION = """
 联动（Liandong）12345 政务服务便民热线工单接口：受理、派单、签收、退单、延期、答复、回访、办结、并单、督办、催办、转 110。
 
 所有时间为 ISO 8601 并带时区；错误以 `{"code": ..., "detail": "中文说明"}` 返回。
+
+身份：已登录的操作员（浏览器会话）按其角色与单位权限调用；外部系统在请求头提供接口令牌
+`Authorization: Bearer <LIANDONG_API_TOKEN>`，以热线中心集成账号调用。两者皆无时返回 401。
 """
 
 
-def create_app(engine: Engine | None = None) -> FastAPI:
+def create_app(engine: Engine | None = None, *, api_token: str | None = None) -> FastAPI:
     app = FastAPI(title="联动 Liandong 12345 工单接口", version=__version__, description=DESCRIPTION)
     app.state.engine = engine or get_engine()
+    app.state.api_token = api_token or settings().api_token
     install_error_handlers(app)
     app.include_router(workorder_router)
     app.include_router(catalog_router)

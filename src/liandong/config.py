@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = "change-me-in-production"
+    api_token: str | None = Field(
+        default=None,
+        description="Bearer token for integrations calling /api without an operator log-in; unset = log-in required.",
+    )
 
     def data_file(self, name: str) -> Path:
         """The city's configured data file, or the packaged default."""

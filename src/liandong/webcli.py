@@ -20,6 +20,12 @@ def _serve(host: str, port: int) -> None:
     uvicorn.run(create_app(), host=host, port=port, log_level="warning")
 
 
+def _api_access_note() -> str:
+    if settings().api_token:
+        return "接口 /api：已登录的操作员，或携带 Authorization: Bearer <LIANDONG_API_TOKEN> 的外部系统可调用"
+    return "接口 /api：登录后可在浏览器中调用；外部系统需设置 LIANDONG_API_TOKEN 后携带令牌调用"
+
+
 def register(app: typer.Typer) -> None:
     @app.command("serve")
     def serve_command(
@@ -30,6 +36,7 @@ def register(app: typer.Typer) -> None:
         config = settings()
         host, port = host or config.host, port or config.port
         typer.echo(f"联动已启动：http://{host}:{port}")
+        typer.echo(_api_access_note())
         _serve(host, port)
 
     @app.command("demo")
@@ -52,4 +59,5 @@ def register(app: typer.Typer) -> None:
         if no_serve:
             return
         typer.echo(f"联动演示已启动：http://{host}:{port}  （接口文档 http://{host}:{port}/docs，按 Ctrl+C 退出）")
+        typer.echo(_api_access_note())
         _serve(host, port)

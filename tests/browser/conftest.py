@@ -24,6 +24,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+API_TOKEN = "browser-test-token"
+
+
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> Iterator[str]:
     import uvicorn
@@ -49,7 +52,7 @@ def server(tmp_path_factory) -> Iterator[str]:
             search_knowledge(session, "身份证丢了怎么补办")
         assert local(now())  # the clock works in this process
         port = _free_port()
-        config = uvicorn.Config(create_app(engine), host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="none")
+        config = uvicorn.Config(create_app(engine, api_token=API_TOKEN), host="127.0.0.1", port=port, log_level="warning", lifespan="off", ws="none")
         uv = uvicorn.Server(config)
         thread = threading.Thread(target=uv.run, name="browser-test-server", daemon=True)
         thread.start()
@@ -133,11 +136,12 @@ def login_fixture():
 
 @pytest.fixture
 def api(new_page):
-    """The JSON API without a session (the integration account), to prepare orders for a flow."""
+    """The JSON API with the integration token (no operator session), to prepare orders for a flow."""
     page = new_page()
+    headers = {"Authorization": f"Bearer {API_TOKEN}"}
 
     def call(method: str, path: str, body: dict | None = None) -> dict:
-        response = page.request.fetch(path, method=method, data=body) if body is not None else page.request.fetch(path, method=method)
+        response = page.request.fetch(path, method=method, data=body, headers=headers) if body is not None else page.request.fetch(path, method=method, headers=headers)
         assert response.ok, response.text()
         return response.json()
 

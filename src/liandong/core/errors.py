@@ -46,6 +46,12 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Unauthenticated(DomainError):
+    http_status = 401
+    exit_code = 5
+    code = "unauthenticated"
+
+
 class PermissionDenied(DomainError):
     http_status = 403
     exit_code = 5

@@ -28,7 +28,7 @@ def test_demo_covers_every_state_and_is_reused(fresh_sqlite_url):
             newest = session.scalar(select(func.max(WorkOrder.received_at)))
         assert states == {s.value for s in Status}
         assert (newest - oldest).days >= 80
-        with TestClient(create_app(engine)) as client:
+        with TestClient(create_app(engine, api_token="demo-token"), headers={"Authorization": "Bearer demo-token"}) as client:
             page = client.get("/api/orders", params={"limit": 5}).json()
             assert page["total"] == first["orders_total"] and len(page["items"]) == 5
             detail = client.get(f"/api/orders/{page['items'][0]['id']}").json()

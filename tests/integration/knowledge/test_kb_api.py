@@ -14,9 +14,10 @@ from liandong.knowledge.api import router
 def client(engine, corpus):
     app = FastAPI()
     app.state.engine = engine
+    app.state.api_token = "kb-test-token"
     install_error_handlers(app)
     app.include_router(router)
-    with TestClient(app) as test_client:
+    with TestClient(app, headers={"Authorization": "Bearer kb-test-token"}) as test_client:
         yield test_client
 
 

@@ -97,9 +97,10 @@ def test_api_acts_as_the_logged_in_operator(browser):
     assert all(item["department"] == "zjj" or "zjj" in item["assists"] for item in listing["items"])
     response = unit.client.post("/api/orders", json={"content": "单位不能直接受理"})
     assert response.status_code == 403
-    # Without a session the API keeps acting as the integration account.
+    # Without a session and without the integration token, the API refuses.
     anonymous = browser()
-    assert anonymous.client.post("/api/orders", json={"content": "接口受理的工单", "division_code": "140502"}).status_code == 201
+    refused = anonymous.client.post("/api/orders", json={"content": "接口受理的工单", "division_code": "140502"})
+    assert refused.status_code == 401 and "请先登录" in refused.json()["detail"]
 
 
 def test_html_errors_outside_the_api_and_json_inside(browser):

@@ -10,10 +10,23 @@ from liandong.app import create_app
 from liandong.workorder.models import WorkOrder
 
 
+TOKEN = "integration-test-token"
+
+
 @pytest.fixture
 def client(engine):
-    with TestClient(create_app(engine)) as test_client:
+    with TestClient(create_app(engine, api_token=TOKEN), headers={"Authorization": f"Bearer {TOKEN}"}) as test_client:
         yield test_client
+
+
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic abc"}])
+def test_api_needs_a_log_in_or_the_token(engine, headers):
+    with TestClient(create_app(engine, api_token=TOKEN)) as anonymous:
+        for response in (anonymous.get("/api/orders", headers=headers), anonymous.post("/api/orders", json={"content": "x"}, headers=headers)):
+            assert response.status_code == 401
+            assert "请先登录" in response.json()["detail"]
+    with TestClient(create_app(engine)) as no_token_configured:
+        assert no_token_configured.get("/api/orders", headers={"Authorization": "Bearer "}).status_code == 401
 
 
 def order_count(engine) -> int:
