@@ -2,7 +2,9 @@
 
 Pure: the statutory data comes from the maintained `chinese_calendar` package; a city's own
 overrides (a later year's schedule before the package has it, a local closure) take precedence.
-Years neither source knows fall back to Monday-to-Friday and are reported by `known_year`.
+Years neither source knows fall back to Monday-to-Friday less the fixed-date statutory holidays
+(元旦, 劳动节, 国庆节 — the lunar festivals and the year's 调休 must come from overrides until the package has
+the year), and are reported by `known_year`.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from collections.abc import Mapping
 from datetime import date, timedelta
 
 import chinese_calendar
+
+# Fixed-date public holidays of the 全国年节及纪念日放假办法 (2024 revision): 1 Jan, 1–2 May, 1–3 Oct.
+FIXED_STATUTORY_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 
 
 class WorkingCalendar:
@@ -23,7 +28,7 @@ class WorkingCalendar:
         try:
             return chinese_calendar.is_workday(day)
         except NotImplementedError:
-            return day.weekday() < 5
+            return day.weekday() < 5 and (day.month, day.day) not in FIXED_STATUTORY_HOLIDAYS
 
     def known_year(self, year: int) -> bool:
         if any(d.year == year for d in self._overrides):

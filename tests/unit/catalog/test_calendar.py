@@ -53,10 +53,15 @@ def test_working_days_between():
     assert cal.working_days_between(date(2023, 10, 11), date(2023, 9, 28)) == 0
 
 
-def test_unknown_year_falls_back_to_weekdays_and_says_so():
+def test_unknown_year_falls_back_to_weekdays_less_fixed_holidays_and_says_so():
     assert not cal.known_year(2099)
     assert cal.is_workday(date(2099, 1, 5)) is True  # Monday
     assert cal.is_workday(date(2099, 1, 3)) is False  # Saturday
+    assert cal.is_workday(date(2099, 1, 1)) is False  # Thursday, New Year's Day
+    assert cal.is_workday(date(2027, 10, 1)) is False  # Friday, National Day
+    assert cal.is_workday(date(2027, 5, 3)) is True  # Monday after Labour Day; 调休 needs overrides
+    # a complaint received on the last working day of 2026 is not due on New Year's Day 2027
+    assert cal.add_working_days(date(2026, 12, 31), 1) == date(2027, 1, 4)
     assert cal.known_year(2023)
 
 
