@@ -16,7 +16,8 @@ from liandong.core.actor import Role
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import ValidationFailed
 from liandong.triage.rules import DIRECTIONS, PLATFORMS
-from liandong.web import catalog_edits
+from liandong.catalog import edits as catalog_edits
+from liandong.triage import edits as transfer_edits
 from liandong.web.common import Posted, attempt, see_other
 from liandong.web.render import page
 from liandong.web.security import Operator, require, verify_csrf
@@ -181,10 +182,10 @@ def admin_calendar_save(request: Request, operator: Admin, form: Posted):
 
 @router.get("/admin/transfer")
 def admin_transfer(request: Request, session: ReadSession, operator: Admin, item: str = ""):
-    data = catalog_edits.transfer_list_data(session)
+    data = transfer_edits.transfer_list_data(session)
     items = sorted(data.get("item", []), key=lambda i: -int(i.get("priority", 50)))
     selected = next((i for i in items if i.get("id") == item), None)
-    stored = catalog_edits.transfer_list_is_edited(session)
+    stored = transfer_edits.transfer_list_is_edited(session)
     return page(
         request, "admin/transfer.html", active="admin", tab="transfer", tabs=TABS, items=items, selected=selected,
         version=data.get("version", ""), stored=stored, platforms=[(p, PLATFORM_LABELS.get(p, p)) for p in PLATFORMS],
@@ -198,7 +199,7 @@ def admin_transfer_save(request: Request, operator: Admin, form: Posted):
     item_id = _text(form, "id")
     outcome = attempt(
         request,
-        lambda s: catalog_edits.save_transfer_item(
+        lambda s: transfer_edits.save_transfer_item(
             s, item_id=item_id, name=_text(form, "name"), platform=_text(form, "platform"), direction=_text(form, "direction"),
             department=_text(form, "department") or None, priority=_int(form, "priority", "优先级"),
             keywords=str(form.get("keywords") or ""), exclude=str(form.get("exclude") or ""), create=form.get("create") == "1",

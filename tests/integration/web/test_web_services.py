@@ -12,7 +12,8 @@ from liandong.catalog.models import CatalogSetting
 from liandong.core.actor import Actor, Role
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import Conflict, NotFound, ValidationFailed
-from liandong.web import catalog_edits
+from liandong.catalog import edits as catalog_edits
+from liandong.triage import edits as transfer_edits
 from liandong.triage.service import TRANSFER_LIST_KEY
 from liandong.web.suggest import suggest
 from liandong.workorder import queries, service
@@ -89,12 +90,12 @@ def test_policy_edit_applies_to_orders_received_afterwards(session):
 
 def test_transfer_list_edit_is_validated_and_used_by_suggestions(session):
     with pytest.raises(ValidationFailed):
-        catalog_edits.save_transfer_item(
+        transfer_edits.save_transfer_item(
             session, item_id="E110-01", name="x", platform="110", direction="emergency", department="gaj", priority=100, keywords="a", exclude="(unclosed"
         )
     assert session.get(CatalogSetting, TRANSFER_LIST_KEY) is None
-    item = catalog_edits.transfer_list_data(session)["item"][0]
-    catalog_edits.save_transfer_item(
+    item = transfer_edits.transfer_list_data(session)["item"][0]
+    transfer_edits.save_transfer_item(
         session, item_id=item["id"], name=item["name"], platform=item.get("platform", "110"), direction=item.get("direction", "emergency"),
         department=item.get("department"), priority=item.get("priority", 50), keywords="、".join(item.get("keywords", [])) + "、抡起扳手砸人",
         exclude="",

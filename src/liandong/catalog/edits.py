@@ -1,4 +1,4 @@
-"""Administrators' edits to the catalogue: units, categories, deadline policy, calendar days and the transfer list.
+"""Administrators' edits to the catalogue: units, categories, deadline policy and calendar days.
 
 Use cases with validation, called by the admin pages; each runs inside the caller's transaction.
 """
@@ -17,7 +17,6 @@ from liandong.catalog.deadlines import REQUEST_TYPES, DeadlinePolicy
 from liandong.catalog.models import CalendarOverride, CatalogSetting, Category, Department
 from liandong.config import settings
 from liandong.core.errors import Conflict, NotFound, ValidationFailed
-from liandong.triage.service import TRANSFER_LIST_KEY
 
 CODE = re.compile(r"^[a-z0-9_]{2,32}$")
 
@@ -136,85 +135,3 @@ def set_calendar_day(session: Session, *, day: date, is_workday: bool | None, no
         existing.is_workday = is_workday
         existing.note = (note or "").strip()[:128]
     session.flush()
-
-
-def transfer_list_is_edited(session: Session) -> bool:
-    return session.get(CatalogSetting, TRANSFER_LIST_KEY) is not None
-
-
-def transfer_list_data(session: Session) -> dict:
-    """The transfer list as edited (database), else the packaged/configured file, as a TOML-shaped dict."""
-    setting = session.get(CatalogSetting, TRANSFER_LIST_KEY)
-    if setting is not None:
-        return setting.value
-    import tomllib
-
-    from liandong.triage.service import TRANSFER_LIST_FILE, triage_file
-
-    with triage_file(TRANSFER_LIST_FILE).open("rb") as handle:
-        return tomllib.load(handle)
-
-
-def _words(text: str) -> list[str]:
-    return [w.strip() for w in re.split(r"[\n,，、]+", text or "") if w.strip()]
-
-
-def _lines(text: str) -> list[str]:
-    """Regular expressions may contain commas, so they are one per line."""
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-def save_transfer_item(
-    session: Session,
-    *,
-    item_id: str,
-    name: str,
-    platform: str,
-    direction: str,
-    department: str | None,
-    priority: int,
-    keywords: str,
-    exclude: str,
-    create: bool = False,
-) -> dict:
-    """Edit or add one item; the whole list is validated (and compiled) before it is stored."""
-    from liandong.triage.rules import parse_transfer_list
-
-    data = transfer_list_data(session)
-    items = [dict(item) for item in data.get("item", [])]
-    item_id = (item_id or "").strip()
-    current = next((i for i in items if i.get("id") == item_id), None)
-    if create:
-        if not item_id:
-            raise ValidationFailed("请填写事项编号", field="id")
-        if current is not None:
-            raise Conflict(f"事项编号已存在：{item_id}", field="id")
-        current = {"id": item_id}
-        items.append(current)
-    elif current is None:
-        raise NotFound(f"分流转办事项不存在：{item_id}", field="id")
-    if department:
-        catalog.require_department(session, department)
-    current.update(
-        {
-            "name": (name or "").strip() or item_id,
-            "platform": platform,
-            "direction": direction,
-            "priority": int(priority),
-            "keywords": _words(keywords),
-            "exclude": _lines(exclude),
-        }
-    )
-    if department:
-        current["department"] = department
-    else:
-        current.pop("department", None)
-    updated = {**data, "item": items}
-    parse_transfer_list(updated, source="web")  # raises with a Chinese message on a bad pattern or value
-    setting = session.get(CatalogSetting, TRANSFER_LIST_KEY)
-    if setting is None:
-        session.add(CatalogSetting(key=TRANSFER_LIST_KEY, value=updated))
-    else:
-        setting.value = updated
-    session.flush()
-    return current
