@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     secret_key: str = "change-me-in-production"
+    session_https_only: bool = Field(default=False, description="Send the session cookie over HTTPS only (set in production).")
     api_token: str | None = Field(
         default=None,
         description="Bearer token for integrations calling /api without an operator log-in; unset = log-in required.",

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from liandong.account.throttle import LoginThrottle
 from liandong.config import PACKAGE_DIR, settings
 from liandong.core.errors import DomainError
 from liandong.web.render import page
@@ -73,8 +74,10 @@ def install(app: FastAPI) -> None:
         session_cookie=SESSION_COOKIE,
         max_age=SESSION_MAX_AGE,
         same_site="lax",
-        https_only=False,
+        https_only=config.session_https_only,
     )
+    app.state.account_throttle = LoginThrottle(max_failures=5)
+    app.state.address_throttle = LoginThrottle(max_failures=30)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(PACKAGE_DIR / "static")), name="static")
     for module in (auth, intake, orders, dispatch, unit, supervision, knowledge, admin):

@@ -25,6 +25,16 @@ def test_home_sends_strangers_to_login_and_wrong_passwords_are_refused(browser):
     assert response.status_code == 400
 
 
+def test_repeated_failures_lock_the_login_for_a_while(browser):
+    tab = browser()
+    for _ in range(5):
+        assert tab.login("w_taker", "guessing-wrong").status_code == 400
+    locked = tab.login("w_taker")  # even the right password waits now
+    assert locked.status_code == 429 and "登录失败次数过多" in locked.text
+    assert tab.client.get("/intake", follow_redirects=False).status_code == 303  # not logged in
+    assert tab.login("w_dispatcher").status_code == 303  # other accounts from the same office still log in
+
+
 @pytest.mark.parametrize(
     ("username", "workspace"),
     [("w_taker", "/intake"), ("w_dispatcher", "/dispatch"), ("w_zjj", "/unit"), ("w_supervisor", "/supervision"), ("w_leader", "/supervision"), ("w_admin", "/admin")],
