@@ -23,6 +23,10 @@ NAMING_CONVENTION = {
 }
 
 
+# Largest value an Integer primary key holds on every backend (PostgreSQL's int4).
+MAX_ID = 2**31 - 1
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from liandong.catalog import service
 from liandong.webdeps import ReadSession
+from liandong.core.http import ERROR_RESPONSES
 
-router = APIRouter(prefix="/api/catalog", tags=["目录 catalogue"])
+router = APIRouter(prefix="/api/catalog", tags=["目录 catalogue"], responses=ERROR_RESPONSES)
 
 
 @router.get("/departments", summary="承办单位")
@@ -26,7 +29,7 @@ def divisions(session: ReadSession) -> list[dict]:
 
 
 @router.get("/categories", summary="诉求分类")
-def categories(session: ReadSession, level: int | None = None) -> list[dict]:
+def categories(session: ReadSession, level: Annotated[int | None, Query(ge=1, le=3, description="分类层级 1–3")] = None) -> list[dict]:
     return [
         {"code": c.code, "name": c.name, "level": c.level, "parent_code": c.parent_code, "path": c.names}
         for c in service.list_categories(session, level=level)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+from typing import Annotated
+
+from fastapi import FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy.orm.exc import StaleDataError
 
 from liandong.core.errors import DomainError
+from liandong.db import MAX_ID
 
 _MESSAGES = {
     "missing": "缺少必填字段",
@@ -27,6 +31,28 @@ _MESSAGES = {
     "dict_type": "请求体应为 JSON 对象",
     "greater_than_equal": "数值过小",
     "less_than_equal": "数值过大",
+}
+
+
+# A record id in a path: out-of-range numbers are refused as invalid input, never sent to the database.
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID, description="记录编号")]
+
+
+class ErrorBody(BaseModel):
+    """Every refusal: a machine code and a Chinese sentence for people."""
+
+    code: str
+    detail: str
+    field: str | None = None
+    errors: list[str] | None = None
+
+
+ERROR_RESPONSES: dict[int | str, dict] = {
+    401: {"model": ErrorBody, "description": "未登录或接口令牌无效"},
+    403: {"model": ErrorBody, "description": "角色或单位无权操作"},
+    404: {"model": ErrorBody, "description": "工单或代码不存在"},
+    409: {"model": ErrorBody, "description": "当前状态不允许该操作，或并发修改冲突"},
+    422: {"model": ErrorBody, "description": "输入无效"},
 }
 
 

@@ -23,8 +23,10 @@ from liandong.knowledge.schemas import (
 )
 from liandong.knowledge.states import parse_action
 from liandong.webdeps import ReadSession, WriteSession
+from liandong.core.http import ERROR_RESPONSES, RecordId
+from liandong.db import MAX_ID
 
-router = APIRouter(prefix="/api/kb", tags=["知识库 knowledge base"])
+router = APIRouter(prefix="/api/kb", tags=["知识库 knowledge base"], responses=ERROR_RESPONSES)
 
 
 @router.get("/search", response_model=list[SearchResult], summary="检索：公报、报纸段落与已发布的一问一答")
@@ -67,7 +69,7 @@ def list_items(
     visible: Annotated[bool, Query(description="只看话务员可见的（已发布且在有效期内）")] = False,
     q: str | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> list[ItemRead]:
     found = items.list_items(
         session,
@@ -82,13 +84,13 @@ def list_items(
 
 
 @router.get("/items/{item_id}", response_model=ItemRead, summary="一问一答详情与流转记录")
-def get_item(item_id: int, session: ReadSession) -> ItemRead:
+def get_item(item_id: RecordId, session: ReadSession) -> ItemRead:
     return ItemRead.of(items.get_item(session, item_id))
 
 
 @router.patch("/items/{item_id}", response_model=ItemRead, summary="修改草稿")
 def update_item(
-    item_id: int, body: ItemUpdate, session: WriteSession, actor: Annotated[Actor, Depends(current_actor)]
+    item_id: RecordId, body: ItemUpdate, session: WriteSession, actor: Annotated[Actor, Depends(current_actor)]
 ) -> ItemRead:
     item = items.update_item(session, actor=actor, now=clock_now(), item_id=item_id, **body.model_dump(exclude_unset=True))
     return ItemRead.of(item)
@@ -100,7 +102,7 @@ def update_item(
     summary="流转：submit 提交审核 / approve 通过 / reject 退回 / publish 发布 / expire 失效 / revise 重新修订",
 )
 def act_on_item(
-    item_id: int,
+    item_id: RecordId,
     action: str,
     session: WriteSession,
     actor: Annotated[Actor, Depends(current_actor)],

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from liandong.db import MAX_ID
 from liandong.knowledge.states import ACTION_LABELS, STATUS_LABELS, ItemAction, ItemStatus
+
+PassageId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class ItemCreate(BaseModel):
@@ -18,7 +22,7 @@ class ItemCreate(BaseModel):
     valid_from: date | None = None
     valid_until: date | None = None
     tags: list[str] = Field(default_factory=list)
-    passage_ids: list[int] = Field(default_factory=list, description="出处段落编号")
+    passage_ids: list[PassageId] = Field(default_factory=list, description="出处段落编号")
 
 
 class ItemUpdate(BaseModel):
@@ -30,7 +34,7 @@ class ItemUpdate(BaseModel):
     valid_from: date | None = None
     valid_until: date | None = None
     tags: list[str] | None = None
-    passage_ids: list[int] | None = None
+    passage_ids: list[PassageId] | None = None
 
 
 class ItemActionRequest(BaseModel):

@@ -16,8 +16,10 @@ from liandong.webdeps import ReadSession, WriteSession
 from liandong.workorder import queries, service
 from liandong.workorder.queries import SORTS, OrderFilter
 from liandong.workorder.schemas import ActionRequest, EventRead, WorkOrderCreate, WorkOrderPage, WorkOrderRead
+from liandong.core.http import ERROR_RESPONSES, RecordId
+from liandong.db import MAX_ID
 
-router = APIRouter(prefix="/api/orders", tags=["工单 work orders"])
+router = APIRouter(prefix="/api/orders", tags=["工单 work orders"], responses=ERROR_RESPONSES)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=WorkOrderRead, summary="受理：新建工单")
@@ -55,7 +57,7 @@ def list_orders(
     open_only: bool = False,
     sort: str = "received_desc",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> WorkOrderPage:
     if sort not in SORTS:
         raise ValidationFailed(f"排序方式无效：{sort}。可选：{'、'.join(SORTS)}", field="sort")
@@ -80,14 +82,14 @@ def list_orders(
 
 @router.get("/{order_id}", response_model=WorkOrderRead, summary="工单详情（含时间线）")
 def get_order(
-    order_id: int, session: ReadSession, actor: Annotated[Actor, Depends(current_actor)]
+    order_id: RecordId, session: ReadSession, actor: Annotated[Actor, Depends(current_actor)]
 ) -> WorkOrderRead:
     return WorkOrderRead.of(service.get_order(session, order_id, actor=actor), now=clock_now(), with_events=True)
 
 
 @router.post("/{order_id}/actions", response_model=WorkOrderRead, summary="办理操作（状态流转）")
 def act(
-    order_id: int,
+    order_id: RecordId,
     body: ActionRequest,
     session: WriteSession,
     actor: Annotated[Actor, Depends(current_actor)],
@@ -99,6 +101,6 @@ def act(
 
 @router.get("/{order_id}/timeline", response_model=list[EventRead], summary="工单时间线")
 def timeline(
-    order_id: int, session: ReadSession, actor: Annotated[Actor, Depends(current_actor)]
+    order_id: RecordId, session: ReadSession, actor: Annotated[Actor, Depends(current_actor)]
 ) -> list[EventRead]:
     return [EventRead.of(e) for e in service.get_order(session, order_id, actor=actor).events]

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from liandong.catalog.deadlines import SHANGHAI, WARNING_LABELS
+from liandong.db import MAX_ID
 from liandong.workorder.models import CHANNEL_LABELS, REQUEST_TYPE_LABELS, OrderEvent, WorkOrder
 from liandong.workorder.queries import warning_of
 from liandong.workorder.states import ACTION_LABELS, STATUS_LABELS, Action, Status, allowed_actions
@@ -54,8 +55,8 @@ class ActionRequest(BaseModel):
     to: str | None = Field(default=None, description="派单/改派的承办单位代码")
     note: str | None = Field(default=None, description="说明：退单理由、答复内容、延期理由等", max_length=10_000)
     satisfied: bool | None = Field(default=None, description="回访结果：是否满意")
-    into: int | None = Field(default=None, description="并单的主工单 id")
-    days: int | None = Field(default=None, description="延期工作日数")
+    into: int | None = Field(default=None, ge=1, le=MAX_ID, description="并单的主工单 id")
+    days: int | None = Field(default=None, ge=1, le=365, description="延期工作日数")
     at: datetime | None = Field(default=None, description="操作时间（ISO 8601，带时区）；缺省为当前时间")
     ref: str | None = Field(default=None, description="引用，例如直接答复所依据的知识条目")
 

@@ -16,6 +16,7 @@ from liandong.core import outbox
 from liandong.core.actor import ROLE_LABELS, Actor, Role
 from liandong.core.clock import ensure_aware
 from liandong.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from liandong.db import MAX_ID
 from liandong.workorder import validation
 from liandong.workorder.models import CHANNEL_LABELS, CHANNELS, LEVELS, REQUEST_TYPE_LABELS, WorkOrder
 from liandong.workorder.states import ACTION_LABELS, RULES, Action, Context, Record, Status, next_status
@@ -140,6 +141,8 @@ def create_order(
 
 
 def _load(session: Session, order_id: int, *, lock: bool = False) -> WorkOrder:
+    if not 1 <= order_id <= MAX_ID:
+        raise NotFound(f"工单不存在：{order_id}", field="order_id")
     query = select(WorkOrder).where(WorkOrder.id == order_id)
     if lock:
         # Re-read under the lock so a concurrent change is seen, not the session's cached copy.
