@@ -16,14 +16,16 @@ from liandong.catalog import service as catalog
 from liandong.catalog.deadlines import REQUEST_TYPES, DeadlinePolicy
 from liandong.catalog.models import CalendarOverride, CatalogSetting, Category, Department
 from liandong.config import settings
+from liandong.core.actor import Actor, require_admin
 from liandong.core.errors import Conflict, NotFound, ValidationFailed
 
 CODE = re.compile(r"^[a-z0-9_]{2,32}$")
 
 
 def save_department(
-    session: Session, *, code: str, name: str, duties: str = "", division_code: str | None = None, active: bool = True, create: bool = False
+    session: Session, *, actor: Actor, code: str, name: str, duties: str = "", division_code: str | None = None, active: bool = True, create: bool = False
 ) -> Department:
+    require_admin(actor, "修改承办单位")
     code = (code or "").strip()
     name = (name or "").strip()
     if not name:
@@ -48,8 +50,9 @@ def save_department(
     return department
 
 
-def save_category(session: Session, *, code: str | None, name: str, parent_code: str | None = None) -> Category:
+def save_category(session: Session, *, actor: Actor, code: str | None, name: str, parent_code: str | None = None) -> Category:
     """Rename a category, or add one under a parent (its code continues the parent's numbering)."""
+    require_admin(actor, "修改诉求分类")
     name = (name or "").strip()
     if not name or "/" in name:
         raise ValidationFailed("分类名称不能为空，也不能包含“/”", field="name")
@@ -89,6 +92,7 @@ def save_category(session: Session, *, code: str | None, name: str, parent_code:
 def save_policy(
     session: Session,
     *,
+    actor: Actor,
     sign_days: int,
     reply_days: dict[str, int],
     extension_default_days: int,
@@ -96,6 +100,7 @@ def save_policy(
     yellow_fraction: float,
 ) -> DeadlinePolicy:
     """New deadlines apply to orders received from now on; running orders keep the deadlines they were given."""
+    require_admin(actor, "修改办理时限")
     if not 1 <= sign_days <= 30:
         raise ValidationFailed("签收时限须在 1–30 个工作日之间", field="sign_days")
     for key in REQUEST_TYPES:
@@ -122,8 +127,9 @@ def save_policy(
     return policy
 
 
-def set_calendar_day(session: Session, *, day: date, is_workday: bool | None, note: str = "") -> None:
+def set_calendar_day(session: Session, *, actor: Actor, day: date, is_workday: bool | None, note: str = "") -> None:
     """Declare a local working day or day off; `is_workday=None` removes the override."""
+    require_admin(actor, "修改工作日历")
     existing = session.get(CalendarOverride, day)
     if is_workday is None:
         if existing is None:

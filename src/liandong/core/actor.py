@@ -43,3 +43,11 @@ class Actor:
 
 SYSTEM = Actor(name="system", role=Role.SYSTEM)
 CLI = Actor(name="cli", role=Role.ADMIN)
+
+
+def require_admin(actor: Actor, what: str) -> None:
+    """Catalogue and configuration changes are for administrators (and the system) only."""
+    from liandong.core.errors import PermissionDenied
+
+    if not actor.centre_wide:
+        raise PermissionDenied(f"{ROLE_LABELS[actor.role]}无权{what}，请联系系统管理员")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from liandong.catalog import service as catalog
 from liandong.catalog.models import CatalogSetting
+from liandong.core.actor import Actor, require_admin
 from liandong.core.errors import Conflict, NotFound, ValidationFailed
 from liandong.triage.service import TRANSFER_LIST_KEY
 
@@ -44,6 +45,7 @@ def _lines(text: str) -> list[str]:
 def save_transfer_item(
     session: Session,
     *,
+    actor: Actor,
     item_id: str,
     name: str,
     platform: str,
@@ -55,6 +57,7 @@ def save_transfer_item(
     create: bool = False,
 ) -> dict:
     """Edit or add one item; the whole list is validated (and compiled) before it is stored."""
+    require_admin(actor, "修改分流转办事项清单")
     from liandong.triage.rules import parse_transfer_list
 
     data = transfer_list_data(session)

@@ -61,7 +61,8 @@ def admin_units_save(request: Request, operator: Admin, form: Posted):
     attempt(
         request,
         lambda s: catalog_edits.save_department(
-            s, code=_text(form, "code"), name=_text(form, "name"), duties=_text(form, "duties"),
+            s,
+            actor=operator.actor, code=_text(form, "code"), name=_text(form, "name"), duties=_text(form, "duties"),
             division_code=_text(form, "division_code") or None, active=form.get("active") == "1" or create, create=create,
         ),
         success=f"已保存承办单位 {_text(form, 'name')}",
@@ -130,7 +131,7 @@ def admin_categories_save(request: Request, operator: Admin, form: Posted):
     parent = _text(form, "parent_code") or None
     attempt(
         request,
-        lambda s: catalog_edits.save_category(s, code=code, name=_text(form, "name"), parent_code=parent),
+        lambda s: catalog_edits.save_category(s, actor=operator.actor, code=code, name=_text(form, "name"), parent_code=parent),
         success=f"已保存诉求分类 {_text(form, 'name')}",
     )
     return see_other(f"/admin/categories?parent={parent or ''}" if not code else f"/admin/categories?q={_text(form, 'name')}")
@@ -154,6 +155,7 @@ def admin_deadlines_save(request: Request, operator: Admin, form: Posted):
             raise ValidationFailed("黄色预警比例应为小数，例如 0.25", field="yellow_fraction") from None
         return catalog_edits.save_policy(
             s,
+            actor=operator.actor,
             sign_days=_int(form, "sign_days", "签收时限"),
             reply_days={key: _int(form, f"reply_{key}", "答复时限") for key in REQUEST_TYPES},
             extension_default_days=_int(form, "extension_default_days", "默认延期天数"),
@@ -173,7 +175,7 @@ def admin_calendar_save(request: Request, operator: Admin, form: Posted):
         except ValueError:
             raise ValidationFailed("日期格式应为 YYYY-MM-DD", field="day") from None
         kind = _text(form, "kind")
-        catalog_edits.set_calendar_day(s, day=day, is_workday={"work": True, "off": False}.get(kind), note=_text(form, "note"))
+        catalog_edits.set_calendar_day(s, actor=operator.actor, day=day, is_workday={"work": True, "off": False}.get(kind), note=_text(form, "note"))
         return day
 
     attempt(request, save, success="已更新工作日历")
@@ -200,7 +202,8 @@ def admin_transfer_save(request: Request, operator: Admin, form: Posted):
     outcome = attempt(
         request,
         lambda s: transfer_edits.save_transfer_item(
-            s, item_id=item_id, name=_text(form, "name"), platform=_text(form, "platform"), direction=_text(form, "direction"),
+            s,
+            actor=operator.actor, item_id=item_id, name=_text(form, "name"), platform=_text(form, "platform"), direction=_text(form, "direction"),
             department=_text(form, "department") or None, priority=_int(form, "priority", "优先级"),
             keywords=str(form.get("keywords") or ""), exclude=str(form.get("exclude") or ""), create=form.get("create") == "1",
         ),

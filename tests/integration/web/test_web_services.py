@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 
 from liandong.account import service as accounts
+from liandong.catalog import edits as catalog_edits
 from liandong.catalog import service as catalog
 from liandong.catalog.models import CatalogSetting
 from liandong.core.actor import Actor, Role
 from liandong.core.clock import now as clock_now
-from liandong.core.errors import Conflict, NotFound, ValidationFailed
-from liandong.catalog import edits as catalog_edits
+from liandong.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from liandong.triage import edits as transfer_edits
 from liandong.triage.service import TRANSFER_LIST_KEY
 from liandong.web.suggest import suggest
@@ -58,45 +58,63 @@ def test_duplicate_username_is_a_conflict(session):
 
 
 def test_department_and_category_edits(session):
-    catalog_edits.save_department(session, code="t_unit", name="测试单位", duties="测试", create=True)
+    catalog_edits.save_department(session, actor=ADMIN, code="t_unit", name="测试单位", duties="测试", create=True)
     with pytest.raises(Conflict):
-        catalog_edits.save_department(session, code="t_unit", name="测试单位", create=True)
+        catalog_edits.save_department(session, actor=ADMIN, code="t_unit", name="测试单位", create=True)
     with pytest.raises(ValidationFailed):
-        catalog_edits.save_department(session, code="Bad Code", name="x", create=True)
-    catalog_edits.save_department(session, code="t_unit", name="测试单位（改）", active=False)
+        catalog_edits.save_department(session, actor=ADMIN, code="Bad Code", name="x", create=True)
+    catalog_edits.save_department(session, actor=ADMIN, code="t_unit", name="测试单位（改）", active=False)
     with pytest.raises(NotFound):
         catalog.require_department(session, "t_unit")  # inactive units take no new orders
 
     parent = catalog.list_categories(session, level=1)[0]
-    child = catalog_edits.save_category(session, code=None, name="测试子类", parent_code=parent.code)
+    child = catalog_edits.save_category(session, actor=ADMIN, code=None, name="测试子类", parent_code=parent.code)
     assert child.level == 2 and child.path == f"{parent.name}/测试子类" and child.code.startswith(parent.code)
     original = parent.name
-    renamed = catalog_edits.save_category(session, code=parent.code, name=original + "改")
+    renamed = catalog_edits.save_category(session, actor=ADMIN, code=parent.code, name=original + "改")
     assert renamed.path == original + "改"
     assert catalog.require_category(session, child.code).path.startswith(renamed.path + "/")
+
+
+@pytest.mark.parametrize("role", [Role.CALL_TAKER, Role.DISPATCHER, Role.UNIT_HANDLER, Role.SUPERVISOR, Role.LEADER])
+def test_only_administrators_change_the_catalogue(session, role):
+    someone = Actor("t-someone", role, "zjj" if role is Role.UNIT_HANDLER else None)
+    policy = catalog.get_policy(session)
+    with pytest.raises(PermissionDenied):
+        catalog_edits.save_department(session, actor=someone, code="t_unit2", name="测试单位", create=True)
+    with pytest.raises(PermissionDenied):
+        catalog_edits.save_policy(session, actor=someone, sign_days=3, reply_days=policy.reply_days, extension_default_days=5, extension_max_days=30, yellow_fraction=0.2)
+    with pytest.raises(PermissionDenied):
+        transfer_edits.save_transfer_item(
+            session, actor=someone, item_id="E110-01", name="x", platform="110", direction="emergency", department="gaj", priority=100, keywords="a", exclude=""
+        )
+    assert catalog.get_policy(session) == policy and session.get(CatalogSetting, TRANSFER_LIST_KEY) is None
 
 
 def test_policy_edit_applies_to_orders_received_afterwards(session):
     policy = catalog.get_policy(session)
     catalog_edits.save_policy(
-        session, sign_days=2, reply_days={**policy.reply_days, "complaint": 7}, extension_default_days=5, extension_max_days=30, yellow_fraction=0.2
+        session,
+        actor=ADMIN, sign_days=2, reply_days={**policy.reply_days, "complaint": 7}, extension_default_days=5, extension_max_days=30, yellow_fraction=0.2
     )
     assert catalog.get_policy(session).reply_days["complaint"] == 7
     with pytest.raises(ValidationFailed):
-        catalog_edits.save_policy(session, sign_days=0, reply_days=policy.reply_days, extension_default_days=5, extension_max_days=30, yellow_fraction=0.2)
+        catalog_edits.save_policy(session, actor=ADMIN, sign_days=0, reply_days=policy.reply_days, extension_default_days=5, extension_max_days=30, yellow_fraction=0.2)
     with pytest.raises(ValidationFailed):
-        catalog_edits.save_policy(session, sign_days=1, reply_days=policy.reply_days, extension_default_days=5, extension_max_days=30, yellow_fraction=1.5)
+        catalog_edits.save_policy(session, actor=ADMIN, sign_days=1, reply_days=policy.reply_days, extension_default_days=5, extension_max_days=30, yellow_fraction=1.5)
 
 
 def test_transfer_list_edit_is_validated_and_used_by_suggestions(session):
     with pytest.raises(ValidationFailed):
         transfer_edits.save_transfer_item(
-            session, item_id="E110-01", name="x", platform="110", direction="emergency", department="gaj", priority=100, keywords="a", exclude="(unclosed"
+            session,
+            actor=ADMIN, item_id="E110-01", name="x", platform="110", direction="emergency", department="gaj", priority=100, keywords="a", exclude="(unclosed"
         )
     assert session.get(CatalogSetting, TRANSFER_LIST_KEY) is None
     item = transfer_edits.transfer_list_data(session)["item"][0]
     transfer_edits.save_transfer_item(
-        session, item_id=item["id"], name=item["name"], platform=item.get("platform", "110"), direction=item.get("direction", "emergency"),
+        session,
+        actor=ADMIN, item_id=item["id"], name=item["name"], platform=item.get("platform", "110"), direction=item.get("direction", "emergency"),
         department=item.get("department"), priority=item.get("priority", 50), keywords="、".join(item.get("keywords", [])) + "、抡起扳手砸人",
         exclude="",
     )
