@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from liandong.core.errors import PermissionDenied
+
 
 class Role(StrEnum):
     CALL_TAKER = "call_taker"
@@ -47,7 +49,5 @@ CLI = Actor(name="cli", role=Role.ADMIN)
 
 def require_admin(actor: Actor, what: str) -> None:
     """Catalogue and configuration changes are for administrators (and the system) only."""
-    from liandong.core.errors import PermissionDenied
-
     if not actor.centre_wide:
         raise PermissionDenied(f"{ROLE_LABELS[actor.role]}无权{what}，请联系系统管理员")

@@ -87,7 +87,7 @@ def normalize_punctuation(text: str) -> str:
     )
     # Parentheses: "(此件公开发布)" and "(2023—2025 年)" become full-width when they enclose or touch Chinese.
     text = re.sub(
-        rf"\(([^()]{{0,80}})\)",
+        r"\(([^()]{0,80})\)",
         lambda m: f"（{m.group(1)}）"
         if re.search(f"[{CJK}]", m.group(1)) or re.fullmatch(r"[\d\s—\-–]+", m.group(1))
         else m.group(0),
@@ -290,7 +290,7 @@ def join_paragraphs(lines: list[Line], width: int | None = None) -> list[tuple[s
     if width is None:
         width = wrap_width(lines)
     paragraphs: list[tuple[str, int, int]] = []
-    current = ""
+    current = current_last = ""
     first = last = 0
     previous_standalone = False
     for line in lines:

@@ -38,7 +38,7 @@ def triage_command(
         return
     if text is None or not text.strip():
         raise ValidationFailed("诉求内容不能为空：liandong triage --json \"诉求内容\"")
-    result = service.active_engine().triage(text, location=location, channel=channel).to_dict()
+    result = service.triage(text, location=location, channel=channel)
     if as_json:
         typer.echo(_dump(result))
         return

@@ -108,7 +108,7 @@ def reload() -> TriageEngine:
 def triage(text: str, *, location: str | None = None, channel: str | None = None) -> dict:
     if text is None or not str(text).strip():
         raise ValidationFailed("诉求内容不能为空")
-    return engine().triage(str(text), location=location, channel=channel).to_dict()
+    return active_engine().triage(str(text), location=location, channel=channel).to_dict()
 
 
 # ------------------------------------------------------------------ training
