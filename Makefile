@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo serve test bench clean
+.PHONY: install demo serve test bench screenshots lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,14 @@ test: $(STAMP)
 	bash scripts/system-deps.sh
 	$(BIN)/python -m pytest
 
+# Refresh the README's screenshots from the browser tests.
+screenshots: $(STAMP)
+	bash scripts/system-deps.sh
+	LIANDONG_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest tests/browser -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench eval
+
 bench: $(STAMP)
 	$(BIN)/python bench/workorder_bench.py
 	$(BIN)/python bench/web_bench.py
@@ -32,4 +40,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/kb_ingest.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .hypothesis
+	rm -rf $(VENV) var build .pytest_cache .hypothesis .ruff_cache

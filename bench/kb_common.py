@@ -32,7 +32,7 @@ def temporary_database() -> tuple[tempfile.TemporaryDirectory, str]:
     from liandong.config import configure
 
     configure(database_url=url, var_dir=Path(tmp.name) / "var")
-    from liandong.migrate import upgrade
+    from liandong.db.migrate import upgrade
 
     upgrade(url=url)
     return tmp, url

@@ -19,10 +19,10 @@ from sqlalchemy.engine import make_url
 from liandong.catalog.deadlines import SHANGHAI
 from liandong.core.actor import Actor, Role
 from liandong.db import get_engine, unit_of_work
-from liandong.migrate import upgrade
+from liandong.db.migrate import upgrade
 from liandong.workorder import queries, service
 from liandong.workorder.queries import OrderFilter
-from liandong.workorder.states import Action
+from liandong.workorder.lifecycle import Action
 
 ADMIN = Actor("bench", Role.ADMIN)
 TEXTS = [

@@ -56,7 +56,7 @@ def database_url(request, tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def engine(database_url):
     from liandong.db import get_engine
-    from liandong.migrate import upgrade
+    from liandong.db.migrate import upgrade
 
     upgrade(url=database_url)
     return get_engine(database_url)

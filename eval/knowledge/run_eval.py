@@ -70,7 +70,7 @@ def main() -> int:
         from liandong.db import unit_of_work
         from liandong.knowledge.ingest import ingest_paths
         from liandong.knowledge.search import search
-        from liandong.migrate import upgrade
+        from liandong.db.migrate import upgrade
 
         upgrade(url=url)
         with unit_of_work() as session:

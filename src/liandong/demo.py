@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from liandong.core.clock import now
 from liandong.db import unit_of_work
-from liandong.migrate import upgrade
+from liandong.db.migrate import upgrade
 
 log = logging.getLogger(__name__)
 

@@ -26,8 +26,9 @@ def test_live_suggestion_is_accepted_and_saved_with_the_keyboard(new_page, shot)
     page.wait_for_url(re.compile(r"/intake\?last=\d+"))
     assert "已受理" in page.inner_text(".flash.ok")
     page.click(".flash.info a")
-    assert "已受理" in page.inner_text("main h1")
+    assert "待派单" in page.inner_text("main h1")
     assert "受理时的分流建议" in page.inner_text("main")
+    assert "巴公镇" in page.inner_text("main h2")  # the title names the place and the matter
 
     # The same caller again: the repeat-caller and duplicate warnings appear.
     page.goto("/intake")
@@ -51,8 +52,10 @@ def test_emergency_shows_a_banner_and_transfers_to_110_in_one_click(new_page, sh
     page.wait_for_url(re.compile(r"/intake\?last=\d+"))
     assert "已受理并转110" in page.inner_text(".flash.ok")
     page.click(".flash.info a")
-    assert "已转110" in page.inner_text("main h1")
-    assert "转 110 记录" in page.inner_text("#related")
+    assert "已转警" in page.inner_text("main h1")
+    assert "转警记录" in page.inner_text("#related")
+    # The transferred order keeps what triage knew: not an empty consultation.
+    assert "咨询" not in page.inner_text("main table.kv tr:first-child") and "140502" not in page.inner_text("main")
 
 
 def test_consultation_is_answered_on_the_spot_citing_a_knowledge_item(new_page):
@@ -68,16 +71,16 @@ def test_consultation_is_answered_on_the_spot_citing_a_knowledge_item(new_page):
     assert "已直接答复办结" in page.inner_text(".flash.ok")
     page.click(".flash.info a")
     assert "已办结" in page.inner_text("main h1")
-    assert "引用：kb:item:" in page.inner_text("#timeline")
+    assert "引用：一问一答 第" in page.inner_text("#timeline") and "kb:item" not in page.inner_text("main")
 
 
 def test_a_refused_intake_keeps_what_was_typed(new_page):
     page = new_page("hotline")
     page.fill("#content", "小区门口占道经营，早晚高峰堵得走不了。")
     page.select_option("#request_type", "complaint")
-    page.click("#btn-answer")
-    assert "需要填写答复口径" in page.inner_text("#intake-error")
-    page.fill("#answer_note", "已告知来电人向城管部门反映")
     page.click("#btn-answer")  # only consultations may be answered directly
     assert "只有咨询类工单可以直接答复" in page.inner_text("#intake-error")
+    page.select_option("#request_type", "consult")
+    page.click("#btn-answer")
+    assert "需要填写答复口径" in page.inner_text("#intake-error")
     assert "占道经营" in page.input_value("#content")

@@ -1,4 +1,4 @@
-"""Supervision board: 督办/催办 in one click; callbacks with satisfaction."""
+"""Supervision board: 督办/催办 in one click; 答复审核; callbacks with every attempt and a graded satisfaction."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ def test_supervise_and_remind_from_the_board(new_page, shot):
     page = new_page("supervisor")
     row = page.locator("#board tbody tr").first
     number = row.locator("td a").first.inner_text()
-    row.locator("button", has_text="督办").click()
+    row.locator("button[data-action=supervise]").click()
     expect(row.locator(".done", has_text="已督办")).to_be_visible()
-    row.locator("button", has_text="催办").click()
+    row.locator("button[data-action=remind]").click()
     expect(row.locator(".done", has_text="已催办")).to_be_visible()
     page.goto(f"/orders?q={number}")
     page.click(f"text={number}")
@@ -24,18 +24,30 @@ def test_supervise_and_remind_from_the_board(new_page, shot):
     shot(page, "supervision-returns")
 
 
-def test_callback_records_satisfaction(new_page, shot):
+def test_review_and_callbacks_from_the_desk(new_page, shot):
     page = new_page("supervisor")
+    page.goto("/review")
+    shot(page, "review")
+    first = page.locator("#review tbody tr").first
+    number = first.locator("td a").first.inner_text()
+    first.locator("input[name=passed][value=yes]").check()
+    first.locator("button[type=submit]").click()
+    assert f"{number}：已答复审核，当前状态「待回访」" in page.inner_text(".flash.ok")
+
     page.goto("/callbacks")
     shot(page, "callbacks")
-    rows = page.locator("#callbacks tbody tr")
-    first = rows.first
-    number = first.locator("td a").first.inner_text()
-    first.locator("input[name=note]").fill("来电人表示问题已解决")
-    first.locator("button[value=yes]").click()
-    assert f"{number}：已回访（已办结）" in page.inner_text(".flash.ok")
-    if page.locator("#callbacks tbody tr td a").count():
-        second = page.locator("#callbacks tbody tr").first
-        number = second.locator("td a").first.inner_text()
-        second.locator("button[value=no]").click()
-        assert f"{number}：已回访（办理中）" in page.inner_text(".flash.ok")
+    row = page.locator("#callbacks tbody tr").first
+    number = row.locator("td a").first.inner_text()
+    row.locator("select[name=outcome]").select_option("reached")
+    row.locator("select[name=satisfaction]").select_option("3")
+    row.locator("input[name=resolved][value=yes]").check()
+    row.locator("textarea[name=note]").fill("来电人表示问题已基本解决")
+    row.locator("button[type=submit]").click()
+    assert f"{number}：已回访，当前状态「已办结」" in page.inner_text(".flash.ok")
+    row = page.locator("#callbacks tbody tr").first
+    if row.locator("td a").count():
+        number = row.locator("td a").first.inner_text()
+        row.locator("select[name=outcome]").select_option("unreachable")
+        row.locator("button[type=submit]").click()
+        assert f"{number}：已回访，当前状态「待回访」" in page.inner_text(".flash.ok")
+        assert "次未成功" in page.locator("#callbacks tr", has_text=number).inner_text()

@@ -9,6 +9,8 @@ pytestmark = pytest.mark.browser
 WORKSPACES = [
     ("hotline", "/intake", "受理工单", "intake"),
     ("dispatcher", "/dispatch", "派单工作台", "dispatch"),
+    ("zz12345", "/dispatch", "泽州县12345政务服务便民热线分中心 · 二级派单", "county-dispatch"),
+    ("bgz", "/unit", "巴公镇人民政府 · 工单办理", "township-inbox"),
     ("zjj", "/unit", "市住房和城乡建设局 · 工单办理", "unit-inbox"),
     ("supervisor", "/supervision", "督办工作台", "supervision"),
     ("leader", "/supervision", "督办工作台", "leader"),

@@ -34,48 +34,45 @@ def _password(given: str | None) -> str:
     return typer.prompt("密码", hide_input=True, confirmation_prompt="再次输入密码")
 
 
-def register(app: typer.Typer) -> None:
-    users_app = typer.Typer(help="账号：新建、列出、修改密码。", no_args_is_help=True)
+app = typer.Typer(help="账号：新建、列出、修改密码。", no_args_is_help=True)
 
-    @users_app.command("create")
-    def create_command(
-        username: Annotated[str, typer.Argument(help="登录名")],
-        role: Annotated[str, typer.Option("--role", help=ROLE_HELP)],
-        name: Annotated[Optional[str], typer.Option("--name", help="显示姓名")] = None,
-        department: Annotated[Optional[str], typer.Option("--department", help="所属承办单位代码（承办单位账号必填）")] = None,
-        password: Annotated[Optional[str], typer.Option("--password", help="密码（缺省时交互输入）")] = None,
-        as_json: Annotated[bool, typer.Option("--json")] = False,
-    ) -> None:
-        """新建账号。"""
-        secret = _password(password)
-        with unit_of_work() as session:
-            user = service.create_user(
-                session, now=clock_now(), username=username, password=secret, role=role, display_name=name, department_code=department
-            )
-            row = _row(user)
-        typer.echo(json.dumps(row, ensure_ascii=False) if as_json else f"已新建账号 {row['username']}（{row['role_label']}）")
+@app.command("create")
+def create_command(
+    username: Annotated[str, typer.Argument(help="登录名")],
+    role: Annotated[str, typer.Option("--role", help=ROLE_HELP)],
+    name: Annotated[Optional[str], typer.Option("--name", help="显示姓名")] = None,
+    department: Annotated[Optional[str], typer.Option("--department", help="所属承办单位代码（承办单位账号必填）")] = None,
+    password: Annotated[Optional[str], typer.Option("--password", help="密码（缺省时交互输入）")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """新建账号。"""
+    secret = _password(password)
+    with unit_of_work() as session:
+        user = service.create_user(
+            session, now=clock_now(), username=username, password=secret, role=role, display_name=name, department_code=department
+        )
+        row = _row(user)
+    typer.echo(json.dumps(row, ensure_ascii=False) if as_json else f"已新建账号 {row['username']}（{row['role_label']}）")
 
-    @users_app.command("list")
-    def list_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-        """列出账号。"""
-        with unit_of_work() as session:
-            rows = [_row(u) for u in service.list_users(session)]
-        if as_json:
-            typer.echo(json.dumps(rows, ensure_ascii=False))
-            return
-        for row in rows:
-            state = "" if row["active"] else "（已停用）"
-            typer.echo(f"{row['username']:12} {row['role_label']:6} {row['display_name']} {row['department_code'] or ''}{state}".rstrip())
+@app.command("list")
+def list_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """列出账号。"""
+    with unit_of_work() as session:
+        rows = [_row(u) for u in service.list_users(session)]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        state = "" if row["active"] else "（已停用）"
+        typer.echo(f"{row['username']:12} {row['role_label']:6} {row['display_name']} {row['department_code'] or ''}{state}".rstrip())
 
-    @users_app.command("passwd")
-    def passwd_command(
-        username: Annotated[str, typer.Argument(help="登录名")],
-        password: Annotated[Optional[str], typer.Option("--password", help="新密码（缺省时交互输入）")] = None,
-    ) -> None:
-        """修改账号密码。"""
-        secret = _password(password)
-        with unit_of_work() as session:
-            service.set_password(session, username=username, password=secret)
-        typer.echo(f"已修改 {username} 的密码")
-
-    app.add_typer(users_app, name="users")
+@app.command("passwd")
+def passwd_command(
+    username: Annotated[str, typer.Argument(help="登录名")],
+    password: Annotated[Optional[str], typer.Option("--password", help="新密码（缺省时交互输入）")] = None,
+) -> None:
+    """修改账号密码。"""
+    secret = _password(password)
+    with unit_of_work() as session:
+        service.set_password(session, username=username, password=secret)
+    typer.echo(f"已修改 {username} 的密码")

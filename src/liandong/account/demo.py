@@ -13,8 +13,11 @@ DEMO_PASSWORD = "demo12345"
 DEMO_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
     ("hotline", "坐席 王敏", "call_taker", None),
     ("dispatcher", "派单员 李强", "dispatcher", None),
+    ("zz12345", "泽州县分中心 陈静", "county_dispatcher", "zz-12345"),
     ("zjj", "住建局 赵工", "unit_handler", "zjj"),
     ("cgj", "城管局 孙科", "unit_handler", "cgj"),
+    ("zzzjj", "泽州县住建局 韩工", "unit_handler", "zz-zjj"),
+    ("bgz", "巴公镇 王干事", "unit_handler", "zz-bgz"),
     ("supervisor", "督查专员 周洁", "supervisor", None),
     ("leader", "热线中心 郭主任", "leader", None),
     ("admin", "系统管理员", "admin", None),

@@ -49,7 +49,12 @@ def _check_role(session: Session, role: str, department_code: str | None) -> tup
     code = (department_code or "").strip() or None
     if parsed is Role.UNIT_HANDLER and not code:
         raise ValidationFailed("承办单位账号必须指定所属单位", field="department_code")
-    if code:
+    if parsed is Role.COUNTY_DISPATCHER:
+        if not code:
+            raise ValidationFailed("分中心派单员账号必须指定所属县级分中心", field="department_code")
+        if catalog.require_department(session, code).kind != "sub_centre":
+            raise ValidationFailed("分中心派单员账号的单位必须是县（市、区）12345 分中心", field="department_code")
+    elif code:
         catalog.require_department(session, code)
     return parsed, code
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from liandong.catalog import service
-from liandong.webdeps import ReadSession
+from liandong.db.deps import ReadSession
 from liandong.core.http import ERROR_RESPONSES
 
 router = APIRouter(prefix="/api/catalog", tags=["目录 catalogue"], responses=ERROR_RESPONSES)
@@ -17,10 +17,7 @@ router = APIRouter(prefix="/api/catalog", tags=["目录 catalogue"], responses=E
 
 @router.get("/departments", summary="承办单位")
 def departments(session: ReadSession) -> list[dict]:
-    return [
-        {"code": d.code, "name": d.name, "division_code": d.division_code, "parent_code": d.parent_code, "duties": d.duties}
-        for d in service.list_departments(session)
-    ]
+    return [service.department_row(d) for d in service.list_departments(session)]
 
 
 @router.get("/divisions", summary="行政区划")

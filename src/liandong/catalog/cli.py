@@ -30,15 +30,12 @@ def register(app: typer.Typer) -> None:
     def departments_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         """列出承办单位。"""
         with unit_of_work() as session:
-            rows = [
-                {"code": d.code, "name": d.name, "division_code": d.division_code, "parent_code": d.parent_code, "duties": d.duties}
-                for d in service.list_departments(session)
-            ]
+            rows = [service.department_row(d) for d in service.list_departments(session)]
         if as_json:
             typer.echo(json.dumps(rows, ensure_ascii=False))
         else:
             for row in rows:
-                typer.echo(f"{row['code']:8} {row['name']}  {row['duties']}")
+                typer.echo(f"{row['code']:12} {row['name']}  {row['duties']}")
 
     @catalog_app.command("divisions")
     def divisions_command(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:

@@ -8,11 +8,12 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from liandong.catalog.calendar import WorkingCalendar
+from liandong.core.vocabulary import REQUEST_TYPES as _REQUEST_TYPES
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_OF_DAY = time(23, 59, 59)
 
-REQUEST_TYPES = ("consult", "help", "complaint", "report", "suggestion")
+REQUEST_TYPES = _REQUEST_TYPES.codes
 
 
 class Warning(StrEnum):
@@ -39,6 +40,9 @@ class DeadlinePolicy:
     extension_default_days: int = 5
     extension_max_days: int = 30
     yellow_fraction: float = 0.25
+    # 回访: how many unanswered attempts, over at least how many hours, before 回访不成功 closes the order.
+    callback_max_attempts: int = 3
+    callback_window_hours: int = 24
 
     def reply_days_for(self, request_type: str) -> int:
         return self.reply_days[request_type]

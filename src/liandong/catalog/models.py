@@ -20,12 +20,20 @@ class Division(Base):
 
 
 class Department(Base):
+    """A unit in the dispatch tree: a city bureau, a county sub-centre, a county bureau or government, a township."""
+
     __tablename__ = "departments"
 
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(String(128))
+    level: Mapped[str] = mapped_column(String(16), default="city")  # city / county / township
+    kind: Mapped[str] = mapped_column(String(16), default="bureau")  # see core.vocabulary.UNIT_KINDS
     division_code: Mapped[str] = mapped_column(ForeignKey("divisions.code"))
-    parent_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), default=None)
+    # The level that dispatches to this unit: a county sub-centre for county units and townships, none for city units.
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), default=None, index=True)
+    # A county bureau's city counterpart (泽州县住建局 → 市住建局): how a city duty finds its local handler.
+    counterpart_code: Mapped[str | None] = mapped_column(ForeignKey("departments.code"), default=None)
+    routing: Mapped[str | None] = mapped_column(String(16), default=None)  # city units: county / city
     duties: Mapped[str] = mapped_column(Text, default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from liandong.catalog.calendar import WorkingCalendar
 from liandong.catalog.deadlines import REQUEST_TYPES, DeadlinePolicy
 from liandong.catalog.models import CalendarOverride, CatalogSetting, Category, Department, Division
+from liandong.catalog.tree import Division as TreeDivision
+from liandong.catalog.tree import Unit, UnitTree
 from liandong.config import Settings
 from liandong.core.errors import NotFound, ValidationFailed
 
@@ -87,17 +89,22 @@ def load_defaults(session: Session, config: Settings, *, replace: bool = False) 
             "divisions",
         )
     session.flush()
-    for row in sorted(_read_csv(config.data_file("departments.csv")), key=lambda r: bool(r["parent_code"])):
+    # Referenced rows first (city units, then sub-centres, then the units under them) so foreign keys hold.
+    for row in sorted(_read_csv(config.data_file("departments.csv")), key=lambda r: (bool(r["parent_code"]), bool(r.get("counterpart_code")))):
         upsert(
             Department,
             row["code"],
             {
                 "code": row["code"],
                 "name": row["name"],
+                "level": row.get("level") or "city",
+                "kind": row.get("kind") or "bureau",
                 "division_code": row["division_code"] or config.city_code,
                 "parent_code": row["parent_code"] or None,
+                "counterpart_code": row.get("counterpart_code") or None,
+                "routing": row.get("routing") or None,
                 "duties": row["duties"],
-                "active": True,
+                "active": (row.get("kind") or "bureau") != "placeholder",
             },
             "departments",
         )
@@ -143,6 +150,28 @@ def get_calendar(session: Session) -> WorkingCalendar:
     return WorkingCalendar(overrides)
 
 
+def unit_tree(session: Session) -> UnitTree:
+    """The dispatch tree as plain values, read once per transaction (a few hundred rows)."""
+    cached = session.info.get("liandong.unit_tree")
+    if cached is not None:
+        return cached
+    units = [
+        Unit(
+            code=d.code, name=d.name, level=d.level, kind=d.kind, division_code=d.division_code, parent_code=d.parent_code,
+            counterpart_code=d.counterpart_code, routing=d.routing, active=d.active, duties=d.duties,
+        )
+        for d in session.scalars(select(Department))
+    ]
+    divisions = [TreeDivision(v.code, v.name, v.level, v.parent_code) for v in session.scalars(select(Division))]
+    tree = UnitTree(units, divisions)
+    session.info["liandong.unit_tree"] = tree
+    return tree
+
+
+def forget_unit_tree(session: Session) -> None:
+    session.info.pop("liandong.unit_tree", None)
+
+
 def require_department(session: Session, code: str) -> Department:
     department = session.get(Department, code)
     if department is None or not department.active:
@@ -171,8 +200,29 @@ def find_category_by_names(session: Session, names: list[str]) -> Category | Non
     return session.scalar(select(Category).where(Category.path == "/".join(names)))
 
 
+_LEVEL_ORDER = {"city": 0, "county": 1, "township": 2}
+
+
 def list_departments(session: Session) -> list[Department]:
-    return list(session.scalars(select(Department).order_by(Department.code)))
+    """Every unit, city units first, then each county's sub-centre, bureaus and townships."""
+    rows = list(session.scalars(select(Department)))
+    return sorted(rows, key=lambda d: (_LEVEL_ORDER.get(d.level, 3) > 0, d.division_code if d.level != "city" else "", _LEVEL_ORDER.get(d.level, 3), d.kind != "sub_centre", d.code))
+
+
+def department_row(department: Department) -> dict:
+    """A unit as the API and `catalog departments --json` show it."""
+    return {
+        "code": department.code,
+        "name": department.name,
+        "level": department.level,
+        "kind": department.kind,
+        "division_code": department.division_code,
+        "parent_code": department.parent_code,
+        "counterpart_code": department.counterpart_code,
+        "routing": department.routing,
+        "active": department.active,
+        "duties": department.duties,
+    }
 
 
 def list_divisions(session: Session) -> list[Division]:

@@ -11,6 +11,7 @@ from liandong.core.errors import PermissionDenied
 class Role(StrEnum):
     CALL_TAKER = "call_taker"
     DISPATCHER = "dispatcher"
+    COUNTY_DISPATCHER = "county_dispatcher"
     UNIT_HANDLER = "unit_handler"
     SUPERVISOR = "supervisor"
     LEADER = "leader"
@@ -21,6 +22,7 @@ class Role(StrEnum):
 ROLE_LABELS: dict[Role, str] = {
     Role.CALL_TAKER: "话务员",
     Role.DISPATCHER: "派单员",
+    Role.COUNTY_DISPATCHER: "分中心派单员",
     Role.UNIT_HANDLER: "承办单位",
     Role.SUPERVISOR: "热线督查",
     Role.LEADER: "领导",
@@ -30,13 +32,15 @@ ROLE_LABELS: dict[Role, str] = {
 
 # Roles that act for the whole centre regardless of unit.
 CENTRE_WIDE = frozenset({Role.ADMIN, Role.SYSTEM})
+# Roles of the city 12345 centre: they see every order of the city.
+CENTRE_ROLES = frozenset({Role.CALL_TAKER, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.SYSTEM})
 
 
 @dataclass(frozen=True)
 class Actor:
     name: str
     role: Role
-    department_code: str | None = None
+    department_code: str | None = None  # a unit handler's unit; a county dispatcher's sub-centre
 
     @property
     def centre_wide(self) -> bool:

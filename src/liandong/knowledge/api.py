@@ -22,7 +22,7 @@ from liandong.knowledge.schemas import (
     SearchResult,
 )
 from liandong.knowledge.states import parse_action
-from liandong.webdeps import ReadSession, WriteSession
+from liandong.db.deps import ReadSession, WriteSession
 from liandong.core.http import ERROR_RESPONSES, RecordId
 from liandong.db import MAX_ID
 

@@ -32,7 +32,7 @@ def _actor(name: str, role: str) -> Actor:
 def _ensure_schema() -> None:
     """A fresh install has no tables yet: migrate (and load the catalogue) before the first use."""
     if not inspect(get_engine()).has_table("kb_items"):
-        from liandong.migrate import upgrade
+        from liandong.db.migrate import upgrade
 
         typer.echo("数据库尚未初始化，正在升级到最新结构……", err=True)
         upgrade()

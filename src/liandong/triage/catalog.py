@@ -42,7 +42,12 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def read_catalog(*, departments: Path, categories: Path, divisions: Path, places: Path | None, city_code: str) -> TriageCatalog:
-    units = {r["code"]: Unit(r["code"], r.get("name", r["code"]), r.get("duties", "")) for r in _rows(departments) if r.get("code")}
+    # Triage names city duties; the dispatch tree takes them down to county units and townships.
+    units = {
+        r["code"]: Unit(r["code"], r.get("name", r["code"]), r.get("duties", ""))
+        for r in _rows(departments)
+        if r.get("code") and (r.get("level") or "city") == "city"
+    }
     tree: set[tuple[str, ...]] = set()
     for row in _rows(categories):
         names = tuple(n for n in (row.get("level1"), row.get("level2"), row.get("level3")) if n)

@@ -143,6 +143,8 @@ def default_examples() -> list[dict]:
     departments = Path(__file__).resolve().parents[1] / "catalog" / "data" / "departments.csv"
     with departments.open(encoding="utf-8-sig", newline="") as handle:
         for unit in csv.DictReader(handle):
+            if (unit.get("level") or "city") != "city" or unit.get("kind") == "placeholder" and not unit.get("duties"):
+                continue  # triage learns city duties; the unit tree sends them down to counties and townships
             for duty in re.split(r"[、，,；;（）()]", unit.get("duties") or ""):
                 if len(duty.strip()) >= 2:
                     examples.append(_clean_example({"text": duty.strip(), "department": unit["code"]}))

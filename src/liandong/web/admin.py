@@ -22,7 +22,7 @@ from liandong.web.common import Posted, attempt, see_other
 from liandong.web.render import page
 from liandong.web.security import Operator, require, verify_csrf
 from liandong.web.suggest import PLATFORM_LABELS
-from liandong.webdeps import ReadSession
+from liandong.db.deps import ReadSession
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 Admin = Annotated[Operator, Depends(require(Role.ADMIN))]

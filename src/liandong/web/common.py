@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
@@ -14,16 +15,18 @@ from sqlalchemy.orm.exc import StaleDataError
 from liandong.core.actor import Role
 from liandong.core.errors import DomainError
 from liandong.db import unit_of_work
-from liandong.web.security import Operator, flash
-from liandong.workorder.models import WorkOrder
-from liandong.workorder.service import UNIT_SCOPED
-from liandong.workorder.states import RULES, Action, Status, allowed_actions
+from liandong.web.security import flash
+from liandong.catalog.deadlines import SHANGHAI
+from liandong.core.errors import ValidationFailed
+from liandong.core.vocabulary import parse_yes_no
+from liandong.workorder.validation import parse_int
 
 T = TypeVar("T")
 
 WORKSPACES: dict[Role, str] = {
     Role.CALL_TAKER: "/intake",
     Role.DISPATCHER: "/dispatch",
+    Role.COUNTY_DISPATCHER: "/dispatch",
     Role.UNIT_HANDLER: "/unit",
     Role.SUPERVISOR: "/supervision",
     Role.LEADER: "/supervision",
@@ -74,18 +77,54 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def actions_for(order: WorkOrder, operator: Operator) -> list[Action]:
-    """The actions to offer on screen; the service checks them again when they are taken."""
-    result = []
-    for action in allowed_actions(Status(order.status)):
-        if operator.role not in RULES[action].roles:
-            continue
-        if operator.role is Role.UNIT_HANDLER and action in UNIT_SCOPED and order.department_code != operator.department_code:
-            continue
-        if action is Action.ANSWER_DIRECTLY and order.request_type != "consult":
-            continue
-        result.append(action)
-    return result
+# The navigation, by role: which workspaces a person sees (what they may do on an order is the lifecycle's).
+NAV: tuple[tuple[str, str, frozenset[Role]], ...] = (
+    ("/intake", "受理", frozenset({Role.CALL_TAKER, Role.ADMIN})),
+    ("/dispatch", "派单", frozenset({Role.DISPATCHER, Role.COUNTY_DISPATCHER, Role.ADMIN})),
+    ("/unit", "本单位工单", frozenset({Role.UNIT_HANDLER})),
+    ("/review", "答复审核", frozenset({Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN})),
+    ("/callbacks", "回访", frozenset({Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN})),
+    ("/supervision", "督办", frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})),
+    ("/orders", "工单查询", frozenset(Role)),
+    ("/kb", "知识库", frozenset(Role)),
+    ("/kb/review", "知识审核", frozenset({Role.SUPERVISOR, Role.ADMIN})),
+    ("/admin", "系统管理", frozenset({Role.ADMIN})),
+)
+
+
+def nav_for(role: Role) -> list[tuple[str, str]]:
+    return [(path, label) for path, label, roles in NAV if role in roles]
+
+
+def _local_time(value: str, field: str) -> datetime | None:
+    """A `datetime-local` input is Shanghai wall-clock time without an offset."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValidationFailed("时间格式无效", field=field) from None
+    return parsed.replace(tzinfo=SHANGHAI) if parsed.tzinfo is None else parsed
+
+
+def action_inputs(form: FormData) -> dict:
+    """A posted action form as the service's inputs: text as typed, lists as lists, times as aware datetimes."""
+    text = {name: str(form.get(name) or "").strip() or None for name in ACTION_TEXT_FIELDS}
+    version = text.pop("expected_version")
+    return {
+        **text,
+        "assist": [str(v) for v in form.getlist("assist") if str(v).strip()],
+        "contacted_at": _local_time(str(form.get("contacted_at") or ""), "contacted_at"),
+        "expected_version": parse_int(version, field="expected_version", label="版本") if version else None,
+        "satisfied": parse_yes_no(form.get("satisfied"), field="satisfied", label="回访结果"),
+    }
+
+
+ACTION_TEXT_FIELDS = (
+    "to", "note", "reason", "uphold", "result", "handler", "handler_phone", "contacted", "passed",
+    "outcome", "satisfaction", "resolved", "into", "days", "ref", "expected_version",
+)
 
 
 async def posted_form(request: Request) -> FormData:

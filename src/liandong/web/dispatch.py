@@ -1,4 +1,7 @@
-"""派单: the dispatcher's queue of new and returned orders, bulk dispatch, and extension decisions."""
+"""派单: the city dispatcher's and each county sub-centre's queue — new, returned, objections, extensions — and bulk dispatch.
+
+What each row offers comes from the lifecycle (`service.permitted`); this module only chooses the queues.
+"""
 
 from __future__ import annotations
 
@@ -9,69 +12,73 @@ from fastapi import APIRouter, Depends, Request
 from liandong.catalog import service as catalog
 from liandong.core.actor import Role
 from liandong.core.clock import now as clock_now
+from liandong.db.deps import ReadSession
 from liandong.web.common import Posted, attempt, see_other
 from liandong.web.render import page
 from liandong.web.security import Operator, flash, require, verify_csrf
-from liandong.webdeps import ReadSession
 from liandong.workorder import queries, service
-from liandong.workorder.models import WorkOrder
+from liandong.workorder.lifecycle import Action, Status
 from liandong.workorder.queries import OrderFilter
-from liandong.workorder.states import Action, Status
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
-Dispatcher = Annotated[Operator, Depends(require(Role.DISPATCHER))]
-
-TABS = {
-    "new": ("待派单", [Status.RECEIVED.value]),
-    "returned": ("退回待改派", [Status.RETURNED.value]),
-    "extensions": ("延期审核", [Status.EXTENSION_REQUESTED.value]),
-}
+Dispatcher = Annotated[Operator, Depends(require(Role.DISPATCHER, Role.COUNTY_DISPATCHER))]
 SORTS = {"wait": ("等待最久优先", "received_asc"), "due": ("时限最近优先", "due_asc"), "newest": ("最新受理优先", "received_desc")}
 
 
-def last_event(order: WorkOrder, action: str):
-    return next((e for e in reversed(order.events) if e.action == action), None)
-
-
-def suggested_unit(order: WorkOrder) -> str | None:
-    """The unit the call-taker proposed, else the triage suggestion recorded at intake."""
-    if order.department_code:
-        return order.department_code
-    return (order.triage or {}).get("department")
+def _tabs(operator: Operator) -> dict[str, tuple[str, OrderFilter]]:
+    """The queues of the city centre, or of one county sub-centre (二级派单)."""
+    if operator.role is Role.COUNTY_DISPATCHER:
+        mine = operator.department_code
+        return {
+            "new": ("待二级派单", OrderFilter(status=[Status.AT_SUB_CENTRE.value], department=mine)),
+            "objections": ("派单异议", OrderFilter(status=[Status.OBJECTED.value], sender=mine)),
+            "extensions": ("延期审核", OrderFilter(status=[Status.EXTENSION_REQUESTED.value])),
+            "county": ("本县在办", OrderFilter(open_only=True)),
+        }
+    return {
+        "new": ("待派单", OrderFilter(status=[Status.RECEIVED.value])),
+        "returned": ("退回待改派", OrderFilter(status=[Status.RETURNED.value])),
+        "objections": ("派单异议", OrderFilter(status=[Status.OBJECTED.value], sender_city=True)),
+        "extensions": ("延期审核", OrderFilter(status=[Status.EXTENSION_REQUESTED.value])),
+        "counties": ("分中心待派", OrderFilter(status=[Status.AT_SUB_CENTRE.value])),
+    }
 
 
 @router.get("/dispatch")
 def dispatch_queue(request: Request, session: ReadSession, operator: Dispatcher, tab: str = "new", sort: str = "wait"):
-    tab = tab if tab in TABS else "new"
+    tabs = _tabs(operator)
+    tab = tab if tab in tabs else "new"
     sort = sort if sort in SORTS else "wait"
     now = clock_now()
-    counts = queries.count_by_status(session, actor=operator.actor, now=now)
-    orders, total = queries.list_orders(
-        session, OrderFilter(status=TABS[tab][1]), actor=operator.actor, now=now, limit=200, sort=SORTS[sort][1]
-    )
-    departments = [d for d in catalog.list_departments(session) if d.active]
+    actor = operator.actor
+    counts = {key: queries.count(session, flt, actor=actor, now=now) for key, (_, flt) in tabs.items()}
+    orders, total = queries.list_orders(session, tabs[tab][1], actor=actor, now=now, limit=200, sort=SORTS[sort][1])
+    allowed = {o.id: service.permitted(o, actor, now) for o in orders}
+    dispatchable = [o for o in orders if any(a.action is Action.DISPATCH for a in allowed[o.id])]
+    # Bulk dispatch draws on one level's reach: the city's, or this sub-centre's.
+    level_order = dispatchable[0] if dispatchable else None
     return page(
         request,
         "dispatch/queue.html",
         active="dispatch",
         tab=tab,
-        tabs={key: (label, sum(counts.get(s, 0) for s in statuses)) for key, (label, statuses) in TABS.items()},
+        tabs={key: (label, counts[key]) for key, (label, _) in tabs.items()},
         sort=sort,
         sorts=SORTS,
         orders=orders,
         total=total,
-        departments=departments,
-        department_names={d.code: d.name for d in departments},
-        last_event=last_event,
-        suggested_unit=suggested_unit,
-        policy=catalog.get_policy(session),
+        allowed=allowed,
+        reach=service.unit_choices(session, level_order, Action.DISPATCH) if level_order else [],
+        suggestions={o.id: service.suggested_route(session, o) for o in dispatchable},
+        names={d.code: d.name for d in catalog.list_departments(session)},
+        county=operator.role is Role.COUNTY_DISPATCHER,
         now=now,
     )
 
 
 @router.post("/dispatch/bulk")
 def dispatch_bulk(request: Request, operator: Dispatcher, form: Posted):
-    ids = [int(v) for v in form.getlist("ids") if str(v).isdigit()]
+    ids = [int(v) for v in form.getlist("ids") if str(v).isascii() and str(v).isdigit() and len(str(v)) < 10]
     to = str(form.get("to") or "").strip()
     back = f"/dispatch?tab={form.get('tab') or 'new'}"
     if not ids:
@@ -84,7 +91,7 @@ def dispatch_bulk(request: Request, operator: Dispatcher, form: Posted):
     done: list[str] = []
     failed: list[str] = []
     # One transaction per order: a refusal on one order must not undo the others.
-    for order_id in ids:
+    for order_id in ids[:200]:
         outcome = attempt(
             request,
             lambda s, oid=order_id: service.act(s, order_id=oid, action=Action.DISPATCH, actor=operator.actor, now=now, to=to).number,

@@ -19,7 +19,7 @@ from liandong.web.common import Posted, attempt, see_other
 from liandong.web.intake import search_knowledge
 from liandong.web.render import page
 from liandong.web.security import CurrentOperator, Operator, flash, require, verify_csrf
-from liandong.webdeps import ReadSession
+from liandong.db.deps import ReadSession
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 Author = Annotated[Operator, Depends(require(Role.UNIT_HANDLER, Role.SUPERVISOR))]

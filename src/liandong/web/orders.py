@@ -12,23 +12,22 @@ from markupsafe import escape
 from sqlalchemy import or_, select
 
 from liandong.account.models import User
-from liandong.casefile import service as casefile
 from liandong.catalog import service as catalog
 from liandong.catalog.deadlines import Warning
-from liandong.catalog.service import get_policy
-from liandong.core.actor import Role
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import ValidationFailed
 from liandong.core.outbox import OutboxMessage
-from liandong.web.common import Posted, actions_for, attempt, safe_next, see_other
+from liandong.core.http import RecordId
+from liandong.web.common import Posted, action_inputs, attempt, safe_next, see_other
 from liandong.web.render import page
 from liandong.web.security import CurrentOperator, flash, verify_csrf
-from liandong.webdeps import ReadSession
-from liandong.workorder import queries, service, validation
-from liandong.workorder.models import REQUEST_TYPE_LABELS, WorkOrder
+from liandong.db.deps import ReadSession
+from liandong.workorder import attachments, queries, service, validation
+from liandong.core.vocabulary import REQUEST_TYPES
+from liandong.workorder.models import WorkOrder
 from liandong.workorder.queries import OrderFilter
 from liandong.workorder.service import visible_to
-from liandong.workorder.states import ACTION_LABELS, RULES, STATUS_LABELS, parse_action
+from liandong.workorder.lifecycle import ACTION_LABELS, STATUS_LABELS, parse_action
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 PAGE_SIZE = 50
@@ -54,7 +53,7 @@ def order_list(
     flt = OrderFilter(
         status=[status] if status in {s.value for s in STATUS_LABELS} else [],
         department=department or None,
-        request_type=type if type in REQUEST_TYPE_LABELS else None,
+        request_type=type if type in REQUEST_TYPES else None,
         division=division or None,
         warning=Warning(warning) if warning in {w.value for w in Warning} else None,
         text=q.strip() or None,
@@ -103,7 +102,7 @@ def _related(session, order: WorkOrder, operator) -> list[tuple[str, WorkOrder]]
     pointing = select(WorkOrder).where(or_(WorkOrder.duplicate_of_id == order.id, WorkOrder.merged_into_id == order.id)).limit(20)
     for other in session.scalars(pointing).unique():
         add("并入/重复本单的工单", other)
-    if order.caller_phone:
+    if order.caller_phone and service.shows_caller(order, operator.actor):
         same = (
             select(WorkOrder)
             .where(WorkOrder.caller_phone == order.caller_phone, WorkOrder.id != order.id)
@@ -116,79 +115,54 @@ def _related(session, order: WorkOrder, operator) -> list[tuple[str, WorkOrder]]
 
 
 @router.get("/orders/{order_id}")
-def order_page(request: Request, order_id: int, session: ReadSession, operator: CurrentOperator):
+def order_page(request: Request, order_id: RecordId, session: ReadSession, operator: CurrentOperator):
     now = clock_now()
-    order = service.get_order(session, order_id, actor=operator.actor)
-    notes = casefile.list_progress_notes(session, order_id=order.id, actor=operator.actor)
-    people = {e.actor for e in order.events} | {n.author for n in notes}
+    actor = operator.actor
+    order = service.get_order(session, order_id, actor=actor, full=True)
+    allowed = service.permitted(order, actor, now)
+    people = {e.actor for e in order.events}
     names = dict(session.execute(select(User.username, User.display_name).where(User.username.in_(people))).all())
     transfers = list(
         session.scalars(select(OutboxMessage).where(OutboxMessage.key.like(f"{order.number}:%")).order_by(OutboxMessage.id))
     )
+    tree = catalog.unit_tree(session)
+    options = {a.action.value: service.unit_choices(session, order, a.action) for a in allowed if any(f.kind == "units" for f in a.fields)}
     return page(
         request,
         "orders/detail.html",
         active="orders",
         order=order,
-        actions=actions_for(order, operator),
-        rules=RULES,
-        labels=ACTION_LABELS,
+        allowed=allowed,
+        options=options,
+        suggestion=service.suggested_route(session, order) if options else None,
+        show_caller=service.shows_caller(order, actor),
         related=_related(session, order, operator),
-        attachments=casefile.list_attachments(session, order_id=order.id, actor=operator.actor),
-        notes=notes,
-        may_note=order.status in casefile.NOTE_STATUSES
-        and (operator.has(Role.SUPERVISOR) or (operator.role is Role.UNIT_HANDLER and order.department_code == operator.department_code)),
+        attachments=attachments.list_attachments(session, order_id=order.id, actor=actor),
+        attachment_purposes=attachments.PURPOSES,
         transfers=transfers,
         actor_names=names,
-        departments=[d for d in catalog.list_departments(session) if d.active],
-        policy=get_policy(session),
+        unit_name=tree.name,
         warning=queries.warning_of(order, now),
         now=now,
     )
 
 
-def _int(value: str | None, field: str) -> int | None:
-    text = (value or "").strip()
-    if not text:
-        return None
-    if not text.isdigit():
-        raise ValidationFailed(f"{field}应为整数", field=field)
-    return int(text)
-
-
-def _satisfied(value: str | None) -> bool | None:
-    return {"yes": True, "no": False}.get((value or "").strip())
-
-
 @router.post("/orders/{order_id}/act")
-def order_act(request: Request, order_id: int, operator: CurrentOperator, form: Posted):
+def order_act(request: Request, order_id: RecordId, operator: CurrentOperator, form: Posted):
     action_name = str(form.get("action") or "")
     next_url = safe_next(str(form.get("next") or ""), f"/orders/{order_id}")
     now = clock_now()
 
     def run(session):
         action = parse_action(action_name)
-        into = (form.get("into") or "").strip()
-        order = service.act(
-            session,
-            order_id=order_id,
-            action=action,
-            actor=operator.actor,
-            now=now,
-            to=(form.get("to") or "").strip() or None,
-            note=(form.get("note") or "").strip() or None,
-            satisfied=_satisfied(form.get("satisfied")),
-            into=service.resolve_order_id(session, into) if into else None,
-            days=_int(form.get("days"), "days"),
-            ref=(form.get("ref") or "").strip() or None,
-        )
+        order = service.act(session, order_id=order_id, action=action, actor=operator.actor, now=now, **action_inputs(form))
         return action, order.number, STATUS_LABELS[order.status_enum]
 
     htmx = bool(request.headers.get("hx-request"))
     outcome = attempt(request, run, report=not htmx)
     if outcome.ok:
         action, number, status_label = outcome.value
-        message = f"{number}：已{ACTION_LABELS[action]}（{status_label}）"
+        message = f"{number}：已{ACTION_LABELS[action]}，当前状态「{status_label}」"
     if htmx:
         if outcome.ok:
             return HTMLResponse(f'<span class="done ok" role="status">✓ {escape(message)}</span>')
@@ -199,15 +173,16 @@ def order_act(request: Request, order_id: int, operator: CurrentOperator, form: 
 
 
 @router.post("/orders/{order_id}/attachments")
-async def order_attach(request: Request, order_id: int, operator: CurrentOperator):
+async def order_attach(request: Request, order_id: RecordId, operator: CurrentOperator):
     form = await request.form()
     try:
         upload = form.get("file")
         if upload is None or not hasattr(upload, "read") or not upload.filename:
             flash(request, "请选择要上传的文件", "error")
             return see_other(f"/orders/{order_id}#attachments")
-        data = await upload.read(casefile.MAX_BYTES + 1)
+        data = await upload.read(attachments.MAX_BYTES + 1)
         name, declared = upload.filename, upload.content_type
+        purpose = str(form.get("purpose") or "").strip() or None
     finally:
         await form.close()  # uploads are spooled to temporary files
     now = clock_now()
@@ -215,8 +190,8 @@ async def order_attach(request: Request, order_id: int, operator: CurrentOperato
     outcome = await run_in_threadpool(
         attempt,
         request,
-        lambda session: casefile.add_attachment(
-            session, order_id=order_id, actor=operator.actor, now=now, filename=name, data=data, content_type=declared
+        lambda session: attachments.add_attachment(
+            session, order_id=order_id, actor=operator.actor, now=now, filename=name, data=data, content_type=declared, purpose=purpose
         ).filename,
     )
     if outcome.ok:
@@ -225,8 +200,8 @@ async def order_attach(request: Request, order_id: int, operator: CurrentOperato
 
 
 @router.get("/orders/{order_id}/attachments/{attachment_id}")
-def order_attachment(order_id: int, attachment_id: int, session: ReadSession, operator: CurrentOperator):
-    attachment = casefile.get_attachment(session, order_id=order_id, attachment_id=attachment_id, actor=operator.actor)
+def order_attachment(order_id: RecordId, attachment_id: RecordId, session: ReadSession, operator: CurrentOperator):
+    attachment = attachments.get_attachment(session, order_id=order_id, attachment_id=attachment_id, actor=operator.actor)
     inline = attachment.content_type.startswith(("image/", "audio/", "video/")) or attachment.content_type == "application/pdf"
     disposition = "inline" if inline else "attachment"
     return Response(
@@ -238,14 +213,3 @@ def order_attachment(order_id: int, attachment_id: int, session: ReadSession, op
             "Content-Security-Policy": "sandbox",
         },
     )
-
-
-@router.post("/orders/{order_id}/notes")
-def order_note(request: Request, order_id: int, operator: CurrentOperator, form: Posted):
-    now = clock_now()
-    attempt(
-        request,
-        lambda session: casefile.add_progress_note(session, order_id=order_id, actor=operator.actor, now=now, note=str(form.get("note") or "")),
-        success="已记录办理进展",
-    )
-    return see_other(f"/orders/{order_id}#notes")

@@ -13,19 +13,12 @@ from sqlalchemy.orm import Session
 
 from liandong.catalog import service as catalog
 from liandong.catalog.models import Department, Division
+from liandong.core.vocabulary import PLATFORMS, REQUEST_TYPES
 from liandong.triage import service as triage
-from liandong.workorder.models import REQUEST_TYPE_LABELS
+from liandong.workorder import summary
 
 log = logging.getLogger(__name__)
-PLATFORM_LABELS = {
-    "12345": "12345 热线办理",
-    "110": "110 报警服务台",
-    "119": "119 消防救援",
-    "120": "120 急救",
-    "guidance": "引导至其他渠道",
-    "invalid": "无效来电",
-}
-
+PLATFORM_LABELS = dict(PLATFORMS.choices())
 
 
 @dataclass
@@ -46,6 +39,15 @@ class Suggestion:
     emergency: bool
     transfer_item: str | None
     raw: dict = field(default_factory=dict)
+    town_code: str | None = None
+    town_name: str | None = None
+    address: str | None = None
+    title: str | None = None
+    duty_name: str | None = None  # the city duty triage found, when routing sends it to a county
+    second_name: str | None = None  # the unit a county sub-centre would be advised to send it on to
+    route_reason: str | None = None
+    needs_review: bool = False
+    alternatives: list = field(default_factory=list)
 
     @property
     def fields(self) -> dict[str, str]:
@@ -56,6 +58,7 @@ class Suggestion:
             "department_code": self.department_code,
             "division_code": self.division_code,
             "level": self.level,
+            "address": self.address,
         }
         return {k: v for k, v in values.items() if v}
 
@@ -79,24 +82,34 @@ def warm_up() -> None:
         log.exception("triage warm-up failed")
 
 
-def suggest(session: Session, text: str, *, location: str | None = None, channel: str | None = None) -> Suggestion | None:
+def suggest(
+    session: Session, text: str, *, location: str | None = None, channel: str | None = None, address: str | None = None
+) -> Suggestion | None:
     raw = run_triage(session, text, location=location, channel=channel)
     if raw is None:
         return None
+    tree = catalog.unit_tree(session)
     category = catalog.find_category_by_names(session, list(raw.get("category") or []))
-    department = session.get(Department, raw["department"]) if raw.get("department") else None
+    duty = session.get(Department, raw["department"]) if raw.get("department") else None
     division = session.get(Division, raw["division_code"]) if raw.get("division_code") else None
+    county = tree.county_of(division.code) if division else None
+    town = tree.town_in(f"{address or ''} {text}", county)
+    if town is not None and (division is None or division.level != "county"):
+        division = session.get(Division, town.parent_code)
+    route = tree.route(duty.code if duty else None, division.code if division else None, town_code=town.code if town else None)
+    routed = tree.get(route.first) if route else None
+    found_address = address or summary.find_address(text)
     request_type = raw.get("request_type")
     platform = raw.get("platform") or "12345"
     return Suggestion(
         platform=platform,
-        platform_label=PLATFORM_LABELS.get(platform, platform),
+        platform_label=PLATFORMS.label(platform),
         request_type=request_type,
-        request_type_label=REQUEST_TYPE_LABELS.get(request_type, "—") if request_type else "—",
+        request_type_label=REQUEST_TYPES.label(request_type),
         category=list(raw.get("category") or []),
         category_code=category.code if category else None,
-        department_code=department.code if department and department.active else None,
-        department_name=department.name if department else None,
+        department_code=routed.code if routed else None,
+        department_name=routed.name if routed else (duty.name if duty else None),
         division_code=division.code if division else None,
         division_name=division.name if division else None,
         level=raw.get("level") or "一般",
@@ -105,4 +118,13 @@ def suggest(session: Session, text: str, *, location: str | None = None, channel
         emergency=bool(raw.get("emergency")) or platform in ("110", "119", "120"),
         transfer_item=raw.get("transfer_item_name"),
         raw=raw,
+        town_code=town.code if town else None,
+        town_name=town.name if town else None,
+        address=found_address,
+        title=summary.title_for(text, place=town.name if town else None, address=found_address, topic=category.name if category else None),
+        duty_name=duty.name if duty and routed and duty.code != routed.code else None,
+        second_name=tree.name(route.second) if route and route.second else None,
+        route_reason=route.reason if route else None,
+        needs_review=bool(raw.get("needs_review")),
+        alternatives=list(raw.get("alternatives") or []),
     )

@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, status
 
 from liandong.account.dependencies import current_actor
+from liandong.catalog import service as catalog
 from liandong.catalog.deadlines import Warning
 from liandong.core.actor import Actor
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import ValidationFailed
-from liandong.webdeps import ReadSession, WriteSession
+from liandong.db.deps import ReadSession, WriteSession
 from liandong.workorder import queries, service
 from liandong.workorder.queries import SORTS, OrderFilter
 from liandong.workorder.schemas import ActionRequest, EventRead, WorkOrderCreate, WorkOrderPage, WorkOrderRead
@@ -30,7 +31,7 @@ def create_order(
 ) -> WorkOrderRead:
     now = clock_now()
     order = service.create_order(session, actor=actor, now=now, **body.model_dump())
-    return WorkOrderRead.of(order, now=now)
+    return WorkOrderRead.of(order, now=now, actor=actor)
 
 
 def _aware(value: datetime | None, name: str) -> datetime | None:
@@ -77,14 +78,20 @@ def list_orders(
     )
     now = clock_now()
     items, total = queries.list_orders(session, flt, actor=actor, now=now, limit=limit, offset=offset, sort=sort)
-    return WorkOrderPage(total=total, limit=limit, offset=offset, items=[WorkOrderRead.of(o, now=now) for o in items])
+    return WorkOrderPage(total=total, limit=limit, offset=offset, items=[WorkOrderRead.of(o, now=now, actor=actor) for o in items])
 
 
-@router.get("/{order_id}", response_model=WorkOrderRead, summary="工单详情（含时间线）")
+def _full(session, order_id: int, actor: Actor) -> WorkOrderRead:
+    order = service.get_order(session, order_id, actor=actor, full=True)
+    names = {d.code: d.name for d in catalog.list_departments(session)}
+    return WorkOrderRead.of(order, now=clock_now(), actor=actor, full=True, names=names)
+
+
+@router.get("/{order_id}", response_model=WorkOrderRead, summary="工单详情（含派单链、答复、回访与时间线）")
 def get_order(
     order_id: RecordId, session: ReadSession, actor: Annotated[Actor, Depends(current_actor)]
 ) -> WorkOrderRead:
-    return WorkOrderRead.of(service.get_order(session, order_id, actor=actor), now=clock_now(), with_events=True)
+    return _full(session, order_id, actor)
 
 
 @router.post("/{order_id}/actions", response_model=WorkOrderRead, summary="办理操作（状态流转）")
@@ -96,11 +103,11 @@ def act(
 ) -> WorkOrderRead:
     now = clock_now()
     order = service.act(session, order_id=order_id, actor=actor, now=now, **body.model_dump())
-    return WorkOrderRead.of(order, now=now, with_events=True)
+    return _full(session, order.id, actor)
 
 
 @router.get("/{order_id}/timeline", response_model=list[EventRead], summary="工单时间线")
 def timeline(
     order_id: RecordId, session: ReadSession, actor: Annotated[Actor, Depends(current_actor)]
 ) -> list[EventRead]:
-    return [EventRead.of(e) for e in service.get_order(session, order_id, actor=actor).events]
+    return [EventRead.of(e) for e in service.get_order(session, order_id, actor=actor, full=True).events]

@@ -1,6 +1,9 @@
 """Realistic demo orders for 晋城市: a few hundred requests over the last 90 days, in every state.
 
-Every order goes through the real service, so the timelines and deadlines are what production would record.
+Every order goes through the real service — routed down the unit tree as a dispatcher would (city bureau, or
+county sub-centre and on to a county bureau or township), with triage's suggestion stored, units' structured
+replies in varied wording, 12345's review and callbacks with their real outcomes — so the timelines, clocks
+and figures are what production would record.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from sqlalchemy.orm import Session
 from liandong.catalog import service as catalog
 from liandong.catalog.deadlines import SHANGHAI
 from liandong.core.actor import Actor, Role
-from liandong.workorder import service
+from liandong.workorder import service, summary
 from liandong.workorder.models import WorkOrder
-from liandong.workorder.states import Action, Status
+from liandong.workorder.lifecycle import Action, Status
 
 PLACES = {
     "140502": ["城区北石店镇", "城区西街街道", "城区东街街道", "城区钟家庄街道", "城区南街街道凤台社区"],
@@ -84,6 +87,46 @@ TEMPLATES = [
 ]
 
 
+# How units answer, in their own varied words: what was found, what was done, what the caller was told.
+FINDINGS = (
+    "经工作人员现场核查，来电反映情况属实。",
+    "接单后我单位立即安排专人到现场了解情况，反映问题基本属实。",
+    "经与来电人电话沟通并实地查看，确认存在所反映的问题。",
+    "我单位会同属地社区进行了核实，情况与来电人反映一致。",
+)
+MEASURES = {
+    "zjj": ("已约谈物业公司负责人，责令其三日内修复并建立日常巡查台账。", "已要求施工单位严格遵守夜间施工规定，晚十点后停止高噪声作业。", "已协调双方现场协商，由责任方负责维修并承担费用。"),
+    "cgj": ("已组织执法队员对占道经营进行清理，并安排专人每日早晚巡查。", "已通知维修班组更换破损井盖并设置警示标志。", "已安排环卫车辆当日清运，并调整该路段清运频次为每日两次。"),
+    "sthjj": ("已对涉事企业开展现场执法检查，责令立即整改并依法立案调查。", "已对排污口取样送检，并责令作坊停止排放，后续将跟踪复查。"),
+    "scjgj": ("已约谈商家，商家同意为来电人办理退换并赔礼道歉。", "已对该经营户立案调查，依法下达责令改正通知书。"),
+    "rsj": ("已约谈用工单位负责人，督促其签订还款计划，首笔工资已于本周发放。", "已向来电人说明缴费政策，并告知可通过手机App查询缴费记录。"),
+    "mzj": ("已联系救助站工作人员将其送至救助站安置，并联系家属。", "已向来电人详细解释低保申请条件和流程，并告知所需材料。"),
+    "gd": ("已安排抢修人员更换老化线路，目前供电已恢复正常。",),
+    "gs": ("已排查管网漏点并完成抢修，当晚十时恢复供水。",),
+    "rl": ("已安排技术人员入户排查，对管道进行排气清洗，室温已达标。",),
+}
+GENERIC_MEASURES = (
+    "已按职责进行处理，并将处理结果电话告知来电人。",
+    "已制定整改方案，明确责任人和完成时限，目前已整改到位。",
+    "已协调相关单位联合处置，问题已得到解决，后续将持续跟踪。",
+)
+PARTLY = ("因涉及多部门职责，目前已完成第一阶段整改，剩余部分计划于下月底前完成，届时将再次告知来电人。",)
+EXPLAINED = ("经核实，来电人诉求超出现行政策规定，已向来电人详细解释相关政策依据，来电人表示理解。",)
+UNTRUE = ("经现场核查，未发现来电人反映的情况，已将核查结果告知来电人。",)
+HANDLERS = ("王工", "李科长", "张主任", "赵干事", "刘所长", "陈股长", "杨站长", "郭队长")
+
+
+def _reply_text(rng: random.Random, duty: str, result: str) -> str:
+    finding = rng.choice(FINDINGS)
+    if result == "untrue":
+        return rng.choice(UNTRUE)
+    if result == "explained":
+        return finding + rng.choice(EXPLAINED)
+    measure = rng.choice(MEASURES.get(duty, GENERIC_MEASURES))
+    tail = rng.choice(PARTLY) if result == "partly" else rng.choice(("已电话告知来电人处理结果。", "来电人对处理结果表示认可。", "我单位将加强日常监管，防止问题反弹。"))
+    return finding + measure + tail
+
+
 def _category_code(session: Session, names: tuple[str, ...]) -> str | None:
     found = catalog.find_category_by_names(session, list(names))
     return found.code if found else None
@@ -93,16 +136,72 @@ def _phone(rng: random.Random) -> str:
     return "1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9))
 
 
+def _suggestion(text: str, template: Template, division: str) -> dict:
+    """What triage would have shown the call-taker (stored with the order, as at a real intake)."""
+    try:
+        from liandong.triage import service as triage
+
+        return triage.engine().triage(text).to_dict()
+    except Exception:  # noqa: BLE001 - the demo must load without the triage model
+        return {"platform": "12345", "request_type": template.request_type, "department": template.department,
+                "division_code": division, "category": list(template.category), "confidence": 0.5, "reasons": []}
+
+
+class _Walker:
+    """Drives one order as far as its age and chance allow, through the real service, as the people involved would."""
+
+    def __init__(self, session: Session, *, rng: random.Random, now: datetime):
+        self.session = session
+        self.rng = rng
+        self.now = now
+        self.tree = catalog.unit_tree(session)
+        self.call_taker = Actor("demo-坐席01", Role.CALL_TAKER)
+        self.dispatcher = Actor("demo-派单员", Role.DISPATCHER)
+        self.supervisor = Actor("demo-督查员", Role.SUPERVISOR)
+
+    def unit(self, code: str) -> Actor:
+        kind = self.tree.get(code).kind
+        role = Role.COUNTY_DISPATCHER if kind == "sub_centre" else Role.UNIT_HANDLER
+        return Actor(f"demo-{code}", role, code)
+
+    def start(self, order: WorkOrder) -> None:
+        self.order_id = order.id
+        self.clock = order.received_at
+
+    def step(self, action: Action, actor: Actor, hours: float, **kw) -> WorkOrder:
+        self.clock = min(self.clock + timedelta(hours=hours * (0.5 + self.rng.random())), self.now)
+        return service.act(self.session, order_id=self.order_id, action=action, actor=actor, now=self.now, at=self.clock, **kw)
+
+    def route(self, duty: str, division: str, town: str | None) -> tuple[str, str | None]:
+        route = self.tree.route(duty, division, town_code=town)
+        if route is None:
+            return duty, None
+        return route.first, route.second
+
+    def dispatch_down(self, duty: str, division: str, town: str | None, *, assists: bool) -> str:
+        """City → unit, or city → sub-centre → county unit (二级派单); returns the unit that handles it."""
+        first, second = self.route(duty, division, town)
+        self.step(Action.DISPATCH, self.dispatcher, 1, to=first, note=self.rng.choice((None, "请按时限办理并答复来电人。", "请核实后依法处理。")))
+        if second is None:
+            return first
+        county = self.unit(first)
+        extra = []
+        if assists:
+            local = [u.code for u in self.tree.reach(first) if u.kind == "bureau" and u.code != second]
+            extra = [self.rng.choice(local)] if local else []
+        self.step(Action.DISPATCH, county, 2, to=second, assist=extra, note="属地事项，请现场核实处理。" if extra else None)
+        if extra:
+            self.step(Action.ASSIST_OPINION, self.unit(extra[0]), 6, note="我局已配合开展现场核查，相关情况已反馈主办单位。")
+        return second
+
+
 def seed_demo(session: Session, *, now: datetime, count: int = 360, seed: int = 12345) -> int:
     """Create `count` orders if the database has none; returns how many were created."""
     if session.scalar(select(func.count()).select_from(WorkOrder)):
         return 0
     rng = random.Random(seed)
-    call_taker = Actor("demo-坐席01", Role.CALL_TAKER)
-    dispatcher = Actor("demo-派单员", Role.DISPATCHER)
-    supervisor = Actor("demo-督查员", Role.SUPERVISOR)
+    walker = _Walker(session, rng=rng, now=now)
     category_codes = {t.category: _category_code(session, t.category) for t in TEMPLATES}
-    departments = [d.code for d in catalog.list_departments(session)]
     created: list[WorkOrder] = []
     for index in range(count):
         template = rng.choice(TEMPLATES)
@@ -113,133 +212,180 @@ def seed_demo(session: Session, *, now: datetime, count: int = 360, seed: int = 
         day = now - timedelta(days=days_ago)
         local = day.astimezone(SHANGHAI).replace(hour=rng.choice([8, 9, 9, 10, 10, 11, 14, 15, 15, 16, 17, 19, 21]), minute=rng.randrange(60))
         received = min(local, now - timedelta(minutes=5))
-        text = template.text.format(place=place, community=rng.choice(COMMUNITIES))
-        order = service.create_order(
-            session,
-            actor=call_taker,
-            now=now,
-            content=text,
-            request_type=template.request_type,
-            channel=rng.choice(["phone"] * 6 + ["web", "wechat", "app", "grid"]),
-            caller_name=rng.choice(NAMES),
-            caller_phone=_phone(rng) if rng.random() > 0.1 else None,
-            division_code=division,
-            address=place,
-            category_code=category_codes[template.category],
-            level=template.level,
-            received_at=received,
-        )
-        _advance(session, order, rng=rng, now=now, template=template, departments=departments, created=created,
-                 actors=(call_taker, dispatcher, supervisor))
+        order = _create(session, walker, template=template, division=division, place=place, received=received, category_codes=category_codes)
+        _advance(walker, order, template=template, division=division, created=created)
         created.append(order)
-    created.extend(_complete_states(session, created, rng=rng, now=now, actors=(call_taker, dispatcher, supervisor)))
+    created.extend(_complete_states(session, walker, created, category_codes=category_codes))
     return len(created)
 
 
-# How to reach each status from a fresh order, for states chance left empty.
-_PATHS: dict[Status, list[tuple[Action, dict]]] = {
-    Status.RECEIVED: [],
-    Status.DISPATCHED: [(Action.DISPATCH, {})],
-    Status.RETURNED: [(Action.DISPATCH, {}), (Action.RETURN, {"note": "该事项不属于本单位职责，请改派。"})],
-    Status.IN_PROGRESS: [(Action.DISPATCH, {}), (Action.ACCEPT, {})],
-    Status.EXTENSION_REQUESTED: [(Action.DISPATCH, {}), (Action.ACCEPT, {}), (Action.REQUEST_EXTENSION, {"note": "需现场核查，申请延期。"})],
-    Status.REPLIED: [(Action.DISPATCH, {}), (Action.ACCEPT, {}), (Action.REPLY, {"note": "已安排人员处理。"})],
-    Status.CLOSED: [(Action.DISPATCH, {}), (Action.ACCEPT, {}), (Action.REPLY, {"note": "已处理完毕。"}), (Action.VISIT, {"satisfied": True})],
-    Status.MERGED: [(Action.MERGE, {"note": "重复来电，并单处理。"})],
-    Status.TRANSFERRED_110: [(Action.TRANSFER_110, {"note": "来电人称双方正在厮打，一键转110。"})],
-}
+def _create(session, walker: _Walker, *, template: Template, division: str, place: str, received: datetime, category_codes) -> WorkOrder:
+    rng = walker.rng
+    text = template.text.format(place=place, community=rng.choice(COMMUNITIES))
+    town = walker.tree.town_in(place, division)
+    return service.create_order(
+        session,
+        actor=walker.call_taker,
+        now=walker.now,
+        content=text,
+        request_type=template.request_type,
+        channel=rng.choice(["phone"] * 6 + ["web", "wechat", "app", "grid"]),
+        caller_name=rng.choice(NAMES),
+        caller_phone=_phone(rng) if rng.random() > 0.1 else None,
+        division_code=division,
+        town_code=town.code if town else None,
+        address=summary.find_address(text) or place,
+        category_code=category_codes[template.category],
+        level=template.level,
+        received_at=received,
+        triage=_suggestion(text, template, division),
+        confidential=rng.random() < 0.05,
+        reply_wanted=rng.random() > 0.04,
+    )
 
 
-def _complete_states(session, created, *, rng, now, actors) -> list[WorkOrder]:
-    """Make sure the demo shows every status at least once, whatever the random walk produced."""
-    call_taker, dispatcher, _ = actors
-    present = {o.status for o in created}
-    extra: list[WorkOrder] = []
-    for status, path in _PATHS.items():
-        if status.value in present:
+def _reply(walker: _Walker, unit: Actor, duty: str, hours: float, result: str | None = None) -> None:
+    rng = walker.rng
+    result = result or rng.choices(["resolved", "partly", "explained", "untrue"], weights=[70, 12, 12, 6])[0]
+    walker.step(
+        Action.REPLY, unit, hours, result=result, note=_reply_text(rng, duty, result), handler=rng.choice(HANDLERS),
+        handler_phone="0356" + "".join(rng.choice("0123456789") for _ in range(7)), contacted=rng.random() < 0.9,
+    )
+
+
+def _callback(walker: _Walker, order_id: int) -> WorkOrder:
+    """Call the caller back: sometimes nobody answers first; a reached caller rates and says whether it was solved."""
+    rng = walker.rng
+    order = None
+    while True:
+        roll = rng.random()
+        if roll < 0.12:
+            order = walker.step(Action.VISIT, walker.call_taker, 3, outcome="unreachable", note="电话无人接听。")
+            if order.status != Status.AWAITING_CALLBACK.value:
+                return order
             continue
-        template = rng.choice([t for t in TEMPLATES if t.request_type != "consult"])
-        division = rng.choice(list(PLACES))
-        order = service.create_order(
-            session,
-            actor=call_taker,
-            now=now,
-            content=template.text.format(place=rng.choice(PLACES[division]), community=rng.choice(COMMUNITIES)),
-            request_type=template.request_type,
-            division_code=division,
-            received_at=now - timedelta(hours=6),
-        )
-        clock = order.received_at
-        unit = Actor(f"demo-{template.department}", Role.UNIT_HANDLER, template.department)
-        for action, extra_args in path:
-            clock += timedelta(minutes=30)
-            kwargs = dict(extra_args)
-            if action is Action.DISPATCH:
-                kwargs["to"] = template.department
-            if action is Action.MERGE:
-                kwargs["into"] = created[-1].id if created[-1].status != Status.MERGED else created[0].id
-            actor = unit if action in (Action.ACCEPT, Action.RETURN, Action.REQUEST_EXTENSION, Action.REPLY) else dispatcher
-            service.act(session, order_id=order.id, action=action, actor=actor, now=now, at=clock, **kwargs)
-        extra.append(order)
-    return extra
+        if roll < 0.14:
+            return walker.step(Action.VISIT, walker.call_taker, 3, outcome="refused", note="来电人不愿接受回访。")
+        satisfaction = rng.choices([5, 4, 3, 2, 1], weights=[38, 34, 14, 9, 5])[0]
+        resolved = satisfaction >= 3 and rng.random() < 0.92
+        return walker.step(Action.VISIT, walker.call_taker, 4, outcome="reached", satisfaction=satisfaction, resolved=resolved,
+                           note="来电人对办理结果表示认可。" if resolved else "来电人表示问题没有解决。")
 
 
-def _advance(session, order, *, rng, now, template, departments, created, actors) -> None:
-    """Drive an order as far as its age and chance allow, with plausible gaps between steps."""
-    call_taker, dispatcher, supervisor = actors
-    unit = Actor(f"demo-{template.department}", Role.UNIT_HANDLER, template.department)
+def _advance(walker: _Walker, order: WorkOrder, *, template: Template, division: str, created: list[WorkOrder]) -> None:
+    rng = walker.rng
+    walker.start(order)
+    now = walker.now
     age_days = (now - order.received_at).total_seconds() / 86400
-    clock = order.received_at
-
-    def step(action, actor, hours, **kw):
-        nonlocal clock
-        clock = min(clock + timedelta(hours=hours * (0.5 + rng.random())), now)
-        return service.act(session, order_id=order.id, action=action, actor=actor, now=now, at=clock, **kw)
-
     if template.request_type == "consult" and rng.random() < 0.55:
-        step(Action.ANSWER_DIRECTLY, call_taker, 0.1, note="已根据知识库口径当场答复来电人。")
+        walker.step(Action.ANSWER_DIRECTLY, walker.call_taker, 0.1, note="已根据知识库口径当场答复来电人。")
         return
-    roll = rng.random()
-    if roll < 0.03 and created:
+    if rng.random() < 0.03 and created:
         # A repeat call about the same matter, merged into an earlier open order.
-        candidates = [o for o in created[-30:] if o.status not in (Status.MERGED, Status.CLOSED, Status.TRANSFERRED_110)]
+        candidates = [o for o in created[-30:] if o.status not in (Status.MERGED.value, Status.CLOSED.value, Status.TRANSFERRED_110.value)]
         if candidates:
-            step(Action.MERGE, dispatcher, 0.3, into=rng.choice(candidates).id, note="同一诉求重复来电，并单处理。")
+            walker.step(Action.MERGE, walker.dispatcher, 0.3, into=rng.choice(candidates).id, note="同一诉求重复来电，并单处理。")
             return
     if age_days < 0.15:
         return  # still waiting for dispatch
-    if rng.random() < 0.08:
-        wrong = rng.choice([d for d in departments if d != template.department])
-        step(Action.DISPATCH, dispatcher, 1, to=wrong)
-        step(Action.RETURN, Actor(f"demo-{wrong}", Role.UNIT_HANDLER, wrong), 4, note="该事项不属于本单位职责，请改派。")
+    town = order.town_code
+    if rng.random() < 0.06:
+        # A dispatch the unit sees as not its duty: a 派单异议 the dispatcher upholds and re-routes.
+        wrong = rng.choice([u.code for u in walker.tree.reach(None) if u.kind == "bureau" and u.code != template.department])
+        walker.step(Action.DISPATCH, walker.dispatcher, 1, to=wrong)
+        walker.step(Action.OBJECT, walker.unit(wrong), 4, reason="not_our_duty", note="该事项不属于本单位职责，依据本单位三定方案应由其他部门办理。")
         if age_days < 2:
             return
-    step(Action.DISPATCH, dispatcher, 1, to=template.department)
+        first, _ = walker.route(template.department, division, town)
+        walker.step(Action.DECIDE_OBJECTION, walker.dispatcher, 2, uphold=True, to=first, note="异议成立，改派。")
+        holder = first
+        if walker.tree.get(first).kind == "sub_centre":
+            _, second = walker.route(template.department, division, town)
+            walker.step(Action.DISPATCH, walker.unit(first), 2, to=second or walker.tree.reach(first)[0].code)
+            holder = second or walker.tree.reach(first)[0].code
+    else:
+        holder = walker.dispatch_down(template.department, division, town, assists=rng.random() < 0.15)
     if age_days < 0.6 or rng.random() < 0.04:
         return
-    step(Action.ACCEPT, unit, 3)
+    unit = walker.unit(holder)
+    walker.step(Action.ACCEPT, unit, 3)
+    if rng.random() < 0.25:
+        walker.step(Action.NOTE, unit, 8, note=rng.choice(("已联系来电人，约定明日上门核查。", "已到现场查看，正在协调责任单位。", "已向分管领导汇报，正在制定处置方案。")))
     if rng.random() < 0.12:
-        step(Action.REMIND, dispatcher, 20, note="请尽快办理。")
+        walker.step(Action.REMIND, walker.dispatcher, 20, note="请尽快办理。")
     if rng.random() < 0.06:
-        step(Action.SUPERVISE, supervisor, 30, note="该诉求群众反映强烈，请加快办理并按时答复。")
+        walker.step(Action.SUPERVISE, walker.supervisor, 30, note="该诉求群众反映强烈，请加快办理并按时答复。")
     if age_days < 3 and rng.random() < 0.7:
         return
     if rng.random() < 0.12:
-        step(Action.REQUEST_EXTENSION, unit, 24, note="需协调多个部门现场核查，申请延期。", days=5)
+        walker.step(Action.REQUEST_EXTENSION, unit, 24, note="需协调多个部门现场核查，申请延期。", days=5)
         if age_days < 8:
             return
         if rng.random() < 0.8:
-            step(Action.APPROVE_EXTENSION, supervisor, 4)
+            walker.step(Action.APPROVE_EXTENSION, walker.supervisor, 4)
         else:
-            step(Action.REJECT_EXTENSION, supervisor, 4, note="理由不充分，请按期办结。")
-    if rng.random() < 0.03 and template.level == "一般" and template.request_type in ("help", "complaint"):
-        step(Action.TRANSFER_110, unit, 6, note="现场核查发现矛盾激化，涉嫌违法，联动110处置。")
+            walker.step(Action.REJECT_EXTENSION, walker.supervisor, 4, note="理由不充分，请按期办结。")
+    if rng.random() < 0.03 and template.request_type in ("help", "complaint"):
+        walker.step(Action.TRANSFER_110, unit, 6, to="110", note="现场核查发现矛盾激化，涉嫌违法，联动110处置。")
         return
-    step(Action.REPLY, unit, 30, note="经核实，已安排工作人员到现场处理，问题已整改，并已电话告知来电人。")
-    if age_days < 6 and rng.random() < 0.5:
+    _reply(walker, unit, template.department, 30)
+    if age_days < 5 and rng.random() < 0.4:
+        return  # the reply waits for 12345's review
+    if rng.random() < 0.08:
+        walker.step(Action.REVIEW, walker.call_taker, 4, passed=False, note="答复未说明具体处理结果，请补充后重新答复。")
+        _reply(walker, unit, template.department, 20, result="resolved")
+    changed = walker.step(Action.REVIEW, walker.call_taker, 4, passed=True)
+    if changed.status != Status.AWAITING_CALLBACK.value or (age_days < 6 and rng.random() < 0.5):
         return
-    satisfied = rng.random() < 0.85
-    step(Action.VISIT, call_taker, 20, satisfied=satisfied, note="回访来电人。" if satisfied else "来电人表示问题没有解决。")
-    if not satisfied and age_days > 20 and rng.random() < 0.7:
-        step(Action.REPLY, unit, 40, note="重新组织人员处理，问题已解决。")
-        step(Action.VISIT, call_taker, 10, satisfied=True, note="二次回访，来电人满意。")
+    changed = _callback(walker, order.id)
+    if changed.status == Status.IN_PROGRESS.value and age_days > 20 and rng.random() < 0.7:
+        # 重办: the unit tries again and the second callback is satisfied.
+        _reply(walker, unit, template.department, 40, result="resolved")
+        walker.step(Action.REVIEW, walker.call_taker, 4, passed=True)
+        walker.step(Action.VISIT, walker.call_taker, 10, outcome="reached", satisfaction=4, resolved=True, note="二次回访，来电人满意。")
+
+
+def _complete_states(session, walker: _Walker, created: list[WorkOrder], *, category_codes) -> list[WorkOrder]:
+    """Make sure the demo shows every status at least once, whatever the random walk produced."""
+    present = {o.status for o in created}
+    rng = walker.rng
+    extra: list[WorkOrder] = []
+    local_templates = [
+        t for t in TEMPLATES
+        if t.request_type != "consult" and walker.tree.get(t.department).routing == "county" and walker.tree.get(t.department).dispatchable
+    ]
+    for status in Status:
+        if status.value in present:
+            continue
+        template = rng.choice(local_templates)
+        division = "140525"
+        order = _create(session, walker, template=template, division=division, place=rng.choice(PLACES[division]),
+                        received=walker.now - timedelta(hours=6), category_codes=category_codes)
+        walker.start(order)
+        walker.clock = order.received_at
+        if status is Status.MERGED:
+            walker.step(Action.MERGE, walker.dispatcher, 0.3, into=created[-1].id if created[-1].status != Status.MERGED.value else created[0].id, note="重复来电，并单处理。")
+        elif status is Status.TRANSFERRED_110:
+            walker.step(Action.TRANSFER_110, walker.call_taker, 0.1, to="110", note="来电人称双方正在厮打，一键转110。")
+        elif status is Status.RETURNED:
+            walker.step(Action.DISPATCH, walker.dispatcher, 0.5, to=template.department)
+            walker.step(Action.RETURN, walker.unit(template.department), 1, note="该事项属于属地管理，请派县（市、区）分中心。")
+        elif status is Status.AT_SUB_CENTRE:
+            walker.step(Action.DISPATCH, walker.dispatcher, 0.5, to="zz-12345")
+        elif status is not Status.RECEIVED:
+            holder = walker.dispatch_down(template.department, division, order.town_code, assists=False)
+            unit = walker.unit(holder)
+            if status is Status.OBJECTED:
+                walker.step(Action.OBJECT, unit, 0.5, reason="wrong_area", note="来电地址不在本镇辖区，请核实属地。")
+            elif status is not Status.DISPATCHED:
+                walker.step(Action.ACCEPT, unit, 0.2)
+                if status is Status.EXTENSION_REQUESTED:
+                    walker.step(Action.REQUEST_EXTENSION, unit, 0.5, note="需现场核查，申请延期。", days=3)
+                elif status in (Status.REPLIED, Status.AWAITING_CALLBACK, Status.CLOSED):
+                    _reply(walker, unit, template.department, 0.5, result="resolved")
+                    if status is not Status.REPLIED:
+                        walker.step(Action.REVIEW, walker.call_taker, 0.2, passed=True)
+                    if status is Status.CLOSED:
+                        walker.step(Action.VISIT, walker.call_taker, 0.2, outcome="reached", satisfaction=5, resolved=True)
+        extra.append(order)
+    return extra

@@ -6,23 +6,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from liandong.catalog.deadlines import Warning, warning_level, worst
-from liandong.core.actor import Actor, Role
-from liandong.workorder.models import WorkOrder, order_assists
-from liandong.workorder.states import OPEN_STATUSES, REPLY_CLOCK_STATUSES, TERMINAL_STATUSES, Status
+from liandong.core.actor import CENTRE_ROLES, Actor, Role
+
+from liandong.workorder.lifecycle import OPEN_STATUSES, REPLY_CLOCK_STATUSES, SIGN_CLOCK_STATUSES, TERMINAL_STATUSES, Status
+from liandong.workorder.models import OrderAssist, OrderReply, WorkOrder
 
 
 def warning_of(order: WorkOrder, now: datetime) -> Warning:
     status = order.status_enum
     if status in TERMINAL_STATUSES:
         return Warning.NONE
-    if status is Status.REPLIED:
-        return Warning.NORMAL
+    if status not in REPLY_CLOCK_STATUSES:
+        return Warning.NORMAL  # replied: the unit's clock has stopped while 12345 reviews and calls back
     reply = warning_level(now, order.reply_yellow_at, order.reply_due_at)
-    if status is Status.DISPATCHED:
+    if status in SIGN_CLOCK_STATUSES:
         return worst(reply, warning_level(now, order.sign_yellow_at, order.sign_due_at))
     return reply
 
@@ -30,7 +31,7 @@ def warning_of(order: WorkOrder, now: datetime) -> Warning:
 def _warning_clause(level: Warning, now: datetime):
     """The SQL form of warning_of, so lists and boards can filter on it."""
     clock = WorkOrder.status.in_([s.value for s in REPLY_CLOCK_STATUSES])
-    dispatched = WorkOrder.status == Status.DISPATCHED.value
+    dispatched = WorkOrder.status.in_([s.value for s in SIGN_CLOCK_STATUSES])
     reply_red = and_(clock, WorkOrder.reply_due_at < now)
     sign_red = and_(dispatched, WorkOrder.sign_due_at < now)
     red = or_(reply_red, sign_red)
@@ -50,6 +51,10 @@ def _warning_clause(level: Warning, now: datetime):
 class OrderFilter:
     status: list[str] = field(default_factory=list)
     department: str | None = None
+    sub_centre: str | None = None
+    sender: str | None = None  # the sub-centre that sent the current hop
+    sender_city: bool = False  # the city centre sent the current hop
+    assisting: str | None = None  # orders this unit assists (协办)
     request_type: str | None = None
     division: str | None = None
     channel: str | None = None
@@ -74,14 +79,27 @@ SORTS = {
 def _conditions(flt: OrderFilter, *, actor: Actor, now: datetime) -> list:
     conditions = []
     if actor.role is Role.UNIT_HANDLER:
-        assisted = select(order_assists.c.order_id).where(order_assists.c.department_code == actor.department_code)
+        assisted = select(OrderAssist.order_id).where(OrderAssist.department_code == actor.department_code)
         conditions.append(or_(WorkOrder.department_code == actor.department_code, WorkOrder.id.in_(assisted)))
+    elif actor.role is Role.COUNTY_DISPATCHER:
+        conditions.append(WorkOrder.sub_centre_code == actor.department_code)
+    elif actor.role not in CENTRE_ROLES:
+        conditions.append(false())
     if flt.status:
         conditions.append(WorkOrder.status.in_(flt.status))
     if flt.open_only:
         conditions.append(WorkOrder.status.in_([s.value for s in OPEN_STATUSES]))
     if flt.department:
         conditions.append(WorkOrder.department_code == flt.department)
+    if flt.sub_centre:
+        conditions.append(WorkOrder.sub_centre_code == flt.sub_centre)
+    if flt.sender:
+        conditions.append(WorkOrder.sender_code == flt.sender)
+    if flt.sender_city:
+        conditions.append(WorkOrder.sender_code.is_(None))
+    if flt.assisting:
+        conditions.append(WorkOrder.id.in_(select(OrderAssist.order_id).where(OrderAssist.department_code == flt.assisting)))
+        conditions.append(or_(WorkOrder.department_code.is_(None), WorkOrder.department_code != flt.assisting))
     if flt.request_type:
         conditions.append(WorkOrder.request_type == flt.request_type)
     if flt.division:
@@ -117,6 +135,10 @@ def list_orders(
     return list(session.scalars(query).unique()), total
 
 
+def count(session: Session, flt: OrderFilter, *, actor: Actor, now: datetime) -> int:
+    return session.scalar(select(func.count()).select_from(WorkOrder).where(*_conditions(flt, actor=actor, now=now))) or 0
+
+
 def count_by_status(session: Session, *, actor: Actor, now: datetime) -> dict[str, int]:
     conditions = _conditions(OrderFilter(), actor=actor, now=now)
     rows = session.execute(select(WorkOrder.status, func.count()).where(*conditions).group_by(WorkOrder.status))
@@ -142,11 +164,22 @@ def training_examples(session: Session) -> Iterator[dict]:
             yield {
                 "text": f"{order.title}。{order.content}",
                 "request_type": order.request_type,
-                "department": order.department_code,
+                "department": duty_of(order.department),
                 "category": order.category.names if order.category else [],
                 "platform": platform,
             }
         last_id = page[-1].id
+
+
+def duty_of(unit) -> str | None:
+    """The city-level duty a unit's work stands for (triage learns duties, not the county that carried them)."""
+    if unit is None or unit.kind == "sub_centre":
+        return None
+    if unit.level == "city":
+        return unit.code
+    if unit.counterpart_code:
+        return unit.counterpart_code
+    return "sd"  # a township or county government: 属地
 
 
 def _bigrams(text: str) -> set[str]:
@@ -229,6 +262,14 @@ def caller_history(session: Session, *, phone: str, actor: Actor, now: datetime,
     return {"total": total, "recent": recent, "open": open_count, "days": days}
 
 
+def caller_recent(session: Session, *, phone: str, actor: Actor, now: datetime, days: int = 90, limit: int = 5) -> list[WorkOrder]:
+    """The caller's latest orders, newest first: offered at intake to add to instead of a new order."""
+    conditions = _conditions(OrderFilter(phone=phone, received_from=now - timedelta(days=days)), actor=actor, now=now)
+    conditions.append(WorkOrder.status != Status.MERGED.value)
+    query = select(WorkOrder).where(*conditions).order_by(WorkOrder.received_at.desc()).limit(limit)
+    return list(session.scalars(query).unique())
+
+
 def board_by_department(session: Session, *, actor: Actor, now: datetime) -> list[dict]:
     """Per unit: open orders, red and yellow warnings, orders returned twice or more, dissatisfied callbacks."""
     base = _conditions(OrderFilter(), actor=actor, now=now)
@@ -243,7 +284,7 @@ def board_by_department(session: Session, *, actor: Actor, now: datetime) -> lis
         "red": counts(_warning_clause(Warning.RED, now)),
         "yellow": counts(_warning_clause(Warning.YELLOW, now)),
         "returned": counts(open_clause, WorkOrder.return_count >= 2),
-        "unsatisfied": counts(WorkOrder.satisfaction == "unsatisfied"),
+        "unsatisfied": counts(WorkOrder.satisfaction <= 2),
     }
     codes = set().union(*(c.keys() for c in columns.values()))
     rows = [{"department_code": code, **{name: col.get(code, 0) for name, col in columns.items()}} for code in codes]
@@ -268,5 +309,14 @@ def frequently_returned(
 def dissatisfied(session: Session, *, actor: Actor, now: datetime, department: str | None = None, limit: int = 100) -> list[WorkOrder]:
     """Orders whose caller said at the callback that they were not satisfied (most recent first)."""
     conditions = _conditions(OrderFilter(department=department), actor=actor, now=now)
-    query = select(WorkOrder).where(*conditions, WorkOrder.satisfaction == "unsatisfied").order_by(WorkOrder.updated_at.desc()).limit(limit)
+    query = select(WorkOrder).where(*conditions, or_(WorkOrder.satisfaction <= 2, WorkOrder.resolved.is_(False))).order_by(WorkOrder.updated_at.desc()).limit(limit)
     return list(session.scalars(query).unique())
+
+
+def latest_replies(session: Session, order_ids: list[int]) -> dict[int, OrderReply]:
+    """The newest reply of each order (review and callback queues show it beside the order)."""
+    if not order_ids:
+        return {}
+    newest = select(OrderReply.order_id, func.max(OrderReply.seq).label("seq")).where(OrderReply.order_id.in_(order_ids)).group_by(OrderReply.order_id).subquery()
+    query = select(OrderReply).join(newest, and_(OrderReply.order_id == newest.c.order_id, OrderReply.seq == newest.c.seq))
+    return {reply.order_id: reply for reply in session.scalars(query)}

@@ -11,7 +11,7 @@ from schemathesis.checks import not_a_server_error
 
 from liandong.app import create_app
 from liandong.db import get_engine
-from liandong.migrate import upgrade
+from liandong.db.migrate import upgrade
 
 TOKEN = "fuzz-token"
 _URL = f"sqlite:///{Path(tempfile.mkdtemp(prefix='liandong-fuzz-')) / 'fuzz.db'}"

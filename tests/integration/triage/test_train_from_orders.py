@@ -11,10 +11,10 @@ from liandong.config import configure, settings
 from liandong.core.actor import Actor, Role
 from liandong.core.errors import ValidationFailed
 from liandong.db import unit_of_work
-from liandong.migrate import upgrade
+from liandong.db.migrate import upgrade
 from liandong.triage import service as triage
 from liandong.workorder import service
-from liandong.workorder.states import Action
+from liandong.workorder.lifecycle import Action
 
 ADMIN = Actor("tester", Role.ADMIN)
 

@@ -72,6 +72,9 @@ def test_a_refused_intake_writes_nothing_and_keeps_the_form(browser, engine):
         assert session.query(WorkOrder).count() == before
 
 
+REPLY = {"action": "reply", "result": "resolved", "handler": "赵工", "handler_phone": "13935600000", "contacted": "yes"}
+
+
 def test_actions_follow_the_lifecycle_and_unit_scope(browser, engine):
     taker = browser("w_taker")
     order_id = intake(taker)
@@ -80,7 +83,7 @@ def test_actions_follow_the_lifecycle_and_unit_scope(browser, engine):
     # A refused action: nothing changes, the reason is shown in Chinese.
     response = dispatcher.post(f"/orders/{order_id}/act", {"action": "accept"})
     assert response.status_code == 303
-    assert "无权执行「签收」" in dispatcher.get(response.headers["location"]).text
+    assert "不能执行「签收」" in dispatcher.get(response.headers["location"]).text
     assert order_of(engine, order_id).status == "received"
     dispatcher.post("/dispatch/bulk", {"ids": [str(order_id)], "to": "zjj", "tab": "new"})
     assert order_of(engine, order_id).status == "dispatched"
@@ -96,20 +99,24 @@ def test_actions_follow_the_lifecycle_and_unit_scope(browser, engine):
     assert order_of(engine, order_id).number in page.text
     htmx = unit.post(f"/orders/{order_id}/act", {"action": "accept"}, headers={"HX-Request": "true"})
     assert htmx.status_code == 200 and "已签收" in htmx.text
-    unit.post(f"/orders/{order_id}/notes", {"note": "已联系施工方，约定明日整改"})
+    unit.post(f"/orders/{order_id}/act", {"action": "note", "note": "已联系施工方，约定明日整改"})
     assert "约定明日整改" in unit.get(f"/orders/{order_id}").text
-    other_unit.post(f"/orders/{order_id}/notes", {"note": "别的单位写的"})
+    other_unit.post(f"/orders/{order_id}/act", {"action": "note", "note": "别的单位写的"})
     assert "别的单位写的" not in unit.get(f"/orders/{order_id}").text
-    unit.post(f"/orders/{order_id}/act", {"action": "reply", "note": ""})
+    unit.post(f"/orders/{order_id}/act", {**REPLY, "note": ""})
     assert order_of(engine, order_id).status == "in_progress"  # a reply needs its text
-    unit.post(f"/orders/{order_id}/act", {"action": "reply", "note": "已责令施工方调整作业时间"})
+    unit.post(f"/orders/{order_id}/act", {**REPLY, "note": "已责令施工方调整作业时间，夜间停止施工，并已电话告知来电人。"})
     assert order_of(engine, order_id).status == "replied"
+    assert "已答复" in unit.get("/unit?tab=replied").text  # the clock shows 已答复, not a countdown
 
     supervisor = browser("w_supervisor")
+    assert order_of(engine, order_id).number in supervisor.get("/review").text
+    supervisor.post(f"/orders/{order_id}/act", {"action": "review", "passed": "yes", "next": "/review"})
+    assert order_of(engine, order_id).status == "awaiting_callback"
     assert order_of(engine, order_id).number in supervisor.get("/callbacks").text
     supervisor.post(f"/orders/{order_id}/act", {"action": "visit", "satisfied": "no", "next": "/callbacks"})
     order = order_of(engine, order_id)
-    assert order.status == "in_progress" and order.satisfaction == "unsatisfied"
+    assert order.status == "in_progress" and order.satisfaction == 2 and order.reopen_count == 1
     assert order.number in supervisor.get("/supervision?tab=unsatisfied").text
     response = supervisor.post(f"/orders/{order_id}/act", {"action": "supervise", "note": "请加快办理"}, headers={"HX-Request": "true"})
     assert "已督办" in response.text and order_of(engine, order_id).supervise_count == 1
@@ -147,9 +154,9 @@ def test_attachments_upload_download_and_scope(browser, engine):
 def test_list_pages_render_for_every_role(browser):
     for username, urls in {
         "w_taker": ["/orders", "/orders?warning=red&sort=due_asc", "/kb", "/callbacks"],
-        "w_dispatcher": ["/dispatch?tab=returned&sort=due", "/dispatch?tab=extensions"],
-        "w_zjj": ["/unit?tab=doing", "/unit?tab=replied", "/orders?status=in_progress"],
-        "w_supervisor": ["/supervision?tab=returns", "/supervision?tab=extensions&department=zjj", "/kb/review"],
+        "w_dispatcher": ["/dispatch?tab=returned&sort=due", "/dispatch?tab=extensions", "/dispatch?tab=objections", "/dispatch?tab=counties"],
+        "w_zjj": ["/unit?tab=doing", "/unit?tab=replied", "/unit?tab=assist", "/unit?tab=objected", "/orders?status=in_progress"],
+        "w_supervisor": ["/supervision?tab=returns", "/supervision?tab=extensions&department=zjj", "/kb/review", "/review", "/callbacks"],
         "w_admin": ["/admin/units", "/admin/users", "/admin/categories?q=物业", "/admin/deadlines", "/admin/transfer?item=E110-01"],
     }.items():
         tab = browser(username)

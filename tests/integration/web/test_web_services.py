@@ -147,22 +147,27 @@ def test_text_similarity():
     assert queries.text_similarity("楼上装修噪音", "个税汇算") == 0.0
 
 
-def test_progress_notes_only_by_the_handling_unit_while_it_handles(session):
-    from liandong.casefile import service as casefile
+def test_progress_notes_are_on_the_timeline_and_only_by_the_handling_unit_while_it_handles(session):
     from liandong.core.errors import InvalidTransition, PermissionDenied
-    from liandong.workorder.states import Action
+    from liandong.workorder.lifecycle import Action
 
     now = clock_now()
     order = service.create_order(session, actor=ADMIN, now=now, content="城区东街路灯不亮", division_code="140502", request_type="help")
     unit = Actor("t-cgj", Role.UNIT_HANDLER, "cgj")
+
+    def note(actor, text):
+        return service.act(session, order_id=order.id, action=Action.NOTE, actor=actor, now=now, note=text)
+
     with pytest.raises(InvalidTransition):
-        casefile.add_progress_note(session, order_id=order.id, actor=ADMIN, now=now, note="还没派单")
+        note(ADMIN, "还没派单")
     service.act(session, order_id=order.id, action=Action.DISPATCH, actor=ADMIN, now=now, to="cgj")
-    casefile.add_progress_note(session, order_id=order.id, actor=unit, now=now, note="已安排维修班组")
+    note(unit, "已安排维修班组")
     with pytest.raises(NotFound):
-        casefile.add_progress_note(session, order_id=order.id, actor=Actor("t-zjj", Role.UNIT_HANDLER, "zjj"), now=now, note="不是我的")
+        note(Actor("t-zjj", Role.UNIT_HANDLER, "zjj"), "不是我的")
     with pytest.raises(PermissionDenied):
-        casefile.add_progress_note(session, order_id=order.id, actor=Actor("t-taker", Role.CALL_TAKER), now=now, note="坐席不记进展")
+        note(Actor("t-taker", Role.CALL_TAKER), "坐席不记进展")
     with pytest.raises(ValidationFailed):
-        casefile.add_progress_note(session, order_id=order.id, actor=unit, now=now, note="   ")
-    assert [n.note for n in casefile.list_progress_notes(session, order_id=order.id, actor=unit)] == ["已安排维修班组"]
+        note(unit, "   ")
+    timeline = service.get_order(session, order.id, actor=unit, full=True).events
+    assert [e.note for e in timeline if e.action == "note"] == ["已安排维修班组"]
+    assert timeline[-1].from_status == timeline[-1].to_status == "dispatched"

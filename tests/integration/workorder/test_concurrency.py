@@ -10,7 +10,7 @@ from liandong.core.actor import Actor, Role
 from liandong.core.errors import DomainError
 from liandong.db import unit_of_work
 from liandong.workorder import service
-from liandong.workorder.states import Action
+from liandong.workorder.lifecycle import Action
 
 ADMIN = Actor("tester", Role.ADMIN)
 

@@ -11,7 +11,7 @@ from liandong.catalog.deadlines import SHANGHAI
 from liandong.core.actor import Actor, Role
 from liandong.core.errors import DomainError
 from liandong.workorder import service
-from liandong.workorder.states import Action, Status
+from liandong.workorder.lifecycle import Action, Status
 
 ADMIN = Actor("prop", Role.ADMIN)
 NOW = datetime(2024, 12, 31, 12, 0, tzinfo=SHANGHAI)

@@ -15,7 +15,7 @@ from liandong.core.outbox import OutboxMessage
 from liandong.workorder import queries, service
 from liandong.workorder.models import AppendOnlyViolation, OrderEvent, WorkOrder
 from liandong.workorder.queries import OrderFilter, warning_of
-from liandong.workorder.states import Action, Status
+from liandong.workorder.lifecycle import Action, Status
 
 ADMIN = Actor("tester", Role.ADMIN)
 NOW = datetime(2023, 12, 1, 9, 0, tzinfo=SHANGHAI)
@@ -33,6 +33,11 @@ def new(session, **overrides):
 
 def act(session, order, action, at, actor=ADMIN, **kw):
     return service.act(session, order_id=order.id, action=action, actor=actor, now=NOW, at=at, **kw)
+
+
+def reply(session, order, at, actor=ADMIN, **kw):
+    values = {"result": "resolved", "handler": "赵工", "handler_phone": "13935600000", "contacted": True, **kw}
+    return act(session, order, Action.REPLY, at, actor=actor, **values)
 
 
 def count(session, model):
@@ -59,12 +64,14 @@ def test_full_happy_path_records_every_step(session):
     act(session, order, Action.ACCEPT, t(2023, 10, 7, 9))
     act(session, order, Action.REMIND, t(2023, 10, 8, 9), note="请加快办理")
     act(session, order, Action.SUPERVISE, t(2023, 10, 8, 10), note="督办")
-    act(session, order, Action.REPLY, t(2023, 10, 9, 9), note="已责令施工方调整作业时间")
+    reply(session, order, t(2023, 10, 9, 9), note="已责令施工方调整作业时间")
     assert order.status == Status.REPLIED and order.reply_text.startswith("已责令")
+    act(session, order, Action.REVIEW, t(2023, 10, 9, 10), passed=True)
     act(session, order, Action.VISIT, t(2023, 10, 10, 9), satisfied=True)
-    assert order.status == Status.CLOSED and order.satisfaction == "satisfied" and order.closed_at == t(2023, 10, 10, 9)
-    assert [e.action for e in order.events] == ["create", "dispatch", "accept", "remind", "supervise", "reply", "visit"]
-    assert [e.seq for e in order.events] == list(range(1, 8))
+    assert order.status == Status.CLOSED and order.satisfaction == 4 and order.resolved and order.closed_at == t(2023, 10, 10, 9)
+    assert order.close_reason == "satisfied"
+    assert [e.action for e in order.events] == ["create", "dispatch", "accept", "remind", "supervise", "reply", "review", "visit"]
+    assert [e.seq for e in order.events] == list(range(1, 9))
     assert order.remind_count == 1 and order.supervise_count == 1
     assert warning_of(order, NOW) is Warning.NONE
 
@@ -80,13 +87,16 @@ def test_return_and_redispatch(session):
     assert order.reply_due_at == t(2023, 10, 11, 23, 59, 59)  # reply clock still runs from receipt
 
 
-def test_redispatch_to_the_same_unit_is_refused(session):
+def test_redispatch_is_an_explicit_action_to_another_unit(session):
     order = new(session)
     act(session, order, Action.DISPATCH, t(2023, 9, 28, 11), to="zjj")
     with pytest.raises(InvalidTransition):
-        act(session, order, Action.DISPATCH, t(2023, 9, 28, 12), to="zjj")
-    act(session, order, Action.DISPATCH, t(2023, 9, 28, 12), to="cgj")
-    assert order.department_code == "cgj"
+        act(session, order, Action.DISPATCH, t(2023, 9, 28, 12), to="cgj")  # a second dispatch never re-dispatches
+    with pytest.raises(ValidationFailed):
+        act(session, order, Action.REDISPATCH, t(2023, 9, 28, 12), to="zjj", note="改派")
+    act(session, order, Action.REDISPATCH, t(2023, 9, 28, 12), to="cgj", note="职责在城管")
+    assert order.department_code == "cgj" and order.dispatch_count == 2
+    assert [h.outcome for h in order.hops] == ["redispatched", None]
 
 
 def test_extension_moves_the_deadline(session):
@@ -117,11 +127,13 @@ def test_unsatisfied_callback_reopens_with_fresh_deadline_and_closed_order_can_b
     order = new(session)
     act(session, order, Action.DISPATCH, t(2023, 9, 28, 11), to="zjj")
     act(session, order, Action.ACCEPT, t(2023, 9, 28, 12))
-    act(session, order, Action.REPLY, t(2023, 10, 9, 9), note="已处理")
+    reply(session, order, t(2023, 10, 9, 9), note="已处理")
+    act(session, order, Action.REVIEW, t(2023, 10, 9, 10), passed=True)
     act(session, order, Action.VISIT, t(2023, 10, 10, 9), satisfied=False, note="没有解决")
-    assert order.status == Status.IN_PROGRESS and order.reopen_count == 1 and order.satisfaction == "unsatisfied"
+    assert order.status == Status.IN_PROGRESS and order.reopen_count == 1 and order.satisfaction == 2
     assert order.reply_due_at == t(2023, 10, 17, 23, 59, 59)
-    act(session, order, Action.REPLY, t(2023, 10, 12, 9), note="重新处理完毕")
+    reply(session, order, t(2023, 10, 12, 9), note="重新处理完毕")
+    act(session, order, Action.REVIEW, t(2023, 10, 12, 10), passed=True)
     act(session, order, Action.VISIT, t(2023, 10, 13, 9), satisfied=True)
     assert order.status == Status.CLOSED
     for action in (Action.DISPATCH, Action.REMIND, Action.SUPERVISE, Action.CLOSE, Action.MERGE):
@@ -252,7 +264,7 @@ def test_unit_handlers_see_and_act_only_on_their_own_orders(session):
     with pytest.raises(NotFound):
         act(session, order, Action.ACCEPT, t(2023, 9, 28, 12), actor=city)
     with pytest.raises(PermissionDenied):
-        act(session, order, Action.DISPATCH, t(2023, 9, 28, 12), actor=housing, to="cgj")
+        act(session, order, Action.REDISPATCH, t(2023, 9, 28, 12), actor=housing, to="cgj", note="改派")
     act(session, order, Action.ACCEPT, t(2023, 9, 28, 12), actor=housing)
     assert order.events[-1].actor == "住建局张三" and order.events[-1].actor_role == "unit_handler"
     mine, total = queries.list_orders(session, OrderFilter(), actor=housing, now=NOW)

@@ -4,7 +4,7 @@ import pytest
 
 from liandong.core.clock import parse_aware
 from liandong.core.errors import ValidationFailed
-from liandong.workorder.validation import MAX_CONTENT, clean_content, clean_title, normalize_phone
+from liandong.workorder.validation import MAX_CONTENT, clean_address, clean_content, clean_title, normalize_phone, parse_int
 
 
 @pytest.mark.parametrize(
@@ -45,11 +45,36 @@ def test_content_length_limit():
     assert "过长" in refused.value.message
 
 
-def test_title_defaults_to_first_sentence():
-    assert clean_title(None, "小区停水三天了。物业不管。") == "小区停水三天了"
-    assert clean_title("  自定义标题 ", "内容") == "自定义标题"
+def test_typed_titles_are_cleaned_and_empty_ones_left_to_the_summary():
+    assert clean_title(None) is None
+    assert clean_title("   ") is None
+    assert clean_title("  自定义标题 ") == "自定义标题"
     with pytest.raises(ValidationFailed):
-        clean_title("长" * 101, "内容")
+        clean_title("长" * 101)
+    with pytest.raises(ValidationFailed):
+        clean_title("标题\x00")
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "1.5", "-1", "abc", "", "1234567890"])
+def test_integers_are_ascii_digits_only(raw):
+    with pytest.raises(ValidationFailed):
+        parse_int(raw, field="days", label="天数")
+
+
+def test_integers():
+    assert parse_int(" 12 ", field="days", label="天数") == 12
+
+
+@pytest.mark.parametrize("raw", ["１３８１２３４５６７８", "13８12345678"])
+def test_fullwidth_or_foreign_digits_are_not_phone_numbers(raw):
+    with pytest.raises(ValidationFailed):
+        normalize_phone(raw)
+
+
+def test_addresses_respect_the_column_length():
+    assert clean_address("  巴公镇锦绣小区 ") == "巴公镇锦绣小区"
+    with pytest.raises(ValidationFailed):
+        clean_address("路" * 256)
 
 
 @pytest.mark.parametrize("raw", ["2023-09-28T10:00:00", "2023-09-28 10:00", "2023-09-28"])

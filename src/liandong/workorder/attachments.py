@@ -1,4 +1,4 @@
-"""Attach files and progress notes to orders, with the same visibility rules as the orders themselves."""
+"""Files attached to orders (evidence, reply documents), with the same visibility rules as the orders themselves."""
 
 from __future__ import annotations
 
@@ -10,11 +10,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
-from liandong.casefile.models import OrderAttachment, OrderNote
-from liandong.core.actor import Actor, Role
-from liandong.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
+from liandong.core.actor import Actor
+from liandong.core.errors import NotFound, ValidationFailed
+from liandong.workorder.models import OrderAttachment
 from liandong.workorder.service import get_order
-from liandong.workorder.states import Status
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PER_ORDER = 20
@@ -27,6 +26,7 @@ ALLOWED_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "application/zip",
 }
+PURPOSES = {"reply": "答复材料", "objection": "异议依据", "evidence": "现场材料"}
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -44,7 +44,15 @@ def content_type_of(filename: str, declared: str | None) -> str:
 
 
 def add_attachment(
-    session: Session, *, order_id: int, actor: Actor, now: datetime, filename: str, data: bytes, content_type: str | None = None
+    session: Session,
+    *,
+    order_id: int,
+    actor: Actor,
+    now: datetime,
+    filename: str,
+    data: bytes,
+    content_type: str | None = None,
+    purpose: str | None = None,
 ) -> OrderAttachment:
     """Anyone who may see the order may add evidence to it (call-taker, unit, supervisor)."""
     get_order(session, order_id, actor=actor)
@@ -64,6 +72,7 @@ def add_attachment(
         data=data,
         uploaded_by=actor.name,
         uploaded_at=now,
+        purpose=purpose if purpose in PURPOSES else None,
     )
     session.add(attachment)
     session.flush()
@@ -86,33 +95,3 @@ def get_attachment(session: Session, *, order_id: int, attachment_id: int, actor
     if attachment is None:
         raise NotFound(f"附件不存在：{attachment_id}", field="attachment_id")
     return attachment
-
-
-MAX_NOTE = 2000
-# A unit records progress while the order is with it.
-NOTE_STATUSES = frozenset({Status.DISPATCHED.value, Status.IN_PROGRESS.value, Status.EXTENSION_REQUESTED.value})
-
-
-def add_progress_note(session: Session, *, order_id: int, actor: Actor, now: datetime, note: str) -> OrderNote:
-    """办理进展: the handling unit (or the centre) notes what has been done; the order's status does not change."""
-    order = get_order(session, order_id, actor=actor)
-    if actor.role is Role.UNIT_HANDLER and order.department_code != actor.department_code:
-        raise PermissionDenied("只有主办单位可以记录办理进展")
-    if actor.role not in (Role.UNIT_HANDLER, Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM):
-        raise PermissionDenied("只有承办单位和督查人员可以记录办理进展")
-    if order.status not in NOTE_STATUSES:
-        raise InvalidTransition("工单不在承办单位办理期间，不能记录办理进展")
-    text = (note or "").strip()
-    if not text:
-        raise ValidationFailed("请填写办理进展", field="note")
-    if len(text) > MAX_NOTE:
-        raise ValidationFailed(f"办理进展最多 {MAX_NOTE} 字", field="note")
-    entry = OrderNote(order_id=order.id, note=text, author=actor.name, author_role=actor.role.value, written_at=now)
-    session.add(entry)
-    session.flush()
-    return entry
-
-
-def list_progress_notes(session: Session, *, order_id: int, actor: Actor) -> list[OrderNote]:
-    get_order(session, order_id, actor=actor)
-    return list(session.scalars(select(OrderNote).where(OrderNote.order_id == order_id).order_by(OrderNote.id)))

@@ -1,11 +1,11 @@
-"""Alembic environment: uses the connection handed over by liandong.migrate, or the configured URL."""
+"""Alembic environment: uses the connection handed over by liandong.db.migrate, or the configured URL."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import liandong.models  # noqa: F401  (registers every table on Base.metadata)
+import liandong.db.tables  # noqa: F401  (registers every table on Base.metadata)
 from liandong.db import Base
 
 config = context.config

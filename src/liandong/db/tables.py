@@ -5,4 +5,3 @@ from liandong.catalog import models as catalog_models  # noqa: F401
 from liandong.core import outbox  # noqa: F401
 from liandong.workorder import models as workorder_models  # noqa: F401
 from liandong.knowledge import models as knowledge_models  # noqa: F401
-from liandong.casefile import models as casefile_models  # noqa: F401

@@ -1,1 +1,0 @@
-"""An order's case file beyond its lifecycle: attached files and the unit's progress notes."""

@@ -1,0 +1,61 @@
+"""`liandong serve` and `liandong demo`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from liandong.config import settings
+
+
+def _serve(host: str, port: int) -> None:
+    import uvicorn
+
+    from liandong.app import create_app
+    from liandong.web.suggest import warm_up
+
+    # Load the triage model before the first call-taker types (not in a thread: warnings filters are not thread-safe).
+    warm_up()
+    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+
+
+def _api_access_note() -> str:
+    if settings().api_token:
+        return "接口 /api：已登录的操作员，或携带 Authorization: Bearer <LIANDONG_API_TOKEN> 的外部系统可调用"
+    return "接口 /api：登录后可在浏览器中调用；外部系统需设置 LIANDONG_API_TOKEN 后携带令牌调用"
+
+
+def serve_command(
+    host: Annotated[Optional[str], typer.Option("--host")] = None,
+    port: Annotated[Optional[int], typer.Option("--port")] = None,
+) -> None:
+    """启动 Web 服务（接口文档见 /docs）。"""
+    config = settings()
+    host, port = host or config.host, port or config.port
+    typer.echo(f"联动已启动：http://{host}:{port}")
+    typer.echo(_api_access_note())
+    _serve(host, port)
+
+
+def demo_command(
+    host: Annotated[Optional[str], typer.Option("--host")] = None,
+    port: Annotated[Optional[int], typer.Option("--port")] = None,
+    orders: Annotated[int, typer.Option("--orders", min=1, max=100_000, help="演示工单数量")] = 360,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="只准备演示数据，不启动服务")] = False,
+) -> None:
+    """准备演示数据库（本地 SQLite，默认配置与近 90 天的演示工单），然后启动服务。"""
+    from liandong.demo import prepare_demo
+
+    config = settings()
+    host, port = host or config.host, port or config.port
+    summary = prepare_demo(orders=orders)
+    typer.echo(f"演示数据库：{config.database_url}（新建工单 {summary['orders_created']} 张，共 {summary['orders_total']} 张）")
+    from liandong.account.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    typer.echo(f"演示账号（密码均为 {DEMO_PASSWORD}）：" + "，".join(f"{username}（{name}）" for username, name, _role, _unit in DEMO_ACCOUNTS))
+    if no_serve:
+        return
+    typer.echo(f"联动演示已启动：http://{host}:{port}  （接口文档 http://{host}:{port}/docs，按 Ctrl+C 退出）")
+    typer.echo(_api_access_note())
+    _serve(host, port)
