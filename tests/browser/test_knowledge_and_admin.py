@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytestmark = pytest.mark.browser
+
+# Synthetic: the real 2027 notice was not available when this was written.
+NOTICE_2027 = (Path(__file__).resolve().parents[1] / "data" / "notices" / "2027-synthetic.txt").read_text(encoding="utf-8")
 
 
 def test_unit_drafts_supervisor_publishes_call_taker_finds(new_page, shot):
@@ -68,6 +73,19 @@ def test_admin_edits_units_users_categories_deadlines_and_transfer_list(new_page
     page.fill("#calendar-form input[name=note]", "本市特别安排")
     page.click("#calendar-form button")
     assert "本市特别安排" in page.inner_text("main")
+
+    # Paste the State Council's notice, check the preview, save it.
+    page.fill("#notice-text", NOTICE_2027)
+    page.click("#notice-preview")
+    assert "国务院办公厅关于2027年部分节假日安排的通知" in page.inner_text("#notice-result")
+    spring = page.locator("#notice-holidays tr", has_text="春节").inner_text()
+    assert "2027-02-05 至 2027-02-12" in spring and "2027-02-13" in spring
+    assert "春节调休上班" in page.locator("#notice-changes tr", has_text="2027-02-13").inner_text()
+    assert page.input_value("#notice-text") == NOTICE_2027.replace("\r\n", "\n")
+    page.click("#notice-save")
+    assert "已导入国务院办公厅关于2027年部分节假日安排的通知" in page.inner_text(".flash.ok")
+    assert page.inner_text("#calendar-last-day") == "2027-12-31"
+    assert "2027 年通知" in page.locator("#overrides tr", has_text="2027-02-13").inner_text()
 
     page.goto("/admin/transfer?item=E110-01")
     keywords = page.input_value("#transfer-keywords")

@@ -1,4 +1,4 @@
-"""Administrators' edits to the catalogue: units, categories, deadline policy and calendar days.
+"""Administrators' edits to the catalogue: units, categories, deadline policy, calendar days and the State Council's notice.
 
 Use cases with validation, called by the admin pages; each runs inside the caller's transaction.
 """
@@ -6,18 +6,20 @@ Use cases with validation, called by the admin pages; each runs inside the calle
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, replace
-from datetime import date
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from liandong.catalog import service as catalog
+from liandong.catalog.calendar import DaySource, WorkingCalendar
 from liandong.catalog.deadlines import REQUEST_TYPES, DeadlinePolicy
-from liandong.catalog.models import CalendarOverride, CatalogSetting, Category, Department
+from liandong.catalog.models import CalendarNotice, CalendarOverride, CatalogSetting, Category, Department
+from liandong.catalog.notice import Notice, NoticeDay, parse_notice
 from liandong.config import settings
 from liandong.core.actor import Actor, require_admin
-from liandong.core.errors import Conflict, NotFound, ValidationFailed
+from liandong.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 
 CODE = re.compile(r"^[a-z0-9_]{2,32}$")
 
@@ -128,16 +130,143 @@ def save_policy(
 
 
 def set_calendar_day(session: Session, *, actor: Actor, day: date, is_workday: bool | None, note: str = "") -> None:
-    """Declare a local working day or day off; `is_workday=None` removes the override."""
+    """Declare a local working day or day off; `is_workday=None` removes the override.
+
+    An administrator's override takes the place of a notice's day; removing it brings the notice's day back.
+    """
     require_admin(actor, "修改工作日历")
     existing = session.get(CalendarOverride, day)
     if is_workday is None:
-        if existing is None:
-            raise NotFound(f"没有 {day} 的日历调整", field="day")
+        if existing is None or not existing.manual:
+            raise NotFound(f"没有 {day} 的人工调整" + ("（该日的安排来自导入的国务院通知）" if existing is not None else ""), field="day")
         session.delete(existing)
+        session.flush()
+        _restore_notice_day(session, day)
     elif existing is None:
         session.add(CalendarOverride(day=day, is_workday=is_workday, note=(note or "").strip()[:128]))
     else:
         existing.is_workday = is_workday
         existing.note = (note or "").strip()[:128]
+        existing.notice_year = None
     session.flush()
+
+
+def _restore_notice_day(session: Session, day: date) -> None:
+    # A notice for year Y may name days of late Y-1 (元旦 ranges such as 2022-12-31 to 2023-01-02).
+    for year in (day.year, day.year + 1):
+        stored = session.get(CalendarNotice, year)
+        if stored is None:
+            continue
+        try:
+            notice = parse_notice(stored.text, year)
+        except DomainError:
+            continue  # a text this version can no longer read; the weekday rule applies to the day
+        for entry in notice.entries():
+            if entry.day == day:
+                session.add(CalendarOverride(day=day, is_workday=entry.is_workday, note=notice.note(entry)[:128], notice_year=year))
+                return
+
+
+@dataclass(frozen=True)
+class DayChange:
+    """A day whose status the import would change."""
+
+    day: date
+    before: bool
+    after: bool
+    before_source: DaySource
+    reason: str
+
+
+@dataclass(frozen=True)
+class KeptOverride:
+    """A day the notice names where an administrator's override stays in force."""
+
+    day: date
+    is_workday: bool
+    note: str
+    notice_says: bool
+
+
+@dataclass(frozen=True)
+class NoticePreview:
+    notice: Notice
+    changes: tuple[DayChange, ...]
+    kept: tuple[KeptOverride, ...]
+    replaced_at: datetime | None = None  # when the same year's notice was imported before, if it was
+    replaced_by: str | None = None
+
+
+def preview_calendar_notice(session: Session, *, text: str, year: int | None = None) -> NoticePreview:
+    """Parse the pasted notice and list the days whose status would change if it were saved. Writes nothing."""
+    notice = parse_notice(text, year)
+    rows = list(session.scalars(select(CalendarOverride)))
+    manual = {row.day: row for row in rows if row.manual}
+    others = {row.day: row.is_workday for row in rows if row.notice_year not in (None, notice.year)}
+    replaced = [row.day for row in rows if row.notice_year == notice.year]
+    years = set(session.scalars(select(CalendarNotice.year)))
+    entries = {entry.day: entry for entry in notice.entries()}
+    current = catalog.get_calendar(session)
+    proposed = WorkingCalendar(
+        {day: row.is_workday for day, row in manual.items()},
+        notice_days={**others, **{day: entry.is_workday for day, entry in entries.items()}},
+        notice_years=years | {notice.year},
+    )
+    first = min([date(notice.year, 1, 1), *entries, *replaced])
+    last = max([date(notice.year, 12, 31), *entries, *replaced])
+    changes = []
+    day = first
+    while day <= last:
+        before, source = current.decide(day)
+        after = proposed.is_workday(day)
+        if before != after:
+            changes.append(DayChange(day, before, after, source, _reason(notice, entries.get(day), after)))
+        day += timedelta(days=1)
+    kept = tuple(
+        KeptOverride(day, manual[day].is_workday, manual[day].note, entries[day].is_workday) for day in sorted(entries) if day in manual
+    )
+    previous = session.get(CalendarNotice, notice.year)
+    return NoticePreview(
+        notice=notice,
+        changes=tuple(changes),
+        kept=kept,
+        replaced_at=previous.imported_at if previous is not None else None,
+        replaced_by=previous.imported_by if previous is not None else None,
+    )
+
+
+def _reason(notice: Notice, entry: NoticeDay | None, after: bool) -> str:
+    if entry is not None:
+        return notice.note(entry)
+    return "周一至周五上班" if after else "周末休息"
+
+
+def import_calendar_notice(session: Session, *, actor: Actor, text: str, now: datetime, year: int | None = None) -> NoticePreview:
+    """Store the notice and its days as overrides; a re-import of the year replaces that year's days, manual overrides stay."""
+    require_admin(actor, "导入国务院节假日安排通知")
+    preview = preview_calendar_notice(session, text=text, year=year)
+    notice = preview.notice
+    for row in session.scalars(select(CalendarOverride).where(CalendarOverride.notice_year == notice.year)):
+        session.delete(row)
+    stored = session.get(CalendarNotice, notice.year)
+    if stored is None:
+        stored = CalendarNotice(year=notice.year)
+        session.add(stored)
+    stored.title = notice.title
+    stored.text = text.strip()
+    stored.imported_at = now
+    stored.imported_by = actor.name[:64]
+    session.flush()
+    for entry in notice.entries():
+        existing = session.get(CalendarOverride, entry.day)
+        if existing is not None and existing.manual:
+            continue
+        if existing is None:
+            existing = CalendarOverride(day=entry.day)
+            session.add(existing)
+        # A day another year's notice also names (New Year's Eve) follows the notice imported last.
+        existing.is_workday = entry.is_workday
+        existing.note = notice.note(entry)[:128]
+        existing.notice_year = notice.year
+    session.flush()
+    return preview

@@ -1,13 +1,13 @@
-"""Catalogue tables: divisions (GB/T 2260), departments, categories, policy settings, calendar overrides."""
+"""Catalogue tables: divisions (GB/T 2260), departments, categories, policy settings, calendar overrides and notices."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from liandong.db import Base
+from liandong.db import Base, UTCDateTime
 
 
 class Division(Base):
@@ -63,9 +63,28 @@ class CatalogSetting(Base):
     value: Mapped[dict] = mapped_column(JSON)
 
 
+class CalendarNotice(Base):
+    """A State Council holiday notice as an administrator pasted it; its days are stored as calendar overrides."""
+
+    __tablename__ = "calendar_notices"
+
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    title: Mapped[str] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(Text)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    imported_by: Mapped[str] = mapped_column(String(64))
+
+
 class CalendarOverride(Base):
+    """One day declared a working day or a day off: by an administrator (`notice_year` empty) or by an imported notice."""
+
     __tablename__ = "calendar_overrides"
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     is_workday: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str] = mapped_column(String(128), default="")
+    notice_year: Mapped[int | None] = mapped_column(ForeignKey("calendar_notices.year"), default=None, index=True)
+
+    @property
+    def manual(self) -> bool:
+        return self.notice_year is None

@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from liandong.catalog.calendar import WorkingCalendar
+from liandong.catalog.calendar import Horizon, WorkingCalendar, horizon
 from liandong.catalog.deadlines import REQUEST_TYPES, DeadlinePolicy
-from liandong.catalog.models import CalendarOverride, CatalogSetting, Category, Department, Division
+from liandong.catalog.models import CalendarNotice, CalendarOverride, CatalogSetting, Category, Department, Division
 from liandong.catalog.tree import Division as TreeDivision
 from liandong.catalog.tree import Unit, UnitTree
 from liandong.config import Settings
@@ -146,8 +146,22 @@ def get_policy(session: Session) -> DeadlinePolicy:
 
 
 def get_calendar(session: Session) -> WorkingCalendar:
-    overrides = {row.day: row.is_workday for row in session.scalars(select(CalendarOverride))}
-    return WorkingCalendar(overrides)
+    """The calendar from the database: administrators' overrides, imported notices, then the packages."""
+    manual: dict[date, bool] = {}
+    notice_days: dict[date, bool] = {}
+    for row in session.scalars(select(CalendarOverride)):
+        (manual if row.notice_year is None else notice_days)[row.day] = row.is_workday
+    years = list(session.scalars(select(CalendarNotice.year)))
+    return WorkingCalendar(manual, notice_days=notice_days, notice_years=years)
+
+
+def calendar_horizon(session: Session, *, today: date) -> Horizon:
+    """How far ahead the calendar knows the statutory days; administrators are warned when it is near its end."""
+    return horizon(get_calendar(session), today)
+
+
+def list_calendar_notices(session: Session) -> list[CalendarNotice]:
+    return list(session.scalars(select(CalendarNotice).order_by(CalendarNotice.year.desc())))
 
 
 def unit_tree(session: Session) -> UnitTree:

@@ -10,22 +10,36 @@ from sqlalchemy import select
 
 from liandong.account import service as accounts
 from liandong.catalog import service as catalog
+from liandong.catalog.calendar import DAY_SOURCE_LABELS
 from liandong.catalog.deadlines import REQUEST_TYPES
 from liandong.catalog.models import CalendarOverride, Category
 from liandong.core.actor import Role
+from liandong.core.clock import SHANGHAI
 from liandong.core.clock import now as clock_now
-from liandong.core.errors import ValidationFailed
+from liandong.core.errors import DomainError, ValidationFailed
 from liandong.triage.rules import DIRECTIONS, PLATFORMS
 from liandong.catalog import edits as catalog_edits
 from liandong.triage import edits as transfer_edits
 from liandong.web.common import Posted, attempt, see_other
 from liandong.web.render import page
-from liandong.web.security import Operator, require, verify_csrf
+from liandong.web.security import Operator, flash, require, verify_csrf
 from liandong.web.suggest import PLATFORM_LABELS
 from liandong.db.deps import ReadSession
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 Admin = Annotated[Operator, Depends(require(Role.ADMIN))]
+
+
+def _read_horizon(request: Request, session) -> None:
+    request.state.calendar_horizon = catalog.calendar_horizon(session, today=clock_now().astimezone(SHANGHAI).date())
+
+
+def calendar_horizon(request: Request, session: ReadSession, _operator: Admin) -> None:
+    """Every admin page shows a banner when the working-day calendar is about to run out (read in `_layout.html`)."""
+    if request.method == "GET":  # posts redirect to a GET, except the notice forms, which read it themselves
+        _read_horizon(request, session)
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(calendar_horizon)])
 
 TABS = {"units": "承办单位", "users": "账号", "categories": "诉求分类", "deadlines": "办理时限与日历", "transfer": "分流转办清单"}
 
@@ -137,13 +151,61 @@ def admin_categories_save(request: Request, operator: Admin, form: Posted):
     return see_other(f"/admin/categories?parent={parent or ''}" if not code else f"/admin/categories?q={_text(form, 'name')}")
 
 
-@router.get("/admin/deadlines")
-def admin_deadlines(request: Request, session: ReadSession, operator: Admin):
+def _deadlines_page(request: Request, session, status_code: int = 200, **context):
     overrides = list(session.scalars(select(CalendarOverride).order_by(CalendarOverride.day.desc()).limit(200)))
     return page(
-        request, "admin/deadlines.html", active="admin", tab="deadlines", tabs=TABS,
+        request, "admin/deadlines.html", status_code=status_code, active="admin", tab="deadlines", tabs=TABS,
         policy=catalog.get_policy(session), request_types=REQUEST_TYPES, overrides=overrides,
+        notices=catalog.list_calendar_notices(session), day_source_labels=DAY_SOURCE_LABELS, **context,
     )
+
+
+@router.get("/admin/deadlines")
+def admin_deadlines(request: Request, session: ReadSession, operator: Admin):
+    return _deadlines_page(request, session)
+
+
+def _notice_year(form) -> int | None:
+    value = _text(form, "year")
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValidationFailed("年份应为四位数字，例如 2027", field="year") from None
+
+
+@router.post("/admin/calendar/notice/preview")
+def admin_calendar_notice_preview(request: Request, session: ReadSession, operator: Admin, form: Posted):
+    """Shows what the pasted notice would change; writes nothing, so it renders instead of redirecting."""
+    text = str(form.get("text") or "")
+    _read_horizon(request, session)
+    try:
+        preview = catalog_edits.preview_calendar_notice(session, text=text, year=_notice_year(form))
+    except DomainError as error:
+        return _deadlines_page(request, session, 422, notice_text=text, notice_year=_text(form, "year"), notice_error=error.message)
+    return _deadlines_page(request, session, notice_text=text, notice_year=_text(form, "year"), preview=preview)
+
+
+@router.post("/admin/calendar/notice")
+def admin_calendar_notice_save(request: Request, session: ReadSession, operator: Admin, form: Posted):
+    text = str(form.get("text") or "")
+    outcome = attempt(
+        request,
+        lambda s: catalog_edits.import_calendar_notice(s, actor=operator.actor, text=text, year=_notice_year(form), now=clock_now()),
+        report=False,
+    )
+    if not outcome.ok:
+        _read_horizon(request, session)
+        return _deadlines_page(request, session, 422, notice_text=text, notice_year=_text(form, "year"), notice_error=outcome.error)
+    saved = outcome.value
+    flash(
+        request,
+        f"已导入{saved.notice.title}：放假 {sum(len(h.days) for h in saved.notice.holidays)} 天，"
+        f"调休上班 {len(saved.notice.makeup_days)} 天，改变 {len(saved.changes)} 天的安排",
+        "ok",
+    )
+    return see_other("/admin/deadlines#notice")
 
 
 @router.post("/admin/deadlines")
