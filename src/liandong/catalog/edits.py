@@ -20,35 +20,69 @@ from liandong.catalog.notice import Notice, NoticeDay, parse_notice
 from liandong.config import settings
 from liandong.core.actor import Actor, require_admin
 from liandong.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from liandong.core.vocabulary import ROUTING, UNIT_KINDS, UNIT_LEVELS
 
-CODE = re.compile(r"^[a-z0-9_]{2,32}$")
+CODE = re.compile(r"^[a-z0-9_-]{2,32}$")
 
 
 def save_department(
-    session: Session, *, actor: Actor, code: str, name: str, duties: str = "", division_code: str | None = None, active: bool = True, create: bool = False
+    session: Session,
+    *,
+    actor: Actor,
+    code: str,
+    name: str,
+    duties: str = "",
+    division_code: str | None = None,
+    active: bool = True,
+    create: bool = False,
+    level: str | None = None,
+    kind: str | None = None,
+    parent_code: str | None = None,
+    counterpart_code: str | None = None,
+    routing: str | None = None,
 ) -> Department:
+    """Add or change a unit of the dispatch tree; county units and townships hang under their county's sub-centre."""
     require_admin(actor, "修改承办单位")
     code = (code or "").strip()
     name = (name or "").strip()
     if not name:
         raise ValidationFailed("单位名称不能为空", field="name")
+    if len(name) > 128:
+        raise ValidationFailed("单位名称最多 128 字", field="name")
     division = catalog.require_division(session, division_code or settings().city_code)
     department = session.get(Department, code)
     if create:
         if not CODE.match(code):
-            raise ValidationFailed("单位代码须为 2–32 位小写字母、数字或下划线", field="code")
+            raise ValidationFailed("单位代码须为 2–32 位小写字母、数字、下划线或连字符", field="code")
         if department is not None:
             raise Conflict(f"单位代码已存在：{code}", field="code")
-        department = Department(code=code, name=name, division_code=division.code, duties=duties.strip(), active=active)
+        department = Department(code=code, name=name, division_code=division.code, duties="", active=active)
         session.add(department)
-    else:
-        if department is None:
-            raise NotFound(f"承办单位不存在：{code}", field="code")
-        department.name = name[:128]
-        department.duties = (duties or "").strip()
-        department.division_code = division.code
-        department.active = active
+    elif department is None:
+        raise NotFound(f"承办单位不存在：{code}", field="code")
+    department.name = name
+    department.duties = (duties or "").strip()
+    department.division_code = division.code
+    department.active = active
+    department.level = UNIT_LEVELS.require(level or department.level or "city")
+    department.kind = UNIT_KINDS.require(kind or department.kind or "bureau")
+    parent = (parent_code or "").strip() or None
+    if department.level == "city":
+        if parent:
+            raise ValidationFailed("市级单位由市 12345 直接派单，不设上级分中心", field="parent_code")
+        department.routing = ROUTING.require(routing) if routing else department.routing
+    elif department.kind != "sub_centre":
+        sub = catalog.require_department(session, parent) if parent else None
+        county = division.parent_code if division.level == "town" else division.code
+        if sub is None or sub.kind != "sub_centre" or sub.division_code != county:
+            raise ValidationFailed("县级单位和乡镇（街道）须挂在本县（市、区）的 12345 分中心下", field="parent_code")
+    department.parent_code = parent if department.level != "city" and department.kind != "sub_centre" else None
+    counterpart = (counterpart_code or "").strip() or None
+    if counterpart:
+        catalog.require_department(session, counterpart)
+    department.counterpart_code = counterpart if department.level == "county" else None
     session.flush()
+    catalog.forget_unit_tree(session)
     return department
 
 

@@ -118,7 +118,7 @@ def update_item(session: Session, *, actor: Actor, now: datetime, item_id: int, 
         raise ValidationFailed(f"不能修改的字段：{'、'.join(sorted(unknown))}")
     item = get_item(session, item_id)
     _check_scope(actor, item)
-    next_status(item.status, ItemAction.EDIT, actor.role)
+    next_status(item.status, ItemAction.EDIT, actor, item.department_code)
     changed = []
     for name, value in changes.items():
         if value is None:
@@ -144,7 +144,7 @@ def transition(session: Session, *, actor: Actor, now: datetime, item_id: int, a
     """The one place an item's status changes; each change appends to its timeline."""
     item = get_item(session, item_id)
     _check_scope(actor, item)
-    target = next_status(item.status, action, actor.role)
+    target = next_status(item.status, action, actor, item.department_code)
     if action is ItemAction.EDIT:
         raise ValidationFailed("修改请使用 edit")
     if target in (ItemStatus.IN_REVIEW, ItemStatus.PUBLISHED):

@@ -1,12 +1,14 @@
-"""The 一问一答 lifecycle as one table: (status, action) → status, with the roles allowed. Pure."""
+"""The 一问一答 lifecycle as one table of the same shape as the work orders' (core.statemachine). Pure."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from liandong.core.actor import Role
-from liandong.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from liandong.core.actor import Actor, Role
+from liandong.core.errors import ValidationFailed
+from liandong.core.statemachine import Grant, Machine, rule
 
 
 class ItemStatus(StrEnum):
@@ -47,21 +49,35 @@ ACTION_LABELS = {
     ItemAction.REVISE: "重新修订",
 }
 
-_AUTHORS = frozenset({Role.UNIT_HANDLER, Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
-_REVIEWERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
+@dataclass(frozen=True)
+class ItemFacts:
+    status: ItemStatus
+    department_code: str | None = None  # the unit whose 口径 it is
 
-# (status, action) → (new status, roles allowed). Editing keeps the status and is allowed only in a draft.
-TRANSITIONS: dict[tuple[ItemStatus, ItemAction], tuple[ItemStatus, frozenset[Role]]] = {
-    (ItemStatus.DRAFT, ItemAction.EDIT): (ItemStatus.DRAFT, _AUTHORS),
-    (ItemStatus.DRAFT, ItemAction.SUBMIT): (ItemStatus.IN_REVIEW, _AUTHORS),
-    (ItemStatus.IN_REVIEW, ItemAction.APPROVE): (ItemStatus.APPROVED, _REVIEWERS),
-    (ItemStatus.IN_REVIEW, ItemAction.REJECT): (ItemStatus.DRAFT, _REVIEWERS),
-    (ItemStatus.APPROVED, ItemAction.REJECT): (ItemStatus.DRAFT, _REVIEWERS),
-    (ItemStatus.APPROVED, ItemAction.PUBLISH): (ItemStatus.PUBLISHED, _REVIEWERS),
-    (ItemStatus.PUBLISHED, ItemAction.EXPIRE): (ItemStatus.EXPIRED, _REVIEWERS),
-    (ItemStatus.PUBLISHED, ItemAction.REVISE): (ItemStatus.DRAFT, _AUTHORS),
-    (ItemStatus.EXPIRED, ItemAction.REVISE): (ItemStatus.DRAFT, _AUTHORS),
-}
+
+def _own_unit(facts: ItemFacts, actor: Actor) -> bool:
+    """A unit writes its own 口径, and items no unit owns yet."""
+    return facts.department_code is None or actor.department_code == facts.department_code
+
+
+SCOPES = {"own_unit": (_own_unit, "只能修改本单位的知识条目")}
+_AUTHORS = (Grant(Role.UNIT_HANDLER, "own_unit"), Grant(Role.SUPERVISOR))
+_REVIEWERS = (Grant(Role.SUPERVISOR),)
+S, A = ItemStatus, ItemAction
+
+# The same shape as the work-order table (core.statemachine): editing keeps the status and is allowed only in a draft.
+RULES = (
+    rule(A.EDIT, {S.DRAFT}, None, _AUTHORS),
+    rule(A.SUBMIT, {S.DRAFT}, S.IN_REVIEW, _AUTHORS),
+    rule(A.APPROVE, {S.IN_REVIEW}, S.APPROVED, _REVIEWERS),
+    rule(A.REJECT, {S.IN_REVIEW, S.APPROVED}, S.DRAFT, _REVIEWERS),
+    rule(A.PUBLISH, {S.APPROVED}, S.PUBLISHED, _REVIEWERS),
+    rule(A.EXPIRE, {S.PUBLISHED}, S.EXPIRED, _REVIEWERS),
+    rule(A.REVISE, {S.PUBLISHED, S.EXPIRED}, S.DRAFT, _AUTHORS),
+)
+MACHINE = Machine(
+    noun="知识条目", actions=ItemAction, rules=RULES, status_labels=STATUS_LABELS, action_labels=ACTION_LABELS, scopes=SCOPES
+)
 
 
 def parse_action(value: str) -> ItemAction:
@@ -72,15 +88,14 @@ def parse_action(value: str) -> ItemAction:
         raise ValidationFailed(f"未知的操作：{value}（可用：{known}）", field="action") from None
 
 
-def next_status(status: str, action: ItemAction, role: Role) -> ItemStatus:
-    current = ItemStatus(status)
-    rule = TRANSITIONS.get((current, action))
-    if rule is None:
-        raise InvalidTransition(f"知识条目当前为“{STATUS_LABELS[current]}”，不能“{ACTION_LABELS[action]}”")
-    target, roles = rule
-    if role not in roles:
-        raise PermissionDenied(f"当前角色无权“{ACTION_LABELS[action]}”知识条目")
-    return target
+def next_status(status: str, action: ItemAction, actor: Actor | Role, department_code: str | None = None) -> ItemStatus:
+    """Where an item goes, or the refusal; a unit handler acts only on its own unit's items."""
+    who = actor if isinstance(actor, Actor) else Actor(name="", role=actor)
+    return MACHINE.decide(ItemFacts(ItemStatus(status), department_code), who, action, {}).target
+
+
+def permitted(status: str, actor: Actor, department_code: str | None = None) -> list[ItemAction]:
+    return [a.action for a in MACHINE.permitted(ItemFacts(ItemStatus(status), department_code), actor)]
 
 
 def is_visible(status: str, valid_from: date | None, valid_until: date | None, today: date) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 
@@ -62,26 +64,42 @@ def admin_home(_operator: Admin):
 
 
 @router.get("/admin/units")
-def admin_units(request: Request, session: ReadSession, operator: Admin):
+def admin_units(request: Request, session: ReadSession, operator: Admin, area: str = "city"):
+    """The unit tree one level at a time: the city's units, or one county's sub-centre, bureaus and townships."""
+    departments = catalog.list_departments(session)
+    divisions = catalog.list_divisions(session)
+    counties = [d for d in divisions if d.level == "county"]
+    area = area if area in {"city", *(c.code for c in counties)} else "city"
+    if area == "city":
+        shown = [d for d in departments if d.level == "city"]
+        places = [d for d in divisions if d.level != "town"]
+    else:
+        towns = {d.code for d in divisions if d.parent_code == area}
+        shown = [d for d in departments if d.division_code == area or d.division_code in towns]
+        places = [d for d in divisions if d.code == area or d.code in towns]
     return page(
-        request, "admin/units.html", active="admin", tab="units", tabs=TABS,
-        departments=catalog.list_departments(session), divisions=catalog.list_divisions(session),
+        request, "admin/units.html", active="admin", tab="units", tabs=TABS, area=area, counties=counties,
+        departments=shown, divisions=places, sub_centres=[d for d in departments if d.kind == "sub_centre" and (area == "city" or d.division_code == area)],
+        city_units=[d for d in departments if d.level == "city"],
     )
 
 
 @router.post("/admin/units")
 def admin_units_save(request: Request, operator: Admin, form: Posted):
     create = form.get("create") == "1"
+    area = _text(form, "area") or "city"
     attempt(
         request,
         lambda s: catalog_edits.save_department(
             s,
             actor=operator.actor, code=_text(form, "code"), name=_text(form, "name"), duties=_text(form, "duties"),
             division_code=_text(form, "division_code") or None, active=form.get("active") == "1" or create, create=create,
+            level=_text(form, "level") or None, kind=_text(form, "kind") or None, parent_code=_text(form, "parent_code") or None,
+            counterpart_code=_text(form, "counterpart_code") or None, routing=_text(form, "routing") or None,
         ),
         success=f"已保存承办单位 {_text(form, 'name')}",
     )
-    return see_other("/admin/units")
+    return see_other(f"/admin/units?area={quote(area)}")
 
 
 @router.get("/admin/users")

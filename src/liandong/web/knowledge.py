@@ -14,7 +14,8 @@ from liandong.core.clock import now as clock_now
 from liandong.core.errors import NotFound, ValidationFailed
 from liandong.knowledge import items
 from liandong.knowledge.models import Passage
-from liandong.knowledge.states import ACTION_LABELS, STATUS_LABELS, TRANSITIONS, ItemAction, ItemStatus
+from liandong.knowledge.states import ACTION_LABELS, STATUS_LABELS, ItemAction, ItemStatus
+from liandong.knowledge.states import permitted as item_permitted
 from liandong.web.common import Posted, attempt, see_other
 from liandong.web.intake import search_knowledge
 from liandong.web.render import page
@@ -37,12 +38,8 @@ def _may_read(item, operator: Operator) -> bool:
 
 
 def _item_actions(item, operator: Operator) -> list[ItemAction]:
-    return [
-        action
-        for (status, action), (_target, roles) in TRANSITIONS.items()
-        if status.value == item.status and operator.role in roles and action is not ItemAction.EDIT
-        and (operator.role is not Role.UNIT_HANDLER or item.department_code == operator.department_code)
-    ]
+    """The buttons under an item: what the item table permits this person (editing has its own page)."""
+    return [a for a in item_permitted(item.status, operator.actor, item.department_code) if a is not ItemAction.EDIT]
 
 
 @router.get("/kb")

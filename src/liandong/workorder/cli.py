@@ -247,3 +247,11 @@ def list_command(
     typer.echo(f"共 {total} 张工单")
     for view in views:
         typer.echo(f"{view.id:>6} {view.number} {view.status_label:<6} {view.request_type_label} {view.department_name or '—'} {view.warning_label} {view.title}")
+
+
+@app.command("lifecycle")
+def lifecycle_command() -> None:
+    """打印工单生命周期表（状态、操作、角色、去向、必填项），与 docs/lifecycle.md 一致。"""
+    from liandong.workorder.lifecycle import table_markdown
+
+    typer.echo(table_markdown(), nl=False)

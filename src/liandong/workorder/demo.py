@@ -195,9 +195,9 @@ class _Walker:
         return second
 
 
-def seed_demo(session: Session, *, now: datetime, count: int = 360, seed: int = 12345) -> int:
-    """Create `count` orders if the database has none; returns how many were created."""
-    if session.scalar(select(func.count()).select_from(WorkOrder)):
+def seed_demo(session: Session, *, now: datetime, count: int = 360, seed: int = 12345, only_if_empty: bool = True) -> int:
+    """Create `count` orders (by default only if the database has none); returns how many were created."""
+    if only_if_empty and session.scalar(select(func.count()).select_from(WorkOrder)):
         return 0
     rng = random.Random(seed)
     walker = _Walker(session, rng=rng, now=now)

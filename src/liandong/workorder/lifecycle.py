@@ -12,12 +12,13 @@ checks one request against the same rules and says where the order goes.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from liandong.core.actor import CENTRE_WIDE, ROLE_LABELS, Actor, Role
-from liandong.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from liandong.core.actor import Actor, Role
+from liandong.core.errors import ValidationFailed
+from liandong.core.statemachine import Allowed, Decision, Field, Grant, Guard, Machine, Rule, missing, rule
 from liandong.core.vocabulary import (
     CALLBACK_OUTCOMES,
     OBJECTION_REASONS,
@@ -25,7 +26,6 @@ from liandong.core.vocabulary import (
     SATISFACTION,
     SATISFIED_AT_LEAST,
     TRANSFER_TARGETS,
-    Vocabulary,
 )
 
 
@@ -172,10 +172,6 @@ class CallbackPolicy:
 # ---------------------------------------------------------------- scopes: which members of a role
 
 
-def _any(facts: OrderFacts, actor: Actor) -> bool:
-    return True
-
-
 def _holder(facts: OrderFacts, actor: Actor) -> bool:
     return actor.department_code is not None and actor.department_code == facts.holder_code
 
@@ -200,7 +196,6 @@ def _county(facts: OrderFacts, actor: Actor) -> bool:
 
 
 SCOPES: dict[str, tuple[Callable[[OrderFacts, Actor], bool], str]] = {
-    "any": (_any, ""),
     "holder": (_holder, "该工单不在本单位办理"),
     "assist": (_assist, "本单位不是该工单的协办单位"),
     "sender": (_sender, "只有派出该工单的一级可以处理"),
@@ -209,40 +204,7 @@ SCOPES: dict[str, tuple[Callable[[OrderFacts, Actor], bool], str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Grant:
-    role: Role
-    scope: str = "any"
-
-    def admits(self, facts: OrderFacts, actor: Actor) -> bool:
-        return actor.role is self.role and SCOPES[self.scope][0](facts, actor)
-
-
 # ---------------------------------------------------------------- form fields
-
-
-@dataclass(frozen=True)
-class Field:
-    """One input of an action's form; pages render it, `decide` enforces it."""
-
-    name: str
-    label: str
-    kind: str  # text | textarea | choice | units | number | yesno | order | datetime | file
-    required: bool = False
-    choices: Vocabulary | None = None
-    hint: str = ""
-    many: bool = False
-
-    def to_dict(self) -> dict:
-        return {
-            "name": self.name,
-            "label": self.label,
-            "kind": self.kind,
-            "required": self.required,
-            "many": self.many,
-            "hint": self.hint,
-            "choices": self.choices.choices() if self.choices else None,
-        }
 
 
 def _note(label: str, required: bool = True, hint: str = "") -> Field:
@@ -255,12 +217,6 @@ _DAYS = Field("days", "延期工作日数", "number", False)
 
 
 # ---------------------------------------------------------------- guards and decisions
-
-
-@dataclass(frozen=True)
-class Guard:
-    holds: Callable[[OrderFacts], bool]
-    message: str
 
 
 def _consult(facts: OrderFacts) -> bool:
@@ -276,22 +232,25 @@ def _recently_closed_or_open(facts: OrderFacts) -> bool:
 
 
 def _dispatch_target(facts: OrderFacts, inputs: Mapping) -> Status:
+    """派往县级分中心：分中心待派单；否则：待签收"""
     # The service tells whether the chosen unit is a county sub-centre (it has the catalogue).
     return Status.AT_SUB_CENTRE if inputs.get("to_kind") == "sub_centre" else Status.DISPATCHED
 
 
 def _back_to_sender(facts: OrderFacts, inputs: Mapping) -> Status:
-    """A unit returns to the level that sent it: the city queue, or its county sub-centre's."""
+    """退回派出的一级：市中心（已退回待改派）或县级分中心（分中心待派单）"""
     return Status.RETURNED if facts.sender_code is None else Status.AT_SUB_CENTRE
 
 
 def _objection_decided(facts: OrderFacts, inputs: Mapping) -> Status:
+    """成立：改派或退回本级待派；驳回：回到原单位（已签收则办理中）"""
     if inputs.get("uphold"):
         return _dispatch_target(facts, inputs) if inputs.get("to") else _back_to_sender(facts, inputs)
     return Status.IN_PROGRESS if facts.signed else Status.DISPATCHED
 
 
 def _reviewed(facts: OrderFacts, inputs: Mapping) -> Status:
+    """通过：待回访（不需回复则办结）；退回：办理中"""
     if inputs.get("passed"):
         return Status.AWAITING_CALLBACK if facts.reply_wanted else Status.CLOSED
     return Status.IN_PROGRESS
@@ -321,37 +280,13 @@ def visit_outcome(facts: OrderFacts, inputs: Mapping, policy: CallbackPolicy) ->
 
 
 def _visited(facts: OrderFacts, inputs: Mapping) -> Status:
+    """满意且已解决：办结；不满意或未解决：重办；未接通：待回访，次数用尽后办结；拒访、号码错误：办结"""
     return visit_outcome(facts, inputs, inputs.get("policy") or CallbackPolicy())[0]
 
 
 def _reopened(facts: OrderFacts, inputs: Mapping) -> Status:
+    """有承办单位：办理中；否则：待派单"""
     return _back_to_unit(facts)
-
-
-Target = Status | Callable[[OrderFacts, Mapping], Status] | None  # None: the status stays
-
-
-@dataclass(frozen=True)
-class Rule:
-    action: Action
-    sources: frozenset[Status]
-    target: Target
-    grants: tuple[Grant, ...]
-    fields: tuple[Field, ...] = ()
-    guards: tuple[Guard, ...] = ()
-    danger: bool = False
-
-    @property
-    def one_click(self) -> bool:
-        """Nothing to fill in: lists may offer it as a single button."""
-        return not any(f.required for f in self.fields)
-
-    def admits(self, facts: OrderFacts, actor: Actor) -> bool:
-        return actor.role in CENTRE_WIDE or any(g.admits(facts, actor) for g in self.grants)
-
-
-def _rule(action, sources, target, grants, fields=(), guards=(), **kw) -> Rule:
-    return Rule(action, frozenset(sources), target, tuple(grants), tuple(fields), tuple(guards), **kw)
 
 
 R = Role
@@ -361,43 +296,43 @@ _TRANSFERABLE = OPEN_STATUSES - {S.REPLIED, S.AWAITING_CALLBACK}
 
 RULES: tuple[Rule, ...] = (
     # 派单: the city centre to a city bureau or a county sub-centre; a sub-centre onward to its bureaus and townships.
-    _rule(Action.DISPATCH, {S.RECEIVED, S.RETURNED}, _dispatch_target, [Grant(R.DISPATCHER)],
+    rule(Action.DISPATCH, {S.RECEIVED, S.RETURNED}, _dispatch_target, [Grant(R.DISPATCHER)],
           [_TO, _ASSIST, _note("派单意见", False, "承办单位可见")]),
-    _rule(Action.DISPATCH, {S.AT_SUB_CENTRE}, _dispatch_target, [Grant(R.COUNTY_DISPATCHER, "holder")],
+    rule(Action.DISPATCH, {S.AT_SUB_CENTRE}, _dispatch_target, [Grant(R.COUNTY_DISPATCHER, "holder")],
           [_TO, _ASSIST, _note("派单意见", False, "承办单位可见")]),
     # 改派: only as an explicit action, by the level that sent the hop.
-    _rule(Action.REDISPATCH, {S.DISPATCHED, S.IN_PROGRESS, S.AT_SUB_CENTRE}, _dispatch_target,
+    rule(Action.REDISPATCH, {S.DISPATCHED, S.IN_PROGRESS, S.AT_SUB_CENTRE}, _dispatch_target,
           [Grant(R.DISPATCHER, "sender"), Grant(R.COUNTY_DISPATCHER, "sender")],
           [_TO, _ASSIST, _note("改派理由")]),
-    _rule(Action.ACCEPT, {S.DISPATCHED}, S.IN_PROGRESS, [Grant(R.UNIT_HANDLER, "holder")]),
-    _rule(Action.RETURN, {S.DISPATCHED, S.IN_PROGRESS}, _back_to_sender, [Grant(R.UNIT_HANDLER, "holder")],
+    rule(Action.ACCEPT, {S.DISPATCHED}, S.IN_PROGRESS, [Grant(R.UNIT_HANDLER, "holder")]),
+    rule(Action.RETURN, {S.DISPATCHED, S.IN_PROGRESS}, _back_to_sender, [Grant(R.UNIT_HANDLER, "holder")],
           [_note("退单理由")], danger=True),
-    _rule(Action.RETURN, {S.AT_SUB_CENTRE}, _back_to_sender, [Grant(R.COUNTY_DISPATCHER, "holder")],
+    rule(Action.RETURN, {S.AT_SUB_CENTRE}, _back_to_sender, [Grant(R.COUNTY_DISPATCHER, "holder")],
           [_note("退单理由")], danger=True),
     # 派单异议: a formal objection the sending level decides (改派 or 驳回), with a reason category and evidence.
-    _rule(Action.OBJECT, {S.DISPATCHED, S.IN_PROGRESS}, S.OBJECTED, [Grant(R.UNIT_HANDLER, "holder")],
+    rule(Action.OBJECT, {S.DISPATCHED, S.IN_PROGRESS}, S.OBJECTED, [Grant(R.UNIT_HANDLER, "holder")],
           [Field("reason", "异议理由", "choice", True, OBJECTION_REASONS), _note("异议说明与依据")], danger=True),
-    _rule(Action.OBJECT, {S.AT_SUB_CENTRE}, S.OBJECTED, [Grant(R.COUNTY_DISPATCHER, "holder")],
+    rule(Action.OBJECT, {S.AT_SUB_CENTRE}, S.OBJECTED, [Grant(R.COUNTY_DISPATCHER, "holder")],
           [Field("reason", "异议理由", "choice", True, OBJECTION_REASONS), _note("异议说明与依据")], danger=True),
-    _rule(Action.DECIDE_OBJECTION, {S.OBJECTED}, _objection_decided,
+    rule(Action.DECIDE_OBJECTION, {S.OBJECTED}, _objection_decided,
           [Grant(R.DISPATCHER, "sender"), Grant(R.COUNTY_DISPATCHER, "sender"), Grant(R.SUPERVISOR, "city_sender")],
           [Field("uphold", "审核结果", "yesno", True, hint="是：异议成立，改派；否：驳回，原单位继续办理"),
            Field("to", "改派至", "units", False, hint="异议成立时选择新的承办单位；不选则退回本级待派"),
            _ASSIST, _note("审核意见", False, "驳回时必填")]),
-    _rule(Action.REQUEST_EXTENSION, {S.IN_PROGRESS}, S.EXTENSION_REQUESTED, [Grant(R.UNIT_HANDLER, "holder")],
+    rule(Action.REQUEST_EXTENSION, {S.IN_PROGRESS}, S.EXTENSION_REQUESTED, [Grant(R.UNIT_HANDLER, "holder")],
           [_DAYS, _note("延期理由")]),
-    _rule(Action.APPROVE_EXTENSION, {S.EXTENSION_REQUESTED}, S.IN_PROGRESS,
+    rule(Action.APPROVE_EXTENSION, {S.EXTENSION_REQUESTED}, S.IN_PROGRESS,
           [Grant(R.SUPERVISOR), Grant(R.DISPATCHER), Grant(R.COUNTY_DISPATCHER, "county")],
           [_DAYS, _note("审核意见", False)]),
-    _rule(Action.REJECT_EXTENSION, {S.EXTENSION_REQUESTED}, S.IN_PROGRESS,
+    rule(Action.REJECT_EXTENSION, {S.EXTENSION_REQUESTED}, S.IN_PROGRESS,
           [Grant(R.SUPERVISOR), Grant(R.DISPATCHER), Grant(R.COUNTY_DISPATCHER, "county")],
           [_note("驳回理由")], danger=True),
-    _rule(Action.ASSIST_OPINION, WITH_UNIT | {S.OBJECTED}, None, [Grant(R.UNIT_HANDLER, "assist")],
+    rule(Action.ASSIST_OPINION, WITH_UNIT | {S.OBJECTED}, None, [Grant(R.UNIT_HANDLER, "assist")],
           [_note("协办意见", hint="主办单位答复时统一汇总")]),
-    _rule(Action.NOTE, WITH_UNIT, None,
+    rule(Action.NOTE, WITH_UNIT, None,
           [Grant(R.UNIT_HANDLER, "holder"), Grant(R.SUPERVISOR), Grant(R.COUNTY_DISPATCHER, "county")],
           [_note("办理进展", hint="如：已联系来电人，约定明日上门核查")]),
-    _rule(Action.REPLY, {S.IN_PROGRESS}, S.REPLIED, [Grant(R.UNIT_HANDLER, "holder")],
+    rule(Action.REPLY, {S.IN_PROGRESS}, S.REPLIED, [Grant(R.UNIT_HANDLER, "holder")],
           [Field("result", "办理结果", "choice", True, REPLY_RESULTS),
            _note("处理经过与答复内容"),
            Field("handler", "答复人", "text", True),
@@ -405,37 +340,74 @@ RULES: tuple[Rule, ...] = (
            Field("contacted", "是否已联系来电人", "yesno", True),
            Field("contacted_at", "联系时间", "datetime", False, hint="已联系时填写")]),
     # 12345 审核: a call-taker or supervisor passes the reply to callback, or sends it back with a reason.
-    _rule(Action.REVIEW, {S.REPLIED}, _reviewed, [Grant(R.CALL_TAKER), Grant(R.SUPERVISOR)],
+    rule(Action.REVIEW, {S.REPLIED}, _reviewed, [Grant(R.CALL_TAKER), Grant(R.SUPERVISOR)],
           [Field("passed", "审核结果", "yesno", True, hint="是：通过，转回访；否：退回承办单位重新答复"),
            _note("审核意见", False, "退回时必填")]),
-    _rule(Action.VISIT, {S.AWAITING_CALLBACK}, _visited, [Grant(R.CALL_TAKER), Grant(R.SUPERVISOR)],
+    rule(Action.VISIT, {S.AWAITING_CALLBACK}, _visited, [Grant(R.CALL_TAKER), Grant(R.SUPERVISOR)],
           [Field("outcome", "回访结果", "choice", True, CALLBACK_OUTCOMES),
            Field("satisfaction", "满意度", "choice", False, SATISFACTION, hint="接通时必填"),
            Field("resolved", "问题是否解决", "yesno", False, hint="接通时必填"),
            _note("回访记录", False)]),
-    _rule(Action.REOPEN, {S.CLOSED}, _reopened, [Grant(R.SUPERVISOR)], [_note("重办理由")]),
-    _rule(Action.CLOSE, {S.TRANSFERRED_110}, S.CLOSED, [Grant(R.SUPERVISOR), Grant(R.CALL_TAKER)], [_note("办结说明")]),
-    _rule(Action.CLOSE, {S.AWAITING_CALLBACK}, S.CLOSED, [Grant(R.SUPERVISOR)], [_note("免回访办结说明")]),
-    _rule(Action.ANSWER_DIRECTLY, {S.RECEIVED}, S.CLOSED, [Grant(R.CALL_TAKER)],
+    rule(Action.REOPEN, {S.CLOSED}, _reopened, [Grant(R.SUPERVISOR)], [_note("重办理由")]),
+    rule(Action.CLOSE, {S.TRANSFERRED_110}, S.CLOSED, [Grant(R.SUPERVISOR), Grant(R.CALL_TAKER)], [_note("办结说明")]),
+    rule(Action.CLOSE, {S.AWAITING_CALLBACK}, S.CLOSED, [Grant(R.SUPERVISOR)], [_note("免回访办结说明")]),
+    rule(Action.ANSWER_DIRECTLY, {S.RECEIVED}, S.CLOSED, [Grant(R.CALL_TAKER)],
           [_note("答复口径"), Field("ref", "引用知识条目", "text", False)],
           guards=[Guard(_consult, "只有咨询类工单可以直接答复办结，其他诉求须派单办理")]),
-    _rule(Action.MERGE, _TRANSFERABLE, S.MERGED, [*_CENTRE_DESK, Grant(R.COUNTY_DISPATCHER, "county")],
+    rule(Action.MERGE, _TRANSFERABLE, S.MERGED, [*_CENTRE_DESK, Grant(R.COUNTY_DISPATCHER, "county")],
           [Field("into", "主工单编号", "order", True), _note("并单说明", False)]),
-    _rule(Action.APPEND, OPEN_STATUSES | {S.CLOSED}, None, [Grant(R.CALL_TAKER), Grant(R.SUPERVISOR)],
+    rule(Action.APPEND, OPEN_STATUSES | {S.CLOSED}, None, [Grant(R.CALL_TAKER), Grant(R.SUPERVISOR)],
           [_note("追加诉求内容")],
           guards=[Guard(_recently_closed_or_open, "该工单办结已超过 7 天，请新建工单")]),
-    _rule(Action.SUPERVISE, OPEN_STATUSES, None, [Grant(R.SUPERVISOR), Grant(R.LEADER)], [_note("督办意见", False)]),
-    _rule(Action.REMIND, OPEN_STATUSES, None,
+    rule(Action.SUPERVISE, OPEN_STATUSES, None, [Grant(R.SUPERVISOR), Grant(R.LEADER)], [_note("督办意见", False)]),
+    rule(Action.REMIND, OPEN_STATUSES, None,
           [Grant(R.SUPERVISOR), Grant(R.LEADER), Grant(R.DISPATCHER), Grant(R.CALL_TAKER), Grant(R.COUNTY_DISPATCHER, "county")],
           [_note("催办说明", False)]),
-    _rule(Action.TRANSFER_110, _TRANSFERABLE, S.TRANSFERRED_110,
+    rule(Action.TRANSFER_110, _TRANSFERABLE, S.TRANSFERRED_110,
           [*_CENTRE_DESK, Grant(R.UNIT_HANDLER, "holder"), Grant(R.COUNTY_DISPATCHER, "county")],
           [Field("to", "转接平台", "choice", True, TRANSFER_TARGETS), _note("转警说明")], danger=True),
 )
 
-RULES_BY_ACTION: dict[Action, tuple[Rule, ...]] = {}
-for _r in RULES:
-    RULES_BY_ACTION[_r.action] = (*RULES_BY_ACTION.get(_r.action, ()), _r)
+def _check_conditional(action: Action, facts: OrderFacts, inputs: Mapping) -> None:
+    """Inputs required only in some cases (a satisfaction only when the caller was reached, …)."""
+    if action is Action.VISIT and inputs.get("outcome") == "reached":
+        if missing(inputs.get("satisfaction")):
+            raise ValidationFailed("接通回访需要记录满意度（1–5：非常不满意 … 非常满意）", field="satisfaction")
+        if inputs.get("resolved") is None:
+            raise ValidationFailed("接通回访需要记录问题是否解决（resolved yes|no）", field="resolved")
+    if action is Action.REVIEW and inputs.get("passed") is False and missing(inputs.get("note")):
+        raise ValidationFailed("退回答复需要填写审核意见（退回理由）", field="note")
+    if action is Action.DECIDE_OBJECTION and inputs.get("uphold") is False:
+        if inputs.get("to"):
+            raise ValidationFailed("驳回异议时不能改派，请去掉改派单位", field="to")
+        if missing(inputs.get("note")):
+            raise ValidationFailed("驳回异议需要填写审核意见（为什么仍由原单位办理）", field="note")
+    if action is Action.REDISPATCH and inputs.get("to") and inputs.get("to") == facts.holder_code:
+        raise ValidationFailed("改派须选择另一个承办单位", field="to")
+
+
+MACHINE = Machine(
+    noun="工单",
+    actions=Action,
+    rules=RULES,
+    status_labels=STATUS_LABELS,
+    action_labels=ACTION_LABELS,
+    scopes=SCOPES,
+    validate=_check_conditional,
+)
+RULES_BY_ACTION = MACHINE.by_action
+permitted = MACHINE.permitted
+authorize = MACHINE.authorize
+decide = MACHINE.decide
+
+
+def action_names(facts: OrderFacts, actor: Actor) -> list[str]:
+    return [a.action.value for a in permitted(facts, actor)]
+
+
+def actions_from(status: Status) -> list[Action]:
+    """Actions some role may take from a status (for documentation and the lifecycle table in the docs)."""
+    return MACHINE.sources_of(status)
 
 
 def parse_action(value: str) -> Action:
@@ -446,116 +418,35 @@ def parse_action(value: str) -> Action:
         raise ValidationFailed(f"未知的操作：{value}。可用操作：{known}", field="action") from None
 
 
-# ---------------------------------------------------------------- what an actor may do
+__all__ = ["Allowed", "Decision", "Field", "Grant", "Guard", "Rule"]
 
 
-@dataclass(frozen=True)
-class Allowed:
-    action: Action
-    label: str
-    fields: tuple[Field, ...]
-    one_click: bool = False
-    danger: bool = False
-
-    def to_dict(self) -> dict:
-        return {
-            "action": self.action.value,
-            "label": self.label,
-            "one_click": self.one_click,
-            "fields": [f.to_dict() for f in self.fields],
-        }
+SCOPE_LABELS = {
+    "any": "",
+    "holder": "（当前承办方）",
+    "assist": "（协办单位）",
+    "sender": "（派出本级的派单员）",
+    "city_sender": "（本级由市中心派出时）",
+    "county": "（本县分中心）",
+}
 
 
-def _matching(facts: OrderFacts, action: Action) -> list[Rule]:
-    return [r for r in RULES_BY_ACTION[action] if facts.status in r.sources]
+def table_markdown() -> str:
+    """The lifecycle table as the documentation shows it: status, action, who, where it goes, what must be filled in."""
+    from liandong.core.actor import ROLE_LABELS
 
-
-def permitted(facts: OrderFacts, actor: Actor) -> list[Allowed]:
-    """Every action this actor may take on this order now, each with the fields its form needs."""
-    allowed: list[Allowed] = []
-    for action in Action:
-        for rule in _matching(facts, action):
-            if rule.admits(facts, actor) and all(g.holds(facts) for g in rule.guards):
-                allowed.append(Allowed(action, ACTION_LABELS[action], rule.fields, rule.one_click, rule.danger))
-                break
-    return allowed
-
-
-def action_names(facts: OrderFacts, actor: Actor) -> list[str]:
-    return [a.action.value for a in permitted(facts, actor)]
-
-
-def actions_from(status: Status) -> list[Action]:
-    """Actions some role may take from a status (for documentation and the lifecycle table in the docs)."""
-    return [a for a in Action if _matching(OrderFacts(status=status, request_type="consult"), a)]
-
-
-@dataclass(frozen=True)
-class Decision:
-    action: Action
-    source: Status
-    target: Status
-    rule: Rule
-    inputs: Mapping = field(default_factory=dict)
-
-
-def _missing(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, (list, tuple, set, frozenset)) and not value)
-
-
-def authorize(facts: OrderFacts, actor: Actor, action: Action) -> Rule:
-    """The rule that lets this actor take this action now, or the refusal (state first, then role and scope, then guards)."""
-    label = ACTION_LABELS[action]
-    rules = _matching(facts, action)
-    if not rules:
-        allowed = "、".join(a.label for a in permitted(facts, actor)) or "无"
-        raise InvalidTransition(f"工单当前状态为「{STATUS_LABELS[facts.status]}」，不能执行「{label}」。您当前可执行：{allowed}")
-    rule = next((r for r in rules if r.admits(facts, actor)), None)
-    if rule is None:
-        by_role = [g for r in rules for g in r.grants if g.role is actor.role]
-        if by_role:
-            raise PermissionDenied(SCOPES[by_role[0].scope][1] or f"{ROLE_LABELS[actor.role]}无权执行「{label}」")
-        raise PermissionDenied(f"{ROLE_LABELS[actor.role]}无权执行「{label}」")
-    for guard in rule.guards:
-        if not guard.holds(facts):
-            raise InvalidTransition(guard.message)
-    return rule
-
-
-def decide(facts: OrderFacts, actor: Actor, action: Action, inputs: Mapping) -> Decision:
-    """Check one request against the table; return where the order goes, or raise with a message a person can act on."""
-    label = ACTION_LABELS[action]
-    rule = authorize(facts, actor, action)
-    for spec in rule.fields:
-        if spec.required and spec.kind != "file" and _missing(inputs.get(spec.name)):
-            raise ValidationFailed(f"「{label}」需要填写{spec.label}", field=spec.name)
-        value = inputs.get(spec.name)
-        if spec.choices is not None and not _missing(value):
-            spec.choices.require(str(value), field=spec.name)
-    _check_conditional(action, facts, inputs)
-    target = rule.target
-    if target is None:
-        to_status = facts.status
-    elif isinstance(target, Status):
-        to_status = target
-    else:
-        to_status = target(facts, inputs)
-    return Decision(action, facts.status, to_status, rule, dict(inputs))
-
-
-def _check_conditional(action: Action, facts: OrderFacts, inputs: Mapping) -> None:
-    """Inputs required only in some cases (a satisfaction only when the caller was reached, …)."""
-    if action is Action.VISIT and inputs.get("outcome") == "reached":
-        if _missing(inputs.get("satisfaction")):
-            raise ValidationFailed("接通回访需要记录满意度（1–5：非常不满意 … 非常满意）", field="satisfaction")
-        if inputs.get("resolved") is None:
-            raise ValidationFailed("接通回访需要记录问题是否解决（resolved yes|no）", field="resolved")
-    if action is Action.REVIEW and inputs.get("passed") is False and _missing(inputs.get("note")):
-        raise ValidationFailed("退回答复需要填写审核意见（退回理由）", field="note")
-    if action is Action.DECIDE_OBJECTION and inputs.get("uphold") is False:
-        if inputs.get("to"):
-            raise ValidationFailed("驳回异议时不能改派，请去掉改派单位", field="to")
-        if _missing(inputs.get("note")):
-            raise ValidationFailed("驳回异议需要填写审核意见（为什么仍由原单位办理）", field="note")
-    if action is Action.REDISPATCH and inputs.get("to") and inputs.get("to") == facts.holder_code:
-        raise ValidationFailed("改派须选择另一个承办单位", field="to")
+    lines = ["| 状态 status | 操作 action | 谁可以 who | 去向 to | 必填 required |", "|---|---|---|---|---|"]
+    for status in Status:
+        for r in RULES:
+            if status not in r.sources:
+                continue
+            who = "、".join(f"{ROLE_LABELS[g.role]}{SCOPE_LABELS.get(g.scope, '')}" for g in r.grants)
+            if r.target is None:
+                to = "（不变）"
+            elif isinstance(r.target, Status):
+                to = f"{STATUS_LABELS[r.target]} `{r.target.value}`"
+            else:
+                to = (r.target.__doc__ or "按输入决定").strip().split("\n")[0]
+            required = "、".join(f.label for f in r.fields if f.required) or "—"
+            lines.append(f"| {STATUS_LABELS[status]} `{status.value}` | {ACTION_LABELS[r.action]} `{r.action.value}` | {who} | {to} | {required} |")
+    return "\n".join(lines) + "\n"

@@ -15,7 +15,7 @@ NOW = datetime(2026, 11, 23, 4, 0, tzinfo=timezone.utc)
 def test_consultations_are_mined_into_drafts(session):
     from liandong.workorder.demo import seed_demo
 
-    seed_demo(session, now=NOW, count=120)
+    seed_demo(session, now=NOW, count=120, only_if_empty=False)
     period = Period.of(None, None, today=NOW.date(), days=120)
     records = consultation_records(session, period=period)
     assert records, "the demo generator creates consultation orders"

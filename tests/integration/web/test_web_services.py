@@ -171,3 +171,21 @@ def test_progress_notes_are_on_the_timeline_and_only_by_the_handling_unit_while_
     timeline = service.get_order(session, order.id, actor=unit, full=True).events
     assert [e.note for e in timeline if e.action == "note"] == ["已安排维修班组"]
     assert timeline[-1].from_status == timeline[-1].to_status == "dispatched"
+
+
+def test_units_join_the_tree_under_their_countys_sub_centre(session):
+    from liandong.catalog import edits as catalog_edits
+    from liandong.catalog import service as catalog
+
+    unit = catalog_edits.save_department(
+        session, actor=ADMIN, code="zz-test", name="泽州县测试局", division_code="140525", create=True,
+        level="county", kind="bureau", parent_code="zz-12345", counterpart_code="zjj",
+    )
+    assert unit.parent_code == "zz-12345" and "zz-test" in [u.code for u in catalog.unit_tree(session).reach("zz-12345")]
+    with pytest.raises(ValidationFailed, match="本县"):
+        catalog_edits.save_department(
+            session, actor=ADMIN, code="zz-test2", name="挂错分中心的局", division_code="140525", create=True,
+            level="county", kind="bureau", parent_code="gp-12345",
+        )
+    with pytest.raises(ValidationFailed, match="单位类型无效"):
+        catalog_edits.save_department(session, actor=ADMIN, code="x-test", name="x", create=True, kind="ministry")

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from liandong.core.actor import Role
+from liandong.core.actor import Actor, Role
 from liandong.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
-from liandong.knowledge.states import TRANSITIONS, ItemAction, ItemStatus, is_visible, next_status, parse_action
+from liandong.knowledge.states import MACHINE, ItemAction, ItemStatus, is_visible, next_status, parse_action
 
 EXPECTED = {
     (ItemStatus.DRAFT, ItemAction.EDIT): ItemStatus.DRAFT,
@@ -36,15 +36,28 @@ def test_every_status_action_role(status, action, role):
     allowed = role in {Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM} or (
         role is Role.UNIT_HANDLER and action not in REVIEW_ACTIONS
     )
+    actor = Actor("someone", role, "zjj" if role is Role.UNIT_HANDLER else None)
     if allowed:
-        assert next_status(status.value, action, role) is expected
+        assert next_status(status.value, action, actor, "zjj") is expected
     else:
         with pytest.raises(PermissionDenied):
-            next_status(status.value, action, role)
+            next_status(status.value, action, actor, "zjj")
+
+
+@pytest.mark.parametrize("action", [ItemAction.EDIT, ItemAction.SUBMIT, ItemAction.REVISE])
+def test_a_unit_writes_only_its_own_items(action):
+    status = ItemStatus.PUBLISHED if action is ItemAction.REVISE else ItemStatus.DRAFT
+    with pytest.raises(PermissionDenied, match="本单位"):
+        next_status(status.value, action, Actor("cgj", Role.UNIT_HANDLER, "cgj"), "zjj")
+    assert next_status(status.value, action, Actor("cgj", Role.UNIT_HANDLER, "cgj"), None) is EXPECTED[(status, action)]
 
 
 def test_table_has_no_other_rules():
-    assert {key: value[0] for key, value in TRANSITIONS.items()} == EXPECTED
+    table = {}
+    for rule in MACHINE.rules:
+        for source in rule.sources:
+            table[(source, rule.action)] = rule.target or source
+    assert table == EXPECTED
 
 
 def test_unknown_action_is_refused_in_chinese():

@@ -264,3 +264,11 @@ def test_one_click_means_nothing_to_fill_in():
 def test_unknown_action():
     with pytest.raises(ValidationFailed, match="未知的操作"):
         lifecycle.parse_action("fly")
+
+
+def test_the_documented_table_is_the_table():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "lifecycle.md").read_text(encoding="utf-8")
+    documented = doc.split("<!-- lifecycle-table -->\n", 1)[1].split("<!-- /lifecycle-table -->", 1)[0]
+    assert documented == lifecycle.table_markdown(), "run: liandong orders lifecycle, and paste it into docs/lifecycle.md"
