@@ -97,6 +97,18 @@ PLATFORMS = _v(
 # Desks an order can be handed to in one click (三（三）应急联动).
 TRANSFER_TARGETS = _v("转接平台", "to", ("110", "110 报警服务台"), ("119", "119 消防救援"), ("120", "120 急救中心"))
 
+# Which way an item of the 分流转办清单 sends a request.
+TRANSFER_DIRECTIONS = _v(
+    "流向",
+    "direction",
+    ("emergency", "紧急警情"),
+    ("12345→110", "12345 转 110"),
+    ("110→12345", "110 转 12345"),
+    ("12345", "12345 受理"),
+    ("guidance", "引导"),
+    ("invalid", "无效来电"),
+)
+
 REPLY_RESULTS = _v(
     "办理结果",
     "result",

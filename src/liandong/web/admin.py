@@ -271,7 +271,8 @@ def admin_transfer(request: Request, session: ReadSession, operator: Admin, item
     return page(
         request, "admin/transfer.html", active="admin", tab="transfer", tabs=TABS, items=items, selected=selected,
         version=data.get("version", ""), stored=stored, platforms=[(p, PLATFORM_LABELS.get(p, p)) for p in PLATFORMS],
-        directions=DIRECTIONS, departments=catalog.list_departments(session),
+        directions=DIRECTIONS, direction_labels=dict(TRANSFER_DIRECTIONS.choices()),
+        departments=[d for d in catalog.list_departments(session) if d.level == "city"],
         names={d.code: d.name for d in catalog.list_departments(session)},
     )
 
