@@ -18,6 +18,7 @@ from liandong.catalog.models import CalendarOverride, Category
 from liandong.core.actor import Role
 from liandong.core.clock import SHANGHAI
 from liandong.core.clock import now as clock_now
+from liandong.core.vocabulary import TRANSFER_DIRECTIONS
 from liandong.core.errors import DomainError, ValidationFailed
 from liandong.triage.rules import DIRECTIONS, PLATFORMS
 from liandong.catalog import edits as catalog_edits
