@@ -80,6 +80,10 @@ def install(app: FastAPI) -> None:
     app.state.address_throttle = LoginThrottle(max_failures=30)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(PACKAGE_DIR / "static")), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        return RedirectResponse("/static/favicon.svg", status_code=301)
     for module in (auth, intake, orders, dispatch, unit, supervision, knowledge, admin):
         app.include_router(module.router)
 

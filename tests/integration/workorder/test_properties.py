@@ -19,17 +19,33 @@ NOW = datetime(2024, 12, 31, 12, 0, tzinfo=SHANGHAI)
 steps = st.lists(
     st.tuples(
         st.sampled_from(list(Action)),
-        st.sampled_from(["zjj", "cgj", "gs", None]),
+        st.sampled_from(["zjj", "cgj", "gs", "zz-12345", "zz-bgz", "zz-zjj", None]),
         st.sampled_from([None, "办理说明"]),
         st.sampled_from([None, True, False]),
         st.integers(min_value=0, max_value=72),  # hours since the previous step
         st.sampled_from([None, 1, 5, 40]),
+        st.fixed_dictionaries(
+            {},
+            optional={
+                "outcome": st.sampled_from(["reached", "unreachable", "refused", "wrong_number", "bogus"]),
+                "satisfaction": st.sampled_from(["1", "3", "5", "9"]),
+                "resolved": st.booleans(),
+                "passed": st.booleans(),
+                "uphold": st.booleans(),
+                "reason": st.sampled_from(["not_our_duty", "wrong_area", "nope"]),
+                "result": st.sampled_from(["resolved", "explained", "nope"]),
+                "handler": st.just("王工"),
+                "handler_phone": st.sampled_from(["13800000000", "12"]),
+                "contacted": st.booleans(),
+                "assist": st.sampled_from([["zz-zjj"], ["cgj"], []]),
+            },
+        ),
     ),
     max_size=25,
 )
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(
     request_type=st.sampled_from(["consult", "help", "complaint", "report", "suggestion"]),
     received_offset=st.integers(min_value=0, max_value=400),
@@ -44,14 +60,14 @@ def test_random_sequences_keep_invariants(session, request_type, received_offset
         order = service.create_order(session, actor=ADMIN, now=NOW, content="随机操作的工单", request_type=request_type, received_at=received)
         clock = received
         seen = [(e.seq, e.action) for e in order.events]
-        for action, to, note, satisfied, hours, days in sequence:
+        for action, to, note, satisfied, hours, days, extra in sequence:
             clock = min(clock + timedelta(hours=hours), NOW)
             status_before = order.status
             try:
                 with session.begin_nested():
                     service.act(
                         session, order_id=order.id, action=action, actor=ADMIN, now=NOW, at=clock,
-                        to=to, note=note, satisfied=satisfied, into=main.id, days=days,
+                        to=to, note=note, satisfied=satisfied, into=main.id, days=days, **extra,
                     )
             except DomainError:
                 session.refresh(order)
@@ -64,7 +80,9 @@ def test_random_sequences_keep_invariants(session, request_type, received_offset
             assert now_seen[-1] == (len(now_seen), action.value)
             seen = now_seen
             if status_before == Status.CLOSED:
-                assert action is Action.REOPEN  # a closed order accepts no action but reopen
+                assert action in (Action.REOPEN, Action.APPEND)  # a closed order accepts nothing else
+            if status_before in (Status.MERGED, Status.TRANSFERRED_110):
+                assert action is Action.CLOSE and status_before == Status.TRANSFERRED_110
             # deadlines never precede receipt
             assert order.sign_due_at >= order.received_at and order.reply_due_at >= order.received_at
             assert order.reply_due_at >= order.reply_started_at
