@@ -125,6 +125,9 @@ class SearchResult(BaseModel):
     last_line: int | None
     span: list[int] | None = Field(description="passage 内命中片段的起止位置")
     matched: str | None
+    city: str | None = Field(default=None, description="文件所属城市或省份，如“晋城市”“山西省”")
+    scope: str = Field(default="unknown", description="own 本市 / province 本省 / other 外市 / unknown 不详")
+    other_city: bool = Field(default=False, description="是否外市文件")
 
 
 class DocumentRead(BaseModel):
@@ -136,6 +139,8 @@ class DocumentRead(BaseModel):
     publication: str | None
     attachments: list[str]
     byline: str | None
+    region_code: str | None = None
+    city: str | None = Field(default=None, description="文件所属城市或省份")
     kind: str
     source: str
     source_type: str
