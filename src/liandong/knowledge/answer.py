@@ -350,6 +350,22 @@ def answer(
     return answer_from_index(index, question, city_code=city_code or settings().city_code, top=top)
 
 
+def refused(question: str, message: str) -> dict:
+    """The result shape for a question that could not be asked at all (empty, too long), for batch output."""
+    return {
+        "question": question,
+        "understood_as": None,
+        "repairs": [],
+        "answer": None,
+        "confidence": 0.0,
+        "citation": None,
+        "passage": None,
+        "message": message,
+        "reasons": [message],
+        "alternatives": [],
+    }
+
+
 def _confidence_label(confidence: float) -> str:
     if confidence >= 0.8:
         return "高"

@@ -143,20 +143,9 @@ def search_command(
     today = local(clock_now()).date()
     with unit_of_work() as session:
         if jsonl is not None:
-            handle = sys.stdin if str(jsonl) == "-" else jsonl.open(encoding="utf-8")
-            with handle:
-                for number, line in enumerate(handle, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        record = json.loads(line)
-                        question_text = str(record["question"])
-                    except (ValueError, KeyError, TypeError):
-                        raise ValidationFailed(f"第 {number} 行不是有效的问题记录（需要 id 与 question）") from None
-                    results = search_service.search(
-                        session, question=question_text, today=today, top=top, filters=filters
-                    )
-                    typer.echo(json.dumps({"id": record.get("id"), "results": results}, ensure_ascii=False))
+            for record_id, question_text in _read_questions(jsonl):
+                results = search_service.search(session, question=question_text, today=today, top=top, filters=filters)
+                typer.echo(json.dumps({"id": record_id, "results": results}, ensure_ascii=False))
             return
         results = search_service.search(session, question=question, today=today, top=top, filters=filters)
     if as_json:
@@ -169,6 +158,111 @@ def search_command(
         lines = f"第 {result['first_line']}–{result['last_line']} 行" if result["first_line"] else ""
         typer.echo(f"{rank}. {result['title']}（{where}，{result['date'] or '日期不详'}）{lines}  得分 {result['score']}")
         typer.echo(f"   {result['passage']}")
+
+
+def _read_questions(jsonl: Path):
+    """(id, question) for each non-blank line of a JSONL file ("-" reads standard input)."""
+    if str(jsonl) != "-" and not jsonl.is_file():
+        raise ValidationFailed(f"文件不存在：{jsonl}", field="jsonl")
+    handle = sys.stdin if str(jsonl) == "-" else jsonl.open(encoding="utf-8")
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                question_text = str(record["question"])
+            except (ValueError, KeyError, TypeError):
+                raise ValidationFailed(f"第 {number} 行不是有效的问题记录（需要 id 与 question）") from None
+            yield record.get("id"), question_text
+
+
+@app.command("answer")
+def answer_command(
+    question: Annotated[Optional[str], typer.Argument(help="问题，例如“我那个证丢了咋整”")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+    jsonl: Annotated[
+        Optional[Path],
+        typer.Option("--jsonl", help='批量：每行 {"id":…, "question":…}，每行输出 {"id", "answer", "confidence", "citation", "passage", …}'),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", "-k", help="连同备选最多给出几条")] = 3,
+) -> None:
+    """回答问题：给出原文中作答的句子及出处（标题、文号、发文机关、日期、位置）和可信度；知识库没有可靠答案时如实说明。"""
+    from liandong.knowledge import answer as answer_service
+
+    if (question is None) == (jsonl is None):
+        raise ValidationFailed("请给出一个问题，或用 --jsonl 指定问题文件（二选一）")
+    _ensure_schema()
+    today = local(clock_now()).date()
+    with unit_of_work() as session:
+        if jsonl is not None:
+            for record_id, question_text in _read_questions(jsonl):
+                try:
+                    result = answer_service.answer(session, question_text, today=today, top=top)
+                except ValidationFailed as error:
+                    # One unusable question must not stop a batch: its line says why.
+                    result = answer_service.refused(question_text, error.message)
+                typer.echo(json.dumps({"id": record_id, **result}, ensure_ascii=False))
+            return
+        result = answer_service.answer(session, question, today=today, top=top)
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    if result.get("understood_as"):
+        typer.echo(f"理解为：{result['understood_as']}")
+    if result["answer"] is None:
+        typer.echo(result["message"])
+    else:
+        citation = result["citation"]
+        typer.echo(f"答：{result['answer']}")
+        typer.echo(f"出处：{answer_service.cite_line(citation)}，可信度 {result['confidence']:.2f}")
+        if citation.get("other_city"):
+            typer.echo(f"注意：外市文件（{citation['city']}），仅供参考")
+    for reason in result["reasons"]:
+        typer.echo(f"  · {reason}")
+    for rank, alternative in enumerate(result["alternatives"], start=1):
+        label = "可能相关" if result["answer"] is None else "其他出处"
+        typer.echo(
+            f"{label} {rank}：{alternative['answer']}（{answer_service.cite_line(alternative['citation'])}，{alternative['confidence']:.2f}）"
+        )
+
+
+@app.command("import-items")
+def import_items_command(
+    file: Annotated[Path, typer.Argument(help="CSV 或 XLSX：表头含 问题、答案、主管部门，可有 关键词、有效期、生效日期")],
+    publish: Annotated[bool, typer.Option("--publish", help="导入后直接发布（需审核权限）；默认导入为草稿")] = False,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="有问题的行不导入、列出原因，其余照常导入；默认有任何问题行则整批不导入")
+    ] = False,
+    actor: Annotated[str, typer.Option("--actor", help="操作人")] = "cli",
+    role: Annotated[str, typer.Option("--role", help="角色")] = "admin",
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出导入报告")] = False,
+) -> None:
+    """批量导入一问一答（各地热线中心的 CSV/XLSX 表）：逐行校验并报告行号与原因，一次事务。"""
+    from liandong.knowledge import imports
+
+    _ensure_schema()
+    try:
+        with unit_of_work() as session:
+            report = imports.import_items(
+                session, path=file, actor=_actor(actor, role), now=clock_now(), publish=publish, skip_bad=skip_bad
+            )
+    except imports.ImportRejected as rejected:
+        if as_json:
+            typer.echo(json.dumps({**rejected.report.to_dict(), "imported": [], "imported_count": 0}, ensure_ascii=False))
+        else:
+            for error in rejected.report.errors:
+                typer.echo(f"第 {error.row} 行：{error.reason}", err=True)
+        raise
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+        return
+    state = "并发布" if publish else "为草稿"
+    typer.echo(f"已导入{state} {len(report.imported)} 条（共 {report.rows} 行，空行 {report.blank_rows} 行）")
+    if report.ignored_columns:
+        typer.echo(f"未使用的列：{'、'.join(report.ignored_columns)}")
+    for error in report.errors:
+        typer.echo(f"未导入 第 {error.row} 行：{error.reason}")
 
 
 @app.command("docs")
