@@ -8,8 +8,10 @@ against the same replies paired with other messages (eval/reply_check/run_eval.p
 
 from __future__ import annotations
 
+import gc
 import logging
 import re
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -129,8 +131,12 @@ def _chars(text: str) -> int:
 
 @lru_cache(maxsize=1)
 def _extractor():
-    import jieba.analyse
+    # jieba.analyse reads its IDF table at import without closing the file; the warning is jieba's, not ours.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        import jieba.analyse
 
+        gc.collect()
     return jieba.analyse.extract_tags
 
 
@@ -206,7 +212,8 @@ def check_reply(request_text: str, reply_text: str, *, result: str | None = None
             Finding("promise_without_date", "承诺办理但没有时限", f"答复写了“{promise.group(0)}”，但没有写明完成时间。", WARN)
         )
     share, missing = overlap(request, reply)
-    if not redirect_only and share < OFF_TOPIC_BELOW:
+    # A reply of a few words cannot be judged for topic: "too short" says enough.
+    if not redirect_only and chars >= MIN_CONTENT and share < OFF_TOPIC_BELOW:
         shown = "、".join(missing[:5])
         findings.append(
             Finding(
