@@ -29,6 +29,28 @@ MODEL_FILE = REPO / "src" / "liandong" / "knowledge" / "data" / "answer_model.js
 FOLDS = 5
 
 
+def fit_pairwise(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float):
+    """A linear ranker from within-group pairs: positive minus negative → 1, the reverse → 0."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    pairs, labels = [], []
+    for group in np.unique(groups):
+        members = np.flatnonzero(groups == group)
+        positives = [i for i in members if y[i]]
+        negatives = [i for i in members if not y[i]]
+        for p in positives:
+            for n in negatives:
+                pairs.append(z[p] - z[n])
+                labels.append(1)
+                pairs.append(z[n] - z[p])
+                labels.append(0)
+    model = LogisticRegression(C=c, fit_intercept=False, max_iter=5000).fit(np.array(pairs), np.array(labels))
+    return mean, scale, model
+
+
 def fit(x: np.ndarray, y: np.ndarray, c: float):
     from sklearn.linear_model import LogisticRegression
 
@@ -70,7 +92,8 @@ def main() -> int:
     ranker_names = sorted({name for d in decisions for c in d.candidates for name in c.features})
     folds = np.arange(len(questions)) % FOLDS
 
-    # Stage 1: the ranker, on the candidates of answerable questions.
+    # Stage 1: the ranker, pairwise: within each answerable question, every answering sentence against
+    # every other candidate (the difference of their standardised features), so it learns to order.
     rows = [
         (number, [c.features[name] for name in ranker_names], int(contains(c.sentence, q["answer"])))
         for number, (q, d) in enumerate(zip(questions, decisions))
@@ -92,7 +115,7 @@ def main() -> int:
     # Out-of-fold ranking of every question (answerable and not), then the decider's rows.
     for fold in range(FOLDS):
         train = folds[rq] != fold
-        fitted = fit(rx[train], ry[train], args.c)
+        fitted = fit_pairwise(rx[train], ry[train], rq[train], args.c)
         for number, decision in enumerate(decisions):
             if folds[number] == fold:
                 reorder(decision, fitted)
@@ -132,7 +155,7 @@ def main() -> int:
             best_threshold, best_value, marker = float(threshold), value, " *"
         print(f"{threshold:9.3f} {answered:8.3f} {span:6.3f} {not_found:9.3f}{marker}")
 
-    ranker = fit(rx, ry, args.c)
+    ranker = fit_pairwise(rx, ry, rq, args.c)
     decider = fit(dx, dy, args.c)
     model = {"ranker": as_json(ranker_names, ranker), "decider": as_json(decider_names, decider), "threshold": round(best_threshold, 3)}
     for title, part in (("ranker", model["ranker"]), ("decider", model["decider"])):

@@ -80,7 +80,10 @@ def _terms(index: search_service.KnowledgeIndex, prepared: search_service.Prepar
     return extract.Terms(weights, alternates, grams), (unknown / total if total else 1.0)
 
 
-def _choose(entry: search_service.Entry, terms: extract.Terms, fits, exclude) -> extract.Choice | None:
+SENTENCES_PER_PASSAGE = 3  # the ranker chooses among this many sentences of each passage
+
+
+def _choose(entry: search_service.Entry, terms: extract.Terms, fits, exclude) -> list[extract.Choice]:
     if entry.kind == "item":
         # A curated answer is read out as written; it is matched with its question.
         answer_start = len(entry.title) + 1
@@ -92,17 +95,22 @@ def _choose(entry: search_service.Entry, terms: extract.Terms, fits, exclude) ->
         covered = extract.coverage(entry.text, terms)
         grams = extract.bigram_coverage(entry.text, terms)
         fit = fits(answer_text)
-        return extract.Choice(span, 0.7 * covered + 0.2 * grams + 0.25 * fit, covered, grams, fit)
-    return extract.best_sentence(entry.text, terms, fits, context=entry.title, exclude=exclude)
+        return [extract.Choice(span, 0.7 * covered + 0.2 * grams + 0.25 * fit, covered, grams, fit)]
+    return extract.best_sentences(entry.text, terms, fits, context=entry.title, exclude=exclude, keep=SENTENCES_PER_PASSAGE)
 
 
 def _focus(prepared: search_service.Prepared) -> list[str]:
-    """What the question is about in the end: its last content words ("宅基地能买卖吗" → 买卖)."""
-    words = [word for word in prepared.words if not word.isdigit()]
+    """What the question is about in the end: its last content words of two characters or more
+    ("宅基地能买卖吗" → 买卖; a light verb such as 带 or 交 is passed over)."""
+    words = [word for word in prepared.words if not word.isdigit() and len(word) >= 2] or [
+        word for word in prepared.words if not word.isdigit()
+    ]
     return words[-2:]
 
 
-def _features(candidate: Candidate, *, terms: extract.Terms, focus: list[str], top_score: float, rival: float) -> dict[str, float]:
+def _features(
+    candidate: Candidate, *, terms: extract.Terms, focus: list[str], top_score: float, rival: float, numbers: set[str]
+) -> dict[str, float]:
     entry = candidate.entry
     sentence = candidate.sentence
     around = sentence + entry.title
@@ -125,7 +133,19 @@ def _features(candidate: Candidate, *, terms: extract.Terms, focus: list[str], t
         "margin": (candidate.score - rival) / candidate.score if candidate.score > 0 else 0.0,
         "item": 1.0 if entry.kind == "item" else 0.0,
         "length": math.log1p(len(sentence)),
+        "missing_share": _missing_share(around, terms),
+        "named_document": 1.0 if entry.doc_number and entry.doc_number in numbers else 0.0,
+        "title": 1.0 if sentence == entry.title else 0.0,
     }
+
+
+def _missing_share(text: str, terms: extract.Terms) -> float:
+    """Share of the question's words (two characters or more) the text lacks, formal stand-ins counted."""
+    words = [word for word in terms.weights if len(word) >= 2] or list(terms.weights)
+    if not words:
+        return 0.0
+    missing = sum(1 for word in words if extract.word_found(text, word, terms.alternates.get(word, ())) < 1.0)
+    return missing / len(words)
 
 
 def _same_source(a: search_service.Entry, b: search_service.Entry) -> bool:
@@ -166,7 +186,12 @@ def decide(
     expectation = prepared.expectation
     asks_document = bool(ranking.document_numbers(prepared.text) or _ASKS_DOCUMENT_RE.search(prepared.text))
 
+    # Numbers the question itself names (12345, 110, 2025) do not answer "多少" or "什么时候".
+    own_numbers = sorted(set(re.findall(r"\d+", prepared.text)), key=len, reverse=True)
+
     def fits(sentence: str) -> float:
+        for number in own_numbers:
+            sentence = sentence.replace(number, "")
         return satisfies(sentence, expectation)
 
     top_score = float(scores[positions[0]])
@@ -183,22 +208,25 @@ def decide(
                 return False
             return sentence == title or bool(_HEADING_RE.match(sentence))
 
-        choice = _choose(entry, terms, fits, exclude)
-        if choice is None:
-            continue
-        # Overlapping windows of one document offer the same sentence: keep the best-scored one.
-        key = ("item", entry.item_id) if entry.kind == "item" else (entry.doc_id, entry.start + choice.span.start, entry.start + choice.span.end)
-        if key in seen:
-            continue
-        seen.add(key)
         score = float(scores[position])
-        found.append(Candidate(position, entry, score, choice, choice.score + 0.35 * score / top_score))
+        for choice in _choose(entry, terms, fits, exclude):
+            # Overlapping windows of one document offer the same sentence: keep the best-scored one.
+            key = (
+                ("item", entry.item_id)
+                if entry.kind == "item"
+                else (entry.doc_id, entry.start + choice.span.start, entry.start + choice.span.end)
+            )
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(Candidate(position, entry, score, choice, choice.score + 0.35 * score / top_score))
     if not found:
         return Decision(prepared, [], unknown, {}, 0.0)
     focus = _focus(prepared)
+    numbers = set(ranking.document_numbers(prepared.text))
     for candidate in found:
         rival = max((other.score for other in found if not _same_source(other.entry, candidate.entry)), default=0.0)
-        candidate.features = _features(candidate, terms=terms, focus=focus, top_score=top_score, rival=rival)
+        candidate.features = _features(candidate, terms=terms, focus=focus, top_score=top_score, rival=rival, numbers=numbers)
         candidate.probability = model.ranker.probability(candidate.features)
     found.sort(key=lambda candidate: (-candidate.probability, -candidate.value))
     # A published 一问一答 that answers comes before any passage: when the ranker holds it nearly as

@@ -25,7 +25,7 @@ _SENTENCE_END = "。！？；!?;\n"
 _CLAUSE_END = "，,：:、"
 _TRIM = " \t\u3000"
 # Numbering and bullets that open a sentence but are not part of the answer.
-_LEADING_RE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)．.、]|[-•·]\s*)")
+_LEADING_RE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)．.、]|[-•·]\s*|各[县区市乡镇省][^：。]{0,60}：)")
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,15 @@ def sentence_spans(text: str) -> list[Span]:
             spans.append(_trimmed(text, start, position + (char != "\n")))
             start = position + 1
     spans.append(_trimmed(text, start, len(text)))
-    return [span for span in spans if span.end - span.start >= 2]
+    spans = [span for span in spans if span.end - span.start >= 2]
+    # "决定任命：" introduces the line that answers: keep them together.
+    merged: list[Span] = []
+    for span in spans:
+        if merged and text[merged[-1].end - 1] in "：:" and span.end - merged[-1].start <= MAX_ANSWER:
+            merged[-1] = Span(merged[-1].start, span.end)
+        else:
+            merged.append(span)
+    return merged
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:
@@ -131,7 +139,7 @@ class Choice:
     fits: float  # 1 has what the question word asks for, 0 lacks it, 0.5 nothing asked
 
 
-def best_sentence(
+def best_sentences(
     text: str,
     terms: Terms,
     fits,
@@ -140,11 +148,13 @@ def best_sentence(
     region: Span | None = None,
     max_answer: int = MAX_ANSWER,
     exclude=None,
-) -> Choice | None:
-    """The best answering sentence (or run of clauses) of `text[region]`; `fits(sentence) -> 0 / 0.5 / 1`;
-    `exclude(sentence) -> bool` leaves out lines that cannot be answers (a title, a document number)."""
+    keep: int = 1,
+) -> list[Choice]:
+    """The `keep` best answering sentences (or runs of clauses) of `text[region]`, best first;
+    `fits(sentence) -> 0 / 0.5 / 1`; `exclude(sentence) -> bool` leaves out lines that cannot be answers
+    (a title, a document number)."""
     region = region or Span(0, len(text))
-    best: Choice | None = None
+    choices: list[Choice] = []
     for span in sentence_spans(text[region.start : region.end]):
         span = Span(span.start + region.start, span.end + region.start)
         if exclude is not None and exclude(text[span.start : span.end]):
@@ -156,9 +166,15 @@ def best_sentence(
             grams = bigram_coverage(sentence, terms)
             fit = fits(sentence)
             score = 0.5 * covered + 0.2 * in_context + 0.2 * grams + 0.25 * fit
-            if best is None or score > best.score + 1e-9:
-                best = Choice(candidate, score, covered, grams, fit)
-    return best
+            choices.append(Choice(candidate, score, covered, grams, fit))
+    choices.sort(key=lambda choice: -choice.score)
+    return choices[:keep]
+
+
+def best_sentence(text: str, terms: Terms, fits, **options) -> Choice | None:
+    """The best answering sentence of a text (see best_sentences), or None when it has none."""
+    found = best_sentences(text, terms, fits, **options, keep=1)
+    return found[0] if found else None
 
 
 def _narrowed(text: str, span: Span, terms: Terms, fits, max_answer: int) -> list[Span]:

@@ -118,6 +118,15 @@ _EXPECTATIONS: tuple[tuple[re.Pattern, Expectation], ...] = (
 
 NO_EXPECTATION = Expectation("none", "", None)
 
+# Words of a spoken question that carry no subject of their own (beyond the search stopwords): they are
+# not asked to appear in an answering sentence.
+QUESTION_FILLERS = frozenset(
+    """不能 不会 不是 不行 不用 不快 不给 不了 跟 得 成 一点 一点儿 多 大 还是 谁 先 干 子 快 搞 弄 整 人 有人 该不该 能不能 会不会 是不是
+    要不要 行不行 可不可以 有没有 没 点 些 那边 这边 那儿 这儿 那里 这里 一起 马上 现在 最 太 主要 用 买 方便 这事 那事 事儿 事情 情况
+    东西 时候 当天 今年 还得 得要 还要 要求 需要 能够 肯定 到底 究竟 一般 平时 一直 已经 老是 总是 直接 自己 本人 咱 俺 娃 那 这 啊
+    呗 哈 嘛 么 吧 呢 咧 哪家 哪些 哪个 多久 多长 多少 几个 几 怎么样 什么样 给 被 让 叫 把 去 来 到 在 上 下 里 对 向 从 往""".split()
+)
+
 
 def expected(question: str) -> Expectation:
     """The first question word that names a kind of answer; NO_EXPECTATION for yes/no and how-to questions."""

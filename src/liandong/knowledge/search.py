@@ -197,7 +197,7 @@ class KnowledgeIndex:
         repaired, repairs = self.repairer().repair(written)
         query = ranking.make_query(repaired)
         cleaned, _ = ranking.expand(repaired)
-        words = ranking.content_words(cleaned)
+        words = [word for word in ranking.content_words(cleaned) if word not in question_text.QUESTION_FILLERS] or ranking.content_words(cleaned)
         alternates: dict[str, list[str]] = {}
         for phrase, terms in ranking.default_synonyms():
             if phrase in repaired:
