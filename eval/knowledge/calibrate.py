@@ -124,7 +124,7 @@ def main() -> int:
         if not d.candidates:
             decider_rows.append((None, 0, bool(q["answer"]), False))
             continue
-        features = answer._decider_features(d.candidates, d.unknown, d.prepared)
+        features = answer._decider_features(d.candidates, d.unknown, d.prepared, d.full_score)
         correct = bool(q["answer"]) and contains(d.candidates[0].sentence, q["answer"])
         decider_rows.append((features, int(bool(q["answer"])), bool(q["answer"]), correct))
     decider_names = sorted(next(f for f, *_ in decider_rows if f is not None))

@@ -20,14 +20,15 @@ from liandong.config import settings
 from liandong.core.errors import ValidationFailed
 from liandong.knowledge import extract, ranking
 from liandong.knowledge import search as search_service
-from liandong.knowledge.question import satisfies
+from liandong.knowledge.question import QUESTION_FILLERS, satisfies
 
 NOT_FOUND = "知识库中没有找到可靠答案"
 CANDIDATES = 14  # passages and items whose sentences are read
 MAX_QUESTION = 500
 ITEM_WHOLE_ANSWER = 240  # a curated answer up to this length is read out whole
 ITEM_FIRST_FLOOR = 0.5  # an item goes first when the ranker gives it at least this …
-ITEM_FIRST_MARGIN = 0.25  # … and no less than the best sentence's probability minus this
+ITEM_FIRST_MARGIN = 0.25  # … and no less than the best sentence's probability minus this …
+ITEM_FIRST_SIMILARITY = 0.5  # … and its question and the caller's share at least half their words both ways
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Candidate:
 @dataclass
 class Decision:
     prepared: search_service.Prepared
+    full_score: float
     candidates: list[Candidate]  # best first
     unknown: float
     features: dict[str, float]  # of the question and its best candidate, for the decider
@@ -60,6 +62,16 @@ _DOC_NUMBER_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号$"
 _ASKS_DOCUMENT_RE = re.compile(r"什么文件|哪个文件|哪份文件|文件名|讲的是什么|讲的什么|讲什么|是什么通知|标题")
 
 
+def _unknown_words(index: search_service.KnowledgeIndex, prepared: search_service.Prepared) -> set[str]:
+    """The question's words the knowledge base never uses, not even through a formal stand-in."""
+    idf = index.idf.get("w", {})
+    return {
+        word
+        for word in prepared.words
+        if word not in idf and not any(alternate in idf for alternate in prepared.alternates.get(word, ())) and not index.uses(word)
+    }
+
+
 def _terms(index: search_service.KnowledgeIndex, prepared: search_service.Prepared) -> tuple[extract.Terms, float]:
     """The question's words weighted by rarity (a word the knowledge base never uses weighs most), and the
     share of that weight the knowledge base does not know at all."""
@@ -70,6 +82,9 @@ def _terms(index: search_service.KnowledgeIndex, prepared: search_service.Prepar
     for word in prepared.words:
         weight = idf.get(word)
         known = weight is not None or any(alternate in idf for alternate in prepared.alternates.get(word, ()))
+        if weight is None and len(word) >= 2 and index.uses(word):
+            # A name the index holds only as single characters ("武俊德"): rare, and present.
+            weight, known = 0.8 * ceiling, True
         weight = (weight if weight is not None else ceiling) * (0.5 if len(word) == 1 else 1.0)
         if not known:
             unknown += weight
@@ -109,11 +124,21 @@ def _focus(prepared: search_service.Prepared) -> list[str]:
 
 
 def _features(
-    candidate: Candidate, *, terms: extract.Terms, focus: list[str], top_score: float, rival: float, numbers: set[str]
+    candidate: Candidate,
+    *,
+    terms: extract.Terms,
+    focus: list[str],
+    top_score: float,
+    rival: float,
+    numbers: set[str],
+    unknown: set[str],
+    question_words: str,
 ) -> dict[str, float]:
     entry = candidate.entry
     sentence = candidate.sentence
     around = sentence + entry.title
+    known_missing, unknown_missing = _missing_counts(around, terms, unknown)
+    passage_known_missing, _ = _missing_counts(entry.text + entry.title, terms, unknown)
     last = focus[-1] if focus else ""
     return {
         "coverage": candidate.choice.coverage,
@@ -134,9 +159,55 @@ def _features(
         "item": 1.0 if entry.kind == "item" else 0.0,
         "length": math.log1p(len(sentence)),
         "missing_share": _missing_share(around, terms),
+        "sentence_bm25": _sentence_bm25(sentence, terms),
+
+        "known_missing": float(known_missing),
+        "unknown_missing": float(unknown_missing),
+        "passage_known_missing": float(passage_known_missing),
         "named_document": 1.0 if entry.doc_number and entry.doc_number in numbers else 0.0,
+        # A 一问一答 answers when its own question is the caller's: both ways round (0 for passages).
+        "item_question": extract.coverage(entry.title, terms) if entry.kind == "item" else 0.0,
+        "item_reverse": _reverse_coverage(entry.title, question_words) if entry.kind == "item" else 0.0,
         "title": 1.0 if sentence == entry.title else 0.0,
     }
+
+
+def _missing_counts(text: str, terms: extract.Terms, unknown: set[str]) -> tuple[int, int]:
+    """(words the knowledge base uses elsewhere but this text lacks, words it never uses), two characters or more."""
+    known_missing = unknown_missing = 0
+    for word in terms.weights:
+        if len(word) < 2 or extract.word_found(text, word, terms.alternates.get(word, ())) >= 1.0:
+            continue
+        if word in unknown:
+            unknown_missing += 1
+        else:
+            known_missing += 1
+    return known_missing, unknown_missing
+
+
+SENTENCE_AVERAGE = 60.0  # characters: the length normalisation of the sentence-level BM25
+
+
+def _sentence_bm25(sentence: str, terms: extract.Terms, k1: float = 1.2, b: float = 0.75) -> float:
+    """BM25 of the sentence alone over the question's words (substring counts), relative to a perfect match."""
+    total = terms.total
+    if total <= 0 or not sentence:
+        return 0.0
+    norm = k1 * (1 - b + b * len(sentence) / SENTENCE_AVERAGE)
+    found = 0.0
+    for word, weight in terms.weights.items():
+        count = sentence.count(word) or (1 if any(alternate in sentence for alternate in terms.alternates.get(word, ())) else 0)
+        if count:
+            found += weight * count * (k1 + 1) / (count + norm)
+    return found / (total * (k1 + 1) / (1 + k1))
+
+
+def _reverse_coverage(item_question: str, question: str) -> float:
+    """Share of an item question's content words (two characters or more) that the caller's question has."""
+    words = [word for word in ranking.content_words(item_question) if len(word) >= 2 and word not in QUESTION_FILLERS]
+    if not words:
+        return 0.0
+    return sum(1 for word in words if word in question) / len(words)
 
 
 def _missing_share(text: str, terms: extract.Terms) -> float:
@@ -154,7 +225,9 @@ def _same_source(a: search_service.Entry, b: search_service.Entry) -> bool:
     return a.doc_id == b.doc_id
 
 
-def _decider_features(decision_candidates: list[Candidate], unknown: float, prepared: search_service.Prepared) -> dict[str, float]:
+def _decider_features(
+    decision_candidates: list[Candidate], unknown: float, prepared: search_service.Prepared, full_score: float = 0.0
+) -> dict[str, float]:
     best = decision_candidates[0]
     runner_up = next((c for c in decision_candidates[1:] if not _same_source(c.entry, best.entry)), None)
     features = dict(best.features)
@@ -163,6 +236,7 @@ def _decider_features(decision_candidates: list[Candidate], unknown: float, prep
             "ranker": best.probability,
             "ranker_gap": best.probability - (runner_up.probability if runner_up else 0.0),
             "unknown": unknown,
+            "score_share": min(best.score / full_score, 2.0) if full_score > 0 else 0.0,
         }
     )
     return features
@@ -182,7 +256,7 @@ def decide(
     positions = ranking.top_indexes(scores, CANDIDATES)
     terms, unknown = _terms(index, prepared)
     if not positions or terms.total <= 0:
-        return Decision(prepared, [], unknown, {}, 0.0)
+        return Decision(prepared, 0.0, [], unknown, {}, 0.0)
     expectation = prepared.expectation
     asks_document = bool(ranking.document_numbers(prepared.text) or _ASKS_DOCUMENT_RE.search(prepared.text))
 
@@ -221,12 +295,19 @@ def decide(
             seen.add(key)
             found.append(Candidate(position, entry, score, choice, choice.score + 0.35 * score / top_score))
     if not found:
-        return Decision(prepared, [], unknown, {}, 0.0)
+        return Decision(prepared, 0.0, [], unknown, {}, 0.0)
     focus = _focus(prepared)
+    full_score = index.full_score(prepared)
     numbers = set(ranking.document_numbers(prepared.text))
+    unknown_words = _unknown_words(index, prepared)
+    # The caller's question with its formal stand-ins, for matching an item's question against it.
+    question_words = prepared.text + "".join(term for terms_ in prepared.alternates.values() for term in terms_)
     for candidate in found:
         rival = max((other.score for other in found if not _same_source(other.entry, candidate.entry)), default=0.0)
-        candidate.features = _features(candidate, terms=terms, focus=focus, top_score=top_score, rival=rival, numbers=numbers)
+        candidate.features = _features(
+            candidate, terms=terms, focus=focus, top_score=top_score, rival=rival, numbers=numbers, unknown=unknown_words,
+            question_words=question_words,
+        )
         candidate.probability = model.ranker.probability(candidate.features)
     found.sort(key=lambda candidate: (-candidate.probability, -candidate.value))
     # A published 一问一答 that answers comes before any passage: when the ranker holds it nearly as
@@ -234,13 +315,18 @@ def decide(
     for candidate in found:
         if candidate.entry.kind != "item":
             continue
-        if candidate is not found[0] and candidate.probability >= max(ITEM_FIRST_FLOOR, found[0].probability - ITEM_FIRST_MARGIN):
+        similar = candidate.features["item_question"] >= ITEM_FIRST_SIMILARITY and candidate.features["item_reverse"] >= ITEM_FIRST_SIMILARITY
+        if (
+            candidate is not found[0]
+            and similar
+            and candidate.probability >= max(ITEM_FIRST_FLOOR, found[0].probability - ITEM_FIRST_MARGIN)
+        ):
             as_best = [candidate, *[other for other in found if other is not candidate]]
-            if model.decider.probability(_decider_features(as_best, unknown, prepared)) >= model.threshold:
+            if model.decider.probability(_decider_features(as_best, unknown, prepared, full_score)) >= model.threshold:
                 found = as_best
         break
-    features = _decider_features(found, unknown, prepared)
-    return Decision(prepared, found, unknown, features, model.decider.probability(features))
+    features = _decider_features(found, unknown, prepared, full_score)
+    return Decision(prepared, full_score, found, unknown, features, model.decider.probability(features))
 
 
 def _citation(candidate: Candidate, city_code: str | None) -> dict:

@@ -23,7 +23,7 @@ MODEL_FILE = DATA_DIR / "answer_model.json"
 MAX_ANSWER = 120  # characters; a longer sentence is narrowed to clauses
 _SENTENCE_END = "。！？；!?;\n"
 _CLAUSE_END = "，,：:、"
-_TRIM = " \t\u3000"
+_TRIM = " \t\u3000\n"
 # Numbering and bullets that open a sentence but are not part of the answer.
 _LEADING_RE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)．.、]|[-•·]\s*|各[县区市乡镇省][^：。]{0,60}：)")
 
@@ -199,7 +199,7 @@ def _narrowed(text: str, span: Span, terms: Terms, fits, max_answer: int) -> lis
 def _strip_numbering(text: str, span: Span) -> Span:
     match = _LEADING_RE.match(text[span.start : span.end])
     if match and span.end - span.start - match.end() >= 4:
-        return Span(span.start + match.end(), span.end)
+        return _trimmed(text, span.start + match.end(), span.end)
     return span
 
 

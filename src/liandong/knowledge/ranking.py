@@ -66,14 +66,15 @@ def words(text: str) -> list[str]:
 
 
 def content_words(text: str) -> list[str]:
-    """jieba's precise segmentation, without stopwords: each word once, in order ("宅基地", not also "宅基")."""
+    """jieba's precise segmentation with its unknown-word model (so "武俊德" stays one name), without
+    stopwords: each word once, in order ("宅基地", not also "宅基")."""
     _init_jieba()
     return list(dict.fromkeys(kept for token in _cut_precise(text) if (kept := _keep(token)) is not None))
 
 
 @lru_cache(maxsize=4096)
 def _cut_precise(text: str) -> tuple[str, ...]:
-    return tuple(jieba.cut(text, HMM=False))
+    return tuple(jieba.cut(text, HMM=True))
 
 
 # Characters that glue a caller's words together; a query bigram containing one is not content.

@@ -178,6 +178,13 @@ class KnowledgeIndex:
         }
         self.region_codes = np.array([entry.region_code or "" for entry in passages.entries] + ["own"] * len(items))
         self._repairer: HomophoneRepairer | None = None
+        self._all_text: str | None = None
+
+    def uses(self, text: str) -> bool:
+        """Whether any passage or item contains the text (for words the index does not have as tokens)."""
+        if self._all_text is None:
+            self._all_text = "\n".join(entry.text for entry in self.entries)
+        return text in self._all_text
 
     def repairer(self) -> HomophoneRepairer:
         if self._repairer is None:
@@ -214,6 +221,16 @@ class KnowledgeIndex:
             expectation=question_text.expected(repaired),
             cities=cities_named(repaired),
         )
+
+    def full_score(self, prepared: Prepared) -> float:
+        """The score of an average-length entry holding every query term once: what a perfect match earns,
+        so a result's score divided by it compares across questions."""
+        total = 0.0
+        for name, terms in prepared.query.terms.items():
+            weight = ranking.FIELD_WEIGHTS.get(name, 0.0)
+            idf_of = self.idf.get(name, {})
+            total += sum(weight * query_weight * idf_of.get(term, 0.0) for term, query_weight in terms.items())
+        return total
 
     def region_factors(self, prepared: Prepared, city_code: str | None) -> np.ndarray | None:
         if not city_code:
