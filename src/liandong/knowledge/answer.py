@@ -58,6 +58,7 @@ class Decision:
 
 # Lines of a document that are never an answer unless the question asks which document it is.
 _HEADING_RE = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号|（此件.{2,8}）|\d{4}年\d{1,2}月\d{1,2}日|各[县区市乡镇].{0,60}：?)$")
+_PROCEDURE_RE = re.compile(r"(?:怎么|如何|去哪|在哪|到哪)(?:里|儿)?(?:申请|办理|办|交|缴|领|补|激活|注册|报名|预约|投诉|举报|查|安装|续签)|要带什么|需要什么材料|什么手续|哪个(?:网站|电话|app|App|窗口)")
 _DOC_NUMBER_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号$")
 _ASKS_DOCUMENT_RE = re.compile(r"什么文件|哪个文件|哪份文件|文件名|讲的是什么|讲的什么|讲什么|是什么通知|标题")
 
@@ -95,7 +96,8 @@ def _terms(index: search_service.KnowledgeIndex, prepared: search_service.Prepar
     return extract.Terms(weights, alternates, grams), (unknown / total if total else 1.0)
 
 
-SENTENCES_PER_PASSAGE = 3  # the ranker chooses among this many sentences of each passage
+SENTENCES_PER_PASSAGE = 3  # the ranker chooses among this many sentences of each passage …
+FEATURED = 18  # … and among this many candidates overall (the best by a first, cheap ordering)
 
 
 def _choose(entry: search_service.Entry, terms: extract.Terms, fits, exclude) -> list[extract.Choice]:
@@ -219,6 +221,10 @@ def _missing_share(text: str, terms: extract.Terms) -> float:
     return missing / len(words)
 
 
+def _source_key(entry: search_service.Entry) -> tuple:
+    return ("item", entry.item_id) if entry.kind == "item" else ("doc", entry.doc_id)
+
+
 def _same_source(a: search_service.Entry, b: search_service.Entry) -> bool:
     if a.kind == "item" or b.kind == "item":
         return a.item_id is not None and a.item_id == b.item_id
@@ -237,6 +243,9 @@ def _decider_features(
             "ranker_gap": best.probability - (runner_up.probability if runner_up else 0.0),
             "unknown": unknown,
             "score_share": min(best.score / full_score, 2.0) if full_score > 0 else 0.0,
+            # Procedures ("怎么申请", "去哪办") are what gazettes seldom spell out; 一问一答 do.
+            "asks_procedure": 1.0 if _PROCEDURE_RE.search(prepared.text) else 0.0,
+            "fits_nearby": max((c.choice.fits for c in decision_candidates[:3]), default=0.0),
         }
     )
     return features
@@ -296,14 +305,24 @@ def decide(
             found.append(Candidate(position, entry, score, choice, choice.score + 0.35 * score / top_score))
     if not found:
         return Decision(prepared, 0.0, [], unknown, {}, 0.0)
+    # Features for the most promising candidates only: the rest would not be chosen anyway.
+    found.sort(key=lambda candidate: -candidate.value)
+    found = found[:FEATURED]
     focus = _focus(prepared)
     full_score = index.full_score(prepared)
     numbers = set(ranking.document_numbers(prepared.text))
     unknown_words = _unknown_words(index, prepared)
     # The caller's question with its formal stand-ins, for matching an item's question against it.
     question_words = prepared.text + "".join(term for terms_ in prepared.alternates.values() for term in terms_)
+    # The best score of another document (or item) than the candidate's own: the top two sources suffice.
+    by_source: dict[tuple, float] = {}
     for candidate in found:
-        rival = max((other.score for other in found if not _same_source(other.entry, candidate.entry)), default=0.0)
+        key = _source_key(candidate.entry)
+        by_source[key] = max(by_source.get(key, 0.0), candidate.score)
+    leaders = sorted(by_source.items(), key=lambda pair: -pair[1])[:2]
+    for candidate in found:
+        key = _source_key(candidate.entry)
+        rival = next((score for source, score in leaders if source != key), 0.0)
         candidate.features = _features(
             candidate, terms=terms, focus=focus, top_score=top_score, rival=rival, numbers=numbers, unknown=unknown_words,
             question_words=question_words,

@@ -34,8 +34,10 @@ class Span:
     end: int
 
 
-def sentence_spans(text: str) -> list[Span]:
-    """Sentences of a passage as offsets, without surrounding blanks; the end mark stays with its sentence."""
+@lru_cache(maxsize=16384)
+def sentence_spans(text: str) -> tuple[Span, ...]:
+    """Sentences of a passage as offsets, without surrounding blanks; the end mark stays with its sentence.
+    Cached: a passage's sentences never change."""
     spans = []
     start = 0
     for position, char in enumerate(text):
@@ -51,7 +53,7 @@ def sentence_spans(text: str) -> list[Span]:
             merged[-1] = Span(merged[-1].start, span.end)
         else:
             merged.append(span)
-    return merged
+    return tuple(merged)
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:
@@ -87,18 +89,34 @@ class Terms:
         return sum(self.weights.values())
 
 
+def found_words(text: str, terms: Terms) -> dict[str, float]:
+    """Each question word the text holds → 1.0 (itself) or 0.8 (a formal stand-in only)."""
+    found = {}
+    for word in terms.weights:
+        if word in text:
+            found[word] = 1.0
+        elif any(alternate in text for alternate in terms.alternates.get(word, ())):
+            found[word] = 0.8
+    return found
+
+
+def coverage_of(found: dict[str, float], terms: Terms) -> float:
+    total = terms.total
+    return sum(terms.weights[word] * credit for word, credit in found.items()) / total if total > 0 else 0.0
+
+
 def coverage(text: str, terms: Terms) -> float:
     """Share of the question's weighted words found in the text (a stand-in formal term counts 0.8)."""
-    total = terms.total
-    if total <= 0:
-        return 0.0
-    found = 0.0
-    for word, weight in terms.weights.items():
-        if word in text:
-            found += weight
-        elif any(alternate in text for alternate in terms.alternates.get(word, ())):
-            found += 0.8 * weight
-    return found / total
+    return coverage_of(found_words(text, terms), terms)
+
+
+def joined(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:
+    """Words found in either of two texts, with the better credit."""
+    merged = dict(a)
+    for word, credit in b.items():
+        if credit > merged.get(word, 0.0):
+            merged[word] = credit
+    return merged
 
 
 def bigram_coverage(text: str, terms: Terms) -> float:
@@ -155,14 +173,16 @@ def best_sentences(
     (a title, a document number)."""
     region = region or Span(0, len(text))
     choices: list[Choice] = []
+    in_title = found_words(context, terms) if context else {}
     for span in sentence_spans(text[region.start : region.end]):
         span = Span(span.start + region.start, span.end + region.start)
         if exclude is not None and exclude(text[span.start : span.end]):
             continue
         for candidate in _narrowed(text, span, terms, fits, max_answer):
             sentence = text[candidate.start : candidate.end]
-            covered = coverage(sentence, terms)
-            in_context = coverage(sentence + context, terms)
+            found = found_words(sentence, terms)
+            covered = coverage_of(found, terms)
+            in_context = coverage_of(joined(found, in_title), terms) if in_title else covered
             grams = bigram_coverage(sentence, terms)
             fit = fits(sentence)
             score = 0.5 * covered + 0.2 * in_context + 0.2 * grams + 0.25 * fit

@@ -184,7 +184,12 @@ class KnowledgeIndex:
         """Whether any passage or item contains the text (for words the index does not have as tokens)."""
         if self._all_text is None:
             self._all_text = "\n".join(entry.text for entry in self.entries)
-        return text in self._all_text
+            self._uses: dict[str, bool] = {}
+        if text not in self._uses:
+            if len(self._uses) > 20000:
+                self._uses.clear()
+            self._uses[text] = text in self._all_text
+        return self._uses[text]
 
     def repairer(self) -> HomophoneRepairer:
         if self._repairer is None:
