@@ -27,6 +27,19 @@ from common import REPO, contains, dev_questions, open_knowledge_base  # noqa: E
 
 MODEL_FILE = REPO / "src" / "liandong" / "knowledge" / "data" / "answer_model.json"
 FOLDS = 5
+# The decider reads a few features of the question and its best candidate: as good out of fold as all of
+# them (0.86 of both rates on the development questions), and each with the sign one would expect.
+DECIDER_FEATURES = [
+    "ranker",
+    "context_coverage",
+    "passage_coverage",
+    "focus_passage",
+    "misfit",
+    "log_score",
+    "missing_share",
+    "asks_procedure",
+]
+DECIDER_C = 0.3
 
 
 def fit_pairwise(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float):
@@ -127,14 +140,14 @@ def main() -> int:
         features = answer._decider_features(d.candidates, d.unknown, d.prepared, d.full_score)
         correct = bool(q["answer"]) and contains(d.candidates[0].sentence, q["answer"])
         decider_rows.append((features, int(bool(q["answer"])), bool(q["answer"]), correct))
-    decider_names = sorted(next(f for f, *_ in decider_rows if f is not None))
+    decider_names = DECIDER_FEATURES
     usable = [i for i, row in enumerate(decider_rows) if row[0] is not None]
     dx = np.array([[decider_rows[i][0][name] for name in decider_names] for i in usable], dtype=float)
     dy = np.array([decider_rows[i][1] for i in usable])
     out_of_fold = np.zeros(len(questions))
     for fold in range(FOLDS):
         train = np.array([folds[i] != fold for i in usable])
-        fitted = fit(dx[train], dy[train], args.c)
+        fitted = fit(dx[train], dy[train], DECIDER_C)
         test = [k for k, i in enumerate(usable) if folds[i] == fold]
         out_of_fold[[usable[k] for k in test]] = predict(fitted, dx[test])
 
@@ -156,7 +169,7 @@ def main() -> int:
         print(f"{threshold:9.3f} {answered:8.3f} {span:6.3f} {not_found:9.3f}{marker}")
 
     ranker = fit_pairwise(rx, ry, rq, args.c)
-    decider = fit(dx, dy, args.c)
+    decider = fit(dx, dy, DECIDER_C)
     model = {"ranker": as_json(ranker_names, ranker), "decider": as_json(decider_names, decider), "threshold": round(best_threshold, 3)}
     for title, part in (("ranker", model["ranker"]), ("decider", model["decider"])):
         print(title + ": " + ", ".join(f"{n} {c:+.2f}" for n, c in zip(part["features"], part["coef"])))

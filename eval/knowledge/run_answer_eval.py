@@ -25,7 +25,10 @@ from common import DEV_BANKS, contains, load_bank, open_knowledge_base  # noqa: 
 
 
 def run_search(index, question: str, city_code: str) -> dict:
-    results = index.search(question, top=3, city_code=city_code)
+    try:
+        results = index.search(question, top=3, city_code=city_code)
+    except TypeError:  # the search before answers existed (see --search-only) knew no city
+        results = index.search(question, top=3)
     return {"passages": [r["passage"] for r in results], "span": results[0]["matched"] if results else None, "answered": bool(results)}
 
 
@@ -55,6 +58,11 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", choices=("dev", "heldout", "all"), default="dev")
     parser.add_argument("--misses", action="store_true", help="list development misses (never the held-out ones)")
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="score the search alone (e.g. an older checkout: PYTHONPATH=OLD/src … --search-only) as the 'before' figures",
+    )
     args = parser.parse_args()
 
     banks = list(DEV_BANKS) if args.split == "dev" else ["answer_heldout"] if args.split == "heldout" else [*DEV_BANKS, "answer_heldout"]
@@ -73,6 +81,8 @@ def main() -> int:
         searched, answered, latencies = {}, {}, []
         for row in rows:
             searched[row["key"]] = run_search(index, row["question"], city_code)
+            if args.search_only:
+                continue
             started = time.perf_counter()
             answered[row["key"]] = run_answer(index, row["question"], city_code)
             latencies.append(time.perf_counter() - started)
@@ -87,12 +97,16 @@ def main() -> int:
         groups["all"] = rows
     for name, chosen in groups.items():
         for method, runs in (("search", searched), ("answer", answered)):
+            if not runs:
+                continue
             s = score(chosen, runs)
             print(
                 f"{name:16} {s['n']:>3} {s['u']:>3} | {method:7} {fmt(s.get('hit1'))} {fmt(s.get('hit3'))} {fmt(s.get('span'))}"
                 f" {fmt(s.get('answered'))} {fmt(s.get('not_found'))}"
             )
     latencies.sort()
+    if not latencies:
+        return 0
     print(f"answer latency: p50 {latencies[len(latencies) // 2] * 1000:.2f} ms, p99 {latencies[int(len(latencies) * 0.99)] * 1000:.2f} ms")
 
     if args.misses:

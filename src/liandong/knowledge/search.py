@@ -199,6 +199,11 @@ class KnowledgeIndex:
                 for term, posting in index.postings.get("w", {}).items():
                     vocabulary[term] = vocabulary.get(term, 0) + len(posting.ids)
                 bigrams.update(index.postings.get("b", {}))
+            # The spoken words the synonym file knows are worth repairing to as well ("还子" → 孩子).
+            for phrase, _ in ranking.default_synonyms():
+                if 2 <= len(phrase) <= 4:
+                    vocabulary[phrase] = max(vocabulary.get(phrase, 0), 2)
+                    bigrams.update(phrase[i : i + 2] for i in range(len(phrase) - 1))
             self._repairer = HomophoneRepairer(
                 vocabulary, bigrams, skip=ranking.STOPWORDS, function_chars=ranking.FUNCTION_CHARS
             )
