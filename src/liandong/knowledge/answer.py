@@ -58,7 +58,7 @@ class Decision:
 
 # Lines of a document that are never an answer unless the question asks which document it is.
 _HEADING_RE = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号|（此件.{2,8}）|\d{4}年\d{1,2}月\d{1,2}日|各[县区市乡镇].{0,60}：?)$")
-_PROCEDURE_RE = re.compile(r"(?:怎么|如何|去哪|在哪|到哪)(?:里|儿)?(?:申请|办理|办|交|缴|领|补|激活|注册|报名|预约|投诉|举报|查|安装|续签)|要带什么|需要什么材料|什么手续|哪个(?:网站|电话|app|App|窗口)")
+_PROCEDURE_RE = re.compile(r"(?:怎么|如何|去哪|在哪|到哪)(?:里|儿)?(?:申请|办理|交|缴|领|补|激活|注册|报名|预约|投诉|举报|查|安装|续签)|要带什么|需要什么材料|什么手续|哪个(?:网站|电话|app|App|窗口)")
 _DOC_NUMBER_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号$")
 _ASKS_DOCUMENT_RE = re.compile(r"什么文件|哪个文件|哪份文件|文件名|讲的是什么|讲的什么|讲什么|是什么通知|标题")
 
