@@ -15,11 +15,13 @@ PACKAGED = REPO / "src" / "liandong" / "knowledge" / "data" / "corpus"
 # The banks and which part of each is development (tuned on) and which is held out (scored once).
 BANKS = {
     "answer_dev": HERE / "answer_dev.jsonl",  # colloquial answerable + unanswerable, dev
-    "answer_heldout": HERE / "answer_heldout.jsonl",  # the same kinds, held out
+    "answer_heldout": HERE / "answer_heldout.jsonl",  # the same kinds: held out in round 1, scored once, then development
+    "answer_heldout2": HERE / "answer_heldout2.jsonl",  # written after round 1, held out: scored once at the end
     "questions": HERE / "questions.jsonl",  # the first search bank (answerable; tuned on before)
     "questions_test2": HERE / "questions_test2.jsonl",  # the second search bank (answerable; tuned on)
 }
-DEV_BANKS = ("answer_dev", "questions", "questions_test2")
+DEV_BANKS = ("answer_dev", "questions", "questions_test2", "answer_heldout")
+HELDOUT_BANK = "answer_heldout2"
 
 _PUNCT = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"})
 
