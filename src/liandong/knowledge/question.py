@@ -128,8 +128,24 @@ QUESTION_FILLERS = frozenset(
 )
 
 
+# "多少人", "几家", "多少公里": the count must come with that measure word ("3.3万余人", "259家").
+_MEASURED_RE = re.compile(
+    r"(?:多少|几)(个|家|项|名|处|所|条|件|起|人次|人|次|吨|公里|千米|亩|万元|元|辆|台|岁|年|天|个月|月|户|座|套|位|批|类|种|倍|"
+    r"平方米|毫米|米|小时|分钟|个工作日|工作日|场|场次|站|所学校|所医院)"
+)
+
+
 def expected(question: str) -> Expectation:
     """The first question word that names a kind of answer; NO_EXPECTATION for yes/no and how-to questions."""
+    measured = _MEASURED_RE.search(question)
+    # Money, ages and durations have their own kinds below; "几个" names no unit of its own.
+    if measured and measured.group(1) not in ("个", "元", "万元", "岁", "年", "天", "个月", "月", "小时", "分钟", "个工作日", "工作日"):
+        unit = measured.group(1)
+        return Expectation(
+            "amount",
+            f"数量（{unit}）",
+            re.compile(r"(?:\d[\d.,]*|[一二三四五六七八九十百千两]+)\s*(?:万|亿)?\s*(?:余|多|左右)?\s*" + re.escape(unit)),
+        )
     for cue, expectation in _EXPECTATIONS:
         if cue.search(question):
             return expectation

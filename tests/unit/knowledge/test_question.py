@@ -56,3 +56,17 @@ def test_expected(question, kind):
 )
 def test_satisfies(question, sentence, fit):
     assert satisfies(sentence, expected(question)) == fit
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fit"),
+    [
+        ("隐患威胁多少人", "隐患点受威胁人数3.3万余人。", 1.0),
+        ("隐患威胁多少人", "加大冻融期、汛期两个时段排查。", 0.0),
+        ("巡护管道多少公里", "巡护管道660余公里。", 1.0),
+        ("有几家学校", "共有259家学校。", 1.0),
+        ("派了几个人", "派了3名民警。", 1.0),  # "几个" names no unit: any count will do
+    ],
+)
+def test_a_measure_word_must_come_with_the_count(question, sentence, fit):
+    assert satisfies(sentence, expected(question)) == fit
