@@ -45,6 +45,7 @@ _DATE_RE = re.compile(
 )
 _PHONE_RE = re.compile(r"[（(]?\d{3,4}[)）-]?[\d-]{7,}|\d{5,}")
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+_SENTENCE_RE = re.compile(r"[。！!？?；;\n]")
 
 _REDIRECT_RE = re.compile(
     r"(?:已经?|我[办局委]已?)?(?:转交|转办|转至|转给|转到|交由|交办|移交|转)(?:至|给|到)?"
@@ -190,9 +191,14 @@ def check_reply(request_text: str, reply_text: str, *, result: str | None = None
     redirect = _REDIRECT_RE.search(content) or _REFERRAL_RE.search(content)
     redirect_only = False
     if redirect and not done:
-        rest = _chars(_REFERRAL_RE.sub("", _REDIRECT_RE.sub("", content)))
+        # What is left once every sentence that redirects or refers the caller elsewhere is taken out.
+        rest = sum(
+            _chars(piece)
+            for piece in _SENTENCE_RE.split(content)
+            if not (_REDIRECT_RE.search(piece) or _REFERRAL_RE.search(piece))
+        )
         # What remains after the redirect sentence is only the request restated or a few words.
-        if rest < 20:
+        if rest < 12:
             redirect_only = True
             findings.append(
                 Finding("redirect_only", "只写了转交或让群众另行咨询", f"答复只说明“{redirect.group(0)}”，没有办理结果或答复内容。")
