@@ -23,7 +23,7 @@ from liandong.knowledge import search as search_service
 from liandong.knowledge.question import QUESTION_FILLERS, satisfies
 
 NOT_FOUND = "知识库中没有找到可靠答案"
-CANDIDATES = 14  # passages and items whose sentences are read
+CANDIDATES = 12  # passages and items whose sentences are read
 MAX_QUESTION = 500
 ITEM_WHOLE_ANSWER = 240  # a curated answer up to this length is read out whole
 ITEM_FIRST_FLOOR = 0.5  # an item goes first when the ranker gives it at least this …
@@ -100,7 +100,7 @@ SENTENCES_PER_PASSAGE = 3  # the ranker chooses among this many sentences of eac
 FEATURED = 18  # … and among this many candidates overall (the best by a first, cheap ordering)
 
 
-def _choose(entry: search_service.Entry, terms: extract.Terms, fits, exclude) -> list[extract.Choice]:
+def _choose(entry: search_service.Entry, terms: extract.Terms, fits, exclude, seen=None) -> list[extract.Choice]:
     if entry.kind == "item":
         # A curated answer is read out as written; it is matched with its question.
         answer_start = len(entry.title) + 1
@@ -113,7 +113,9 @@ def _choose(entry: search_service.Entry, terms: extract.Terms, fits, exclude) ->
         grams = extract.bigram_coverage(entry.text, terms)
         fit = fits(answer_text)
         return [extract.Choice(span, 0.7 * covered + 0.2 * grams + 0.25 * fit, covered, grams, fit)]
-    return extract.best_sentences(entry.text, terms, fits, context=entry.title, exclude=exclude, keep=SENTENCES_PER_PASSAGE)
+    return extract.best_sentences(
+        entry.text, terms, fits, context=entry.title, exclude=exclude, keep=SENTENCES_PER_PASSAGE, seen=seen
+    )
 
 
 def _focus(prepared: search_service.Prepared) -> list[str]:
@@ -280,6 +282,7 @@ def decide(
     top_score = float(scores[positions[0]])
     found: list[Candidate] = []
     seen: set[tuple] = set()
+    sentences_seen: dict[int | None, set[tuple[int, int]]] = {}
     for position in positions:
         entry = index.entries[position]
 
@@ -292,7 +295,17 @@ def decide(
             return sentence == title or bool(_HEADING_RE.match(sentence))
 
         score = float(scores[position])
-        for choice in _choose(entry, terms, fits, exclude):
+        # Sentences this document's higher-scored windows already offered are not scored again.
+        offered = sentences_seen.setdefault(entry.doc_id, set()) if entry.kind != "item" else set()
+
+        def already_scored(span: extract.Span, offset: int = entry.start, offered: set = offered) -> bool:
+            key = (offset + span.start, offset + span.end)
+            if key in offered:
+                return True
+            offered.add(key)
+            return False
+
+        for choice in _choose(entry, terms, fits, exclude, already_scored if entry.kind != "item" else None):
             # Overlapping windows of one document offer the same sentence: keep the best-scored one.
             key = (
                 ("item", entry.item_id)

@@ -167,16 +167,20 @@ def best_sentences(
     max_answer: int = MAX_ANSWER,
     exclude=None,
     keep: int = 1,
+    seen=None,
 ) -> list[Choice]:
     """The `keep` best answering sentences (or runs of clauses) of `text[region]`, best first;
     `fits(sentence) -> 0 / 0.5 / 1`; `exclude(sentence) -> bool` leaves out lines that cannot be answers
-    (a title, a document number)."""
+    (a title, a document number); `seen(span) -> bool` skips sentences already scored elsewhere (the
+    overlapping windows of one document)."""
     region = region or Span(0, len(text))
     choices: list[Choice] = []
     in_title = found_words(context, terms) if context else {}
     for span in sentence_spans(text[region.start : region.end]):
         span = Span(span.start + region.start, span.end + region.start)
         if exclude is not None and exclude(text[span.start : span.end]):
+            continue
+        if seen is not None and seen(span):
             continue
         for candidate in _narrowed(text, span, terms, fits, max_answer):
             sentence = text[candidate.start : candidate.end]
