@@ -11,9 +11,11 @@ from liandong.account.dependencies import current_actor
 from liandong.core.actor import Actor
 from liandong.core.clock import local
 from liandong.core.clock import now as clock_now
+from liandong.knowledge import answer as answer_service
 from liandong.knowledge import items
 from liandong.knowledge import search as search_service
 from liandong.knowledge.schemas import (
+    AnswerRead,
     DocumentRead,
     ItemActionRequest,
     ItemCreate,
@@ -45,6 +47,15 @@ def search(
             source_type=source, department_code=department, date_from=date_from, date_to=date_to
         )
     return search_service.search(session, question=q, today=local(clock_now()).date(), top=top, filters=filters)
+
+
+@router.get("/answer", response_model=AnswerRead, summary="回答：原文中作答的句子、出处与可信度；没有可靠答案时 answer 为 null")
+def answer(
+    session: ReadSession,
+    q: Annotated[str, Query(min_length=1, max_length=500, description="问题")],
+    top: Annotated[int, Query(ge=1, le=10, description="连同备选最多几条")] = 3,
+) -> dict:
+    return answer_service.answer(session, q, today=local(clock_now()).date(), top=top)
 
 
 @router.get("/docs", response_model=list[DocumentRead], summary="已导入的文档及元数据")

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from liandong.core.errors import ValidationFailed
 from liandong.knowledge import split as splitter
 from liandong.knowledge.models import Document, Passage, Source
+from liandong.knowledge.region import detect_sources
 
 SUFFIXES = (".txt", ".pdf", ".text", ".md")
 CORPUS_DIR = Path(__file__).resolve().parent / "data" / "corpus"
@@ -87,6 +88,9 @@ def ingest_file(session: Session, *, path: Path, now: datetime, display_name: st
         session.expire_all()
         status = "replaced"
     kind, documents = splitter.split_text(extract_text(path, data))
+    regions = detect_sources(
+        [{"title": d.title, "issuer": d.issuer, "doc_number": d.doc_number, "text": d.text} for d in documents]
+    )
     source = Source(
         name=display_name or path.name,
         path=location,
@@ -112,11 +116,13 @@ def ingest_file(session: Session, *, path: Path, now: datetime, display_name: st
                 "publication": parsed.publication,
                 "attachments": parsed.attachments,
                 "byline": parsed.byline[:255] if parsed.byline else None,
+                "region_code": region.code if region else None,
+                "region_name": region.name if region else None,
                 "text": parsed.text,
                 "first_line": parsed.first_line,
                 "last_line": parsed.last_line,
             }
-            for seq, parsed in enumerate(documents, start=1)
+            for seq, (parsed, region) in enumerate(zip(documents, regions), start=1)
         ],
     ).all() if documents else []
     rows = [

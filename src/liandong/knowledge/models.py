@@ -45,6 +45,9 @@ class Document(Base):
     publication: Mapped[str | None] = mapped_column(String(32), default=None)
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     byline: Mapped[str | None] = mapped_column(String(255), default=None)
+    # The city (or the province) the document comes from, detected at ingest (knowledge/region.py).
+    region_code: Mapped[str | None] = mapped_column(String(12), default=None, index=True)
+    region_name: Mapped[str | None] = mapped_column(String(32), default=None)
     text: Mapped[str] = mapped_column(Text)
     first_line: Mapped[int] = mapped_column(Integer)
     last_line: Mapped[int] = mapped_column(Integer)

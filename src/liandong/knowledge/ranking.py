@@ -65,6 +65,18 @@ def words(text: str) -> list[str]:
     return result
 
 
+def content_words(text: str) -> list[str]:
+    """jieba's precise segmentation with its unknown-word model (so "武俊德" stays one name), without
+    stopwords: each word once, in order ("宅基地", not also "宅基")."""
+    _init_jieba()
+    return list(dict.fromkeys(kept for token in _cut_precise(text) if (kept := _keep(token)) is not None))
+
+
+@lru_cache(maxsize=4096)
+def _cut_precise(text: str) -> tuple[str, ...]:
+    return tuple(jieba.cut(text, HMM=True))
+
+
 # Characters that glue a caller's words together; a query bigram containing one is not content.
 FUNCTION_CHARS = frozenset("的了吗呢吧啊呀么还能是在有和就都也要会可以把被让给向从到为这那哪什怎如何")
 

@@ -125,6 +125,9 @@ class SearchResult(BaseModel):
     last_line: int | None
     span: list[int] | None = Field(description="passage 内命中片段的起止位置")
     matched: str | None
+    city: str | None = Field(default=None, description="文件所属城市或省份，如“晋城市”“山西省”")
+    scope: str = Field(default="unknown", description="own 本市 / province 本省 / other 外市 / unknown 不详")
+    other_city: bool = Field(default=False, description="是否外市文件")
 
 
 class DocumentRead(BaseModel):
@@ -136,6 +139,8 @@ class DocumentRead(BaseModel):
     publication: str | None
     attachments: list[str]
     byline: str | None
+    region_code: str | None = None
+    city: str | None = Field(default=None, description="文件所属城市或省份")
     kind: str
     source: str
     source_type: str
@@ -144,3 +149,49 @@ class DocumentRead(BaseModel):
     last_line: int
     chars: int
     passages: int
+
+
+class CitationRead(BaseModel):
+    title: str
+    doc_number: str | None
+    source: str
+    issuer: str | None
+    date: str | None
+    start: int = Field(description="答案在文档正文（kb_documents.text）中的起始位置；一问一答为在答复口径中的位置")
+    end: int
+    city: str | None = Field(description="文件所属城市或省份")
+    other_city: bool = Field(description="是否外市文件")
+    scope: str = Field(description="own 本市 / province 本省 / other 外市 / unknown 不详")
+    kind: str = Field(description="gazette / newspaper / item")
+    doc_id: int | None
+    passage_id: int | None
+    item_id: int | None
+    passage_start: int = Field(description="答案在 passage 中的起始位置")
+    passage_end: int
+    first_line: int | None
+    last_line: int | None
+
+
+class AlternativeRead(BaseModel):
+    answer: str
+    confidence: float
+    citation: CitationRead
+    passage: str
+
+
+class RepairRead(BaseModel):
+    wrong: str
+    right: str
+
+
+class AnswerRead(BaseModel):
+    question: str
+    understood_as: str | None = Field(description="按书面语与纠错理解后的问题")
+    repairs: list[RepairRead]
+    answer: str | None = Field(description="原文中作答的句子；知识库没有可靠答案时为 null")
+    confidence: float
+    citation: CitationRead | None
+    passage: str | None
+    message: str | None = Field(description="没有答案时为“知识库中没有找到可靠答案”")
+    reasons: list[str]
+    alternatives: list[AlternativeRead]

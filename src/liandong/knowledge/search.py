@@ -17,12 +17,15 @@ from sqlalchemy.orm import Session
 from liandong.catalog.models import Department
 from liandong.config import settings
 from liandong.core.errors import ValidationFailed
+from liandong.knowledge import question as question_text
 from liandong.knowledge import ranking
 from liandong.knowledge.models import Document, Item, Passage, Source
+from liandong.knowledge.region import cities_named, default_regions, scope
 from liandong.knowledge.states import ItemStatus, is_visible
+from liandong.knowledge.typos import HomophoneRepairer, Repair
 
 SOURCE_TYPES = ("gazette", "newspaper", "item")
-FORMAT_VERSION = "10"
+FORMAT_VERSION = "11"
 COVERAGE_FLOOR = 0.5
 
 
@@ -59,6 +62,29 @@ class Entry:
     end: int
     first_line: int | None
     last_line: int | None
+    region_code: str | None = None  # the city or province the document comes from
+    region_name: str | None = None
+
+
+# How much a passage's score keeps by where its document comes from. The instance's own city comes first,
+# the province's documents apply here too; another city's are shown after (and labelled) unless the
+# question names that city.
+REGION_FACTORS = {"own": 1.0, "province": 0.97, "unknown": 0.95, "other": 0.85}
+NAMED_FACTORS = {"named": 1.0, "own": 0.8, "province": 0.85, "unknown": 0.85, "other": 0.75}
+
+
+@dataclass
+class Prepared:
+    """A question made ready for the index: written form, slips repaired, query terms, what it asks for."""
+
+    original: str
+    text: str
+    repairs: list[Repair]
+    query: ranking.Query
+    words: list[str]  # the question's own content words (before synonym expansion)
+    alternates: dict[str, list[str]]  # a word → formal terms its colloquial phrase stands for
+    expectation: question_text.Expectation
+    cities: set[str]  # codes of the cities the question names
 
 
 def _entry_tokens(entry: Entry, title_words: dict[str, list[str]]) -> tuple[list[str], list[str], list[str]]:
@@ -150,6 +176,85 @@ class KnowledgeIndex:
         self.idf = {
             name: {**self.items_index.idf.get(name, {}), **values} for name, values in passages.index.idf.items()
         }
+        self.region_codes = np.array([entry.region_code or "" for entry in passages.entries] + ["own"] * len(items))
+        self._repairer: HomophoneRepairer | None = None
+        self._all_text: str | None = None
+
+    def uses(self, text: str) -> bool:
+        """Whether any passage or item contains the text (for words the index does not have as tokens)."""
+        if self._all_text is None:
+            self._all_text = "\n".join(entry.text for entry in self.entries)
+            self._uses: dict[str, bool] = {}
+        if text not in self._uses:
+            if len(self._uses) > 20000:
+                self._uses.clear()
+            self._uses[text] = text in self._all_text
+        return self._uses[text]
+
+    def repairer(self) -> HomophoneRepairer:
+        if self._repairer is None:
+            vocabulary: dict[str, float] = {}
+            bigrams: set[str] = set()
+            for index in (self.passages.index, self.items_index):
+                for term, posting in index.postings.get("w", {}).items():
+                    vocabulary[term] = vocabulary.get(term, 0) + len(posting.ids)
+                bigrams.update(index.postings.get("b", {}))
+            # The spoken words the synonym file knows are worth repairing to as well ("还子" → 孩子).
+            for phrase, _ in ranking.default_synonyms():
+                if 2 <= len(phrase) <= 4:
+                    vocabulary[phrase] = max(vocabulary.get(phrase, 0), 2)
+                    bigrams.update(phrase[i : i + 2] for i in range(len(phrase) - 1))
+            self._repairer = HomophoneRepairer(
+                vocabulary, bigrams, skip=ranking.STOPWORDS, function_chars=ranking.FUNCTION_CHARS
+            )
+        return self._repairer
+
+    def prepare(self, question: str) -> Prepared:
+        written = question_text.normalize(question)
+        repaired, repairs = self.repairer().repair(written)
+        query = ranking.make_query(repaired)
+        cleaned, _ = ranking.expand(repaired)
+        words = [word for word in ranking.content_words(cleaned) if word not in question_text.QUESTION_FILLERS] or ranking.content_words(cleaned)
+        alternates: dict[str, list[str]] = {}
+        for phrase, terms in ranking.default_synonyms():
+            if phrase in repaired:
+                for word in words:
+                    if word in phrase or phrase in word:
+                        alternates.setdefault(word, []).extend(term for term in terms if term != word)
+        return Prepared(
+            original=question,
+            text=repaired,
+            repairs=repairs,
+            query=query,
+            words=words,
+            alternates=alternates,
+            expectation=question_text.expected(repaired),
+            cities=cities_named(repaired),
+        )
+
+    def full_score(self, prepared: Prepared) -> float:
+        """The score of an average-length entry holding every query term once: what a perfect match earns,
+        so a result's score divided by it compares across questions."""
+        total = 0.0
+        for name, terms in prepared.query.terms.items():
+            weight = ranking.FIELD_WEIGHTS.get(name, 0.0)
+            idf_of = self.idf.get(name, {})
+            total += sum(weight * query_weight * idf_of.get(term, 0.0) for term, query_weight in terms.items())
+        return total
+
+    def region_factors(self, prepared: Prepared, city_code: str | None) -> np.ndarray | None:
+        if not city_code:
+            return None
+        codes = self.region_codes
+        province = city_code[:2] + "0000"
+        table = NAMED_FACTORS if prepared.cities else REGION_FACTORS
+        factors = np.full(len(codes), table["other"], dtype=np.float32)
+        factors[codes == ""] = table["unknown"]
+        factors[codes == province] = table["province"]
+        factors[(codes == city_code) | (codes == "own")] = table["own"]
+        for code in prepared.cities:
+            factors[codes == code] = NAMED_FACTORS["named"]
+        return factors
 
     def scores(self, query: ranking.Query) -> np.ndarray:
         # Items are weighed with the corpus-wide rarity of their words, so their scores compare with passages'.
@@ -193,6 +298,31 @@ class KnowledgeIndex:
             scores[index] *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * covered / total
         return scores
 
+    def rank(
+        self,
+        prepared: Prepared,
+        *,
+        depth: int = 40,
+        filters: SearchFilters | None = None,
+        department_names: dict[str, str] | None = None,
+        city_code: str | None = None,
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Scores of every entry for a prepared question (and the filter mask)."""
+        query = prepared.query
+        scores = self.scores(query)
+        # A question naming a document number (文号) wants that document first.
+        for number in ranking.document_numbers(prepared.text):
+            bonus = 20.0 + float(scores.max(initial=0.0)) * 0.5
+            for index in self.by_number.get(number, ()):
+                # The opening passage carries the title, number and issuing body.
+                scores[index] += bonus * (2.0 if self.entries[index].start == 0 else 1.0)
+        mask = self.mask(filters, department_names or {})
+        scores = self._rerank(query, scores, mask, depth=depth)
+        factors = self.region_factors(prepared, city_code)
+        if factors is not None:
+            scores = scores * factors
+        return scores, mask
+
     def search(
         self,
         question: str,
@@ -200,17 +330,13 @@ class KnowledgeIndex:
         top: int = 5,
         filters: SearchFilters | None = None,
         department_names: dict[str, str] | None = None,
+        city_code: str | None = None,
     ) -> list[dict]:
-        query = ranking.make_query(question)
-        scores = self.scores(query)
-        # A question naming a document number (文号) wants that document first.
-        for number in ranking.document_numbers(question):
-            bonus = 20.0 + float(scores.max(initial=0.0)) * 0.5
-            for index in self.by_number.get(number, ()):
-                # The opening passage carries the title, number and issuing body.
-                scores[index] += bonus * (2.0 if self.entries[index].start == 0 else 1.0)
-        mask = self.mask(filters, department_names or {})
-        scores = self._rerank(query, scores, mask, depth=max(40, top * 6))
+        prepared = self.prepare(question)
+        query = prepared.query
+        scores, mask = self.rank(
+            prepared, depth=max(40, top * 6), filters=filters, department_names=department_names, city_code=city_code
+        )
         results: list[dict] = []
         taken: list[Entry] = []
         seen_grams: list[set[str]] = []
@@ -247,11 +373,20 @@ class KnowledgeIndex:
                     "last_line": entry.last_line,
                     "span": list(span) if span else None,
                     "matched": entry.text[span[0] : span[1]] if span else None,
+                    **region_fields(entry, city_code),
                 }
             )
             if len(results) >= top:
                 break
         return results
+
+
+def region_fields(entry: Entry, city_code: str | None) -> dict:
+    """city (name), scope (own / province / other / unknown) and other_city, for labelling a result."""
+    if entry.kind == "item":
+        return {"city": None, "scope": "own", "other_city": False}
+    where = scope(entry.region_code, city_code or "")
+    return {"city": entry.region_name, "scope": where, "other_city": where == "other"}
 
 
 def passage_version(session: Session) -> str:
@@ -279,12 +414,22 @@ def item_version(session: Session, *, today: date) -> str:
 def load_passage_entries(session: Session) -> list[Entry]:
     entries: list[Entry] = []
     rows = session.execute(
-        select(Passage, Document.title, Document.doc_number, Document.issued_on, Document.issuer, Source.name, Source.kind)
+        select(
+            Passage,
+            Document.title,
+            Document.doc_number,
+            Document.issued_on,
+            Document.issuer,
+            Document.region_code,
+            Document.region_name,
+            Source.name,
+            Source.kind,
+        )
         .join(Document, Passage.document_id == Document.id)
         .join(Source, Document.source_id == Source.id)
         .order_by(Passage.id)
     )
-    for passage, title, doc_number, issued_on, issuer, source_name, source_kind in rows:
+    for passage, title, doc_number, issued_on, issuer, region_code, region_name, source_name, source_kind in rows:
         entries.append(
             Entry(
                 kind=source_kind,
@@ -302,6 +447,8 @@ def load_passage_entries(session: Session) -> list[Entry]:
                 end=passage.end_offset,
                 first_line=passage.first_line,
                 last_line=passage.last_line,
+                region_code=region_code,
+                region_name=region_name,
             )
         )
     return entries
@@ -310,6 +457,7 @@ def load_passage_entries(session: Session) -> list[Entry]:
 def load_item_entries(session: Session, *, today: date) -> list[Entry]:
     entries: list[Entry] = []
     items = session.scalars(select(Item).where(Item.status == ItemStatus.PUBLISHED.value).order_by(Item.id))
+    names = dict(session.execute(select(Department.code, Department.name)).all())
     for item in items:
         if not is_visible(item.status, item.valid_from, item.valid_until, today):
             continue
@@ -326,7 +474,7 @@ def load_item_entries(session: Session, *, today: date) -> list[Entry]:
                 if (item.valid_from or item.published_at)
                 else None,
                 source="知识库一问一答",
-                issuer=None,
+                issuer=names.get(item.department_code),
                 department_code=item.department_code,
                 text=text,
                 start=0,
@@ -424,7 +572,9 @@ def search(
     today: date,
     top: int = 5,
     filters: SearchFilters | None = None,
+    city_code: str | None = None,
 ) -> list[dict]:
+    """Passages and visible items for a question, best first; the instance's own city first (settings.city_code)."""
     question = (question or "").strip()
     if not question:
         raise ValidationFailed("请输入要查询的问题", field="question")
@@ -437,7 +587,9 @@ def search(
         if department is None:
             raise ValidationFailed(f"单位不存在：{filters.department_code}", field="department_code")
         names = {department.code: department.name}
-    return index.search(question, top=top, filters=filters, department_names=names)
+    return index.search(
+        question, top=top, filters=filters, department_names=names, city_code=city_code or settings().city_code
+    )
 
 
 def list_documents(session: Session, *, source_type: str | None = None) -> list[dict]:
@@ -459,6 +611,8 @@ def list_documents(session: Session, *, source_type: str | None = None) -> list[
             "publication": document.publication,
             "attachments": document.attachments,
             "byline": document.byline,
+            "region_code": document.region_code,
+            "city": document.region_name,
             "kind": document.kind,
             "source": source.name,
             "source_type": source.kind,

@@ -136,4 +136,4 @@ def reply_findings(request_text: str, reply_text: str, *, result: str | None = N
     """The automatic reply check shown to the 12345 reviewer (see workorder.reply_check)."""
     from liandong.workorder.reply_check import check_reply
 
-    return [finding.to_dict() for finding in check_reply(request_text, reply_text, result=result).findings]
+    return check_reply(request_text, reply_text, result=result).to_dict()["findings"]

@@ -100,3 +100,46 @@ def test_mine_from_a_file_creates_drafts(cli, tmp_path):
     code, out, _ = cli("kb", "show", str(cluster["item_id"]), "--json")
     item = json.loads(out)
     assert item["status"] == "draft" and item["origin"] == "mined" and item["mined_count"] == 3 and "高频问题" in item["tags"]
+
+
+def test_answer_contract(cli, seed_files, tmp_path):
+    code, _, err = cli("kb", "ingest", *map(str, seed_files))
+    assert code == 0, err
+    code, out, err = cli("kb", "answer", "渣土车啥时候换成新能源", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert "渣土车更换为新能源车" in result["answer"] and result["citation"]["doc_number"] == "晋市政办〔2023〕14号"
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text(
+        '{"id": "a", "question": "渣土车啥时候换成新能源"}\n\n{"id": 2, "question": "医保卡里的钱咋查余额"}\n{"id": "c", "question": " "}\n',
+        encoding="utf-8",
+    )
+    code, out, err = cli("kb", "answer", "--jsonl", str(questions))
+    assert code == 0, err
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["id"] for line in lines] == ["a", 2, "c"]
+    for line in lines:
+        assert {"id", "answer", "confidence", "citation", "passage"} <= set(line)
+    assert {"title", "doc_number", "source", "start", "end"} <= set(lines[0]["citation"])
+    assert lines[1]["answer"] is None and lines[1]["message"] == "知识库中没有找到可靠答案"
+    assert lines[2]["answer"] is None and lines[2]["message"] == "请输入要查询的问题"
+    code, out, _ = cli("kb", "answer", "医保卡里的钱咋查余额")
+    assert code == 0 and "知识库中没有找到可靠答案" in out
+    code, _, err = cli("kb", "answer")
+    assert code == 2 and "错误：" in err
+    code, _, err = cli("kb", "answer", "--jsonl", str(tmp_path / "missing.jsonl"))
+    assert code == 2 and "文件不存在" in err
+
+
+def test_import_items_contract(cli, tmp_path):
+    sheet = tmp_path / "items.csv"
+    sheet.write_text("问题,答案,主管部门\n供暖费怎么交？,营业厅或线上缴纳。,rl\n,缺问题,rl\n", encoding="utf-8")
+    code, out, err = cli("kb", "import-items", str(sheet), "--json")
+    assert code == 2 and "第 3 行" in err
+    report = json.loads(out)
+    assert report["imported"] == [] and report["errors"] == [{"row": 3, "reason": "问题为空"}]
+    code, out, err = cli("kb", "import-items", str(sheet), "--skip-bad", "--publish")
+    assert code == 0, err
+    assert "已导入并发布 1 条" in out and "第 3 行：问题为空" in out
+    code, out, _ = cli("kb", "list", "--visible", "--json")
+    assert [item["question"] for item in json.loads(out)] == ["供暖费怎么交？"]

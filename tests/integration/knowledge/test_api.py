@@ -34,6 +34,18 @@ def test_search_and_documents(client):
     assert len(documents) == 19 and all(d["doc_number"] for d in documents)
 
 
+def test_answer(client):
+    response = client.get("/api/kb/answer", params={"q": "渣土车啥时候换成新能源"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "渣土车更换为新能源车" in body["answer"] and body["citation"]["city"] == "晋城市"
+    assert {"title", "doc_number", "source", "start", "end", "other_city"} <= set(body["citation"])
+    missing = client.get("/api/kb/answer", params={"q": "医保卡里的钱咋查余额"}).json()
+    assert missing["answer"] is None and missing["message"] == "知识库中没有找到可靠答案"
+    assert client.get("/api/kb/answer", params={"q": ""}).status_code == 422
+    assert client.get("/api/kb/answer", params={"q": "渣土车", "top": 0}).status_code == 422
+
+
 def test_item_crud_and_transitions(client):
     response = client.post("/api/kb/items", json={"question": "公租房怎么申请", "department_code": "zjj"})
     assert response.status_code == 201, response.text

@@ -1,0 +1,184 @@
+"""Fit the answer models on the development questions and write src/liandong/knowledge/data/answer_model.json.
+
+Two small logistic regressions (knowledge/answer.py uses them):
+- the ranker, over the features of each candidate sentence of an answerable question, labelled 1 when the
+  sentence contains the gold answer: it orders the candidates;
+- the decider, over the features of a question and its best candidate (as ordered by an out-of-fold
+  ranker), labelled 1 for answerable questions: the answer is given when its probability reaches the
+  threshold, else "not found". The threshold is chosen on out-of-fold probabilities (5 folds by question)
+  to balance the answered-rate on answerable questions against the not-found rate on unanswerable ones.
+The held-out bank is never read here.
+
+Usage: .venv/bin/python eval/knowledge/calibrate.py [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import REPO, contains, dev_questions, open_knowledge_base  # noqa: E402
+
+MODEL_FILE = REPO / "src" / "liandong" / "knowledge" / "data" / "answer_model.json"
+FOLDS = 5
+# The decider reads a few features of the question and its best candidate: as good out of fold as all of
+# them (0.86 of both rates on the development questions), and each with the sign one would expect.
+DECIDER_FEATURES = [
+    "ranker",
+    "context_coverage",
+    "passage_coverage",
+    "focus_passage",
+    "misfit",
+    "log_score",
+    "missing_share",
+    "asks_procedure",
+]
+DECIDER_C = 0.3
+
+
+def fit_pairwise(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float):
+    """A linear ranker from within-group pairs: positive minus negative → 1, the reverse → 0."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    z = (x - mean) / scale
+    pairs, labels = [], []
+    for group in np.unique(groups):
+        members = np.flatnonzero(groups == group)
+        positives = [i for i in members if y[i]]
+        negatives = [i for i in members if not y[i]]
+        for p in positives:
+            for n in negatives:
+                pairs.append(z[p] - z[n])
+                labels.append(1)
+                pairs.append(z[n] - z[p])
+                labels.append(0)
+    model = LogisticRegression(C=c, fit_intercept=False, max_iter=5000).fit(np.array(pairs), np.array(labels))
+    return mean, scale, model
+
+
+def fit(x: np.ndarray, y: np.ndarray, c: float):
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000).fit((x - mean) / scale, y)
+    return mean, scale, model
+
+
+def predict(fitted, x: np.ndarray) -> np.ndarray:
+    mean, scale, model = fitted
+    return model.predict_proba((x - mean) / scale)[:, 1]
+
+
+def as_json(names: list[str], fitted) -> dict:
+    mean, scale, model = fitted
+    return {
+        "features": names,
+        "mean": [round(float(v), 6) for v in mean],
+        "scale": [round(float(v), 6) for v in scale],
+        "coef": [round(float(v), 6) for v in model.coef_[0]],
+        "intercept": round(float(model.intercept_[0]), 6),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--write", action="store_true")
+    parser.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    args = parser.parse_args()
+
+    from liandong.config import settings
+    from liandong.knowledge import answer
+
+    questions = dev_questions()
+    tmp, index = open_knowledge_base()
+    with tmp:
+        decisions = [answer.decide(index, q["question"], city_code=settings().city_code) for q in questions]
+    ranker_names = sorted({name for d in decisions for c in d.candidates for name in c.features})
+    folds = np.arange(len(questions)) % FOLDS
+
+    # Stage 1: the ranker, pairwise: within each answerable question, every answering sentence against
+    # every other candidate (the difference of their standardised features), so it learns to order.
+    rows = [
+        (number, [c.features[name] for name in ranker_names], int(contains(c.sentence, q["answer"])))
+        for number, (q, d) in enumerate(zip(questions, decisions))
+        if q["answer"]
+        for c in d.candidates
+    ]
+    rx = np.array([r[1] for r in rows], dtype=float)
+    ry = np.array([r[2] for r in rows])
+    rq = np.array([r[0] for r in rows])
+
+    def reorder(decision, fitted) -> None:
+        if not decision.candidates:
+            return
+        x = np.array([[c.features[name] for name in ranker_names] for c in decision.candidates], dtype=float)
+        for c, p in zip(decision.candidates, predict(fitted, x)):
+            c.probability = float(p)
+        decision.candidates.sort(key=lambda c: (-c.probability, -c.value))
+
+    # Out-of-fold ranking of every question (answerable and not), then the decider's rows.
+    for fold in range(FOLDS):
+        train = folds[rq] != fold
+        fitted = fit_pairwise(rx[train], ry[train], rq[train], args.c)
+        for number, decision in enumerate(decisions):
+            if folds[number] == fold:
+                reorder(decision, fitted)
+    decider_rows = []
+    for q, d in zip(questions, decisions):
+        if not d.candidates:
+            decider_rows.append((None, 0, bool(q["answer"]), False))
+            continue
+        features = answer._decider_features(d.candidates, d.unknown, d.prepared, d.full_score)
+        correct = bool(q["answer"]) and contains(d.candidates[0].sentence, q["answer"])
+        decider_rows.append((features, int(bool(q["answer"])), bool(q["answer"]), correct))
+    decider_names = DECIDER_FEATURES
+    usable = [i for i, row in enumerate(decider_rows) if row[0] is not None]
+    dx = np.array([[decider_rows[i][0][name] for name in decider_names] for i in usable], dtype=float)
+    dy = np.array([decider_rows[i][1] for i in usable])
+    out_of_fold = np.zeros(len(questions))
+    for fold in range(FOLDS):
+        train = np.array([folds[i] != fold for i in usable])
+        fitted = fit(dx[train], dy[train], DECIDER_C)
+        test = [k for k, i in enumerate(usable) if folds[i] == fold]
+        out_of_fold[[usable[k] for k in test]] = predict(fitted, dx[test])
+
+    answerable = sum(1 for row in decider_rows if row[2])
+    unanswerable = len(decider_rows) - answerable
+    ranked_right = sum(1 for row in decider_rows if row[3])
+    print(f"{len(questions)} questions ({answerable} answerable, {unanswerable} not); out-of-fold ranker puts an answering sentence first for {ranked_right / answerable:.3f}")
+    print(f"{'threshold':>9} {'answered':>8} {'span':>6} {'not_found':>9}")
+    best_threshold, best_value = 0.5, -1.0
+    for threshold in np.arange(0.10, 0.91, 0.025):
+        given = out_of_fold >= threshold
+        answered = sum(given[i] for i, row in enumerate(decider_rows) if row[2]) / answerable
+        span = sum(given[i] and row[3] for i, row in enumerate(decider_rows)) / answerable
+        not_found = sum(not given[i] for i, row in enumerate(decider_rows) if not row[2]) / max(unanswerable, 1)
+        value = min(answered, not_found) + 0.25 * span
+        marker = ""
+        if value > best_value + 1e-9:
+            best_threshold, best_value, marker = float(threshold), value, " *"
+        print(f"{threshold:9.3f} {answered:8.3f} {span:6.3f} {not_found:9.3f}{marker}")
+
+    ranker = fit_pairwise(rx, ry, rq, args.c)
+    decider = fit(dx, dy, DECIDER_C)
+    model = {"ranker": as_json(ranker_names, ranker), "decider": as_json(decider_names, decider), "threshold": round(best_threshold, 3)}
+    for title, part in (("ranker", model["ranker"]), ("decider", model["decider"])):
+        print(title + ": " + ", ".join(f"{n} {c:+.2f}" for n, c in zip(part["features"], part["coef"])))
+    print(f"threshold {best_threshold:.3f} (chosen on out-of-fold probabilities)")
+    if args.write:
+        MODEL_FILE.write_text(json.dumps(model, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"written {MODEL_FILE.relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""Shared by the knowledge evaluations: banks, a temporary database with the seeds and the demo 一问一答."""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+SEEDS = REPO.parent / "shared" / "seeds"
+PACKAGED = REPO / "src" / "liandong" / "knowledge" / "data" / "corpus"
+
+# The banks and which part of each is development (tuned on) and which is held out (scored once).
+BANKS = {
+    "answer_dev": HERE / "answer_dev.jsonl",  # colloquial answerable + unanswerable, dev
+    "answer_heldout": HERE / "answer_heldout.jsonl",  # the same kinds: held out in round 1, scored once, then development
+    "answer_heldout2": HERE / "answer_heldout2.jsonl",  # written after round 1, held out: scored once at the end
+    "questions": HERE / "questions.jsonl",  # the first search bank (answerable; tuned on before)
+    "questions_test2": HERE / "questions_test2.jsonl",  # the second search bank (answerable; tuned on)
+}
+DEV_BANKS = ("answer_dev", "questions", "questions_test2", "answer_heldout")
+HELDOUT_BANK = "answer_heldout2"
+
+_PUNCT = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"})
+
+
+def normalize(text: str) -> str:
+    return re.sub(r"\s+", "", text or "").translate(_PUNCT)
+
+
+def contains(text: str | None, gold: str) -> bool:
+    return text is not None and normalize(gold) in normalize(text)
+
+
+def load_bank(name: str) -> list[dict]:
+    rows = []
+    for line in BANKS[name].read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            row.setdefault("split", "dev")
+            row["bank"] = name
+            rows.append(row)
+    return rows
+
+
+def dev_questions() -> list[dict]:
+    """Every development question: the dev bank, and both earlier search banks (all of them tuned on)."""
+    return [row for name in DEV_BANKS for row in load_bank(name)]
+
+
+def open_knowledge_base():
+    """(temporary directory, KnowledgeIndex) over the seeds plus the published demo 一问一答."""
+    tmp = tempfile.TemporaryDirectory()
+    url = f"sqlite:///{tmp.name}/eval.db"
+    from liandong.config import configure
+
+    configure(database_url=url, var_dir=Path(tmp.name) / "var")
+    from liandong.core.actor import SYSTEM
+    from liandong.core.clock import local, now
+    from liandong.db import unit_of_work
+    from liandong.demo import DEMO_ITEMS
+    from liandong.knowledge import items
+    from liandong.knowledge.ingest import ingest_paths
+    from liandong.knowledge.search import get_index
+    from liandong.knowledge.states import ItemAction
+    from liandong.migrate import upgrade
+
+    upgrade(url=url)
+    seeds = sorted((SEEDS if SEEDS.exists() else PACKAGED).glob("*.txt"))
+    at = now()
+    with unit_of_work() as session:
+        ingest_paths(session, paths=seeds, now=at)
+        for department, question, answer, tags in DEMO_ITEMS:
+            item = items.create_item(session, actor=SYSTEM, now=at, question=question, answer=answer, department_code=department, tags=tags)
+            for action in (ItemAction.SUBMIT, ItemAction.APPROVE, ItemAction.PUBLISH):
+                items.transition(session, actor=SYSTEM, now=at, item_id=item.id, action=action)
+    with unit_of_work() as session:
+        index = get_index(session, today=local(at).date())
+    return tmp, index

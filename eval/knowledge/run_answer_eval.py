@@ -1,0 +1,134 @@
+"""Knowledge answers against the current search, same run: hit@1, hit@3, span-contains-gold, not-found.
+
+For each bank (answerable questions with a gold answer span, unanswerable ones with none):
+- hit@1 / hit@3: the gold text is in the first / one of the first three passages shown (search: its
+  results; answer: the passage of the answer, else of the first alternative, then the alternatives);
+- span: the short answer given contains the gold text (search: its highlighted `matched` stretch of the
+  first result; a question answered "not found" counts as a miss);
+- answered: share of answerable questions given an answer; not-found: share of unanswerable ones
+  answered "not found" (the search always shows something, so its not-found rate is 0).
+
+Usage: .venv/bin/python eval/knowledge/run_answer_eval.py [--split dev|heldout|all] [--misses]
+`--misses` lists the development misses; the held-out part is only ever reported in aggregate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import DEV_BANKS, HELDOUT_BANK, contains, load_bank, open_knowledge_base  # noqa: E402
+
+
+def run_search(index, question: str, city_code: str) -> dict:
+    try:
+        results = index.search(question, top=3, city_code=city_code)
+    except TypeError:  # the search before answers existed (see --search-only) knew no city
+        results = index.search(question, top=3)
+    return {"passages": [r["passage"] for r in results], "span": results[0]["matched"] if results else None, "answered": bool(results)}
+
+
+def run_answer(index, question: str, city_code: str) -> dict:
+    from liandong.knowledge.answer import answer_from_index
+
+    result = answer_from_index(index, question, city_code=city_code, top=3)
+    passages = ([result["passage"]] if result["passage"] else []) + [a["passage"] for a in result["alternatives"]]
+    return {"passages": passages[:3], "span": result["answer"], "answered": result["answer"] is not None, "result": result}
+
+
+def score(rows: list[dict], runs: dict[str, dict]) -> dict:
+    answerable = [row for row in rows if row["answer"]]
+    unanswerable = [row for row in rows if not row["answer"]]
+    out = {"n": len(answerable), "u": len(unanswerable)}
+    if answerable:
+        out["hit1"] = sum(contains(runs[r["key"]]["passages"][0] if runs[r["key"]]["passages"] else None, r["answer"]) for r in answerable) / len(answerable)
+        out["hit3"] = sum(any(contains(p, r["answer"]) for p in runs[r["key"]]["passages"][:3]) for r in answerable) / len(answerable)
+        out["span"] = sum(runs[r["key"]]["answered"] and contains(runs[r["key"]]["span"], r["answer"]) for r in answerable) / len(answerable)
+        out["answered"] = sum(runs[r["key"]]["answered"] for r in answerable) / len(answerable)
+    if unanswerable:
+        out["not_found"] = sum(not runs[r["key"]]["answered"] for r in unanswerable) / len(unanswerable)
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--split", choices=("dev", "heldout", "all"), default="dev")
+    parser.add_argument("--misses", action="store_true", help="list development misses (never the held-out ones)")
+    parser.add_argument(
+        "--search-only",
+        action="store_true",
+        help="score the search alone (e.g. an older checkout: PYTHONPATH=OLD/src … --search-only) as the 'before' figures",
+    )
+    args = parser.parse_args()
+
+    parser_banks = {"dev": list(DEV_BANKS), "heldout": [HELDOUT_BANK], "all": [*DEV_BANKS, HELDOUT_BANK]}
+    banks = parser_banks[args.split]
+    rows = []
+    for name in banks:
+        for row in load_bank(name):
+            row["key"] = f"{name}:{row['id']}"
+            rows.append(row)
+
+    from liandong.config import settings
+
+    city_code = settings().city_code
+    tmp, index = open_knowledge_base()
+    with tmp:
+        index.search("预热", top=1)
+        searched, answered, latencies = {}, {}, []
+        for row in rows:
+            searched[row["key"]] = run_search(index, row["question"], city_code)
+            if args.search_only:
+                continue
+            started = time.perf_counter()
+            answered[row["key"]] = run_answer(index, row["question"], city_code)
+            latencies.append(time.perf_counter() - started)
+
+    def fmt(value) -> str:
+        return f"{value:6.3f}" if value is not None else "     —"
+
+    print(f"city {city_code}; banks: {', '.join(banks)}")
+    print(f"{'bank':16} {'n':>3} {'u':>3} | {'method':7} {'hit@1':>6} {'hit@3':>6} {'span':>6} {'answd':>6} {'notfnd':>6}")
+    groups = {name: [row for row in rows if row["bank"] == name] for name in banks}
+    if len(banks) > 1:
+        groups["all"] = rows
+    for name, chosen in groups.items():
+        for method, runs in (("search", searched), ("answer", answered)):
+            if not runs:
+                continue
+            s = score(chosen, runs)
+            print(
+                f"{name:16} {s['n']:>3} {s['u']:>3} | {method:7} {fmt(s.get('hit1'))} {fmt(s.get('hit3'))} {fmt(s.get('span'))}"
+                f" {fmt(s.get('answered'))} {fmt(s.get('not_found'))}"
+            )
+    latencies.sort()
+    if not latencies:
+        return 0
+    print(f"answer latency: p50 {latencies[len(latencies) // 2] * 1000:.2f} ms, p99 {latencies[int(len(latencies) * 0.99)] * 1000:.2f} ms")
+
+    if args.misses:
+        for row in rows:
+            if row["bank"] == HELDOUT_BANK:
+                continue
+            run = answered[row["key"]]
+            result = run["result"]
+            if row["answer"]:
+                hit1 = bool(run["passages"]) and contains(run["passages"][0], row["answer"])
+                span = run["answered"] and contains(run["span"], row["answer"])
+                if hit1 and span:
+                    continue
+                label = "NOANSWER" if not run["answered"] else ("WRONGDOC" if not hit1 else "SPAN")
+                print(f"{label:8} {row['key']} p={result['confidence']:.2f} {row['question']} → {row['answer']}")
+                shown = run["span"] or (result["alternatives"][0]["answer"] if result["alternatives"] else "")
+                print(f"         got: {shown[:100]}")
+            elif run["answered"]:
+                print(f"FALSEANS {row['key']} p={result['confidence']:.2f} {row['question']} → {run['span'][:80]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""A caller's question as the documents would word it, and the kind of answer it asks for. Pure.
+
+`normalize` turns dialect and spoken forms into written ones ("俺身份证丢了咋整" → "我身份证丢了怎么办"),
+drops fillers and turns a trailing "…不 / …没" into a question mark. `expected` reads the question word
+("多少钱", "什么时候", "在哪") into what a sentence that answers it must contain (an amount, a date, a
+place), which the answer step checks.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+_SPACE_RE = re.compile(r"\s+")
+# "还要居住证不", "有儿科大夫没": a yes/no question ending in a negation.
+_TRAILING_NEGATION_RE = re.compile(r"(?<=[\u4e00-\u9fff])(?:不|没有?|没得)(?:呀|啊|呢)?[？?。!！]*$")
+_TRAILING_PUNCT_RE = re.compile(r"[？?。!！~～…]+$")
+# Hesitations at the start or before a pause ("嗯，那个，…", "就是那个…").
+_FILLER_RE = re.compile(r"(?:^|(?<=[,，、\s]))(?:嗯|呃|啊|哎|喂|那个|这个|就是|是这样的?|我说)+(?=[,，、\s]|$)")
+_PAUSES_RE = re.compile(r"^[,，、\s]+|(?<=[,，、])[,，、\s]+")
+
+
+def load_colloquial(path: Path | None = None) -> list[tuple[str, str]]:
+    """Spoken form → written form pairs from a tab-separated file; longest spoken form first."""
+    pairs = []
+    for line in (path or DATA_DIR / "colloquial.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        spoken, _, written = line.partition("\t")
+        if spoken.strip():
+            pairs.append((spoken.strip(), written.strip()))
+    pairs.sort(key=lambda pair: -len(pair[0]))
+    return pairs
+
+
+@lru_cache(maxsize=4)
+def _pattern(pairs: tuple[tuple[str, str], ...]) -> tuple[re.Pattern | None, dict[str, str]]:
+    mapping = dict(pairs)
+    if not mapping:
+        return None, mapping
+    return re.compile("|".join(re.escape(spoken) for spoken, _ in pairs)), mapping
+
+
+@lru_cache(maxsize=1)
+def default_colloquial() -> tuple[tuple[str, str], ...]:
+    return tuple(load_colloquial())
+
+
+def normalize(question: str, pairs: tuple[tuple[str, str], ...] | None = None) -> str:
+    """Written form of a spoken question: NFKC, blanks collapsed, dialect words replaced, fillers dropped."""
+    text = unicodedata.normalize("NFKC", question or "")
+    text = _SPACE_RE.sub(" ", text).strip()
+    pattern, mapping = _pattern(default_colloquial() if pairs is None else pairs)
+    if pattern is not None:
+        text = pattern.sub(lambda match: mapping[match.group(0)], text)
+    text = _FILLER_RE.sub("", text)
+    text = _PAUSES_RE.sub("", text)
+    text = _TRAILING_NEGATION_RE.sub("吗", text)
+    text = _TRAILING_PUNCT_RE.sub("", text).strip(" ，,、")
+    return text or (question or "").strip()
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """What an answering sentence must contain for a question word, with its name for the reasons."""
+
+    kind: str  # amount / money / time_of_day / age / duration / date / place / person / none
+    label: str
+    pattern: re.Pattern | None
+
+
+_NUMBER = r"(?:\d|[一二三四五六七八九十百千万两半])"
+# A count: digits, or Chinese numerals with a measure word ("两个", "三项"), not the 一 of "统一".
+_COUNT = r"\d|[一二三四五六七八九十百千两]+(?:个|家|项|名|处|所|条|件|起|人|次|倍|成|类|批|种|年|天)"
+_EXPECTATIONS: tuple[tuple[re.Pattern, Expectation], ...] = (
+    (
+        re.compile(r"多少钱|几块钱|多少元|收费多少|收多少|交多少|缴多少|补多少|补贴多少|罚多少|奖多少|花了多少|费用多少|价格|起步价|多少费"),
+        Expectation("money", "金额", re.compile(_NUMBER + r"[\d.]*\s*(?:万|亿)?元|免费|不收费|收费标准")),
+    ),
+    (
+        re.compile(r"几点|什么时间(?:上班|下班|开门|关门)|开门|关门|上班时间|下班时间"),
+        Expectation("time_of_day", "钟点", re.compile(_NUMBER + r"+\s*(?:时|点|:\d)|小时|全天|24小时")),
+    ),
+    (
+        re.compile(r"多少岁|几岁|多大岁数|什么年龄|哪个年龄|年龄段"),
+        Expectation("age", "年龄", re.compile(r"岁|周岁|年龄")),
+    ),
+    (
+        re.compile(r"多久|多长时间|几天|几个工作日|几个月|要多少天|多少天|等几天|几年"),
+        Expectation("duration", "时长", re.compile(_NUMBER + r"+\s*(?:个)?(?:工作日|日|天|周|个月|月|年|小时)|当天|当场|即时|实时|立即")),
+    ),
+    (
+        re.compile(r"什么时候|哪天|哪一天|几号|几月|哪年|何时|截止|从哪天|多会|到什么时间"),
+        Expectation("date", "日期", re.compile(r"\d{4}年|\d{1,2}月|\d{1,2}日|[年月]底|年内|(?:\d|[年月日底])(?:前|起|以来)|即日起|已经|目前")),
+    ),
+    (
+        re.compile(r"多少|几个|几家|几名|几所|几项|几处|几条|几起|多大|多高|多长|多远|比例|占比|百分之|多少人|几成|几次"),
+        Expectation("amount", "数量", re.compile(_COUNT)),
+    ),
+    (
+        re.compile(r"在哪|哪里|哪儿|去哪|什么地方|哪个(?:镇|县|区|市|乡|村|地方|窗口|医院|网点|网站)|哪个部门|哪个单位|找谁|找哪|谁管|归哪|归谁"),
+        Expectation(
+            "place",
+            "地点或单位",
+            re.compile(r"[市县区镇乡村]|局|厅|委|中心|部门|单位|窗口|医院|学校|网点|平台|App|app|网站|大厅|派出所|机关|政府|机构|公司"),
+        ),
+    ),
+    (
+        re.compile(r"是谁|谁是|什么职务|什么职|什么官|任命|免职|免了"),
+        Expectation("person", "人员或职务", re.compile(r"[为的].{0,30}(?:职务|主任|局长|长|书记|秘书长|委员)|任命|免去")),
+    ),
+)
+
+NO_EXPECTATION = Expectation("none", "", None)
+
+# Words of a spoken question that carry no subject of their own (beyond the search stopwords): they are
+# not asked to appear in an answering sentence.
+QUESTION_FILLERS = frozenset(
+    """不能 不会 不是 不行 不用 不快 不给 不了 跟 得 成 一点 一点儿 多 大 还是 谁 先 干 子 快 搞 弄 整 人 有人 该不该 能不能 会不会 是不是
+    要不要 行不行 可不可以 有没有 没 点 些 那边 这边 那儿 这儿 那里 这里 一起 马上 现在 最 太 主要 用 买 方便 这事 那事 事儿 事情 情况
+    东西 时候 当天 今年 还得 得要 还要 要求 需要 能够 肯定 到底 究竟 一般 平时 一直 已经 老是 总是 直接 自己 本人 咱 俺 娃 那 这 啊
+    呗 哈 嘛 么 吧 呢 咧 我家 你家 他家 咱家 没办 还没 没有办 哪家 哪些 哪个 多久 多长 多少 几个 几 怎么样 什么样 给 被 让 叫 把 去 来 到 在 上 下 里 对 向 从 往""".split()
+)
+
+
+# "多少人", "几家", "多少公里": the count must come with that measure word ("3.3万余人", "259家").
+_MEASURED_RE = re.compile(
+    r"(?:多少|几)(个|家|项|名|处|所|条|件|起|人次|人|次|吨|公里|千米|亩|万元|元|辆|台|岁|年|天|个月|月|户|座|套|位|批|类|种|倍|"
+    r"平方米|毫米|米|小时|分钟|个工作日|工作日|场|场次|站|所学校|所医院)"
+)
+
+
+def expected(question: str) -> Expectation:
+    """The first question word that names a kind of answer; NO_EXPECTATION for yes/no and how-to questions."""
+    measured = _MEASURED_RE.search(question)
+    # Money, ages and durations have their own kinds below; "几个" names no unit of its own.
+    if measured and measured.group(1) not in ("个", "元", "万元", "岁", "年", "天", "个月", "月", "小时", "分钟", "个工作日", "工作日"):
+        unit = measured.group(1)
+        return Expectation(
+            "amount",
+            f"数量（{unit}）",
+            re.compile(r"(?:\d[\d.,]*|[一二三四五六七八九十百千两]+)\s*(?:万|亿)?\s*(?:余|多|左右)?\s*" + re.escape(unit)),
+        )
+    for cue, expectation in _EXPECTATIONS:
+        if cue.search(question):
+            return expectation
+    return NO_EXPECTATION
+
+
+def satisfies(sentence: str, expectation: Expectation) -> float:
+    """1.0 when the sentence has what the question word asks for, 0.0 when it lacks it, 0.5 when nothing is asked."""
+    if expectation.pattern is None:
+        return 0.5
+    return 1.0 if expectation.pattern.search(sentence) else 0.0

@@ -1,0 +1,72 @@
+"""Sentences and clauses of a passage, coverage of the question's words, and the answer models."""
+
+from __future__ import annotations
+
+import pytest
+
+from liandong.knowledge.extract import (
+    MODEL_FILE,
+    Span,
+    Terms,
+    best_sentence,
+    coverage,
+    load_model,
+    missing_weight,
+    sentence_spans,
+    word_found,
+)
+
+TERMS = Terms(weights={"渣土车": 4.0, "新能源": 2.0, "更换": 1.0}, alternates={"更换": ("换成",)}, bigrams=frozenset({"渣土", "土车"}))
+
+
+def test_sentence_spans_are_offsets_without_blanks():
+    text = "一、总体要求\n  2023年底前完成。  渣土车更换为新能源车；其余照旧"
+    spans = sentence_spans(text)
+    assert [text[s.start : s.end] for s in spans] == ["一、总体要求", "2023年底前完成。", "渣土车更换为新能源车；", "其余照旧"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("渣土车更换为新能源车", 1.0), ("渣土车换成电动车", (4 + 0.8) / 7), ("公交车", 0.0)],
+)
+def test_coverage(text, expected):
+    assert coverage(text, TERMS) == pytest.approx(expected)
+
+
+def test_missing_weight_and_word_found():
+    assert missing_weight("渣土车更换", TERMS) == pytest.approx(0.5)
+    assert word_found("案件侦破", "案子") == pytest.approx(0.25)
+    assert word_found("案子", "案子") == 1.0
+    assert word_found("换成新车", "更换", ("换成",)) == 1.0
+
+
+def test_best_sentence_prefers_the_sentence_with_what_is_asked():
+    text = "渣土车要更换为新能源车。2023年12月底前，市区190辆渣土车更换为新能源车。"
+
+    def wants_date(sentence: str) -> float:
+        return 1.0 if "月" in sentence else 0.0
+
+    choice = best_sentence(text, TERMS, wants_date)
+    assert text[choice.span.start : choice.span.end] == "2023年12月底前，市区190辆渣土车更换为新能源车。"
+
+
+def test_a_long_sentence_is_narrowed_to_its_clauses():
+    text = "为深入打好蓝天保卫战，" * 8 + "市区190辆渣土车更换为新能源车，" + "加强监管，" * 6 + "确保完成。"
+    choice = best_sentence(text, TERMS, lambda sentence: 0.5, max_answer=40)
+    answer = text[choice.span.start : choice.span.end]
+    assert "渣土车更换为新能源车" in answer and len(answer) <= 40
+
+
+def test_excluded_lines_are_never_chosen():
+    text = "渣土车新能源方案\n要推进车辆更换。"
+    choice = best_sentence(text, TERMS, lambda s: 0.5, exclude=lambda s: s == "渣土车新能源方案")
+    assert choice.span == Span(9, 17)
+
+
+def test_the_shipped_model_loads_and_scores():
+    model = load_model(MODEL_FILE)
+    assert 0 < model.threshold < 1
+    assert model.ranker.features and model.decider.features
+    high = {name: 1.0 for name in model.decider.features}
+    low = {name: 0.0 for name in model.decider.features}
+    assert 0.0 <= model.decider.probability(low) <= 1.0 and 0.0 <= model.decider.probability(high) <= 1.0

@@ -1,0 +1,72 @@
+"""Spoken questions into written form, and what kind of answer a question word asks for."""
+
+from __future__ import annotations
+
+import pytest
+
+from liandong.knowledge.question import expected, normalize, satisfies
+
+
+@pytest.mark.parametrize(
+    ("spoken", "written"),
+    [
+        ("俺身份证丢了咋整", "我身份证丢了怎么办"),
+        ("嗯，那个，我想问一下，娃子上学咋办啊？", "孩子上学怎么办啊"),
+        ("还得要暂住证明不", "还得要暂住证明吗"),
+        ("乡镇卫生院有儿科大夫没", "乡镇卫生院有儿科医生吗"),
+        ("渣土车啥时候换成新能源", "渣土车什么时候换成新能源"),
+        ("电信诈骗这几年破了多少案子", "电信诈骗近年破了多少案件"),
+        ("ＡＢＣ　１２３４５热线", "ABC 12345热线"),
+        ("不", "不"),  # nothing left to normalise: the question stays
+    ],
+)
+def test_normalize(spoken, written):
+    assert normalize(spoken) == written
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("公园门票多少钱", "money"),
+        ("派出所几点上班", "time_of_day"),
+        ("宫颈癌筛查什么年龄段", "age"),
+        ("领车牌要等几天", "duration"),
+        ("什么时候截止申报", "date"),
+        ("隐患点有多少处", "amount"),
+        ("机场建在哪个镇", "place"),
+        ("王军被免了什么职", "person"),
+        ("能不能网上办", "none"),
+    ],
+)
+def test_expected(question, kind):
+    assert expected(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fit"),
+    [
+        ("门票多少钱", "成人票每张40元。", 1.0),
+        ("门票多少钱", "景区实行预约入园。", 0.0),
+        ("什么时候截止申报", "请于2026年2月13日前申报。", 1.0),
+        ("什么时候截止申报", "项目开始申报（前期）。", 0.0),
+        ("有多少家", "统一配送到各学校。", 0.0),
+        ("有多少家", "共有259家学校。", 1.0),
+        ("能不能网上办", "可以网上办。", 0.5),
+    ],
+)
+def test_satisfies(question, sentence, fit):
+    assert satisfies(sentence, expected(question)) == fit
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fit"),
+    [
+        ("隐患威胁多少人", "隐患点受威胁人数3.3万余人。", 1.0),
+        ("隐患威胁多少人", "加大冻融期、汛期两个时段排查。", 0.0),
+        ("巡护管道多少公里", "巡护管道660余公里。", 1.0),
+        ("有几家学校", "共有259家学校。", 1.0),
+        ("派了几个人", "派了3名民警。", 1.0),  # "几个" names no unit: any count will do
+    ],
+)
+def test_a_measure_word_must_come_with_the_count(question, sentence, fit):
+    assert satisfies(sentence, expected(question)) == fit
