@@ -74,19 +74,19 @@ class AlarmJudge:
     """Decides, for one text, whether each transfer-list match is a real alarm; the reason when it is not.
 
     Used as the `judge` of `TransferList.match` for emergency and 110 items; other items keep the plain
-    negation check. `bounds(text)` gives the offsets where words start or end.
+    negation check. `bounds(text, start, end)` gives the offsets where words start or end around a match.
     """
 
-    def __init__(self, text: str, *, bounds: Callable[[str], frozenset[int]] | None = None):
+    def __init__(self, text: str, *, bounds: Callable[[str, int, int], frozenset[int]] | None = None):
         self.text = text
         self._bounds_fn = bounds
-        self._bounds: frozenset[int] | None = None
         self._follow_up = bool(FOLLOW_UP.search(text)) and not NOW.search(text)
 
-    def bounds(self) -> frozenset[int]:
-        if self._bounds is None:
-            self._bounds = self._bounds_fn(self.text) if self._bounds_fn else frozenset(range(len(self.text) + 1))
-        return self._bounds
+    def bounds(self, start: int, end: int) -> frozenset[int]:
+        """Word boundaries around text[start:end] (every offset when no segmenter was given)."""
+        if self._bounds_fn is None:
+            return frozenset(range(len(self.text) + 1))
+        return self._bounds_fn(self.text, start, end)
 
     def __call__(self, item: TransferItem, text: str, start: int, end: int) -> str | None:
         if not (item.is_emergency or item.platform in ("110", "119", "120")):
@@ -117,7 +117,7 @@ class AlarmJudge:
 
     def boundary(self, item: TransferItem, start: int, end: int) -> str | None:
         """A keyword must be a whole word ("跳楼机" is not "跳楼", "贫困人口" holds no "困人"); a pattern's last word too."""
-        bounds = self.bounds()
+        bounds = self.bounds(start, end)
         text = self.text
         keyword = text[start:end] in item.keywords
         start_ok = start in bounds or not keyword

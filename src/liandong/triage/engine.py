@@ -135,10 +135,10 @@ def _level_for(item_level: str, text: str) -> str:
     return LEVELS[level]
 
 
-def _default_bounds(text: str) -> frozenset[int]:
-    from liandong.triage.segment import word_bounds
+def _default_bounds(text: str, start: int, end: int) -> frozenset[int]:
+    from liandong.triage.segment import run_bounds
 
-    return word_bounds(text)
+    return run_bounds(text, start, end)
 
 
 @dataclass
@@ -163,7 +163,7 @@ class TriageEngine:
         model=None,
         typos: dict[str, str] | None = None,
         calibration: Calibration | None = None,
-        bounds: Callable[[str], frozenset[int]] | None = None,
+        bounds: Callable[[str, int, int], frozenset[int]] | None = None,
     ):
         self.catalog = catalog
         self.typos = dict(typos or {})

@@ -44,6 +44,7 @@ def add_words(words) -> None:
             added = True
     if added:
         _run_words.cache_clear()
+        _run_tokens.cache_clear()
 
 
 def reset() -> None:
@@ -51,6 +52,7 @@ def reset() -> None:
     global _jieba
     _jieba = None
     _run_words.cache_clear()
+    _run_tokens.cache_clear()
 
 
 @lru_cache(maxsize=65536)
@@ -58,11 +60,16 @@ def _run_words(run: str) -> tuple[str, ...]:
     return tuple(_segmenter().lcut(run, HMM=False))
 
 
+@lru_cache(maxsize=65536)
+def _run_tokens(run: str) -> tuple[str, ...]:
+    return tuple(w for w in _run_words(run) if w.strip() and not _PUNCT.match(w))
+
+
 def word_tokens(text: str) -> list[str]:
     """jieba words without punctuation or blanks."""
     words: list[str] = []
-    for match in _RUN.finditer(text):
-        words.extend(w for w in _run_words(match.group(0)) if w.strip() and not _PUNCT.match(w))
+    for run in _RUN.findall(text):
+        words.extend(_run_tokens(run))
     return words
 
 
@@ -76,6 +83,19 @@ def word_bounds(text: str) -> frozenset[int]:
             position += len(word)
             bounds.add(position)
     return frozenset(bounds)
+
+
+def run_bounds(text: str, start: int, end: int) -> frozenset[int]:
+    """The word boundaries of the run(s) of Han/alphanumeric characters around text[start:end] only — what a
+    check of one match needs, without segmenting a whole long message."""
+    left = start
+    while left > 0 and _RUN.fullmatch(text[left - 1]):
+        left -= 1
+    right = end
+    while right < len(text) and _RUN.fullmatch(text[right]):
+        right += 1
+    piece = text[left:right]
+    return frozenset(left + b for b in word_bounds(piece))
 
 
 def build_word_list(texts: list[str], extra_words: list[str], *, keep_containing: list[str] = (), min_freq: int = 50, out: Path = WORDS_FILE) -> Path:

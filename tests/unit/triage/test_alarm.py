@@ -179,7 +179,7 @@ RULES = parse_transfer_list(
 def _bounds(words):
     """Word boundaries from an explicit segmentation (the judge is pure: jieba is injected in production)."""
 
-    def bounds(text):
+    def bounds(text, start, end):
         offsets, position = {0, len(text)}, 0
         for word in words:
             found = text.find(word, position)
