@@ -30,7 +30,7 @@ FAR_PAST = re.compile(
 NEAR_PAST = re.compile(r"昨天|昨晚|昨日|前天|前几天|几天前|那天")
 FREQUENT = re.compile(
     r"经常|常常|时常|常年|总是|老是|多次|几次|好几次|好几回|几回|两三回|屡次|屡屡|频发|频繁|频频|反复|每次|每年|每到|每逢|每当|"
-    r"动不动|三天两头|隔三差五|时有发生|接二连三|不时|常有|本来就|向来|一向|历来|长期|一到[^，。！？；,!?\n]{0,8}就"
+    r"(?<!一)动不动(?!了)|三天两头|隔三差五|时有发生|接二连三|不时|常有|本来就|向来|一向|历来|长期|一到[^，。！？；,!?\n]{0,8}就"
 )
 # "发生过车祸", "着过火", "被骗过": the aspect particle 过 marks something that happened before.
 PERFECT_BEFORE = re.compile(r"(?:发生|出|有|遇|碰到|经历)过[^，。！？；,!?\n]{0,4}$")
@@ -117,10 +117,13 @@ class AlarmJudge:
 
     def boundary(self, item: TransferItem, start: int, end: int) -> str | None:
         """A keyword must be a whole word ("跳楼机" is not "跳楼", "贫困人口" holds no "困人"); a pattern's last word too."""
-        bounds = self.bounds(start, end)
         text = self.text
-        keyword = text[start:end] in item.keywords
-        start_ok = start in bounds or not keyword
+        if text[start:end] not in item.keywords:
+            # Patterns carry their own context ("闻到…煤气", "掉进…水") and often end on the first character of a
+            # word ("煤气味", "水渠"): only plain keywords are held to whole words.
+            return None
+        bounds = self.bounds(start, end)
+        start_ok = start in bounds
         end_ok = end in bounds
         if start_ok and end_ok:
             return None
@@ -144,9 +147,14 @@ class AlarmJudge:
             return "已经处置或已经没事"
         if self._follow_up and not item.never_miss:
             return "跟进已报案件，不是新发生的警情"
+        clause_left, clause_right = span(text, start, end, CLAUSE_END)
+        clause = text[clause_left:clause_right]
+        # A past marker in the cue's own clause wins over a "现在" elsewhere in the sentence
+        # ("去年在网上被骗了两万，想问问现在有没有进展").
+        if FAR_PAST.search(clause) and not NOW.search(clause) and not item.never_miss:
+            return "已经过去的事件"
         if NOW.search(sentence):
             return None
-        clause_left, _ = span(text, start, end, CLAUSE_END)
         if PERFECT_BEFORE.search(text[max(clause_left, start - 8) : start]) or PERFECT_AFTER.search(text[end : end + 3]):
             return "以前发生过的事（「过」）"
         if FAR_PAST.search(sentence):

@@ -241,12 +241,30 @@ def train_from_orders(*, out: Path | None = None) -> dict:
 
     with unit_of_work() as session:
         examples = [e for e in training_examples(session) if e["text"].strip()]
+        suggested = _suggestions(session)
     if not examples:
         raise ValidationFailed("数据库中还没有经人工派单确认的工单，无法训练")
+    # An operator's correction is the confirmed routing differing from the suggestion shown at intake.
+    corrections = 0
+    for example in examples:
+        shown = suggested.get(example["text"])
+        if shown and (shown.get("department") != example.get("department") or (example.get("request_type") and shown.get("request_type") != example.get("request_type"))):
+            example["corrected"] = True
+            corrections += 1
     target = Path(out) if out else user_model_file()
     model = train_from_examples(examples, out=target, version="orders-" + time.strftime("%Y%m%d"), source="orders")
     reload()
-    return {"saved": str(target), "orders": len(examples), **{k: model.meta[k] for k in ("version", "data_hash", "examples")}}
+    return {"saved": str(target), "orders": len(examples), "corrections": corrections, **{k: model.meta[k] for k in ("version", "data_hash", "examples")}}
+
+
+def _suggestions(session) -> dict[str, dict]:
+    """The triage suggestion kept on each order, by the order's training text (title。content)."""
+    from sqlalchemy import select
+
+    from liandong.workorder.models import WorkOrder
+
+    rows = session.execute(select(WorkOrder.title, WorkOrder.content, WorkOrder.triage).where(WorkOrder.triage.is_not(None)))
+    return {f"{title}。{content}": triage for title, content, triage in rows if isinstance(triage, dict)}
 
 
 def build_packaged_word_list() -> Path:
