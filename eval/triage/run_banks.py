@@ -149,6 +149,8 @@ def score_real(engine) -> dict:
         "unit_lenient": _rate(sum(o["department"] in b["department_ok"] for b, o in unit_pairs), len(unit_pairs)),
         "unit_lenient_when_confident": _rate(sum(o["department"] in b["department_ok"] for b, o in unit_pairs if not o.get("needs_review")), sum(not o.get("needs_review") for _, o in unit_pairs)),
         "category_level1": _rate(sum((o["category"] or [None])[0] == b["level1"] for b, o in level_pairs), len(level_pairs)),
+        "mean_confidence": round(sum(float(o["confidence"]) for _, o in unit_pairs) / max(1, len(unit_pairs)), 3),
+        "calibration_unit_lenient": calibration([(float(o["confidence"]), o["department"] in b["department_ok"]) for b, o in unit_pairs]),
         "seconds": round(seconds, 3),
     }
 

@@ -1,4 +1,4 @@
-"""Operators' confirmed routing on real orders feeds the next model, which becomes the city's active model."""
+"""Triage service on a real database: operators' confirmed routing (and corrections) feed the next model; the edited transfer list is used."""
 
 from __future__ import annotations
 
