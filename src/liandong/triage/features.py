@@ -48,6 +48,35 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             state["vocabulary_"] = {str(term): index for index, term in enumerate(terms.tolist())}
         super().__setstate__(state)
 
+    def _count_vocab(self, raw_documents, fixed_vocab):
+        """With a fitted vocabulary: count with `Counter(map(vocabulary.get, …))` (C loops) instead of a Python loop
+        that raises KeyError for every unknown n-gram; the same matrix, several times faster on long texts."""
+        if not fixed_vocab:
+            return super()._count_vocab(raw_documents, fixed_vocab)
+        from collections import Counter
+
+        from scipy import sparse
+
+        vocabulary = self.vocabulary_
+        get = vocabulary.get
+        analyze = self.build_analyzer()
+        indices: list[int] = []
+        values: list[int] = []
+        indptr = [0]
+        for doc in raw_documents:
+            counts = Counter(map(get, analyze(doc)))
+            counts.pop(None, None)
+            indices.extend(counts.keys())
+            values.extend(counts.values())
+            indptr.append(len(indices))
+        X = sparse.csr_matrix(
+            (np.asarray(values, dtype=np.intc), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int32)),
+            shape=(len(indptr) - 1, len(vocabulary)),
+            dtype=self.dtype,
+        )
+        X.sort_indices()
+        return vocabulary, X
+
 
 def build_vectorizer(*, fields: int = 1, max_features: int | None = None, min_df: int = 1, word_ngrams: tuple[int, int] = (1, 2)) -> FeatureUnion:
     """jieba words and word bigrams + char 1-3 grams (sublinear TF-IDF); with several fields the first (a title)
