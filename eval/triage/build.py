@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import tomllib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -146,7 +147,7 @@ def render(sc: dict, core: str, rng: random.Random, style: str) -> tuple[str, st
     return text, code
 
 
-def variants(sc: dict, core: str, n: int, rng: random.Random) -> list[dict]:
+def variants(sc: dict, core: str, n: int, rng: random.Random, group: str = "") -> list[dict]:
     out = []
     styles = ["phone", "web", "dialect", "short"]
     rng.shuffle(styles)
@@ -164,21 +165,57 @@ def variants(sc: dict, core: str, n: int, rng: random.Random) -> list[dict]:
                 "level": sc["level"],
                 "emergency": sc["platform"] in ("110", "119", "120") and sc["level"] != "一般",
                 "style": style,
+                "group": group,
             }
         )
     return out
+
+
+def long_examples(scenarios: list[dict], rng: random.Random) -> list[dict]:
+    """Board-length training messages from the training cores of the 12345 scenarios: background, traps and
+    sometimes a second, smaller matter around the core, so the model learns that those words say nothing
+    about the unit. Pools from banks/long_train.toml (not shared with the dev or held-out banks)."""
+    pools = tomllib.loads((HERE / "banks" / "long_train.toml").read_text(encoding="utf-8"))["pools"]
+    service = [sc for sc in scenarios if sc["platform"] == "12345"]
+    cores = [(sc, core) for sc in service for i, core in enumerate(sc["cores"]) if i % 2 == 0]
+    rows = []
+    for sc, core in cores:
+        place, code = rng.choice([p for p in PLACES if p[0]])
+        core_text = core.replace("{place}", place)
+        parts = [rng.choice(pools["openings"])]
+        parts += rng.sample(pools["backgrounds"], k=rng.randint(1, 3))
+        middle = [core_text + "。"]
+        same = [c for i, c in enumerate(sc["cores"]) if i % 2 == 0 and c != core]
+        if same and rng.random() < 0.5:
+            middle.append(rng.choice(same).replace("{place}", place) + "。")
+        for trap in rng.sample(pools["traps"], k=rng.randint(1, 2)):
+            middle.insert(rng.randrange(0, len(middle) + 1), trap[1])
+        if rng.random() < 0.35:
+            other_sc, other = rng.choice([c for c in cores if c[0]["department"] != sc["department"]])
+            middle.append(rng.choice(["另外，", "还有一件事，", "顺便说一下，"]) + other.replace("{place}", place) + "。")
+        parts += middle
+        parts += rng.sample(pools["backgrounds"], k=rng.randint(0, 2))
+        parts.append(rng.choice(pools["asks"][sc["request_type"]]))
+        parts.append(rng.choice(pools["closings"]))
+        text = "".join(parts)
+        rows.append({
+            "text": text, "platform": "12345", "request_type": sc["request_type"], "department": sc["department"],
+            "category": sc["category"], "division_code": code if place in text else "140500", "level": sc["level"],
+        })
+    return rows
 
 
 def main() -> None:
     rng = random.Random(20231102)
     scenarios = parse(HERE / "scenarios.txt")
     train, eval_groups = [], []
-    for sc in scenarios:
+    for number, sc in enumerate(scenarios):
         for index, core in enumerate(sc["cores"]):
+            # The variants of one core phrasing share a group: grouped K-fold keeps them in one fold.
             if index % 2 == 0:
-                train.extend(variants(sc, core, 4, rng))
+                train.extend(variants(sc, core, 4, rng, f"s{number}-{index}"))
             else:
-                eval_groups.append(variants(sc, core, 3, rng))
+                eval_groups.append(variants(sc, core, 3, rng, f"s{number}-{index}"))
     rng.shuffle(eval_groups)
     cut = round(len(eval_groups) * 0.2)
     heldout = [row for group in eval_groups[:cut] for row in group]
@@ -191,6 +228,7 @@ def main() -> None:
                     continue
                 seen.add(row["text"])
                 fh.write(json.dumps({"id": f"{name}-{i:04d}", **row}, ensure_ascii=False) + "\n")
+    train.extend(long_examples(scenarios, random.Random(20261203)))
     with EXAMPLES.open("w", encoding="utf-8") as fh:
         for row in train:
             if row["text"] in seen:
@@ -203,7 +241,7 @@ def main() -> None:
     # heldout2: a second bank written after heldout v1 had been scored once; all of it is evaluation-only.
     second = parse(HERE / "scenarios_heldout2.txt")
     rng2 = random.Random(20261123)
-    rows2 = [row for sc in second for core in sc["cores"] for row in variants(sc, core, 3, rng2)]
+    rows2 = [row for n, sc in enumerate(second) for i, core in enumerate(sc["cores"]) for row in variants(sc, core, 3, rng2, f"h2-{n}-{i}")]
     with (HERE / "heldout2.jsonl").open("w", encoding="utf-8") as fh:
         for i, row in enumerate(rows2):
             if row["text"] in seen:
@@ -215,7 +253,7 @@ def main() -> None:
     # heldout3: written blind after heldout2 had been viewed; scored once for the final figures.
     third = parse(HERE / "scenarios_heldout3.txt")
     rng3 = random.Random(20261124)
-    rows3 = [row for sc in third for core in sc["cores"] for row in variants(sc, core, 3, rng3)]
+    rows3 = [row for n, sc in enumerate(third) for i, core in enumerate(sc["cores"]) for row in variants(sc, core, 3, rng3, f"h3-{n}-{i}")]
     with (HERE / "heldout3.jsonl").open("w", encoding="utf-8") as fh:
         for i, row in enumerate(rows3):
             if row["text"] in seen:

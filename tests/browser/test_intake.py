@@ -84,3 +84,25 @@ def test_a_refused_intake_keeps_what_was_typed(new_page):
     page.click("#btn-answer")
     assert "需要填写答复口径" in page.inner_text("#intake-error")
     assert "占道经营" in page.input_value("#content")
+
+
+def test_the_knowledge_answer_cites_its_source_or_says_not_found(new_page):
+    page = new_page("hotline")
+    page.fill("#content", "我想问下公积金租房能不能提取，要去哪里办")
+    page.wait_for_selector("#kb-answer[data-found=yes]")
+    assert "公积金" in page.inner_text("#kb-answer .answer-text")
+    assert "出处：" in page.inner_text("#kb-citation")
+    page.click("#kb-answer [data-cite]")
+    assert page.input_value("#ref").startswith("kb:item:") and "公积金" in page.input_value("#answer_note")
+    page.fill("#content", "请问火星移民签证在哪里办理，需要几天")
+    page.wait_for_selector("#kb-answer[data-found=no]")
+    assert "知识库中没有找到可靠答案" in page.inner_text("#kb-not-found")
+
+
+def test_an_unclear_request_says_it_needs_a_person_with_three_choices(new_page, shot):
+    page = new_page("hotline")
+    page.fill("#content", "你好，我想问一下关于我们单位的那个事情怎么处理")
+    page.wait_for_selector("#needs-review")
+    assert "需人工判断" in page.inner_text("#needs-review")
+    assert page.locator("#alternatives li").count() == 3
+    shot(page, "intake-needs-review")

@@ -1,51 +1,83 @@
-"""The triage engine: transfer-list rules with a safety override, a model for the rest, and an explanation for every answer.
+"""The triage engine: transfer-list rules read like a dispatcher, a safety override, a model for the rest,
+calibrated confidence and an explanation for every answer.
 
-Pure: it is given its catalogue, transfer list and (optional) model, and touches no database or network.
+Pure: it is given its catalogue, transfer list, (optional) model, typo table, calibration and a word
+boundary function, and touches no database or network.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from typing import Callable
 
-
+from liandong.triage.alarm import AlarmJudge, has_urgency, sentence_of
+from liandong.triage.calibration import Calibration, heuristic
 from liandong.triage.catalog import TriageCatalog
-from liandong.triage.rules import EMERGENCY_PLATFORMS, LEVELS, Hit, TransferItem, TransferList
+from liandong.triage.duties import DutyIndex
+from liandong.triage.focus import Layout, is_landmark
+from liandong.triage.rules import EMERGENCY_PLATFORMS, LEVELS, Hit, Rejected, TransferItem, TransferList
 from liandong.triage.text import TypoFixer, is_meaningful, normalize
 
 REQUEST_TYPE_NAMES = {"consult": "咨询", "help": "求助", "complaint": "投诉", "report": "举报", "suggestion": "建议"}
 PLATFORM_NAMES = {"12345": "12345 热线", "110": "110 报警服务台", "119": "119 消防救援", "120": "120 急救", "guidance": "引导至其他渠道", "invalid": "无效来电"}
+PLATFORM_UNITS = {"110": "gaj", "119": "xfzd", "120": "wjw"}
+REVIEW_LABEL = "需人工判断"
 MAX_TEXT = 10000
 # Total model probability of 110/119/120 above which an unmatched request is still treated as an emergency
-# (chosen on the dev split: false alarms below 1% there; lower values doubled them).
+# (chosen on the dev split: false alarms below 1% there; lower values doubled them). Short texts only:
+# on board-length messages the lexicon with its context checks decides.
 MODEL_EMERGENCY_THRESHOLD = 0.5
 MODEL_POLICE_THRESHOLD = 0.7
+MODEL_SURE_OVER_ITEM = 0.75
 
-# Words that say what kind of request it is, whatever the subject.
-_TYPE_CUES: dict[str, re.Pattern] = {
-    "consult": re.compile(
-        r"请问|咨询|想问|问一下|问问|想了解|了解一下|怎么办理|如何办理|怎么办|怎么申请|如何申请|怎么操作|怎么交|怎么查|怎么补办|怎么转移|怎么计算|怎么算|"
-        r"需要什么|需要哪些|要带什么|带什么|什么条件|哪些条件|在哪里|去哪里|在哪个|哪个部门|多久|多长时间|什么时候|是否可以|能不能取|能不能用|能不能给|能否|"
-        r"在哪|哪里可以|哪里能|哪能|能充吗|可以.{0,6}吗|流程|手续|政策|标准是|有没有.{0,8}(?:补贴|政策|扶持|支持)|咋办理|咋弄|咋申请|是多少|多少钱|还在吗|上不上班|合法吗"
-    ),
-    "complaint": re.compile(
-        r"投诉|不作为|态度(?:很|太|特别|十分)?(?:差|恶劣|不好|蛮横)|不给(?:退|办|修|赔|维修|补偿)|拖欠|乱收费|扰民|吵得|太吵|吵死|睡不着|没法休息|"
-        r"给个说法|强制|推诿|不管|不理|不处理|没人管|没人修|一直没|太差|不合理|不公平|要求退|多收|不认|刁难|欺负|跑了.{0,3}趟"
-    ),
-    "report": re.compile(
-        r"举报|违法|违规|非法|无证|没有资质|没有.{0,4}(?:执照|许可|资格)|偷排|偷偷|私自|私挖|假的|假冒|假货|黑诊所|查处|三无|过期|地沟油|虚开|未成年人"
-    ),
-    "help": re.compile(
-        r"求助|帮忙|帮帮|帮一把|麻烦.{0,6}(?:来|修|看|处理)|尽快(?:修|处理|来|恢复)|赶紧来|坏了|停水|停电|没水|没电|不热|修一下|救助|申请低保|"
-        r"很着急|怎么办才好|没法做饭|受不了|冻得|请.{0,4}(?:来人|派人)"
-    ),
-    "suggestion": re.compile(
-        r"建议|提个意见|提点意见|呼吁|倡议|"
-        r"(?:希望|盼望|期望|恳请|请求)[^，。！？,!?]{0,14}(?:增设|增加|开通|多建|多装|多设|多开|延长|加大|加固|调整|做得|简化|优化|改进|改善|新建|修建|规划|考虑|能够|取消|设立|安装)|"
-        r"能不能(?:增设|增加|开通|多|在|考虑)|可否|是否可以考虑"
-    ),
+# Words that say what kind of request it is, whatever the subject: (pattern, weight). Plain frustration
+# ("没人管", "一直没修") is weak evidence of a complaint: a broken street lamp is still a request for help.
+_TYPE_CUES: dict[str, list[tuple[re.Pattern, float]]] = {
+    "consult": [
+        (re.compile(r"请问|咨询|想问|问一下|问问|想了解|了解一下"), 0.6),
+        (re.compile(
+            r"怎么办理|如何办理|怎么申请|如何申请|怎么操作|怎么交|怎么查|怎么补办|怎么转移|怎么计算|怎么算|需要什么|需要哪些|要带什么|带什么|什么条件|哪些条件|"
+            r"在哪里|去哪里|在哪个|哪个部门|多久|多长时间|什么时候|是否可以|能不能取|能不能用|能不能给|能否|在哪|哪里可以|哪里能|哪能|能充吗|可以.{0,6}吗|"
+            r"流程|手续|政策|标准是|有没有.{0,8}(?:补贴|政策|扶持|支持)|咋办理|咋申请|是多少|多少钱|还在吗|上不上班|合法吗|何时|进度如何|如何计算|怎样计算|是怎样|"
+            r"要不要|能报吗|能领|怎么领|去哪办|要啥|要几天"
+        ), 0.35),
+    ],
+    "complaint": [
+        (re.compile(
+            r"投诉|不作为|态度(?:很|太|特别|十分|非常)?(?:差|恶劣|不好|蛮横|冷漠)|不给(?:退|办|赔|补偿|换)|拖欠|乱收费|扰民|吵得|太吵|吵死|睡不着|没法休息|"
+            r"强制|推诿|多收|不认|刁难|欺负|跑了.{0,3}趟|敷衍|霸王条款|乱象|涨价|不退|克扣|服务差|服务太差"
+        ), 0.45),
+        (re.compile(r"给个说法|不管|不理|不处理|没人管|没人修|一直没|太差|不合理|不公平|要求退|怎么能"), 0.2),
+    ],
+    "report": [
+        (re.compile(r"举报"), 0.6),
+        (re.compile(
+            r"违法|违规|非法|无证|没有资质|没有.{0,4}(?:执照|许可|资格|手续)|偷排|偷偷|私自|私挖|私搭|乱建|违建|违章|假的|假冒|假货|黑诊所|查处|三无|过期|地沟油|虚开|未成年人|"
+            r"盗伐|滥伐|乱砍|非法采|私屠|滥宰|盗采|有偿补课|乱补课|虚假|冒充|串通"
+        ), 0.45),
+    ],
+    "help": [
+        (re.compile(r"求助|帮忙|帮帮|帮一把|救助"), 0.5),
+        (re.compile(
+            r"麻烦.{0,6}(?:来|修|看|处理)|尽快(?:修|处理|来|恢复)|赶紧来|坏了|停水|停电|没水|没电|不热|修一下|申请低保|很着急|怎么办才好|没法做饭|受不了|冻得|"
+            r"请.{0,4}(?:来人|派人)|维修|检修|协调|修好|修一修|来看看|派人"
+        ), 0.35),
+    ],
+    "suggestion": [
+        (re.compile(r"建议|提个意见|提点意见|呼吁|倡议"), 0.6),
+        (re.compile(
+            r"(?:希望|盼望|期望|恳请|请求)[^，。！？,!?]{0,14}(?:增设|增加|增开|开通|多建|多装|多设|多开|延长|加大|加固|调整|做得|简化|优化|改进|改善|新建|修建|规划|考虑|能够|取消|设立|安装|推广|完善)|"
+            r"(?:能不能|能否|可否|是否可以)(?:增设|增加|增开|开通|多|在|考虑|延长|安装|设置)|是否可以考虑"
+        ), 0.45),
+    ],
 }
-_CUE_WEIGHT = 0.45
+# Explicit words in a title decide the request type when present (leftmost wins).
+_TITLE_TYPES = re.compile(r"建议|倡议|咨询|请问|询问|投诉|举报|求助")
+_TITLE_TYPE_OF = {"建议": "suggestion", "倡议": "suggestion", "咨询": "consult", "请问": "consult", "询问": "consult", "投诉": "complaint", "举报": "report", "求助": "help"}
+# The same words in a request sentence decide when only one kind of them is there.
+_EXPLICIT = re.compile(r"(?<!不)建议|咨询|请问|想问|投诉|举报|求助")
+_EXPLICIT_OF = {"建议": "suggestion", "咨询": "consult", "请问": "consult", "想问": "consult", "投诉": "complaint", "举报": "report", "求助": "help"}
 
 # Grading (四级联动响应): numbers of people, disasters and deaths raise the level of an emergency.
 _MAJOR = re.compile(
@@ -53,6 +85,13 @@ _MAJOR = re.compile(
     r"爆炸|坍塌|塌方|滑坡|泥石流|被埋|淹了|危化品|化工厂|煤矿|井下|整栋|整个小区"
 )
 _EXTREME = re.compile(r"(?:死亡|遇难|身亡)[^。！？]{0,6}(?:多人|十|几十|数十|上百)|(?:几十|数十|上百|一百多)(?:个)?人(?:死亡|遇难|被困|被埋)")
+
+# How much a matched word weighs by where it sits (the title and the request say what the message is about).
+ROLE_BONUS = {"title": 0.35, "request": 0.25, "body": 0.0, "aside": -0.2, "greeting": -0.2}
+# The combined unit score: rules, the model's probability, the duties text.
+W_MODEL = 0.6
+W_DUTY = 0.25
+W_MODEL_ONLY = 0.9
 
 
 @dataclass
@@ -70,11 +109,19 @@ class TriageResult:
     emergency: bool = False
     transfer_list_version: str = ""
     model_version: str | None = None
+    # Added fields (the ones above are the contract of `liandong triage --json`).
+    needs_review: bool = False
+    review_label: str | None = None
+    alternatives: list[dict] = field(default_factory=list)
+    secondary_platforms: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    # The inputs of the confidence calibration (eval/triage/calibrate.py); not part of the output.
+    scores: dict = field(default_factory=dict, repr=False, compare=False)
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data.pop("extra")
+        data.pop("scores")
         data.update(self.extra)
         return data
 
@@ -88,43 +135,132 @@ def _level_for(item_level: str, text: str) -> str:
     return LEVELS[level]
 
 
+def _default_bounds(text: str, start: int, end: int) -> frozenset[int]:
+    from liandong.triage.segment import run_bounds
+
+    return run_bounds(text, start, end)
+
+
+@dataclass
+class _Candidate:
+    unit: str
+    score: float = 0.0
+    rule: float = 0.0
+    hit: Hit | None = None
+    in_request: bool = False
+    model_p: float = 0.0
+    duty: float = 0.0
+    duty_terms: tuple[str, ...] = ()
+    reasons: list[str] = field(default_factory=list)
+
+
 class TriageEngine:
-    def __init__(self, *, catalog: TriageCatalog, transfer_list: TransferList, model=None, typos: dict[str, str] | None = None):
+    def __init__(
+        self,
+        *,
+        catalog: TriageCatalog,
+        transfer_list: TransferList,
+        model=None,
+        typos: dict[str, str] | None = None,
+        calibration: Calibration | None = None,
+        bounds: Callable[[str, int, int], frozenset[int]] | None = None,
+    ):
         self.catalog = catalog
-        self.fix_typos = TypoFixer(typos or {})
-        self.transfer_list = transfer_list
+        self.typos = dict(typos or {})
+        self.fix_typos = TypoFixer(self.typos)
         self.model = model
+        self.calibration = calibration or heuristic()
+        self.bounds = bounds or _default_bounds
         self.detector = catalog.detector()
+        self.duties = DutyIndex.from_units(catalog.units)
+        self.transfer_list, self.takeovers = self._assign_interim(transfer_list)
         meta = getattr(model, "meta", {}) or {}
         self.model_version = meta.get("version")
         # Which units each category was seen with, so a category never contradicts the chosen unit.
         self._category_units: dict[str, set[str]] = {k: set(v) for k, v in (meta.get("category_departments") or {}).items()}
 
+    def _assign_interim(self, rules: TransferList) -> tuple[TransferList, dict[str, tuple[str, str]]]:
+        """Interim items move to the unit whose duties name their topic, as soon as the catalogue has one."""
+        takeovers: dict[str, tuple[str, str]] = {}
+        items = []
+        for item in rules.items:
+            if item.interim and item.platform == "12345":
+                owner = self.duties.owner(item.duty_words or item.keywords, besides=item.department)
+                if owner is not None:
+                    takeovers[item.id] = owner
+                    item = replace(item, department=owner[0])
+            items.append(item)
+        return (replace(rules, items=tuple(items)) if takeovers else rules), takeovers
+
+    def with_rules(self, transfer_list: TransferList) -> "TriageEngine":
+        """The same engine (catalogue, model, typos, calibration) with another transfer list."""
+        return TriageEngine(
+            catalog=self.catalog, transfer_list=transfer_list, model=self.model, typos=self.typos, calibration=self.calibration, bounds=self.bounds
+        )
+
     # ------------------------------------------------------------ public
 
-    def triage(self, text: str, *, location: str | None = None, channel: str | None = None) -> TriageResult:
-        return self.triage_many([text], locations=[location], channels=[channel])[0]
+    def triage(self, text: str, *, title: str | None = None, location: str | None = None, channel: str | None = None) -> TriageResult:
+        return self.triage_many([text], titles=[title], locations=[location], channels=[channel])[0]
 
-    def triage_many(self, texts: list[str], *, locations=None, channels=None) -> list[TriageResult]:
-        normalized = [self.fix_typos(normalize(t)[:MAX_TEXT]) for t in texts]
+    def triage_many(self, texts: list[str], *, titles=None, locations=None, channels=None) -> list[TriageResult]:
+        layouts = []
+        for i, raw in enumerate(texts):
+            body = self.fix_typos(normalize(raw)[:MAX_TEXT])
+            title = self.fix_typos(normalize(titles[i])[:200]) if titles and titles[i] else ""
+            full = f"{title}。{body}" if title else body
+            layouts.append(Layout(full, title_end=len(title) + 1 if title else 0))
+        matches = [self._match(layout) for layout in layouts]
         probs = None
         if self.model is not None:
-            live = [i for i, t in enumerate(normalized) if is_meaningful(t)]
+            live = [i for i, layout in enumerate(layouts) if is_meaningful(layout.text)]
             if live:
-                batch = self.model.predict_proba([normalized[i] for i in live])
+                batch = self.model.predict_proba([self._model_text(layouts[i], matches[i][0]) for i in live])
                 # Plain lists: per-row dict building from numpy scalars is the slowest part otherwise.
                 batch = {h: ([str(c) for c in classes], p.tolist()) for h, (classes, p) in batch.items()}
                 probs = {i: {h: (c, p[row]) for h, (c, p) in batch.items()} for row, i in enumerate(live)}
         results = []
-        for i, text in enumerate(normalized):
+        for i, layout in enumerate(layouts):
             location = locations[i] if locations else None
             channel = channels[i] if channels else None
-            results.append(self._decide(text, (probs or {}).get(i), location=location, channel=channel))
+            results.append(self._decide(layout, matches[i], (probs or {}).get(i), location=location, channel=channel))
         return results
+
+    def _match(self, layout: Layout) -> tuple[list[Hit], list[Rejected]]:
+        if not is_meaningful(layout.text):
+            return [], []
+        hits, rejected = self.transfer_list.match(layout.text, judge=AlarmJudge(layout.text, bounds=self.bounds))
+        return hits, rejected
+
+    def _model_text(self, layout: Layout, hits: list[Hit]) -> str:
+        """A long message reduced to what routing needs: the title, the sentences where a 12345 topic is named
+        (not in passing) and the request sentences. Short texts go whole."""
+        if not layout.long:
+            return layout.text
+        topical: set[int] = set()
+        for hit in hits:
+            if hit.item.platform != "12345":
+                continue
+            live, _ = self._live_spans(layout, hit)
+            for _, start, _ in live:
+                sentence = layout.sentence_at(start)
+                if sentence is not None and sentence.role == "body":
+                    topical.add(sentence.start)  # asides and greetings stay out
+        if not topical:
+            return layout.focus()
+        parts, budget = [], 320
+        for sentence in layout.sentences:
+            if sentence.role in ("title", "request"):
+                parts.append(layout.text[sentence.start : sentence.end])
+            elif sentence.start in topical and budget > 0:
+                parts.append(layout.text[sentence.start : sentence.end])
+                budget -= sentence.end - sentence.start
+        return "。".join(parts)
 
     # ------------------------------------------------------------ decision
 
-    def _decide(self, text: str, probs: dict | None, *, location: str | None, channel: str | None) -> TriageResult:
+    def _decide(self, layout: Layout, matched, probs: dict | None, *, location: str | None, channel: str | None) -> TriageResult:
+        text = layout.text
         reasons: list[str] = []
         division_code, place = self.detector.detect(normalize(location)) if location else (self.catalog.city_code, None)
         if place is None:
@@ -137,28 +273,38 @@ class TriageEngine:
                 reasons=["来电没有可识别的诉求内容（空白、无声或仅有语气词）"], **base,
             )
 
-        hits, rejected = self.transfer_list.match(text)
+        hits, rejected = matched
+        hits, background = self._drop_background_alarms(layout, hits)
+        rejected = rejected + background
         model_platform = self._top(probs, "platform")
         emergency_hits = [h for h in hits if h.item.is_emergency]
         if emergency_hits:
-            return self._emergency(text, emergency_hits, rejected, model_platform, place, base)
+            return self._emergency(layout, emergency_hits, model_platform, place, base)
 
         rejected_alarms = [r for r in rejected if r.item.is_emergency or r.item.platform in EMERGENCY_PLATFORMS]
+        seen: set[tuple[str, str]] = set()
         for r in rejected_alarms:
-            reasons.append(f"「{r.keyword}」未触发{PLATFORM_NAMES[r.item.platform]}：{r.why}")
+            if (r.keyword, r.why) not in seen and len(seen) < 4:
+                seen.add((r.keyword, r.why))
+                reasons.append(f"「{r.keyword}」未触发{PLATFORM_NAMES[r.item.platform]}：{r.why}")
 
         # Safety net: the words of an emergency the list does not know yet. When the list explicitly
         # discounted an alarm (negated, past, hypothetical) the model is not allowed to raise it again.
         emergency_p = self._emergency_probability(probs)
-        if emergency_p is not None and not rejected_alarms and emergency_p[1] >= MODEL_EMERGENCY_THRESHOLD:
+        service_hits = [h for h in hits if h.item.platform == "12345"]
+        short = not layout.long and not layout.title_end
+        handed_over = any(h.item.direction == "110→12345" or h.item.platform in ("guidance", "invalid") for h in hits)
+        if short and emergency_p is not None and not rejected_alarms and emergency_p[1] >= MODEL_EMERGENCY_THRESHOLD:
             label, p = emergency_p
-            # 110 covers much that is not urgent ("有人遛狗不拴绳"): it needs a surer model than 119/120.
-            if (label != "110" or p >= MODEL_POLICE_THRESHOLD) and not any(h.item.platform == "110" for h in hits):
+            # 110 covers much that is not urgent ("有人遛狗不拴绳"): it needs a surer model than 119/120; an item the
+            # list explicitly hands from 110 to 12345 ("110→12345") silences it, any other 12345 item asks for more.
+            needed = max(MODEL_POLICE_THRESHOLD if label == "110" else MODEL_EMERGENCY_THRESHOLD, MODEL_SURE_OVER_ITEM if service_hits else 0.0)
+            if not handed_over and p >= needed and not any(h.item.platform == "110" for h in hits):
                 return self._result(
-                    text, platform=label, hit=None, department={"110": "gaj", "119": "xfzd", "120": "wjw"}[label],
+                    text, platform=label, hit=None, department=PLATFORM_UNITS[label],
                     category=self._model_category(probs, None), level="较大", confidence=round(float(p), 2),
                     reasons=[f"安全优先：未命中清单紧急事项，但模型判断疑似紧急（{PLATFORM_NAMES[label]}，概率 {p:.2f}），请接线员立即核实"] + reasons,
-                    probs=probs, place=place, base=base, emergency=True,
+                    place=place, base=base, emergency=True, needs_review=True,
                 )
 
         police = [h for h in hits if h.item.platform in EMERGENCY_PLATFORMS]
@@ -166,8 +312,8 @@ class TriageEngine:
             hit = police[0]
             return self._result(
                 text, platform=hit.item.platform, hit=hit, department=hit.item.department, category=list(hit.item.category),
-                level=_level_for(hit.item.level, text), confidence=0.85, reasons=[self._hit_reason(hit)] + reasons,
-                probs=probs, place=place, base=base,
+                level=_level_for(hit.item.level, sentence_of(text, hit.start, hit.start + len(hit.keyword))), confidence=0.85,
+                reasons=[self._hit_reason(hit)] + reasons, place=place, base=base,
             )
 
         others = [h for h in hits if h.item.platform != "invalid"]
@@ -178,7 +324,7 @@ class TriageEngine:
             return self._result(
                 text, platform="guidance", hit=hit, department=None, category=[], level="一般", confidence=0.8,
                 reasons=[self._hit_reason(hit), "不属于 12345 和 110 受理范围，应做好引导和解释（如向人民法院、仲裁机构、金融机构咨询）"] + reasons,
-                probs=probs, place=place, base=base,
+                place=place, base=base,
             )
 
         if not service:
@@ -186,101 +332,266 @@ class TriageEngine:
             if invalid and len(text) <= 40:
                 return self._result(
                     text, platform="invalid", hit=invalid[0], department=None, category=[], level="一般", confidence=0.85,
-                    reasons=[self._hit_reason(invalid[0]), "未提出具体诉求"] + reasons, probs=probs, place=place, base=base,
+                    reasons=[self._hit_reason(invalid[0]), "未提出具体诉求"] + reasons, place=place, base=base,
                 )
             if model_platform is not None:
                 label, p = model_platform
-                if label in EMERGENCY_PLATFORMS and p >= 0.5:
+                # Never when the list has just explained why an alarm word does not count here.
+                if label in EMERGENCY_PLATFORMS and p >= 0.5 and short and not rejected_alarms and not handed_over:
                     return self._result(
-                        text, platform=label, hit=None, department={"110": "gaj", "119": "xfzd", "120": "wjw"}[label],
+                        text, platform=label, hit=None, department=PLATFORM_UNITS[label],
                         category=self._model_category(probs, None), level="较大" if label != "110" else "一般", confidence=round(float(p), 2),
                         reasons=[f"未命中清单，模型判断属于{PLATFORM_NAMES[label]}（概率 {p:.2f}），请接线员核实"] + reasons,
-                        probs=probs, place=place, base=base, emergency=label != "110",
+                        place=place, base=base, emergency=label != "110", needs_review=True,
                     )
                 # Guidance only by the list (a content-free "我想咨询一下" must not be turned away); invalid when sure and short.
                 if label == "invalid" and p >= 0.8 and len(text) <= 40:
                     return self._result(
                         text, platform=label, hit=None, department=None, category=[], level="一般", confidence=round(float(p), 2),
-                        reasons=[f"未命中清单，模型判断为{PLATFORM_NAMES[label]}（概率 {p:.2f}）"] + reasons,
-                        probs=probs, place=place, base=base,
+                        reasons=[f"未命中清单，模型判断为{PLATFORM_NAMES[label]}（概率 {p:.2f}）"] + reasons, place=place, base=base,
                     )
-        return self._service(text, service, probs, place, base, reasons)
+        return self._service(layout, service, probs, place, base, reasons)
 
-    def _emergency(self, text, hits: list[Hit], rejected, model_platform, place, base) -> TriageResult:
+    def _drop_background_alarms(self, layout: Layout, hits: list[Hit]) -> tuple[list[Hit], list[Rejected]]:
+        """In a long message an alarm word told as background (not in the title or the request, with nothing
+        saying it is happening now) does not make it an emergency. Overdose, poisoning and self-harm always do."""
+        if not layout.long:
+            return hits, []
+        kept, dropped = [], []
+        for hit in hits:
+            item = hit.item
+            if not (item.is_emergency or item.platform in EMERGENCY_PLATFORMS) or item.never_miss:
+                kept.append(hit)
+                continue
+            live = []
+            for word, start, end in hit.spans or ((hit.keyword, hit.start, hit.start + len(hit.keyword)),):
+                sentence = layout.sentence_at(start)
+                role = sentence.role if sentence else "body"
+                piece = layout.text[sentence.start : sentence.end] if sentence else word
+                if role in ("title",) or has_urgency(piece):
+                    live.append((word, start, end))
+            if live:
+                kept.append(replace(hit, spans=tuple(live), keyword=live[0][0], start=live[0][1]))
+            else:
+                dropped.append(Rejected(item, hit.keyword, "长篇留言中的背景叙述，标题和诉求都不是紧急求助", hit.start))
+        return kept, dropped
+
+    def _emergency(self, layout: Layout, hits: list[Hit], model_platform, place, base) -> TriageResult:
+        text = layout.text
         hit = hits[0]
         item = hit.item
         reasons = [f"安全优先：{self._hit_reason(hit)}，立即转{PLATFORM_NAMES[item.platform]}"]
-        also = sorted({h.item.platform for h in hits[1:] if h.item.platform != item.platform})
+        sentence = sentence_of(text, hit.start, hit.start + len(hit.keyword))
+        secondary: list[str] = []
+        for other in item.secondary:
+            if other.platform != item.platform and (other.when is None or other.when.search(sentence) or other.when.search(text)):
+                if other.platform not in secondary:
+                    secondary.append(other.platform)
+                    reasons.append(f"同时通知{PLATFORM_NAMES[other.platform]}" + (f"：{other.reason}" if other.reason else ""))
+        also = sorted({h.item.platform for h in hits[1:] if h.item.platform != item.platform and h.item.platform not in secondary})
         if also:
+            secondary.extend(also)
             reasons.append("同时涉及：" + "、".join(PLATFORM_NAMES[p] for p in also) + "，请联动处置")
         if model_platform is not None and model_platform[0] not in EMERGENCY_PLATFORMS:
             reasons.append(f"模型倾向 {model_platform[0]}（概率 {model_platform[1]:.2f}），已按安全规则覆盖")
-        level = _level_for(item.level, text)
+        level = _level_for(item.level, sentence)
         if level != "一般":
             reasons.append(f"事件等级：{level}" + ("（较大及以上事件由 110 先行处置，同时通知 12345 协调联合处置）" if level != "较大" else ""))
         return self._result(
             text, platform=item.platform, hit=hit, department=item.department if item.department in self.catalog.units else None,
             category=list(item.category), level=level, confidence=0.95 if len(hits) > 1 or len(hit.keyword) > 2 else 0.9,
-            reasons=reasons, probs=None, place=place, base=base, emergency=True,
+            reasons=reasons, place=place, base=base, emergency=True, secondary=secondary,
         )
 
-    def _service(self, text, hits: list[Hit], probs, place, base, reasons) -> TriageResult:
-        dept_probs = self._dist(probs, "department")
-        chosen: Hit | None = None
-        if hits:
-            # Priority decides; the model breaks near-ties between items of different units.
-            def score(h: Hit) -> float:
-                return h.item.priority / 100 + h.strength + 0.5 * dept_probs.get(h.item.department or "", 0.0)
+    # ------------------------------------------------------------ 12345: which unit
 
-            chosen = max(hits, key=score)
-        if chosen is not None:
-            department = chosen.item.department
-            dept_conf = max(dept_probs.get(department or "", 0.0), 0.6)
-            reasons.insert(0, self._hit_reason(chosen))
-        elif dept_probs:
-            department, p = max(dept_probs.items(), key=lambda kv: kv[1])
-            dept_conf = p
-            unit = self.catalog.units.get(department)
-            reasons.insert(0, f"未命中清单，模型判断承办单位为{unit.name if unit else department}（概率 {p:.2f}）")
-        else:
-            department, dept_conf = ("sd" if "sd" in self.catalog.units else None), 0.3
+    def _live_spans(self, layout: Layout, hit: Hit) -> tuple[list[tuple[str, int, int]], str | None]:
+        """The spans of a 12345 hit that are about the request, and why the others were set aside."""
+        live, why = [], None
+        for word, start, end in hit.spans or ((hit.keyword, hit.start, hit.start + len(hit.keyword)),):
+            clause = layout.clause_at(start, end)
+            if any(p.search(clause) for p in hit.item.incidental):
+                why = why or f"「{word}」只是顺带提及"
+                continue
+            if is_landmark(layout.text, start, end):
+                why = why or f"「{word}」在这里是地名、地标"
+                continue
+            live.append((word, start, end))
+        return live, why
+
+    def _candidates(self, layout: Layout, hits: list[Hit], probs, reasons: list[str]) -> list[_Candidate]:
+        dept_probs = self._dist(probs, "department")
+        candidates: dict[str, _Candidate] = {}
+        live_hits = []
+        for hit in hits:
+            if hit.item.department not in self.catalog.units:
+                continue
+            live, why = self._live_spans(layout, hit)
+            if not live:
+                if why and len(reasons) < 8:
+                    reasons.append(f"未按清单事项 {hit.item.id}「{hit.item.name}」分派：{why}")
+                continue
+            live_hits.append((hit, live))
+        # The longest phrase wins where items overlap: "违章搭建" is not "违章", "居家养老" is not "养老".
+        spans = [(start, end, hit.item.id) for hit, live in live_hits for _, start, end in live]
+        for hit, live in live_hits:
+            live = [s for s in live if not any(o != hit.item.id and a <= s[1] and s[2] <= b and b - a > s[2] - s[1] for a, b, o in spans)]
+            if not live:
+                continue
+            unit = hit.item.department
+            hit = replace(hit, spans=tuple(live), keywords=tuple(w for w, _, _ in live), keyword=max(live, key=lambda s: len(s[0]))[0], start=live[0][1])
+            roles = {layout.role_at(start) for _, start, _ in live}
+            bonus = max(ROLE_BONUS.get(r, 0.0) for r in roles)
+            if layout.long and roles <= {"body", "greeting", "aside"}:
+                bonus -= 0.1  # background only
+            score = hit.item.priority / 100 + hit.strength + bonus
+            current = candidates.get(unit)
+            if current is None or score > current.rule:
+                candidates[unit] = _Candidate(unit, rule=score, hit=hit, in_request=bool(roles & {"title", "request"}))
+        duty_text = layout.focus() if layout.long else layout.text
+        for unit, match in self.duties.match(duty_text).items():
+            candidate = candidates.setdefault(unit, _Candidate(unit))
+            candidate.duty, candidate.duty_terms = match.score, match.terms
+        for unit, p in dept_probs.items():
+            if unit in self.catalog.units:
+                candidates.setdefault(unit, _Candidate(unit)).model_p = p
+        for c in candidates.values():
+            weight = W_MODEL if c.hit is not None else W_MODEL_ONLY
+            c.score = c.rule + weight * c.model_p + W_DUTY * min(c.duty, 1.0)
+        return sorted(candidates.values(), key=lambda c: -c.score)
+
+    def _candidate_reasons(self, c: _Candidate) -> list[str]:
+        out = []
+        if c.hit is not None:
+            out.append(self._hit_reason(c.hit))
+            if c.hit.item.id in self.takeovers:
+                out.append(f"依据单位职责「{self.takeovers[c.hit.item.id][1]}」")
+        if c.duty_terms and (c.hit is None or c.hit.item.id not in self.takeovers):
+            out.append(f"单位职责包含「{'、'.join(c.duty_terms)}」")
+        if c.model_p >= 0.05:
+            out.append(f"模型概率 {c.model_p:.2f}")
+        return out or ["备选"]
+
+    def _service(self, layout: Layout, hits: list[Hit], probs, place, base, reasons) -> TriageResult:
+        text = layout.text
+        candidates = self._candidates(layout, hits, probs, reasons)
+        model_top = self._top(probs, "department")
+        chosen = candidates[0] if candidates else None
+        if chosen is None:
+            department = "sd" if "sd" in self.catalog.units else None
             reasons.insert(0, "未命中清单且无模型，按首接负责制由属地先行受理")
+            confidence = 0.3
+        else:
+            department = chosen.unit
+            unit = self.catalog.units.get(department)
+            if chosen.hit is not None:
+                reasons.insert(0, self._hit_reason(chosen.hit))
+                if chosen.hit.item.id in self.takeovers:
+                    reasons.insert(1, f"依据单位职责「{self.takeovers[chosen.hit.item.id][1]}」，由{unit.name if unit else department}承办")
+            elif chosen.duty_terms and chosen.duty >= chosen.model_p:
+                reasons.insert(0, f"未命中清单，单位职责包含「{'、'.join(chosen.duty_terms)}」：{unit.name if unit else department}")
+            else:
+                reasons.insert(0, f"未命中清单，模型判断承办单位为{unit.name if unit else department}（概率 {chosen.model_p:.2f}）")
+            runner = candidates[1].score if len(candidates) > 1 else 0.0
+            features = {
+                "score_top": chosen.score,
+                "margin": chosen.score - runner,
+                "model_p": chosen.model_p,
+                "model_agrees": float(model_top is not None and model_top[0] == department),
+                "rule_hit": float(chosen.hit is not None),
+                "rule_in_request": float(chosen.in_request),
+                "long_text": float(layout.long),
+            }
+            confidence = self.calibration(features)
         if department not in self.catalog.units:
             department = None
 
-        request_type, type_reason, type_conf = self._request_type(text, probs, chosen.item if chosen else None)
+        request_type, type_reason, _ = self._request_type(layout, probs, chosen.hit.item if chosen and chosen.hit else None)
         reasons.append(type_reason)
         category, category_p = self._model_category(probs, department, with_probability=True)
         # The matched item's category wins unless the model is sure of a more specific one for the same unit.
-        if chosen is not None and chosen.item.category and chosen.item.department == department and category_p < 0.6:
-            category = list(chosen.item.category)
+        item = chosen.hit.item if chosen and chosen.hit else None
+        if item is not None and item.category and item.department == department and category_p < 0.6:
+            category = list(item.category)
         category = self.catalog.valid_category(category)
-        if not hits and dept_conf < 0.35:
+        if chosen is not None and chosen.hit is None and confidence < 0.35:
             reasons.append("诉求归属不明确，按首接负责制由 12345 先行受理，必要时协商确定承办单位")
-        confidence = round(float(min(0.99, 0.35 + 0.4 * dept_conf + 0.25 * type_conf)), 2)
-        return self._result(
-            text, platform="12345", hit=chosen, department=department, category=category, level="一般",
-            confidence=confidence, reasons=reasons, probs=probs, place=place, base=base, request_type=request_type,
+        alternatives = self._alternatives(candidates, confidence)
+        threshold = self.calibration.threshold
+        needs_review = confidence < threshold
+        if needs_review:
+            others = "、".join(a["department_name"] for a in alternatives[1:3])
+            reasons.append(f"{REVIEW_LABEL}：置信度 {confidence:.2f} 低于 {threshold:.2f}" + (f"，备选：{others}" if others else ""))
+        result = self._result(
+            text, platform="12345", hit=chosen.hit if chosen else None, department=department, category=category, level="一般",
+            confidence=round(float(confidence), 2), reasons=reasons, place=place, base=base, request_type=request_type,
+            needs_review=needs_review, alternatives=alternatives,
         )
+        result.scores = features if chosen is not None else {}
+        return result
+
+    def _alternatives(self, candidates: list[_Candidate], confidence: float) -> list[dict]:
+        """The three most likely units: the first with the calibrated confidence, the others sharing the rest by score."""
+        top = candidates[:3]
+        if not top:
+            return []
+        rest = top[1:]
+        total = sum(max(c.score, 1e-6) for c in rest) or 1.0
+        out = []
+        for i, c in enumerate(top):
+            p = confidence if i == 0 else (1.0 - confidence) * max(c.score, 1e-6) / total * min(1.0, total / max(top[0].score, 1e-6))
+            unit = self.catalog.units.get(c.unit)
+            out.append({"department": c.unit, "department_name": unit.name if unit else c.unit, "probability": round(float(p), 2), "reasons": self._candidate_reasons(c)})
+        return out
 
     # ------------------------------------------------------------ pieces
 
-    def _request_type(self, text: str, probs, item: TransferItem | None) -> tuple[str, str, float]:
+    def _request_type(self, layout: Layout, probs, item: TransferItem | None) -> tuple[str, str, float]:
+        title = layout.title()
+        if title:
+            m = _TITLE_TYPES.search(title)
+            if m:
+                kind = _TITLE_TYPE_OF[m.group(0)]
+                return kind, f"诉求类型：{REQUEST_TYPE_NAMES[kind]}（标题写明「{m.group(0)}」）", 0.95
+        requests = layout.requests() if layout.long or title else []
+        explicit = {}
+        # Explicit words decide: in the request sentences of a long message, anywhere in a short one.
+        for sentence in requests if layout.long else [layout.text]:
+            for m in _EXPLICIT.finditer(sentence):
+                explicit.setdefault(_EXPLICIT_OF[m.group(0)], m.group(0))
+        if len(explicit) == 1:
+            kind, word = next(iter(explicit.items()))
+            return kind, f"诉求类型：{REQUEST_TYPE_NAMES[kind]}（诉求写明「{word}」）", 0.9
         scores = dict(self._dist(probs, "request_type"))
+        if layout.long and scores:
+            # On long messages the model reads the tone of the whole story; the title and the request say more.
+            flat = {k: v ** 0.5 for k, v in scores.items()}
+            total = sum(flat.values()) or 1.0
+            scores = {k: 0.6 * v / total for k, v in flat.items()}
         for name in REQUEST_TYPE_NAMES:
             scores.setdefault(name, 0.0)
         cues = []
-        for name, pattern in _TYPE_CUES.items():
-            m = pattern.search(text)
-            if m:
-                scores[name] += _CUE_WEIGHT
-                cues.append(m.group(0))
+        pieces = [(layout.text, 1.0)]
+        if layout.long:
+            # The request and the title say more about the kind of request than the background does.
+            pieces = [(title, 1.0), ("。".join(requests), 1.0), (layout.text, 1 / 3)]
+        for name, patterns in _TYPE_CUES.items():
+            best = 0.0
+            for pattern, weight in patterns:
+                for piece, share in pieces:
+                    m = pattern.search(piece) if piece else None
+                    if m and weight * share > best:
+                        best = weight * share
+                        cue = m.group(0)
+            if best:
+                scores[name] += best
+                cues.append(cue)
         if item is not None and item.request_type:
             scores[item.request_type] += 0.3
         best = max(scores, key=lambda k: scores[k])
         total = sum(scores.values()) or 1.0
         conf = scores[best] / total
-        evidence = f"线索「{'、'.join(cues[:3])}」" if cues else "依据模型"
+        evidence = f"线索「{'、'.join(dict.fromkeys(cues[:3]))}」" if cues else "依据模型"
         return best, f"诉求类型：{REQUEST_TYPE_NAMES[best]}（{evidence}）", conf
 
     def _model_category(self, probs, department: str | None, *, with_probability: bool = False):
@@ -296,7 +607,10 @@ class TriageEngine:
         units = self._category_units.get("/".join(category))
         return units is None or department in units
 
-    def _result(self, text, *, platform, hit, department, category, level, confidence, reasons, probs, place, base, request_type=None, emergency=False) -> TriageResult:
+    def _result(
+        self, text, *, platform, hit, department, category, level, confidence, reasons, place, base,
+        request_type=None, emergency=False, needs_review=False, alternatives=None, secondary=None,
+    ) -> TriageResult:
         if place:
             name = self.catalog.divisions.get(base["division_code"], base["division_code"])
             reasons.append(f"属地：{name}（依据「{place}」）")
@@ -307,10 +621,14 @@ class TriageEngine:
             department=department,
             level=level,
             confidence=float(confidence),
-            reasons=[r for r in reasons if r],
+            reasons=list(dict.fromkeys(r for r in reasons if r)),
             transfer_item_id=hit.item.id if hit else None,
             transfer_item_name=hit.item.name if hit else None,
             emergency=emergency,
+            needs_review=bool(needs_review),
+            review_label=REVIEW_LABEL if needs_review else None,
+            alternatives=alternatives or [],
+            secondary_platforms=list(secondary or []),
             **base,
         )
 

@@ -22,6 +22,7 @@ DEFAULT_MODEL_FILE = DATA_DIR / "model.skops"
 TRANSFER_LIST_FILE = "transfer_list.toml"
 PLACES_FILE = "places.csv"
 TYPOS_FILE = "typos.csv"
+CALIBRATION_FILE = DATA_DIR / "calibration.json"
 EXAMPLE_FIELDS = ("text", "platform", "request_type", "department", "category")
 
 _lock = threading.Lock()
@@ -71,11 +72,15 @@ def build_engine(config: Settings | None = None, *, with_model: bool = True) -> 
     config = config or settings()
     path = model_path(config) if with_model else None
     model = load_model(path) if path else None
-    if model is not None:
-        from liandong.triage.features import warm_up
+    from liandong.triage.calibration import load_calibration
+    from liandong.triage.segment import add_words, warm_up
 
-        warm_up()
-    return TriageEngine(catalog=load_catalog(config), transfer_list=load_rules(config), model=model, typos=load_typos(config))
+    warm_up()
+    rules = load_rules(config)
+    add_words(rules.compound_words)
+    # The calibration was fitted for the packaged model; a city's own model keeps the hand-set map until refitted.
+    calibration = load_calibration(CALIBRATION_FILE) if path == DEFAULT_MODEL_FILE else None
+    return TriageEngine(catalog=load_catalog(config), transfer_list=rules, model=model, typos=load_typos(config), calibration=calibration)
 
 
 def load_typos(config: Settings | None = None) -> dict[str, str]:
@@ -105,10 +110,10 @@ def reload() -> TriageEngine:
     return fresh
 
 
-def triage(text: str, *, location: str | None = None, channel: str | None = None) -> dict:
+def triage(text: str, *, title: str | None = None, location: str | None = None, channel: str | None = None) -> dict:
     if text is None or not str(text).strip():
         raise ValidationFailed("诉求内容不能为空")
-    return active_engine().triage(str(text), location=location, channel=channel).to_dict()
+    return active_engine().triage(str(text), title=title, location=location, channel=channel).to_dict()
 
 
 # ------------------------------------------------------------------ training
@@ -127,13 +132,16 @@ def _clean_example(raw: dict) -> dict:
     category = raw.get("category") or []
     if isinstance(category, str):
         category = [c for c in category.replace(">", "/").split("/") if c]
-    return {
+    cleaned = {
         "text": text,
         "platform": platform,
         "request_type": request_type if platform == "12345" else None,
         "department": raw.get("department") or None,
         "category": list(category)[:3],
     }
+    if raw.get("corrected"):
+        cleaned["corrected"] = True  # an operator changed the suggestion: it counts more in training
+    return cleaned
 
 
 def default_examples() -> list[dict]:
@@ -198,8 +206,10 @@ def engine_for(session) -> TriageEngine:
         cached = _custom.get(rules.digest)
     if cached is not None:
         return cached
-    base = engine()
-    custom = TriageEngine(catalog=base.catalog, transfer_list=rules, model=base.model)
+    from liandong.triage.segment import add_words
+
+    add_words(rules.compound_words)
+    custom = engine().with_rules(rules)  # same catalogue, model, typos and calibration
     with _lock:
         _custom.clear()
         _custom[rules.digest] = custom
@@ -233,21 +243,47 @@ def train_from_orders(*, out: Path | None = None) -> dict:
 
     with unit_of_work() as session:
         examples = [e for e in training_examples(session) if e["text"].strip()]
+        suggested = _suggestions(session)
     if not examples:
         raise ValidationFailed("数据库中还没有经人工派单确认的工单，无法训练")
+    # An operator's correction is the confirmed routing differing from the suggestion shown at intake.
+    corrections = 0
+    for example in examples:
+        shown = suggested.get(example["text"])
+        if shown and (shown.get("department") != example.get("department") or (example.get("request_type") and shown.get("request_type") != example.get("request_type"))):
+            example["corrected"] = True
+            corrections += 1
     target = Path(out) if out else user_model_file()
     model = train_from_examples(examples, out=target, version="orders-" + time.strftime("%Y%m%d"), source="orders")
     reload()
-    return {"saved": str(target), "orders": len(examples), **{k: model.meta[k] for k in ("version", "data_hash", "examples")}}
+    return {"saved": str(target), "orders": len(examples), "corrections": corrections, **{k: model.meta[k] for k in ("version", "data_hash", "examples")}}
+
+
+def _suggestions(session) -> dict[str, dict]:
+    """The triage suggestion kept on each order, by the order's training text (title。content)."""
+    from sqlalchemy import select
+
+    from liandong.workorder.models import WorkOrder
+
+    rows = session.execute(select(WorkOrder.title, WorkOrder.content, WorkOrder.triage).where(WorkOrder.triage.is_not(None)))
+    return {f"{title}。{content}": triage for title, content, triage in rows if isinstance(triage, dict)}
+
+
+def build_packaged_word_list() -> Path:
+    """The compact segmentation dictionary: the words of the examples, the 12345 items' keywords, the list's compound
+    words, and every jieba word that contains an alarm word — but not the alarm words themselves, so that
+    "有没有意识" stays "有没有/意识" and the rules can tell it from "没有意识"."""
+    from liandong.triage.segment import build_word_list
+
+    rules = load_transfer_list(DATA_DIR / TRANSFER_LIST_FILE)
+    alarm = [w for item in rules.items if item.is_emergency or item.platform in ("110", "119", "120") for w in item.keywords]
+    domain_words = [w for item in rules.items if not (item.is_emergency or item.platform in ("110", "119", "120")) for w in item.keywords]
+    return build_word_list([e["text"] for e in default_examples()], domain_words + list(rules.compound_words), keep_containing=alarm)
 
 
 def build_default_model(out: Path = DEFAULT_MODEL_FILE):
     """Rebuild the packaged word list and default model from the packaged examples (run after editing examples.jsonl)."""
-    from liandong.triage.features import build_word_list
-
-    rules = load_transfer_list(DATA_DIR / TRANSFER_LIST_FILE)
-    domain_words = [w for item in rules.items for w in item.keywords]
-    build_word_list([e["text"] for e in default_examples()], domain_words)
+    build_packaged_word_list()
     return train_from_examples([], include_defaults=True, out=out, version="default-" + time.strftime("%Y%m%d"), source="package examples", cv_folds=3)
 
 
@@ -280,7 +316,9 @@ def train_from_file(path: Path, *, text_fields: list[str] | None, label_field: s
     return {"saved": str(target), **{k: model.meta[k] for k in ("version", "data_hash", "examples", "heads", "train_seconds", "metrics")}}
 
 
-def evaluate_file(path: Path, *, folds: int, text_fields: list[str] | None, label_field: str | None, baseline: bool = True) -> dict:
+def evaluate_file(
+    path: Path, *, folds: int, text_fields: list[str] | None, label_field: str | None, baseline: bool = True, group_field: str | None = None
+) -> dict:
     from liandong.triage.model import cross_validate, join_fields, pick_fields, read_dataset
 
     rows = read_dataset(path)
@@ -289,7 +327,10 @@ def evaluate_file(path: Path, *, folds: int, text_fields: list[str] | None, labe
     text_fields, label_field = pick_fields(rows, text_fields, label_field)
     if label_field is None:
         raise ValidationFailed("请用 --label-field 指定标签列")
-    pairs = [(join_fields(r, text_fields), str(r.get(label_field) or "").strip()) for r in rows]
-    pairs = [(t, y) for t, y in pairs if t.strip() and y]
-    result = cross_validate([t for t, _ in pairs], [y for _, y in pairs], folds=folds, baseline=baseline)
-    return {"data": str(path), "text_fields": text_fields, "label_field": label_field, **result}
+    if group_field is not None and group_field not in rows[0]:
+        raise ValidationFailed(f"数据中没有分组列：{group_field}（现有列：{', '.join(rows[0].keys())}）")
+    triples = [(join_fields(r, text_fields), str(r.get(label_field) or "").strip(), str(r.get(group_field) or i) if group_field else None) for i, r in enumerate(rows)]
+    triples = [(t, y, g) for t, y, g in triples if t.strip() and y]
+    groups = [g for _, _, g in triples] if group_field else None
+    result = cross_validate([t for t, _, _ in triples], [y for _, y, _ in triples], folds=folds, baseline=baseline, groups=groups)
+    return {"data": str(path), "text_fields": text_fields, "label_field": label_field, "group_field": group_field, **result}

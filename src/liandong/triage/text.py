@@ -51,7 +51,8 @@ class TypoFixer:
 
 def is_meaningful(text: str) -> bool:
     """At least two letters, digits or Han characters outside brackets-only notes."""
-    return len(_MEANINGFUL.findall(text)) >= 2
+    first = _MEANINGFUL.search(text)
+    return first is not None and _MEANINGFUL.search(text, first.end()) is not None
 
 
 def clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:

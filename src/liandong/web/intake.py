@@ -11,6 +11,7 @@ from liandong.core.actor import Role
 from liandong.core.clock import local
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import ValidationFailed
+from liandong.knowledge import answer as knowledge_answer
 from liandong.web import suggest as suggestions
 from liandong.web.common import Posted, attempt, see_other
 from liandong.web.render import page
@@ -119,6 +120,7 @@ def intake_suggest(request: Request, session: ReadSession, operator: Taker, form
     recent = queries.caller_recent(session, phone=phone, actor=operator.actor, now=now) if phone else []
     appendable = {o.id for o in recent if any(a.action is Action.APPEND for a in service.permitted(o, operator.actor, now))}
     knowledge, background = split_answers(search_knowledge(session, text, top=5)) if len(text) >= 4 else ([], [])
+    answer = knowledge_answer.intake_answer(session, text, today=local(now).date()) if len(text) >= 4 else None
     return page(
         request,
         "intake/assist.html",
@@ -129,6 +131,7 @@ def intake_suggest(request: Request, session: ReadSession, operator: Taker, form
         appendable=appendable,
         knowledge=knowledge,
         background=background,
+        answer=answer,
         cite_ref=cite_ref,
         targets=TRANSFER_TARGETS,
         phone=phone or "",

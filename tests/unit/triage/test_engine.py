@@ -84,3 +84,88 @@ def test_long_text_is_cut_not_rejected(engine):
 )
 def test_generic_calls(engine, text, platform):
     assert engine.triage(text).platform == platform
+
+
+# ---------------------------------------------------------------- added fields, titles, explicit cues, incidental words
+
+ADDED = {"needs_review", "review_label", "alternatives", "secondary_platforms"}
+
+
+def test_added_fields_keep_the_old_ones(engine):
+    data = engine.triage("泽州县巴公镇楼上装修噪音太大").to_dict()
+    assert FIELDS | ADDED <= set(data)
+    assert isinstance(data["alternatives"], list) and isinstance(data["secondary_platforms"], list)
+    assert "scores" not in data
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("关于增开公交线路的建议", "suggestion"),
+        ("咨询公积金提取的问题", "consult"),
+        ("请问社保卡在哪里补办", "consult"),
+        ("投诉某小区物业不作为", "complaint"),
+        ("举报饭店后厨卫生脏乱", "report"),
+        ("农民工讨薪求助", "help"),
+    ],
+)
+def test_title_words_decide_the_request_type(engine, title, expected):
+    body = "我们小区的情况是这样的，已经反映过好几次了，一直没有人来处理，大家意见都很大，今天再来说一下。"
+    result = engine.triage(body, title=title)
+    assert result.request_type == expected, result.reasons
+    assert any("标题写明" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("我们村口那个路口经常出车祸，建议装个红绿灯", "suggestion"),
+        ("请问家里的灭火器过期了去哪里换", "consult"),
+        ("我要举报小区门口的饭店占道经营", "report"),
+    ],
+)
+def test_explicit_words_in_the_body_decide(engine, text, expected):
+    assert engine.triage(text).request_type == expected
+
+
+@pytest.mark.parametrize(
+    "text, not_unit, unit",
+    [
+        ("物业让每户拿身份证复印件去登记，可是楼道灯坏了一个月都没人修，物业费照收不误", "gaj", "zjj"),
+        ("之前也打过12345热线反映，小区门口的垃圾堆了一个星期没人清运，臭气熏天", "dsj", "cgj"),
+        ("就在实验小学后门那条巷子里，有人把建筑垃圾倒了一大堆，一直没人清运", "jyj", "cgj"),
+        ("晋城是旅游城市，可是我们这条街的路灯坏了一个多月没人修", "wlj", "cgj"),
+    ],
+)
+def test_incidental_words_do_not_decide(engine, text, not_unit, unit):
+    result = engine.triage(text)
+    assert result.department == unit, result.reasons
+    assert result.department != not_unit
+
+
+def test_the_hotline_itself_still_goes_to_the_big_data_bureau(engine):
+    assert engine.triage("12345热线打了七八次都打不通，一直占线，好不容易接通又断了").department == "dsj"
+
+
+def test_long_message_is_routed_by_its_title_and_request(engine):
+    body = (
+        "各位领导好，我们之前也找过社区，社区说不归他们管，让我们找上级部门。前前后后反映了不下十次，每次都说会处理。"
+        "我父亲前年被电信诈骗转走了三万块，至今没有追回来，所以我们对这类事特别警惕。这个地方就在晋城一中旁边。"
+        "我们小区是2018年交的房，到现在五年多了，全小区四百多户业主一个都没有拿到不动产权证。"
+        "开发商说是土地出让金没交清，要等政府批下来。孩子上学、落户、房屋买卖都需要产权证，大家都急得不行。"
+        "希望自然资源部门协调解决办证问题。"
+    )
+    result = engine.triage(body, title="小区业主五年办不下不动产证")
+    assert result.department == "zrzyj", result.reasons
+    assert result.platform == "12345" and not result.emergency
+
+
+def test_longest_phrase_wins_between_items(engine):
+    # "违章搭建" (城管) is not "违章" (traffic violations, 公安).
+    assert engine.triage("举报楼顶有人违章搭建彩钢房，把整个楼顶都占了").department == "cgj"
+
+
+def test_with_rules_keeps_typos_and_calibration(engine, transfer_list):
+    other = engine.with_rules(transfer_list)
+    assert other.typos == engine.typos and other.calibration is engine.calibration and other.model is engine.model
+    assert other.triage("我们三个人被关在电题里出不来").platform == "119"

@@ -85,6 +85,26 @@ def test_read_dataset_formats(tmp_path):
         read_dataset(tmp_path / "a.parquet")
 
 
+def test_grouped_cross_validation_keeps_groups_in_one_fold():
+    texts = [f"{w}问题第{i}次反映" for i in range(6) for w in ("停水", "暖气", "停电")]
+    labels = [lab for _ in range(6) for lab in ("gs", "rl", "gd")]
+    groups = [f"{lab}-{i // 2}" for i in range(6) for lab in ("gs", "rl", "gd")]
+    result = cross_validate(texts, labels, folds=3, groups=groups)
+    assert result["grouped"] is True and result["n"] == 18
+    assert "macro_f1_gain" in result and "time_ratio" in result
+    with pytest.raises(ValidationFailed):
+        cross_validate(texts, labels, folds=3, groups=["one"] * 18)
+
+
+def test_corrections_count_more(tmp_path):
+    rows = [dict(e) for e in EXAMPLES]
+    plain = service.train_from_examples(rows + [{"text": "暖气片漏水", "department": "gs"}], include_defaults=False)
+    corrected = service.train_from_examples(rows + [{"text": "暖气片漏水", "department": "rl", "corrected": True}], include_defaults=False)
+    classes, probs = corrected.predict_proba(["暖气片漏水"])["department"]
+    assert classes[probs[0].argmax()] == "rl"
+    assert plain.meta["data_hash"] != corrected.meta["data_hash"]
+
+
 def test_cross_validate_reports_ours_and_baseline():
     texts = [f"{w}问题第{i}次反映" for i in range(6) for w in ("停水", "暖气", "停电")]
     labels = [lab for _ in range(6) for lab in ("gs", "rl", "gd")]

@@ -1,4 +1,4 @@
-"""Operators' confirmed routing on real orders feeds the next model, which becomes the city's active model."""
+"""Triage service on a real database: operators' confirmed routing (and corrections) feed the next model; the edited transfer list is used."""
 
 from __future__ import annotations
 
@@ -38,10 +38,15 @@ def test_train_from_orders_uses_confirmed_routing(city):
     # A local convention the packaged examples do not know: "共享单车乱停" goes to the transport bureau here.
     with unit_of_work() as session:
         for i in range(12):
-            order = service.create_order(session, actor=ADMIN, now=now, content=f"共享单车乱停乱放堵住了小区门口第{i}号楼", request_type="complaint")
+            # Half of them were suggested to 城管 at intake and corrected by the operator.
+            shown = {"department": "cgj", "request_type": "complaint"} if i % 2 else None
+            order = service.create_order(
+                session, actor=ADMIN, now=now, content=f"共享单车乱停乱放堵住了小区门口第{i}号楼", request_type="complaint", triage=shown
+            )
             service.act(session, order_id=order.id, action=Action.DISPATCH, actor=ADMIN, now=now, to="jtj")
     result = triage.train_from_orders()
     assert result["orders"] == 12 and result["version"].startswith("orders-")
+    assert result["corrections"] == 6
     assert triage.user_model_file().exists()
     assert triage.engine().model.meta["version"] == result["version"]
 

@@ -1,0 +1,175 @@
+"""Emergency cues read the way a dispatcher reads them: whole words, the sentence a cue sits in, tense and
+aspect, hazard versus event, figures of speech.
+
+Pure: the word boundaries come from an injected function (jieba in production); everything else is the
+standard library. Every decision to drop a cue carries a Chinese reason for the call-taker.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from liandong.triage.rules import TransferItem, legacy_judge
+from liandong.triage.text import is_negated
+
+SENTENCE_END = "。！？!?；;\n"
+CLAUSE_END = SENTENCE_END + "，,"
+
+# Happening now, or the caller wants someone now.
+NOW = re.compile(
+    r"正在|刚才|刚刚|刚发现|(?<![到至])现在|此刻|这会儿|眼下|马上|赶紧|赶快|快来|快点|快派|快救|快快|救命|救救|还在|仍在|就在|"
+    r"今天|今晚|今早|今儿|一直在(?:流|吐|抽|喘)|着呢|怎么办|来人|求求你|刚(?=[^，。！？；,!?\n]{0,4}(?:发现|看到|听到|吃|喝|被|转|打|撞|摔|掉|倒|割))"
+)
+# "Until now": an absence that is still going on ("到现在还没回来") keeps a near-past sentence current.
+ONGOING = re.compile(r"到现在|至今|直到现在|到这会儿|一整天|一晚上|一夜|还没(?:回|找)")
+FAR_PAST = re.compile(
+    r"去年|前年|上个?月|上周|上星期|上礼拜|几年前|多年前|\d+年前|[一二两三四五六七八九十几]+年前|个月前|以前|之前|曾经|那次|当年|过去|小时候|"
+    r"前几年|前些年|前段时间|前一阵|上次|那时候?|当时|\d{4}年|\d+月\d+[日号]|[一二三四五六七八九十]+月份"
+)
+NEAR_PAST = re.compile(r"昨天|昨晚|昨日|前天|前几天|几天前|那天")
+FREQUENT = re.compile(
+    r"经常|常常|时常|常年|总是|老是|多次|几次|好几次|好几回|几回|两三回|屡次|屡屡|频发|频繁|频频|反复|每次|每年|每到|每逢|每当|"
+    r"(?<!一)动不动(?!了)|三天两头|隔三差五|时有发生|接二连三|不时|常有|本来就|向来|一向|历来|长期|一到[^，。！？；,!?\n]{0,8}就"
+)
+# "发生过车祸", "着过火", "被骗过": the aspect particle 过 marks something that happened before.
+PERFECT_BEFORE = re.compile(r"(?:发生|出|有|遇|碰到|经历)过[^，。！？；,!?\n]{0,4}$")
+PERFECT_AFTER = re.compile(r"^过(?!来|去|马路|路|街|桥|河|了头)")
+RESOLVED = re.compile(r"抢救过来|已经没事|已没事|现在没事|已经好了|现在好了|好多了|已经出院|已出院|已经康复|康复了|已经扑灭|已扑灭|救出来了|找到了|找回来了|已经找回")
+FOLLOW_UP = re.compile(r"报过案|已经报案|已报案|报了案|立案了|已立案|案子|案件进展|有没有进展|处理结果|破案|追回")
+# Something feared, prevented or possible, just before the cue ("以免房屋倒塌", "万一着火", "随时会爆炸").
+FEAR_BEFORE = re.compile(
+    r"(?:万一|如果|要是|一旦|假如|假设|倘若|若是|担心|担忧|害怕|生怕|恐怕|唯恐|怕|以免|以防|防止|预防|谨防|避免|防范|"
+    r"容易|极易|很易|易于|可能|说不定|没准|迟早|早晚|随时|潜在|存在|差点|险些|差一点|"
+    r"培训|演练|宣传|知识|应急预案|怎么预防|如何预防|不然|否则|会不会|是否会|是否|能不能|"
+    r"(?<![开社机学协晚聚约工大都理误体领])会|将会|将要|就会|才会|要是再)[^，,。！？!?；;\n]{0,8}$"
+)
+# A hazard named right after the cue ("火灾隐患", "倒塌的风险", "爆炸的危险").
+FEAR_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,6}?(?:隐患|风险|的危险|之虞|苗头|可能性|的可能|预警|演练|培训|知识|常识|课程|讲座|宣传|科普)")
+# Rhetorical comparisons ("这跟绑架勒索有什么区别", "简直就是明抢"); plain similes ("像疯了一样拿刀乱砍") are not here on purpose.
+FIGURATIVE = re.compile(r"有什么区别|有啥区别|有何区别|没什么区别|有什么两样|无异于|简直就是|简直是|等于是|相当于|堪比|形同|好比|变相|犹如|难道|岂不是")
+# "烦得不行了", "急得要命": a degree complement, not a patient.
+DEGREE_WORDS = ("不行", "要死", "要命", "受不了", "半死", "快疯", "疯了", "想死")
+DEGREE_BEFORE = re.compile(r"得[我他她人都快]?$")
+SUFFIX_ONLY = re.compile(r"[里上下边中内外了着过的啦呀啊吧呢]+")
+URGENT = re.compile(r"快来|快点|快派|赶紧|赶快|马上|立刻|救命|救救|来人|怎么办|求求|急死")
+
+
+def span(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    left = start
+    while left > 0 and text[left - 1] not in stops:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] not in stops:
+        right += 1
+    return left, right
+
+
+def sentence_of(text: str, start: int, end: int) -> str:
+    left, right = span(text, start, end, SENTENCE_END)
+    return text[left:right]
+
+
+class AlarmJudge:
+    """Decides, for one text, whether each transfer-list match is a real alarm; the reason when it is not.
+
+    Used as the `judge` of `TransferList.match` for emergency and 110 items; other items keep the plain
+    negation check. `bounds(text, start, end)` gives the offsets where words start or end around a match.
+    """
+
+    def __init__(self, text: str, *, bounds: Callable[[str, int, int], frozenset[int]] | None = None):
+        self.text = text
+        self._bounds_fn = bounds
+        self._follow_up = bool(FOLLOW_UP.search(text)) and not NOW.search(text)
+
+    def bounds(self, start: int, end: int) -> frozenset[int]:
+        """Word boundaries around text[start:end] (every offset when no segmenter was given)."""
+        if self._bounds_fn is None:
+            return frozenset(range(len(self.text) + 1))
+        return self._bounds_fn(self.text, start, end)
+
+    def __call__(self, item: TransferItem, text: str, start: int, end: int) -> str | None:
+        if not (item.is_emergency or item.platform in ("110", "119", "120")):
+            return legacy_judge(item, text, start, end)
+        word = text[start:end]
+        why = self.boundary(item, start, end)
+        if why:
+            return why
+        if item.check_negation and is_negated(text, start):
+            return "否定（如「没有人受伤」）"
+        sentence = sentence_of(text, start, end)
+        for pattern, reason in item.sentence_exclude:
+            if pattern.search(sentence):
+                return reason
+        if word.startswith(DEGREE_WORDS) and DEGREE_BEFORE.search(text[max(0, start - 3) : start]):
+            return f"程度说法（「{text[max(0, start - 2):end]}」），不是病情"
+        if FIGURATIVE.search(sentence) and not (item.never_miss and NOW.search(sentence)):
+            return "比喻或反问，不是正在发生的事件"
+        if item.check_hypothetical:
+            clause_left, clause_right = span(text, start, end, CLAUSE_END)
+            before = text[max(clause_left, start - 14) : start]
+            after = text[end : min(clause_right + 1, end + 10)]
+            if FEAR_BEFORE.search(before) or FEAR_AFTER.search(after):
+                return "隐患、假设或担心，不是已经发生的事件"
+        if item.check_past or item.never_miss:
+            return self.tense(item, text, start, end, sentence)
+        return None
+
+    def boundary(self, item: TransferItem, start: int, end: int) -> str | None:
+        """A keyword must be a whole word ("跳楼机" is not "跳楼", "贫困人口" holds no "困人"); a pattern's last word too."""
+        text = self.text
+        if text[start:end] not in item.keywords:
+            # Patterns carry their own context ("闻到…煤气", "掉进…水") and often end on the first character of a
+            # word ("煤气味", "水渠"): only plain keywords are held to whole words.
+            return None
+        bounds = self.bounds(start, end)
+        start_ok = start in bounds
+        end_ok = end in bounds
+        if start_ok and end_ok:
+            return None
+        left = start if start_ok else max(b for b in bounds if b <= start)
+        right = end if end_ok else min(b for b in bounds if b >= end)
+        # "掉到河" in "掉到河里", "困在电梯" in "电梯里": a place or aspect suffix does not make another word.
+        if start_ok and SUFFIX_ONLY.match(text, end, right) and SUFFIX_ONLY.match(text, end, right).end() == right:
+            return None
+        if item.regex.fullmatch(text, left, right):
+            return None
+        # A longer word made only of this item's cues ("打架斗殴") is still the item.
+        covered = set(range(start, end))
+        for m in item.regex.finditer(text, left, right):
+            covered.update(range(m.start(), m.end()))
+        if covered.issuperset(range(left, right)):
+            return None
+        return f"「{text[start:end]}」只是「{text[left:right]}」的一部分"
+
+    def tense(self, item: TransferItem, text: str, start: int, end: int, sentence: str) -> str | None:
+        if RESOLVED.search(sentence) and not item.never_miss:
+            return "已经处置或已经没事"
+        if self._follow_up and not item.never_miss:
+            return "跟进已报案件，不是新发生的警情"
+        clause_left, clause_right = span(text, start, end, CLAUSE_END)
+        clause = text[clause_left:clause_right]
+        # A past marker in the cue's own clause wins over a "现在" elsewhere in the sentence
+        # ("去年在网上被骗了两万，想问问现在有没有进展").
+        if FAR_PAST.search(clause) and not NOW.search(clause) and not item.never_miss:
+            return "已经过去的事件"
+        if NOW.search(sentence):
+            return None
+        if PERFECT_BEFORE.search(text[max(clause_left, start - 8) : start]) or PERFECT_AFTER.search(text[end : end + 3]):
+            return "以前发生过的事（「过」）"
+        if FAR_PAST.search(sentence):
+            return "已经过去的事件"
+        if item.never_miss:
+            return None
+        if FREQUENT.search(sentence):
+            return "经常、多次发生的情况，不是正在发生的事件"
+        if NEAR_PAST.search(sentence) and not ONGOING.search(sentence):
+            return "已经过去的事件"
+        # A past marker earlier in the text and nothing anywhere saying it is still going on.
+        if FAR_PAST.search(text[:start]) and not NOW.search(text) and not ONGOING.search(sentence):
+            return "已经过去的事件"
+        return None
+
+
+def has_urgency(sentence: str) -> bool:
+    return bool(NOW.search(sentence) or URGENT.search(sentence))
