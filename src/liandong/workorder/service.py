@@ -182,6 +182,11 @@ def create_order(
             division = catalog.require_division(session, town.parent_code)
     if division.level == "town":  # a township code given as the division: keep the county, remember the town
         town, division = division, catalog.require_division(session, division.parent_code)
+    # What the text already says is kept: the address it names, and the township within the county.
+    address = address or summary.find_address(content)
+    if town is None and division.level == "county":
+        found = world.tree.town_in(f"{address or ''} {content}", division.code)
+        town = catalog.require_division(session, found.code) if found else None
     category = catalog.require_category(session, category_code) if category_code else None
     if department_code:
         world.tree.check_reach(CITY_CENTRE, department_code, field="department_code")

@@ -242,3 +242,10 @@ def test_default_route_sends_local_duties_to_the_county_and_city_duties_to_the_c
     placeholder = tree.route("sd", "140525", town_code=bagong.code)
     assert (placeholder.first, placeholder.second) == ("zz-12345", "zz-bgz")
     assert tree.route("zjj", "140500").first == "zjj"  # county unknown: the city unit
+
+
+def test_intake_keeps_the_place_the_text_names(session):
+    flow = received(session, content="来电人反映泽州县巴公镇锦绣小区3号楼楼上住户夜间装修噪音很大，要求处理")
+    order = flow.order
+    assert order.town is not None and order.town.name == "巴公镇" and order.address == "泽州县巴公镇锦绣小区3号楼"
+    assert order.title.startswith("巴公镇锦绣小区") and "装修" in order.title and len(order.title) <= 30
