@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # System packages the test suite needs beyond Python: Debian's Chromium for the browser tests
-# (Playwright's own browser download does not work here) and CJK fonts so Chinese renders.
+# (Playwright's own browser download does not work here), CJK fonts so Chinese renders, and the Pango
+# libraries WeasyPrint lays the PDF reports out with.
 set -euo pipefail
-packages=(chromium fonts-noto-cjk)
+packages=(chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

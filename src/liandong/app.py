@@ -11,6 +11,7 @@ from liandong.core.http import install_error_handlers
 from liandong.config import settings
 from liandong.db import get_engine
 from liandong.knowledge.api import router as knowledge_router
+from liandong.report.api import router as report_router
 from liandong.web.install import install as install_web
 from liandong.workorder.api import router as workorder_router
 
@@ -32,6 +33,7 @@ def create_app(engine: Engine | None = None, *, api_token: str | None = None) ->
     app.include_router(workorder_router)
     app.include_router(catalog_router)
     app.include_router(knowledge_router)
+    app.include_router(report_router)
 
     @app.get("/healthz", tags=["运维 ops"], summary="健康检查")
     def healthz() -> dict:
@@ -39,5 +41,8 @@ def create_app(engine: Engine | None = None, *, api_token: str | None = None) ->
 
     # The operators' pages: log-in at "/", each role's workspace, HTML error pages outside /api.
     install_web(app)
+    from liandong.web.report import router as report_pages
+
+    app.include_router(report_pages)
 
     return app

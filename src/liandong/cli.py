@@ -39,6 +39,7 @@ def _mount_domains() -> None:
     from liandong.catalog.cli import register as register_catalog
     from liandong.db import cli as db_cli
     from liandong.knowledge.cli import register as register_knowledge
+    from liandong.report.cli import register as register_report
     from liandong.triage.cli import register as register_triage
     from liandong.web import cli as web_cli
     from liandong.workorder import cli as workorder_cli
@@ -48,6 +49,7 @@ def _mount_domains() -> None:
     app.add_typer(workorder_cli.app, name="orders")
     register_triage(app)
     register_knowledge(app)
+    register_report(app)
     app.command("serve")(web_cli.serve_command)
     app.command("demo")(web_cli.demo_command)
     app.add_typer(account_cli.app, name="users")

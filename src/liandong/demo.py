@@ -23,6 +23,18 @@ DEMO_ITEMS = (
 )
 
 
+def _bulk_history(*, orders: int, months: float, at, progress=None) -> int:
+    """Months of history through the real rules, written in bulk (see report.synthetic); only into an empty database."""
+    from liandong.db import get_engine, session_factory
+    from liandong.report.synthetic import generate
+    from liandong.workorder.models import WorkOrder
+
+    with unit_of_work() as session:
+        if session.scalar(select(func.count()).select_from(WorkOrder)):
+            return 0
+    return generate(session_factory(get_engine()), count=orders, months=months, now=at, progress=progress)["orders"]
+
+
 def _seed_knowledge(session, *, at) -> int:
     """Ingest the packaged corpus and publish the demo 一问一答 once."""
     from liandong.core.actor import SYSTEM
@@ -41,19 +53,30 @@ def _seed_knowledge(session, *, at) -> int:
     return len(DEMO_ITEMS)
 
 
-def prepare_demo(*, orders: int = 360) -> dict:
+# Above this many orders (or with a span in months) history is generated in bulk by the pure-rule simulator.
+BULK_FROM = 2000
+
+
+def prepare_demo(*, orders: int = 360, months: float | None = None, progress=None) -> dict:
     from liandong.account.demo import seed_demo_accounts
     from liandong.workorder.demo import seed_demo
     from liandong.workorder.models import WorkOrder
 
     upgrade()
     at = now()
-    with unit_of_work() as session:
-        created = seed_demo(session, now=at, count=orders)
+    if months is not None or orders > BULK_FROM:
+        created = _bulk_history(orders=orders, months=months or 3, at=at, progress=progress)
+    else:
+        with unit_of_work() as session:
+            created = seed_demo(session, now=at, count=orders)
     with unit_of_work() as session:
         accounts = seed_demo_accounts(session, now=at)
     with unit_of_work() as session:
         knowledge = _seed_knowledge(session, at=at)
+    with unit_of_work() as session:
+        from liandong.report.rollup import refresh
+
+        refresh(session, now=at)  # the report facts of the demo orders, so the first dashboard does not wait for them
     with unit_of_work() as session:
         total = session.scalar(select(func.count()).select_from(WorkOrder))
     return {"orders_created": created, "orders_total": total, "accounts_created": accounts, "knowledge_items_created": knowledge}

@@ -116,7 +116,7 @@ def login(page, username: str, password: str = PASSWORD) -> None:
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r"/(intake|dispatch|unit|supervision|admin)"))
+    page.wait_for_url(re.compile(r"/(intake|dispatch|unit|supervision|dashboard|admin)"))
 
 
 def shot(page, name: str) -> None:

@@ -13,7 +13,7 @@ WORKSPACES = [
     ("bgz", "/unit", "巴公镇人民政府 · 工单办理", "township-inbox"),
     ("zjj", "/unit", "市住房和城乡建设局 · 工单办理", "unit-inbox"),
     ("supervisor", "/supervision", "督办工作台", "supervision"),
-    ("leader", "/supervision", "督办工作台", "leader"),
+    ("leader", "/dashboard", "统计看板", "leader"),
     ("admin", "/admin/units", "系统管理", "admin-units"),
 ]
 

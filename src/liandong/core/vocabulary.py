@@ -158,7 +158,12 @@ CLOSE_REASONS = _v(
     ("no_callback", "无需回访办结"),
     ("direct_answer", "直接答复办结"),
     ("manual", "人工办结"),
+    ("invalid", "无效来电办结"),
+    ("malicious", "恶意来电办结"),
 )
+
+# Why a call is marked 无效/恶意 (counted in 受理量, excluded from every rate); the code is also its close reason.
+INVALID_REASONS = _v("无效原因", "reason", ("invalid", "无效来电"), ("malicious", "恶意来电"))
 
 # How one hop of the dispatch chain ended.
 HOP_OUTCOMES = _v(

@@ -5,3 +5,4 @@ from liandong.catalog import models as catalog_models  # noqa: F401
 from liandong.core import outbox  # noqa: F401
 from liandong.workorder import models as workorder_models  # noqa: F401
 from liandong.knowledge import models as knowledge_models  # noqa: F401
+from liandong.report import models as report_models  # noqa: F401

@@ -41,7 +41,8 @@ def serve_command(
 def demo_command(
     host: Annotated[Optional[str], typer.Option("--host")] = None,
     port: Annotated[Optional[int], typer.Option("--port")] = None,
-    orders: Annotated[int, typer.Option("--orders", min=1, max=100_000, help="演示工单数量")] = 360,
+    orders: Annotated[int, typer.Option("--orders", min=1, max=20_000_000, help="演示工单数量")] = 360,
+    months: Annotated[Optional[float], typer.Option("--months", min=0.1, max=120, help="历史跨度（月）；给出时或工单超过 2000 张时批量生成")] = None,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="只准备演示数据，不启动服务")] = False,
 ) -> None:
     """准备演示数据库（本地 SQLite，默认配置与近 90 天的演示工单），然后启动服务。"""
@@ -49,7 +50,7 @@ def demo_command(
 
     config = settings()
     host, port = host or config.host, port or config.port
-    summary = prepare_demo(orders=orders)
+    summary = prepare_demo(orders=orders, months=months, progress=lambda n: typer.echo(f"已生成 {n} 张工单…", err=True))
     typer.echo(f"演示数据库：{config.database_url}（新建工单 {summary['orders_created']} 张，共 {summary['orders_total']} 张）")
     from liandong.account.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 

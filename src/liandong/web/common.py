@@ -29,7 +29,7 @@ WORKSPACES: dict[Role, str] = {
     Role.COUNTY_DISPATCHER: "/dispatch",
     Role.UNIT_HANDLER: "/unit",
     Role.SUPERVISOR: "/supervision",
-    Role.LEADER: "/supervision",
+    Role.LEADER: "/dashboard",
     Role.ADMIN: "/admin",
 }
 
@@ -84,7 +84,10 @@ NAV: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/unit", "本单位工单", frozenset({Role.UNIT_HANDLER})),
     ("/review", "答复审核", frozenset({Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN})),
     ("/callbacks", "回访", frozenset({Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMIN})),
+    ("/dashboard", "统计看板", frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})),
     ("/supervision", "督办", frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})),
+    ("/hotspots", "民意热点", frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})),
+    ("/reports", "报表", frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})),
     ("/orders", "工单查询", frozenset(Role)),
     ("/kb", "知识库", frozenset(Role)),
     ("/kb/review", "知识审核", frozenset({Role.SUPERVISOR, Role.ADMIN})),

@@ -21,6 +21,7 @@ from liandong.core.errors import ValidationFailed
 from liandong.core.statemachine import Allowed, Decision, Field, Grant, Guard, Machine, Rule, missing, rule
 from liandong.core.vocabulary import (
     CALLBACK_OUTCOMES,
+    INVALID_REASONS,
     OBJECTION_REASONS,
     REPLY_RESULTS,
     SATISFACTION,
@@ -99,6 +100,7 @@ class Action(StrEnum):
     REOPEN = "reopen"
     CLOSE = "close"
     ANSWER_DIRECTLY = "answer_directly"
+    MARK_INVALID = "mark_invalid"
     MERGE = "merge"
     APPEND = "append"
     SUPERVISE = "supervise"
@@ -131,6 +133,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.REOPEN: "重办",
     Action.CLOSE: "办结",
     Action.ANSWER_DIRECTLY: "直接答复",
+    Action.MARK_INVALID: "无效来电",
     Action.MERGE: "并单",
     Action.APPEND: "追加诉求",
     Action.SUPERVISE: "督办",
@@ -354,6 +357,10 @@ RULES: tuple[Rule, ...] = (
     rule(Action.ANSWER_DIRECTLY, {S.RECEIVED}, S.CLOSED, [Grant(R.CALL_TAKER)],
           [_note("答复口径"), Field("ref", "引用知识条目", "text", False)],
           guards=[Guard(_consult, "只有咨询类工单可以直接答复办结，其他诉求须派单办理")]),
+    # 无效/恶意来电: closed at the desk before any unit works on it; counted as received, excluded from every rate.
+    rule(Action.MARK_INVALID, {S.RECEIVED, S.RETURNED}, S.CLOSED, _CENTRE_DESK,
+          [Field("reason", "无效原因", "choice", True, INVALID_REASONS), _note("情况说明", hint="如：来电无实质内容、骚扰辱骂话务员")],
+          danger=True),
     rule(Action.MERGE, _TRANSFERABLE, S.MERGED, [*_CENTRE_DESK, Grant(R.COUNTY_DISPATCHER, "county")],
           [Field("into", "主工单编号", "order", True), _note("并单说明", False)]),
     rule(Action.APPEND, OPEN_STATUSES | {S.CLOSED}, None, [Grant(R.CALL_TAKER), Grant(R.SUPERVISOR)],

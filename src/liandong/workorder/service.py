@@ -746,6 +746,11 @@ def _answer_directly(session, order: WorkOrder, decision, *, when, **_):
     _close_now(session, order, when, "direct_answer")
 
 
+def _mark_invalid(session, order: WorkOrder, decision, *, when, data, **_):
+    data["reason"] = decision.inputs["reason"]
+    _close_now(session, order, when, decision.inputs["reason"])
+
+
 def _merge(session, order: WorkOrder, decision, *, when, data, **_):
     order.merged_into_id = decision.inputs["into_id"]
     order.duplicate_of_id = decision.inputs["into_id"]
@@ -788,6 +793,7 @@ _EFFECTS = {
     Action.REOPEN: _reopen,
     Action.CLOSE: _close,
     Action.ANSWER_DIRECTLY: _answer_directly,
+    Action.MARK_INVALID: _mark_invalid,
     Action.MERGE: _merge,
     Action.APPEND: _append,
     Action.SUPERVISE: _supervise,

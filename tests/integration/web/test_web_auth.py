@@ -37,7 +37,7 @@ def test_repeated_failures_lock_the_login_for_a_while(browser):
 
 @pytest.mark.parametrize(
     ("username", "workspace"),
-    [("w_taker", "/intake"), ("w_dispatcher", "/dispatch"), ("w_zjj", "/unit"), ("w_supervisor", "/supervision"), ("w_leader", "/supervision"), ("w_admin", "/admin")],
+    [("w_taker", "/intake"), ("w_dispatcher", "/dispatch"), ("w_zjj", "/unit"), ("w_supervisor", "/supervision"), ("w_leader", "/dashboard"), ("w_admin", "/admin")],
 )
 def test_each_role_lands_on_its_workspace(browser, username, workspace):
     tab = browser(username)

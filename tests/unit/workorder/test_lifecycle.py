@@ -40,7 +40,7 @@ NOBODY = {"holder_code": None, "sender_code": None, "sub_centre_code": None}
 EXPECTED: dict[Status, tuple[dict, dict[Action, str]]] = {
     Status.RECEIVED: (NOBODY, {
         Action.DISPATCH: "DM", Action.ANSWER_DIRECTLY: "TM", Action.MERGE: "TDSM", Action.APPEND: "TSM",
-        Action.SUPERVISE: "SLM", Action.REMIND: "SLDTM", Action.TRANSFER_110: "TDSM",
+        Action.SUPERVISE: "SLM", Action.REMIND: "SLDTM", Action.TRANSFER_110: "TDSM", Action.MARK_INVALID: "TDSM",
     }),
     Status.AT_SUB_CENTRE: (AT_SUB, {
         Action.DISPATCH: "CM", Action.REDISPATCH: "DM", Action.RETURN: "CM", Action.OBJECT: "CM", Action.MERGE: "TDSCM",
@@ -66,7 +66,7 @@ EXPECTED: dict[Status, tuple[dict, dict[Action, str]]] = {
     }),
     Status.RETURNED: (NOBODY, {
         Action.DISPATCH: "DM", Action.MERGE: "TDSM", Action.APPEND: "TSM", Action.SUPERVISE: "SLM", Action.REMIND: "SLDTM",
-        Action.TRANSFER_110: "TDSM",
+        Action.TRANSFER_110: "TDSM", Action.MARK_INVALID: "TDSM",
     }),
     Status.REPLIED: (COUNTY, {
         Action.REVIEW: "TSM", Action.APPEND: "TSM", Action.SUPERVISE: "SLM", Action.REMIND: "SLDTCM",
@@ -135,6 +135,7 @@ VALID_INPUTS = {
     Action.REOPEN: {"note": "重办"},
     Action.CLOSE: {"note": "办结"},
     Action.ANSWER_DIRECTLY: {"note": "已答复"},
+    Action.MARK_INVALID: {"reason": "malicious", "note": "辱骂话务员"},
     Action.MERGE: {"into": "JC-1"},
     Action.APPEND: {"note": "来电人补充"},
     Action.TRANSFER_110: {"to": "110", "note": "转警"},
@@ -179,6 +180,8 @@ def test_decide_refuses_exactly_what_permitted_leaves_out(status, action, key):
         (Status.CLOSED, Action.REOPEN, COUNTY, {"note": "来电人再次反映"}, Status.IN_PROGRESS),
         (Status.CLOSED, Action.REOPEN, NOBODY, {"note": "来电人再次反映"}, Status.RECEIVED),
         (Status.IN_PROGRESS, Action.NOTE, COUNTY, {"note": "已上门"}, Status.IN_PROGRESS),
+        (Status.RECEIVED, Action.MARK_INVALID, NOBODY, {"reason": "invalid", "note": "无实质内容"}, Status.CLOSED),
+        (Status.RETURNED, Action.MARK_INVALID, NOBODY, {"reason": "malicious", "note": "恶意骚扰"}, Status.CLOSED),
     ],
 )
 def test_targets(status, action, base, inputs, target):
@@ -209,10 +212,12 @@ def test_unreachable_callbacks_close_after_the_policy(attempts, hours_since_firs
         (Action.REPLY, {"result": "resolved", "note": "已处理", "handler": "王工", "contacted": True}, "handler_phone"),
         (Action.REPLY, {"result": "done", "note": "已处理", "handler": "王工", "handler_phone": "1", "contacted": True}, "result"),
         (Action.REVIEW, {"passed": False}, "note"),
+        (Action.MARK_INVALID, {"note": "无实质内容"}, "reason"),
+        (Action.MARK_INVALID, {"reason": "prank", "note": "无实质内容"}, "reason"),
     ],
 )
 def test_missing_or_invalid_inputs_are_named(action, inputs, field):
-    status = Status.REPLIED if action is Action.REVIEW else Status.IN_PROGRESS
+    status = {Action.REVIEW: Status.REPLIED, Action.MARK_INVALID: Status.RECEIVED}.get(action, Status.IN_PROGRESS)
     with pytest.raises(ValidationFailed) as refused:
         lifecycle.decide(facts(status, COUNTY), ACTORS["M"], action, inputs)
     assert refused.value.field == field

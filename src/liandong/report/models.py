@@ -1,0 +1,145 @@
+"""Report tables: one derived fact row per order (the rollup every figure reads), frozen period snapshots,
+hotspots found in the stream of orders, 110 incident records for 融合研判, and the refresh watermark."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from liandong.db import Base, UTCDateTime
+
+
+class OrderFact(Base):
+    """What the metrics need of one order, with the time each fact became true, so any figure can be read as of a time.
+
+    Derived from the order's hops, replies, callbacks and timeline by `report.facts.derive` — never written by hand.
+    """
+
+    __tablename__ = "report_order_facts"
+    __table_args__ = (
+        Index("ix_report_order_facts_received_at", "received_at"),
+        Index("ix_report_order_facts_topic_key_place_key_received_at", "topic_key", "place_key", "received_at"),
+    )
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    channel: Mapped[str] = mapped_column(String(16))
+    request_type: Mapped[str] = mapped_column(String(16))
+    division_code: Mapped[str] = mapped_column(String(12))  # the county (or the city when unknown)
+    town_code: Mapped[str | None] = mapped_column(String(12), default=None)
+    category_code: Mapped[str | None] = mapped_column(String(16), default=None)
+    unit_code: Mapped[str | None] = mapped_column(String(32), default=None)  # the main unit that replied, else the current one
+    status: Mapped[str] = mapped_column(String(24))
+    reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)  # in force now (extensions included)
+
+    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    invalid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    direct_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    transferred_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)  # first dispatch
+    # 按时签收: the first moment a hop's sign-for was judged on time, and the first moment one was judged late.
+    sign_ok_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    sign_late_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # 按时办结: when the first reply 12345 accepted was accepted, whether it came in time, and when the order first ran
+    # past its reply deadline with no reply in.
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    accepted_on_time: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    overdue_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    handling_hours: Mapped[float | None] = mapped_column(Float, default=None)  # working hours, first dispatch → accepted reply
+    first_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)  # the last close, None while reopened
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)  # first 重办 (after a callback or a close)
+    open_again_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)  # first reopen of a closed order
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)  # first 退单
+    extended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)  # first approved extension
+    repeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)  # marked duplicate or appended
+    callback_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)  # first reached the callback stage
+    first_reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    first_satisfaction: Mapped[int | None] = mapped_column(Integer, default=None)
+    first_resolved: Mapped[bool | None] = mapped_column(Boolean, default=None)
+    last_reached_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    last_satisfaction: Mapped[int | None] = mapped_column(Integer, default=None)
+    last_resolved: Mapped[bool | None] = mapped_column(Boolean, default=None)
+
+    # For 民意热点: what it is about and where, as extracted from the text; a one-way key of the caller's number.
+    topic_key: Mapped[str | None] = mapped_column(String(48), default=None)
+    place_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    caller_key: Mapped[str | None] = mapped_column(String(16), default=None)
+
+
+class ReportState(Base):
+    """Small named counters: how far the fact rollup has read the timeline."""
+
+    __tablename__ = "report_state"
+
+    key: Mapped[str] = mapped_column(String(48), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ReportSnapshot(Base):
+    """A closed period's figures frozen with the definitions' version; a recompute adds a new revision."""
+
+    __tablename__ = "report_snapshots"
+    __table_args__ = (UniqueConstraint("period", "revision", name="uq_report_snapshots_period_revision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    period: Mapped[str] = mapped_column(String(16), index=True)  # 2023-10 / 2023-Q4
+    date_from: Mapped[date] = mapped_column(Date)
+    date_to: Mapped[date] = mapped_column(Date)  # exclusive
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime)
+    definitions_version: Mapped[str] = mapped_column(String(32))
+    revision: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(128))
+    figures: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+
+
+class Hotspot(Base):
+    """民意热点: requests on one topic at one place within hours to days, raised to supervisors."""
+
+    __tablename__ = "report_hotspots"
+    __table_args__ = (Index("ix_report_hotspots_topic_key_place_key", "topic_key", "place_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    topic_key: Mapped[str] = mapped_column(String(48))
+    topic: Mapped[str] = mapped_column(String(128))
+    place_key: Mapped[str] = mapped_column(String(64))
+    place: Mapped[str] = mapped_column(String(128))
+    division_code: Mapped[str | None] = mapped_column(String(12), default=None)
+    town_code: Mapped[str | None] = mapped_column(String(12), default=None)
+    order_ids: Mapped[list] = mapped_column(JSON)
+    size: Mapped[int] = mapped_column(Integer)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    last_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    score: Mapped[float] = mapped_column(Float)
+    expected: Mapped[float] = mapped_column(Float, default=0.0)  # the background count the window would have had
+    status: Mapped[str] = mapped_column(String(16), default="open", index=True)  # open / merged / supervised / dismissed
+    detected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    handled_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    note: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class PoliceIncident(Base):
+    """One 110 incident record (imported or received through the linkage), without the caller: time, place, type, summary."""
+
+    __tablename__ = "police_incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True, default=None)  # 警情编号
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    place: Mapped[str] = mapped_column(String(255))
+    division_code: Mapped[str] = mapped_column(ForeignKey("divisions.code"), index=True)
+    town_code: Mapped[str | None] = mapped_column(ForeignKey("divisions.code"), default=None)
+    incident_type: Mapped[str] = mapped_column(String(32))
+    summary: Mapped[str] = mapped_column(Text)
+    topic_key: Mapped[str | None] = mapped_column(String(48), default=None)
+    place_key: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    source: Mapped[str] = mapped_column(String(16))  # file / linkage
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    imported_by: Mapped[str] = mapped_column(String(64))
