@@ -128,6 +128,8 @@ class Record(StrEnum):
 
     CREATE = "create"
     MERGED_IN = "merged_in"
+    NEGOTIATION = "negotiation"  # 协商记录 exchanged with a peer platform
+    LINK_RECEIVED = "link_received"  # transferred here by a peer platform
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -166,6 +168,8 @@ ACTION_LABELS: dict[str, str] = {
     Action.PEER_RETURN: "对方退回",
     Record.CREATE: "受理",
     Record.MERGED_IN: "并入重复件",
+    Record.NEGOTIATION: "协商记录",
+    Record.LINK_RECEIVED: "对方转入",
 }
 
 
@@ -429,11 +433,11 @@ RULES: tuple[Rule, ...] = (
     rule(Action.TRANSFER_12345, {S.RECEIVED, S.IN_PROGRESS}, S.TRANSFERRED_12345, [Grant(R.POLICE_DESK)],
           [_note("转办说明")], danger=True),
     # Linkage, sending side: the peer's answers, applied by the integration account only.
-    rule(Action.PEER_RECEIPT, _SENT, None, _PEER),
-    rule(Action.PEER_ACCEPT, _SENT, None, _PEER),
-    rule(Action.PEER_PROGRESS, _SENT, None, _PEER),
-    rule(Action.PEER_COMPLETE, _SENT, _peer_completed, _PEER),
-    rule(Action.PEER_RETURN, _SENT, _peer_returned, _PEER, [_note("退回理由")]),
+    rule(Action.PEER_RECEIPT, _SENT, None, _PEER, exclusive=True),
+    rule(Action.PEER_ACCEPT, _SENT, None, _PEER, exclusive=True),
+    rule(Action.PEER_PROGRESS, _SENT, None, _PEER, exclusive=True),
+    rule(Action.PEER_COMPLETE, _SENT, _peer_completed, _PEER, exclusive=True),
+    rule(Action.PEER_RETURN, _SENT, _peer_returned, _PEER, [_note("退回理由")], exclusive=True),
 )
 
 def _check_conditional(action: Action, facts: OrderFacts, inputs: Mapping) -> None:
