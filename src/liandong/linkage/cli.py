@@ -119,11 +119,14 @@ def worker_command(
     interval: Annotated[float, typer.Option("--interval", min=0.05, max=60, help="发送轮询间隔（秒）")] = 0.5,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64, help="并发发送数")] = 8,
     no_tasks: Annotated[bool, typer.Option("--no-tasks", help="只发送报文，不运行定时任务")] = False,
+    role: Annotated[Optional[str], typer.Option("--role", help="本平台角色（与 serve --role 相同；或设置 LIANDONG_PLATFORM_ROLE）")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """后台任务：对接报文发送（重试、死信）与各定时任务。PostgreSQL 上可在多台机器同时运行。"""
     from liandong.linkage.worker import Worker
+    from liandong.web.cli import _apply_role
 
+    _apply_role(role)
     worker = Worker(concurrency=concurrency)
     if once:
         figures = worker.once(tasks=not no_tasks)

@@ -137,6 +137,7 @@ def _record(session: Session, outcome: Outcome, *, now: datetime, stats: RelaySt
     if outcome.ok:
         delivery.state, delivery.delivered_at, delivery.last_error = "delivered", now, None
         delivery.attempts += 1
+        delivery.duplicates = (delivery.duplicates or 0) + int(outcome.duplicate)
         stats.delivered += 1
         stats.duplicates += int(outcome.duplicate)
         stats.latencies.append((now - delivery.created_at).total_seconds())

@@ -19,6 +19,7 @@ from liandong.config import settings
 from liandong.core.actor import Actor, Role
 from liandong.core.errors import DomainError, InvalidTransition, NotFound, ValidationFailed
 from liandong.core.outbox import OutboxMessage, enqueue
+from liandong.core.vocabulary import REQUEST_TYPES
 from liandong.db import session_factory
 from liandong.linkage import messages, rules, signing
 from liandong.linkage.messages import MessageRefused
@@ -101,7 +102,7 @@ def _deliver(session: Session, *, peer: Peer, kind: str, conversation: str, body
     )
     delivery = Delivery(
         message_id=message_id, peer_name=peer.name, kind=kind, conversation=conversation, seq=seq, order_id=order_id,
-        message=message, state="pending", attempts=0, next_attempt_at=now, created_at=now,
+        message=message, state="pending", attempts=0, duplicates=0, next_attempt_at=now, created_at=now,
     )
     session.add(delivery)
     session.flush()
@@ -276,6 +277,10 @@ def receive(engine: Engine, *, method: str, path: str, headers: dict, body: byte
         return refused.status, {"code": refused.code, "detail": refused.detail}
     except OutOfOrder as early:
         return 409, {"code": early.code, "detail": early.message}
+    except DomainError as error:  # valid by the standard but refused by this platform's rules: recorded, nothing applied
+        _refuse(engine, now=now, peer_name=peer_name, remote_addr=remote_addr, code=error.code, detail=error.message,
+                message_id=message_id, body=body)
+        return error.http_status if 400 <= error.http_status < 500 else 422, error.to_dict()
 
 
 def apply(session: Session, *, peer_name: str, platform: str, message: dict, now: datetime) -> dict:
@@ -316,7 +321,7 @@ def _apply_transfer(session: Session, peer_name: str, platform: str, message: di
     if body.get("incident"):
         note += f"；警情：{body['incident'].get('facts', '')}"
     fields = dict(
-        content=body["content"], title=body["title"][:200], request_type=body["request_type"] if body["request_type"] in ("consult", "complaint", "request", "report", "suggestion", "praise") else "request",
+        content=body["content"], title=body["title"][:200], request_type=body["request_type"] if body["request_type"] in REQUEST_TYPES else "help",
         channel=f"transfer_{platform}", caller_name=caller.get("name"), caller_phone=caller.get("phone"),
         confidential=bool(caller.get("confidential")), division_code=body["division_code"], town_code=body.get("town_code"),
         address=body.get("address"), category_code=body.get("category_code"), level=body["level"], transferred_from=body["order_number"],

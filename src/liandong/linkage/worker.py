@@ -21,6 +21,7 @@ from liandong.linkage import service
 from liandong.linkage.relay import Relay, RelayStats
 
 log = logging.getLogger("liandong.worker")
+logging.getLogger("apscheduler").setLevel(logging.ERROR)  # "skipped: already running" is the point of max_instances
 # Each domain's scheduled work, imported so that its @scheduled functions register.
 TASK_MODULES = ("liandong.report.tasks", "liandong.linkage.tasks", "liandong.workorder.tasks", "liandong.knowledge.tasks")
 

@@ -2,7 +2,7 @@
 
 Revision ID: 20261202_0101
 Revises: 20261202_0201
-Create Date: 2026-12-01 20:32:42.651902
+Create Date: 2026-12-01 20:40:04.439673
 """
 
 from alembic import op
@@ -30,6 +30,7 @@ def upgrade() -> None:
     sa.Column('message', sa.JSON(), nullable=False),
     sa.Column('state', sa.String(length=12), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('duplicates', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', liandong.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('lease_owner', sa.String(length=64), nullable=True),
     sa.Column('lease_expires_at', liandong.db.UTCDateTime(timezone=True), nullable=True),
