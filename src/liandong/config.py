@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     link_lease_seconds: float = Field(default=30.0, description="How long a worker holds a claimed delivery before others may take it.")
     link_sign_minutes: int = Field(default=30, description="Agreed time for the receiver to sign for a transfer (签收时限).")
     link_timeout: float = Field(default=10.0, description="HTTP timeout for one delivery, seconds.")
+    warm_up: bool = Field(default=True, description="Load the triage model when `serve` starts (off: on first use).")
     embedded_worker: bool | None = Field(default=None, description="Run the worker inside `serve` (default: on SQLite only).")
 
     @property

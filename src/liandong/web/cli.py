@@ -16,7 +16,8 @@ def _serve(host: str, port: int) -> None:
     from liandong.web.suggest import warm_up
 
     # Load the triage model before the first call-taker types (not in a thread: warnings filters are not thread-safe).
-    warm_up()
+    if settings().warm_up:
+        warm_up()
     app = create_app()
     _start_embedded_worker(app)
     uvicorn.run(app, host=host, port=port, log_level="warning")
