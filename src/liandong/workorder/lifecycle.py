@@ -340,7 +340,8 @@ R = Role
 S = Status
 _CENTRE_DESK = (Grant(R.CALL_TAKER), Grant(R.DISPATCHER), Grant(R.SUPERVISOR))
 _TRANSFERABLE = OPEN_STATUSES - {S.REPLIED, S.AWAITING_CALLBACK}
-_LINK_DESK = (Grant(R.POLICE_DESK), Grant(R.DISPATCHER))
+_LINK_DESK = (Grant(R.POLICE_DESK),)
+_LINK_RETURNERS = (Grant(R.POLICE_DESK), Grant(R.DISPATCHER))  # 12345 answers a 警单 by dispatching it, or returns it
 _LINKED = Guard(_linked, "该工单不是对方平台转来的，无需反馈")
 _SENT = {S.TRANSFERRED_110, S.TRANSFERRED_12345}
 _PEER = (Grant(R.LINKAGE),)
@@ -424,7 +425,7 @@ RULES: tuple[Rule, ...] = (
     # Linkage, receiving side: the desk of the platform a peer transferred the order to answers it (首接负责).
     rule(Action.LINK_ACCEPT, {S.RECEIVED}, S.IN_PROGRESS, _LINK_DESK, [_note("受理反馈", False, "对方平台可见")],
           guards=[_LINKED]),
-    rule(Action.LINK_RETURN, {S.RECEIVED, S.IN_PROGRESS}, S.CLOSED, _LINK_DESK,
+    rule(Action.LINK_RETURN, {S.RECEIVED, S.IN_PROGRESS}, S.CLOSED, _LINK_RETURNERS,
           [_note("退回理由", hint="如：不属于公安机关职责，建议由 12345 派相关部门办理")], guards=[_LINKED], danger=True),
     rule(Action.LINK_PROGRESS, {S.IN_PROGRESS}, None, _LINK_DESK, [_note("处置反馈")], guards=[_LINKED]),
     rule(Action.LINK_COMPLETE, {S.IN_PROGRESS}, S.CLOSED, _LINK_DESK, [_note("办结反馈", hint="处置结果，对方据此回访来电人")],
