@@ -64,6 +64,11 @@ def claim(session: Session, *, owner: str, now: datetime, limit: int, lease: flo
     if postgres:
         query = query.with_for_update(skip_locked=True, of=Delivery)
     ids = list(session.scalars(query))
+    if ids and not postgres:
+        from liandong.linkage.service import write_lock
+
+        write_lock(session)  # then read again under SQLite's write lock
+        ids = list(session.scalars(query))
     if not ids:
         return []
     expires = now + timedelta(seconds=lease)

@@ -40,6 +40,13 @@ class OutOfOrder(DomainError):
     code = "out_of_order"
 
 
+def write_lock(session: Session) -> None:
+    """SQLite: take the database's write lock before reading, so what this transaction reads stays true until it commits
+    (SQLite cannot upgrade a read snapshot that another writer has overtaken). PostgreSQL locks rows instead."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("UPDATE link_peers SET active = active WHERE id = 0"))
+
+
 # ---------------------------------------------------------------- peers
 
 
@@ -114,6 +121,9 @@ def fan_out(session: Session, *, now: datetime, limit: int = 500) -> int:
     if session.get_bind().dialect.name == "postgresql":
         if not session.scalar(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": FAN_OUT_LOCK}):
             return 0  # another worker is numbering; it will take these rows too
+    elif not session.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.published_at.is_(None))):
+        return 0  # nothing to do: do not take SQLite's write lock for it
+    write_lock(session)
     rows = list(session.scalars(
         select(OutboxMessage).where(OutboxMessage.published_at.is_(None), OutboxMessage.topic.like("order.%"))
         .order_by(OutboxMessage.id).limit(limit)
@@ -285,6 +295,7 @@ def receive(engine: Engine, *, method: str, path: str, headers: dict, body: byte
 
 def apply(session: Session, *, peer_name: str, platform: str, message: dict, now: datetime) -> dict:
     """Apply one valid message exactly once and in order within its conversation (the caller commits)."""
+    write_lock(session)
     seen = session.scalar(select(InboxEntry.id).where(InboxEntry.peer_name == peer_name, InboxEntry.message_id == message["message_id"]))
     if seen is not None:
         return {"result": "duplicate", "message_id": message["message_id"]}
