@@ -49,6 +49,7 @@ class Side:
     port: int
     var: Path
     processes: dict = field(default_factory=dict)
+    stopped: bool = False
 
     @property
     def base(self) -> str:
@@ -87,6 +88,7 @@ class Side:
             process.wait(timeout=10)
 
     def stop(self) -> None:
+        self.stopped = True
         for what in list(self.processes):
             self.kill(what)
 
@@ -201,10 +203,13 @@ def chaos(sides: list[Side], stop: threading.Event, kills: list, rng: random.Ran
                 side.wait_up(timeout=30)
             except RuntimeError:
                 pass
+        if stop.is_set():
+            return
         side.kill(what)
         kills.append(f"{side.name}:{what}")
-        time.sleep(rng.uniform(0.2, 1.5))
-        side.start(what)
+        time.sleep(rng.uniform(0.1, 1.0))
+        if not side.stopped:
+            side.start(what)
 
 
 def read_state(side: Side) -> dict:
@@ -251,7 +256,7 @@ def check(a: dict, b: dict, sent_a: list[str], sent_b: list[str]) -> list[str]:
     return problems
 
 
-def run(*, n: int = 100, postgres: str | None = None, seed: int = 0, chaos_pause: tuple[float, float] = (2.0, 5.0),
+def run(*, n: int = 100, postgres: str | None = None, seed: int = 0, chaos_pause: tuple[float, float] = (4.0, 8.0),
         drain_timeout: float = 180, workdir: Path | None = None) -> dict:
     rng = random.Random(seed)
     random.seed(seed)
