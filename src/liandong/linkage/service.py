@@ -529,3 +529,11 @@ def forget_nonces(session: Session, *, now: datetime) -> int:
 
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
+
+
+def transfer_incident(session: Session, *, actor: Actor, now: datetime, content: str, caller_phone: str | None, caller_name: str | None,
+                      division_code: str | None, address: str | None, facts: str, level: str = "一般") -> WorkOrder:
+    """警单转办: a 110 desk records a non-police request with the incident facts and sends it to 12345 in one step."""
+    order = orders.create_order(session, actor=actor, now=now, content=content, request_type="help", channel="phone",
+                                caller_phone=caller_phone, caller_name=caller_name, division_code=division_code, address=address, level=level)
+    return orders.act(session, order_id=order.id, action=Action.TRANSFER_12345, actor=actor, now=now, note=facts)
