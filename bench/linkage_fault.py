@@ -125,17 +125,19 @@ class Api:
         self.side = side
         self.client = httpx.Client(base_url=side.base, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
 
-    def call(self, method: str, path: str, *, retry_for: float = 120, **kwargs):
+    def call(self, method: str, path: str, *, retry_for: float = 300, **kwargs):
         deadline = time.monotonic() + retry_for
+        last = None
         while True:
             try:
                 response = self.client.request(method, path, **kwargs)
                 if response.status_code < 500:
                     return response
-            except httpx.HTTPError:
-                pass
+                last = f"HTTP {response.status_code}: {response.text[:200]}"
+            except httpx.HTTPError as error:
+                last = f"{type(error).__name__}: {error}"
             if time.monotonic() > deadline:
-                raise RuntimeError(f"{self.side.name} {method} {path}: still failing")
+                raise RuntimeError(f"{self.side.name} {method} {path}: still failing after {retry_for:.0f} s ({last})")
             time.sleep(0.3)
 
 
