@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ HARNESS = Path(__file__).resolve().parents[2] / "bench" / "linkage_fault.py"
 def _harness():
     spec = importlib.util.spec_from_file_location("linkage_fault", HARNESS)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
     return module
 

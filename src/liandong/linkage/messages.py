@@ -27,7 +27,7 @@ KINDS = tuple(KIND_LABELS)
 
 _TIME = {"type": "string", "format": "date-time", "pattern": r"(Z|[+-]\d{2}:\d{2})$"}
 _NUMBER = {"type": "string", "minLength": 1, "maxLength": 32}
-_NOTE = {"type": "string", "maxLength": 4000}
+_NOTE = {"type": "string", "maxLength": 10000}
 _DIVISION = {"type": "string", "pattern": r"^\d{6}$"}  # GB/T 2260 county-level code
 _TOWN = {"type": "string", "pattern": r"^\d{9}$"}  # GB/T 10114 township code
 _PARTY = {
@@ -61,14 +61,14 @@ BODIES: dict[str, dict] = {
             "direction": {"enum": ["12345→110", "110→12345", "12345→119", "12345→120", "12345→122"]},
             "received_at": _TIME,
             "transferred_at": _TIME,
-            "title": {"type": "string", "minLength": 1, "maxLength": 200},
-            "content": {"type": "string", "minLength": 1, "maxLength": 4000},
+            "title": {"type": "string", "minLength": 1, "maxLength": 100},
+            "content": {"type": "string", "minLength": 1, "maxLength": 10000},
             "request_type": {"type": "string", "maxLength": 16},
             "category_code": {"type": ["string", "null"], "maxLength": 32},
             "level": {"enum": ["一般", "较大", "重大", "特别重大"]},
             "division_code": _DIVISION,
             "town_code": {"anyOf": [_TOWN, {"type": "null"}]},
-            "address": {"type": ["string", "null"], "maxLength": 200},
+            "address": {"type": ["string", "null"], "maxLength": 255},
             # The caller only where the receiver must call back or send someone; omitted otherwise.
             "caller": {
                 "type": "object",
@@ -77,14 +77,14 @@ BODIES: dict[str, dict] = {
                                "phone": {"type": ["string", "null"], "pattern": r"^[0-9+\-]{3,20}$"},
                                "confidential": {"type": "boolean"}},
             },
-            "note": {"type": ["string", "null"], "maxLength": 4000},
+            "note": {"type": ["string", "null"], "maxLength": 10000},
             "sign_within_minutes": {"type": "integer", "minimum": 1, "maximum": 10080},
             # 警单转办: the incident facts the 110 desk recorded.
             "incident": {
                 "type": "object",
                 "additionalProperties": False,
                 "properties": {"occurred_at": _TIME, "place": {"type": "string", "maxLength": 200},
-                               "facts": {"type": "string", "maxLength": 4000}, "police_unit": {"type": "string", "maxLength": 64}},
+                               "facts": {"type": "string", "maxLength": 10000}, "police_unit": {"type": "string", "maxLength": 64}},
             },
             # 分级响应: 较大 and above — the linked order on the other side that handles the same event.
             "linked_order_number": _NUMBER,
@@ -96,18 +96,18 @@ BODIES: dict[str, dict] = {
         "type": "object",
         "required": ["order_number", "receiver_order_number", "at", "decision"],
         "additionalProperties": False,
-        "properties": {**_ANSWER, "decision": {"enum": ["accepted", "returned"]}, "reason": {"type": "string", "minLength": 1, "maxLength": 4000},
+        "properties": {**_ANSWER, "decision": {"enum": ["accepted", "returned"]}, "reason": {"type": "string", "minLength": 1, "maxLength": 10000},
                        "handler_unit": {"type": "string", "maxLength": 64}},
         "if": {"properties": {"decision": {"const": "returned"}}},
         "then": {"required": ["reason"]},
     },
     "progress": {"type": "object", "required": ["order_number", "receiver_order_number", "at", "note"], "additionalProperties": False,
-                 "properties": {**_ANSWER, "note": {"type": "string", "minLength": 1, "maxLength": 4000}}},
+                 "properties": {**_ANSWER, "note": {"type": "string", "minLength": 1, "maxLength": 10000}}},
     "completion": {
         "type": "object",
         "required": ["order_number", "receiver_order_number", "at", "result"],
         "additionalProperties": False,
-        "properties": {**_ANSWER, "result": {"type": "string", "minLength": 1, "maxLength": 4000}, "handler": {"type": "string", "maxLength": 64}},
+        "properties": {**_ANSWER, "result": {"type": "string", "minLength": 1, "maxLength": 10000}, "handler": {"type": "string", "maxLength": 64}},
     },
     "status_query": {"type": "object", "required": ["order_number"], "additionalProperties": False, "properties": {"order_number": _NUMBER}},
     "negotiation": {

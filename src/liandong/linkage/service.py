@@ -7,6 +7,7 @@ is recorded even though the message changes nothing.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import uuid
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ from liandong.workorder import service as orders
 from liandong.workorder.lifecycle import STATUS_LABELS, Action, Record, Status
 from liandong.workorder.models import WorkOrder
 
+log = logging.getLogger("liandong.linkage")
 LINKAGE_ACTOR = Actor(name="linkage", role=Role.LINKAGE)
 PLATFORM_LABELS = {"12345": "12345 热线", "110": "110 报警服务台", "119": "119 消防救援", "120": "120 急救中心", "122": "122 交通事故报警"}
 UNIT_CODES = {"12345": "jc-12345", "110": "jc-110", "119": "jc-119", "120": "jc-120", "122": "jc-122"}
@@ -133,14 +135,20 @@ def fan_out(session: Session, *, now: datetime, limit: int = 500) -> int:
     peers = [p for p in list_peers(session) if p.active]
     published = 0
     for row in rows:
-        targets = _route(session, row, peers, now)
-        if targets is None:
-            row.attempts = (row.attempts or 0) + 1  # no peer for it yet: kept, routed once one is configured
-            continue
-        for peer, kind, conversation, body, order_id in targets:
-            _deliver(session, peer=peer, kind=kind, conversation=conversation, body=body, order_id=order_id, now=now)
-        row.published_at = now
-        published += 1
+        try:
+            with session.begin_nested():
+                targets = _route(session, row, peers, now)
+                if targets is None:
+                    row.attempts = (row.attempts or 0) + 1  # no peer for it yet: kept, routed once one is configured
+                    continue
+                for peer, kind, conversation, body, order_id in targets:
+                    _deliver(session, peer=peer, kind=kind, conversation=conversation, body=body, order_id=order_id, now=now)
+                row.published_at = now
+                published += 1
+        except MessageRefused as refused:
+            # A row this platform cannot turn into a valid message must not hold up the others; it stays for a person to see.
+            log.error("outbox row %s cannot be sent: %s", row.id, refused.detail)
+            row.attempts = (row.attempts or 0) + 1
     return published
 
 
@@ -332,7 +340,7 @@ def _apply_transfer(session: Session, peer_name: str, platform: str, message: di
     if body.get("incident"):
         note += f"；警情：{body['incident'].get('facts', '')}"
     fields = dict(
-        content=body["content"], title=body["title"][:200], request_type=body["request_type"] if body["request_type"] in REQUEST_TYPES else "help",
+        content=body["content"], title=body["title"], request_type=body["request_type"] if body["request_type"] in REQUEST_TYPES else "help",
         channel=f"transfer_{platform}", caller_name=caller.get("name"), caller_phone=caller.get("phone"),
         confidential=bool(caller.get("confidential")), division_code=body["division_code"], town_code=body.get("town_code"),
         address=body.get("address"), category_code=body.get("category_code"), level=body["level"], transferred_from=body["order_number"],
@@ -342,8 +350,9 @@ def _apply_transfer(session: Session, peer_name: str, platform: str, message: di
             order = orders.create_order(session, actor=LINKAGE_ACTOR, now=now, **fields)
     except DomainError:
         # A code this catalogue does not know must not lose the citizen's request: keep the city, say so on the order.
-        fields.update(division_code=None, town_code=None, category_code=None)
-        note += f"；对方区划/分类代码本平台未登记（{body['division_code']} / {body.get('category_code') or '—'}）"
+        fields.update(division_code=None, town_code=None, category_code=None, address=None, caller_phone=None, caller_name=None)
+        note += (f"；对方所报以下信息未通过本平台校验，原样记录：区划 {body['division_code']}，分类 {body.get('category_code') or '—'}，"
+                 f"地点 {body.get('address') or '—'}，来电人 {caller.get('name') or '—'} {caller.get('phone') or '—'}")
         with session.begin_nested():
             order = orders.create_order(session, actor=LINKAGE_ACTOR, now=now, **fields)
     order.append_event(Record.LINK_RECEIVED.value, to_status=order.status, actor=LINKAGE_ACTOR.name,
