@@ -78,8 +78,9 @@ class Side:
             args = ["serve", "--role", self.role, "--host", "127.0.0.1", "--port", str(self.port)]
         else:
             args = ["worker", "--role", self.role, "--interval", "0.2", "--no-tasks"]
-        self.processes[what] = subprocess.Popen([LIANDONG, *args], env=self.env(), stdout=log, stderr=subprocess.STDOUT,
-                                                start_new_session=True)
+        with log:  # the child keeps its own descriptor
+            self.processes[what] = subprocess.Popen([LIANDONG, *args], env=self.env(), stdout=log, stderr=subprocess.STDOUT,
+                                                    start_new_session=True)
 
     def kill(self, what: str) -> None:
         process = self.processes.get(what)
@@ -258,7 +259,7 @@ def check(a: dict, b: dict, sent_a: list[str], sent_b: list[str]) -> list[str]:
     return problems
 
 
-def run(*, n: int = 100, postgres: str | None = None, seed: int = 0, chaos_pause: tuple[float, float] = (4.0, 8.0),
+def run(*, n: int = 100, postgres: str | None = None, seed: int = 0, chaos_pause: tuple[float, float] = (1.5, 4.0),
         drain_timeout: float = 180, workdir: Path | None = None) -> dict:
     rng = random.Random(seed)
     random.seed(seed)
@@ -323,6 +324,10 @@ def run(*, n: int = 100, postgres: str | None = None, seed: int = 0, chaos_pause
             time.sleep(1)
         drained = time.monotonic()
         stop_desks.set()
+        for thread in threads[:2]:
+            thread.join(timeout=30)
+        api_a.client.close()
+        api_b.client.close()
         deliveries = state_a["deliveries"] + state_b["deliveries"]
         figures = {
             "transfers_each_way": n,

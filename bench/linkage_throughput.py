@@ -81,9 +81,9 @@ def run(*, postgres: str | None, rate: float, seconds: float, workers: int, conc
 
         procs = []
         for k in range(workers):
-            log = open(a.var / f"worker{k}.log", "ab")
-            procs.append(subprocess.Popen([str(Path(sys.executable).with_name("liandong")), "worker", "--role", "12345", "--interval", "0.05",
-                                           "--concurrency", str(concurrency), "--no-tasks"], env=a.env(), stdout=log, stderr=subprocess.STDOUT))
+            with open(a.var / f"worker{k}.log", "ab") as log:
+                procs.append(subprocess.Popen([str(Path(sys.executable).with_name("liandong")), "worker", "--role", "12345", "--interval", "0.05",
+                                               "--concurrency", str(concurrency), "--no-tasks"], env=a.env(), stdout=log, stderr=subprocess.STDOUT))
         b.start("worker")
         made: list[float] = []
         started = time.monotonic()
