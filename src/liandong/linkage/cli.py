@@ -96,6 +96,40 @@ def retry_command(
         typer.echo(f"已重新排队 {count} 条报文")
 
 
+@app.command("query")
+def query_command(
+    order: Annotated[str, typer.Argument(help="本平台的工单编号（转给对方的，或对方转来的）")],
+    peer: Annotated[Optional[str], typer.Option("--peer", help="对方平台名称（缺省：该工单对接的平台）")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """状态查询：向对方平台查询该工单在对方的状态。"""
+    from sqlalchemy import select
+
+    from liandong.linkage import service
+    from liandong.linkage.models import OrderLink
+    from liandong.linkage.relay import query_status
+    from liandong.workorder.models import WorkOrder
+    from liandong.workorder.service import resolve_order_id
+
+    with unit_of_work() as session:
+        local = session.get(WorkOrder, resolve_order_id(session, order))
+        link = session.scalar(select(OrderLink).where(OrderLink.order_id == local.id).order_by(OrderLink.id.desc()).limit(1))
+        if peer is None and link is None:
+            from liandong.core.errors import InvalidTransition
+
+            raise InvalidTransition(f"工单 {local.number} 没有与对方平台的转办记录，请用 --peer 指定")
+        target = service.require_peer(session, peer or link.peer_name)
+        number = link.conversation if link else local.number
+        sender = service.sender_party()
+    answer = query_status(target, number, sender=sender)
+    if as_json:
+        _echo_json(answer)
+    elif answer.get("result") == "ok":
+        typer.echo(f"对方编号 {answer['receiver_order_number']}：{answer['status_label']}（{answer['updated_at']}）")
+    else:
+        typer.echo(answer.get("detail") or "对方平台没有该工单")
+
+
 @app.command("negotiate")
 def negotiate_command(
     order: Annotated[str, typer.Argument(help="工单编号或 id")],

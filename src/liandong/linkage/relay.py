@@ -94,6 +94,7 @@ class Outcome:
     error: str | None
     retry_soon: bool = False  # the receiver waits for an earlier message: no back-off needed
     duplicate: bool = False
+    answer: dict | None = None
 
 
 @dataclass
@@ -119,12 +120,11 @@ def _send(client: httpx.Client, delivery: dict, peer: dict) -> Outcome:
     except httpx.HTTPError as error:
         return Outcome(delivery["id"], False, None, f"{type(error).__name__}: {error}"[:500])
     if response.status_code == 200:
-        duplicate = False
         try:
-            duplicate = response.json().get("result") == "duplicate"
+            answer = response.json()
         except ValueError:
-            pass
-        return Outcome(delivery["id"], True, 200, None, duplicate=duplicate)
+            answer = {}
+        return Outcome(delivery["id"], True, 200, None, duplicate=answer.get("result") == "duplicate", answer=answer)
     try:
         detail = response.json().get("detail") or response.text
         code = response.json().get("code")
@@ -214,3 +214,20 @@ def due_count(session: Session, *, now: datetime) -> int:
 
     return session.scalar(select(func.count()).select_from(Delivery).where(
         and_(Delivery.state.in_(("pending", "failed")), Delivery.next_attempt_at <= now))) or 0
+
+
+def query_status(peer: Peer, order_number: str, *, sender: dict, timeout: float | None = None) -> dict:
+    """状态查询: ask a peer, synchronously, where an order it received from us (or sent us) stands."""
+    import uuid
+
+    from liandong.linkage import messages
+
+    message = messages.envelope(message_id=uuid.uuid4().hex, kind="status_query", sender=sender, receiver_platform=peer.platform,
+                                conversation=order_number, seq=1, sent_at=clock_now(), body={"order_number": order_number})
+    with httpx.Client(timeout=timeout or settings().link_timeout) as client:
+        outcome = _send(client, {"id": 0, "message_id": message["message_id"], "message": message}, {"url": peer.url, "secret": peer.secret})
+        if not outcome.ok:
+            from liandong.core.errors import Conflict
+
+            raise Conflict(f"对方平台 {peer.name} 未答复状态查询：{outcome.error}")
+    return outcome.answer or {}
