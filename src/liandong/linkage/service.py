@@ -145,9 +145,9 @@ def fan_out(session: Session, *, now: datetime, limit: int = 500) -> int:
                     _deliver(session, peer=peer, kind=kind, conversation=conversation, body=body, order_id=order_id, now=now)
                 row.published_at = now
                 published += 1
-        except MessageRefused as refused:
+        except (MessageRefused, KeyError, TypeError, ValueError) as refused:
             # A row this platform cannot turn into a valid message must not hold up the others; it stays for a person to see.
-            log.error("outbox row %s cannot be sent: %s", row.id, refused.detail)
+            log.error("outbox row %s cannot be sent: %s", row.id, getattr(refused, "detail", repr(refused)))
             row.attempts = (row.attempts or 0) + 1
     return published
 
@@ -163,6 +163,8 @@ def _route(session: Session, row: OutboxMessage, peers: list[Peer], now: datetim
             return None
         peer = next(p for p in peers if p.name == chosen.name)
         order_id = payload.get("order_id") or session.scalar(select(WorkOrder.id).where(WorkOrder.number == payload["order_number"]))
+        if order_id is None:
+            raise ValueError(f"no order {payload['order_number']}")
         _link_out(session, order_id=order_id, peer=peer, conversation=payload["order_number"], now=now)
         return [(peer, "transfer", payload["order_number"], _transfer_body(payload, config.platform_role, target), order_id)]
     if row.topic == "order.receipt":

@@ -246,3 +246,14 @@ def test_lease_expiry_lets_another_worker_take_over(engine):
         assert delivery_id not in claim(session, owner="worker-b", now=now + timedelta(seconds=5), limit=1000, lease=30)
     with unit_of_work(engine) as session:  # worker-a died: its lease runs out
         assert delivery_id in claim(session, owner="worker-b", now=now + timedelta(seconds=31), limit=1000, lease=30)
+
+
+def test_one_bad_outbox_row_does_not_hold_up_the_others(session):
+    from liandong.core.outbox import enqueue
+
+    bad = enqueue(session, topic="order.transfer_110", key="broken:1", payload={"order_number": "JC-BROKEN"}, at=clock_now())
+    order = _transferred(session)  # fans out after the broken row
+    session.flush()
+    assert session.scalar(select(Delivery.kind).where(Delivery.order_id == order.id)) == "transfer"
+    session.refresh(bad)
+    assert bad.published_at is None and bad.attempts >= 1
