@@ -348,6 +348,18 @@ def run(*, n: int = 100, postgres: str | None = None, seed: int = 0, chaos_pause
     finally:
         for side in sides:
             side.stop()
+        if postgres:
+            drop_databases(postgres, [side.url for side in sides])
+
+
+def drop_databases(admin_url: str, urls: list[str]) -> None:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        for url in urls:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def main() -> None:

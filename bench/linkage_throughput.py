@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from linkage_fault import Side, _create_database, free_port  # noqa: E402
+from linkage_fault import Side, _create_database, drop_databases, free_port  # noqa: E402
 
 
 def _percentile(values: list[float], q: float) -> float | None:
@@ -149,6 +149,8 @@ def run(*, postgres: str | None, rate: float, seconds: float, workers: int, conc
     finally:
         for side in sides:
             side.stop()
+        if postgres:
+            drop_databases(postgres, [side.url for side in sides])
 
 
 def main() -> None:

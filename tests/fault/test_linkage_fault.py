@@ -3,7 +3,8 @@ ports) and their workers, N transfers each way while the servers and workers are
 At the end every transfer is on the other side exactly once with its feedback, both sides agree on every status and
 nothing is pending. The harness and the long version (1,000 each way, PostgreSQL too) are `bench/linkage_fault.py`.
 
-LIANDONG_FAULT_N sets the transfers each way (default 40 on this suite's budget of a few minutes).
+LIANDONG_FAULT_N sets the transfers each way (default 40 on this suite's budget of a few minutes);
+LIANDONG_FAULT_POSTGRES_URL (an admin URL) runs both instances on throw-away PostgreSQL databases instead of SQLite.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ def _harness():
 
 def test_exactly_once_with_feedback_under_sigkill(tmp_path):
     n = int(os.environ.get("LIANDONG_FAULT_N", "40"))
-    figures = _harness().run(n=n, seed=int(os.environ.get("LIANDONG_FAULT_SEED", "9")), drain_timeout=180, workdir=tmp_path)
+    figures = _harness().run(n=n, seed=int(os.environ.get("LIANDONG_FAULT_SEED", "9")), drain_timeout=180, workdir=tmp_path,
+                             postgres=os.environ.get("LIANDONG_FAULT_POSTGRES_URL"))
     print("\nlinkage fault test:", json.dumps({k: v for k, v in figures.items() if k != "workdir"}, ensure_ascii=False))
     assert figures["ok"], figures["problems"]
     assert figures["kills"] >= 3, "the chaos loop must actually have killed processes"

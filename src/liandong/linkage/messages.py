@@ -24,6 +24,8 @@ KIND_LABELS = {
     "negotiation": "协商记录",
 }
 KINDS = tuple(KIND_LABELS)
+SHORT_LABELS = {"transfer": "转办", "receipt": "签收", "acceptance": "受理/退回", "progress": "处置反馈", "completion": "办结反馈",
+                "status_query": "状态查询", "negotiation": "协商记录"}
 
 _TIME = {"type": "string", "format": "date-time", "pattern": r"(Z|[+-]\d{2}:\d{2})$"}
 _NUMBER = {"type": "string", "minLength": 1, "maxLength": 32}

@@ -12,6 +12,7 @@ from liandong.core.actor import Role
 from liandong.core.clock import now as clock_now
 from liandong.db.deps import ReadSession
 from liandong.linkage import service
+from liandong.linkage.messages import SHORT_LABELS
 from liandong.linkage.models import DELIVERY_LABELS
 from liandong.web.common import Posted, attempt, see_other
 from liandong.web.render import page
@@ -39,7 +40,7 @@ def link_board(request: Request, session: ReadSession, operator: LinkDesk):
         forms[order.id] = [allowed[a] for a in ANSWERS if a in allowed]
     status = service.link_status(session, now=now)
     return page(request, "linkage/board.html", active="link", incoming=incoming, outgoing=outgoing, forms=forms, status=status,
-                labels=DELIVERY_LABELS, platform=settings().platform_role, now=now,
+                labels=DELIVERY_LABELS, kinds=SHORT_LABELS, platform=settings().platform_role, now=now,
                 platform_label=service.PLATFORM_LABELS.get(settings().platform_role, settings().platform_role))
 
 
@@ -64,6 +65,7 @@ def link_transfer(request: Request, operator: PoliceDesk, form: Posted):
 def dead_letters(request: Request, session: ReadSession, operator: Supervisor):
     now = clock_now()
     return page(request, "linkage/dead.html", active="link", dead=service.dead_letters(session), refusals=service.refusals(session, limit=50),
+                kinds=SHORT_LABELS,
                 status=service.link_status(session, now=now), now=now)
 
 
