@@ -7,10 +7,11 @@ from sqlalchemy import Engine
 
 from liandong import __version__
 from liandong.catalog.api import router as catalog_router
-from liandong.core.http import install_error_handlers
 from liandong.config import settings
+from liandong.core.http import install_error_handlers
 from liandong.db import get_engine
 from liandong.knowledge.api import router as knowledge_router
+from liandong.linkage.api import router as linkage_router
 from liandong.report.api import router as report_router
 from liandong.web.install import install as install_web
 from liandong.workorder.api import router as workorder_router
@@ -34,6 +35,7 @@ def create_app(engine: Engine | None = None, *, api_token: str | None = None) ->
     app.include_router(catalog_router)
     app.include_router(knowledge_router)
     app.include_router(report_router)
+    app.include_router(linkage_router)
 
     @app.get("/healthz", tags=["运维 ops"], summary="健康检查")
     def healthz() -> dict:

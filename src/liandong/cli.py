@@ -6,10 +6,10 @@ import sys
 from typing import Annotated, Optional
 
 import typer
-from typer import Abort, Exit
-from typer._click.exceptions import BadParameter, ClickException, MissingParameter, NoSuchOption, UsageError
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm.exc import StaleDataError
+from typer import Abort, Exit
+from typer._click.exceptions import BadParameter, ClickException, MissingParameter, NoSuchOption, UsageError
 
 from liandong.config import configure
 from liandong.core.errors import DomainError
@@ -39,6 +39,7 @@ def _mount_domains() -> None:
     from liandong.catalog.cli import register as register_catalog
     from liandong.db import cli as db_cli
     from liandong.knowledge.cli import register as register_knowledge
+    from liandong.linkage.cli import register as register_linkage
     from liandong.report.cli import register as register_report
     from liandong.triage.cli import register as register_triage
     from liandong.web import cli as web_cli
@@ -50,6 +51,7 @@ def _mount_domains() -> None:
     register_triage(app)
     register_knowledge(app)
     register_report(app)
+    register_linkage(app)
     app.command("serve")(web_cli.serve_command)
     app.command("demo")(web_cli.demo_command)
     app.add_typer(account_cli.app, name="users")

@@ -35,6 +35,30 @@ class Settings(BaseSettings):
         description="Bearer token for integrations calling /api without an operator log-in; unset = log-in required.",
     )
 
+    # Linkage (docs/linkage.md): what this instance is, and how it delivers to its peers.
+    platform_role: str = Field(default="12345", description="12345 | 110 | 119 | 120 | 122: which platform this instance is.")
+    platform_name: str | None = Field(default=None, description="The name this platform signs its messages with (default jc<role>).")
+    platform_unit_code: str | None = Field(default=None, description="Unit code in messages (default: the centre's code for the role).")
+    link_max_attempts: int = Field(default=12, description="Failed deliveries before a message becomes a dead letter.")
+    link_backoff_base: float = Field(default=1.0, description="First retry delay in seconds (doubles each time, with jitter).")
+    link_backoff_cap: float = Field(default=300.0, description="Longest retry delay in seconds.")
+    link_lease_seconds: float = Field(default=30.0, description="How long a worker holds a claimed delivery before others may take it.")
+    link_sign_minutes: int = Field(default=30, description="Agreed time for the receiver to sign for a transfer (签收时限).")
+    link_timeout: float = Field(default=10.0, description="HTTP timeout for one delivery, seconds.")
+    warm_up: bool = Field(default=True, description="Load the triage model when `serve` starts (off: on first use).")
+    embedded_worker: bool | None = Field(default=None, description="Run the worker inside `serve` (default: on SQLite only).")
+
+    @property
+    def sender_name(self) -> str:
+        return self.platform_name or f"jc{self.platform_role}"
+
+    @property
+    def number_prefix(self) -> str:
+        """Order numbers: a 110 platform's differ from 12345's even on the default prefix."""
+        if self.order_number_prefix == "JC" and self.platform_role != "12345":
+            return f"JC{self.platform_role}"
+        return self.order_number_prefix
+
     def data_file(self, name: str) -> Path:
         """The city's configured data file, or the packaged default."""
         if self.config_dir is not None:

@@ -22,12 +22,17 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (
     ("leader", "热线中心 郭主任", "leader", None),
     ("admin", "系统管理员", "admin", None),
 )
+# On a 110-role instance (`liandong demo --role 110`), the desk that answers 12345's transfers.
+DEMO_110_ACCOUNTS: tuple[tuple[str, str, str, str | None], ...] = (("desk110", "110 接警员 赵强", "police_desk", None),)
 
 
 def seed_demo_accounts(session: Session, *, now: datetime) -> list[str]:
     """Create the demo accounts that do not exist yet; existing ones (and their passwords) are left alone."""
+    from liandong.config import settings
+
     created = []
-    for username, display_name, role, department in DEMO_ACCOUNTS:
+    accounts = DEMO_ACCOUNTS + (DEMO_110_ACCOUNTS if settings().platform_role == "110" else ())
+    for username, display_name, role, department in accounts:
         if service.find_user(session, username) is None:
             service.create_user(
                 session, now=now, username=username, password=DEMO_PASSWORD, role=role, display_name=display_name, department_code=department

@@ -19,7 +19,7 @@ _hasher = PasswordHasher()
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 MIN_PASSWORD = 8
 # People log in with these roles; "system" is for scheduled tasks and integrations only.
-LOGIN_ROLES = tuple(r for r in Role if r is not Role.SYSTEM)
+LOGIN_ROLES = tuple(r for r in Role if r not in (Role.SYSTEM, Role.LINKAGE))
 
 
 def hash_password(password: str) -> str:
@@ -44,7 +44,7 @@ def _check_role(session: Session, role: str, department_code: str | None) -> tup
     except ValueError:
         labels = "、".join(f"{r.value}（{ROLE_LABELS[r]}）" for r in LOGIN_ROLES)
         raise ValidationFailed(f"角色无效：{role}。可选：{labels}", field="role") from None
-    if parsed is Role.SYSTEM:
+    if parsed in (Role.SYSTEM, Role.LINKAGE):
         raise ValidationFailed("系统角色不能用于登录账号", field="role")
     code = (department_code or "").strip() or None
     if parsed is Role.UNIT_HANDLER and not code:

@@ -17,6 +17,8 @@ class Role(StrEnum):
     LEADER = "leader"
     ADMIN = "admin"
     SYSTEM = "system"
+    POLICE_DESK = "police_desk"  # the 110 desk of a 110-role platform
+    LINKAGE = "linkage"  # a peer platform's messages, applied by the integration account
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -28,12 +30,16 @@ ROLE_LABELS: dict[Role, str] = {
     Role.LEADER: "领导",
     Role.ADMIN: "管理员",
     Role.SYSTEM: "系统",
+    Role.POLICE_DESK: "110 接警员",
+    Role.LINKAGE: "对接平台",
 }
 
 # Roles that act for the whole centre regardless of unit.
 CENTRE_WIDE = frozenset({Role.ADMIN, Role.SYSTEM})
 # Roles of the city 12345 centre: they see every order of the city.
-CENTRE_ROLES = frozenset({Role.CALL_TAKER, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.SYSTEM})
+CENTRE_ROLES = frozenset(
+    {Role.CALL_TAKER, Role.DISPATCHER, Role.SUPERVISOR, Role.LEADER, Role.ADMIN, Role.SYSTEM, Role.POLICE_DESK, Role.LINKAGE}
+)
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,7 @@ class Rule:
     fields: tuple[Field, ...] = ()
     guards: tuple[Guard, ...] = ()
     danger: bool = False
+    exclusive: bool = False  # only the granted roles, not even administrators (a peer platform's answers)
 
     @property
     def one_click(self) -> bool:
@@ -132,7 +133,7 @@ class Machine:
             self.by_action[r.action] = (*self.by_action.get(r.action, ()), r)
 
     def admits(self, rule_: Rule, facts: Facts, actor: Actor) -> bool:
-        if actor.role in CENTRE_WIDE:
+        if actor.role in CENTRE_WIDE and not rule_.exclusive:
             return True
         return any(g.role is actor.role and self.scopes[g.scope][0](facts, actor) for g in rule_.grants)
 

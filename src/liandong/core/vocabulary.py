@@ -81,6 +81,10 @@ CHANNELS = _v(
     ("api", "接口"),
     ("grid", "网格员"),
     ("transfer_110", "110转来"),
+    ("transfer_12345", "12345转来"),
+    ("transfer_119", "119转来"),
+    ("transfer_120", "120转来"),
+    ("transfer_122", "122转来"),
 )
 
 PLATFORMS = _v(

@@ -16,8 +16,35 @@ def _serve(host: str, port: int) -> None:
     from liandong.web.suggest import warm_up
 
     # Load the triage model before the first call-taker types (not in a thread: warnings filters are not thread-safe).
-    warm_up()
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    if settings().warm_up:
+        warm_up()
+    app = create_app()
+    _start_embedded_worker(app)
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def _start_embedded_worker(app) -> None:
+    """On the embedded SQLite default the worker runs in-process, so a transfer is delivered without another command."""
+    config = settings()
+    wanted = config.embedded_worker if config.embedded_worker is not None else config.database_url.startswith("sqlite")
+    if not wanted:
+        return
+    from liandong.linkage.worker import Worker
+
+    app.state.worker = Worker(app.state.engine, concurrency=4)
+    app.state.worker.start_background()
+    typer.echo("后台任务（对接报文发送与定时任务）已在本进程内运行")
+
+
+def _apply_role(role: str | None) -> None:
+    if role is None:
+        return
+    from liandong.core.errors import ValidationFailed
+    from liandong.linkage.messages import PLATFORMS
+
+    if role not in PLATFORMS:
+        raise ValidationFailed(f"平台角色无效：{role}。可选：{'、'.join(PLATFORMS)}", field="role")
+    settings().platform_role = role
 
 
 def _api_access_note() -> str:
@@ -26,11 +53,16 @@ def _api_access_note() -> str:
     return "接口 /api：登录后可在浏览器中调用；外部系统需设置 LIANDONG_API_TOKEN 后携带令牌调用"
 
 
+RoleOption = Annotated[Optional[str], typer.Option("--role", help="本平台角色：12345（默认）|110|119|120|122")]
+
+
 def serve_command(
     host: Annotated[Optional[str], typer.Option("--host")] = None,
     port: Annotated[Optional[int], typer.Option("--port")] = None,
+    role: RoleOption = None,
 ) -> None:
     """启动 Web 服务（接口文档见 /docs）。"""
+    _apply_role(role)
     config = settings()
     host, port = host or config.host, port or config.port
     typer.echo(f"联动已启动：http://{host}:{port}")
@@ -44,10 +76,12 @@ def demo_command(
     orders: Annotated[int, typer.Option("--orders", min=1, max=20_000_000, help="演示工单数量")] = 360,
     months: Annotated[Optional[float], typer.Option("--months", min=0.1, max=120, help="历史跨度（月）；给出时或工单超过 2000 张时批量生成")] = None,
     no_serve: Annotated[bool, typer.Option("--no-serve", help="只准备演示数据，不启动服务")] = False,
+    role: RoleOption = None,
 ) -> None:
     """准备演示数据库（本地 SQLite，默认配置与近 90 天的演示工单），然后启动服务。"""
     from liandong.demo import prepare_demo
 
+    _apply_role(role)
     config = settings()
     host, port = host or config.host, port or config.port
     summary = prepare_demo(orders=orders, months=months, progress=lambda n: typer.echo(f"已生成 {n} 张工单…", err=True))

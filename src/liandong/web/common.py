@@ -31,6 +31,7 @@ WORKSPACES: dict[Role, str] = {
     Role.SUPERVISOR: "/supervision",
     Role.LEADER: "/dashboard",
     Role.ADMIN: "/admin",
+    Role.POLICE_DESK: "/link",
 }
 
 
@@ -88,6 +89,7 @@ NAV: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/supervision", "督办", frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})),
     ("/hotspots", "民意热点", frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})),
     ("/reports", "报表", frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})),
+    ("/link", "对接联动", frozenset({Role.POLICE_DESK, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})),
     ("/orders", "工单查询", frozenset(Role)),
     ("/kb", "知识库", frozenset(Role)),
     ("/kb/review", "知识审核", frozenset({Role.SUPERVISOR, Role.ADMIN})),

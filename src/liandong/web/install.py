@@ -65,7 +65,7 @@ class SecurityHeaders:
 
 
 def install(app: FastAPI) -> None:
-    from liandong.web import admin, auth, dispatch, intake, knowledge, orders, supervision, unit
+    from liandong.web import admin, auth, dispatch, intake, knowledge, linkage, orders, supervision, unit
 
     config = settings()
     app.add_middleware(
@@ -84,7 +84,7 @@ def install(app: FastAPI) -> None:
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon():
         return RedirectResponse("/static/favicon.svg", status_code=301)
-    for module in (auth, intake, orders, dispatch, unit, supervision, knowledge, admin):
+    for module in (auth, intake, orders, dispatch, unit, supervision, knowledge, admin, linkage):
         app.include_router(module.router)
 
     @app.exception_handler(LoginRequired)

@@ -43,6 +43,7 @@ class Status(StrEnum):
     CLOSED = "closed"
     MERGED = "merged"
     TRANSFERRED_110 = "transferred_110"
+    TRANSFERRED_12345 = "transferred_12345"  # a 110 desk's 警单 sent on to 12345 (警单转办)
 
 
 STATUS_LABELS: dict[Status, str] = {
@@ -58,6 +59,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.CLOSED: "已办结",
     Status.MERGED: "已并单",
     Status.TRANSFERRED_110: "已转警",
+    Status.TRANSFERRED_12345: "已转12345",
 }
 
 OPEN_STATUSES = frozenset(
@@ -106,6 +108,19 @@ class Action(StrEnum):
     SUPERVISE = "supervise"
     REMIND = "remind"
     TRANSFER_110 = "transfer_110"
+    # Linkage (docs/linkage.md). On the receiving platform a desk answers an order a peer transferred to it:
+    LINK_ACCEPT = "link_accept"
+    LINK_RETURN = "link_return"
+    LINK_PROGRESS = "link_progress"
+    LINK_COMPLETE = "link_complete"
+    # ... a 110 desk sends a non-police request on to 12345:
+    TRANSFER_12345 = "transfer_12345"
+    # ... and on the sending platform the peer's answers are applied by the integration account:
+    PEER_RECEIPT = "peer_receipt"
+    PEER_ACCEPT = "peer_accept"
+    PEER_PROGRESS = "peer_progress"
+    PEER_COMPLETE = "peer_complete"
+    PEER_RETURN = "peer_return"
 
 
 class Record(StrEnum):
@@ -113,6 +128,8 @@ class Record(StrEnum):
 
     CREATE = "create"
     MERGED_IN = "merged_in"
+    NEGOTIATION = "negotiation"  # 协商记录 exchanged with a peer platform
+    LINK_RECEIVED = "link_received"  # transferred here by a peer platform
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -139,8 +156,20 @@ ACTION_LABELS: dict[str, str] = {
     Action.SUPERVISE: "督办",
     Action.REMIND: "催办",
     Action.TRANSFER_110: "转警",
+    Action.LINK_ACCEPT: "受理",
+    Action.LINK_RETURN: "退回",
+    Action.LINK_PROGRESS: "处置反馈",
+    Action.LINK_COMPLETE: "办结反馈",
+    Action.TRANSFER_12345: "转12345",
+    Action.PEER_RECEIPT: "对方签收",
+    Action.PEER_ACCEPT: "对方受理",
+    Action.PEER_PROGRESS: "对方处置反馈",
+    Action.PEER_COMPLETE: "对方办结反馈",
+    Action.PEER_RETURN: "对方退回",
     Record.CREATE: "受理",
     Record.MERGED_IN: "并入重复件",
+    Record.NEGOTIATION: "协商记录",
+    Record.LINK_RECEIVED: "对方转入",
 }
 
 
@@ -163,6 +192,7 @@ class OrderFacts:
     first_attempt_at: datetime | None = None
     closed_at: datetime | None = None
     now: datetime | None = None
+    linked: bool = False  # transferred to this platform by a peer (it has `transferred_from`)
 
 
 @dataclass(frozen=True)
@@ -287,6 +317,20 @@ def _visited(facts: OrderFacts, inputs: Mapping) -> Status:
     return visit_outcome(facts, inputs, inputs.get("policy") or CallbackPolicy())[0]
 
 
+def _linked(facts: OrderFacts) -> bool:
+    return facts.linked
+
+
+def _peer_completed(facts: OrderFacts, inputs: Mapping) -> Status:
+    """12345：待回访（12345 回访来电人）；110：已办结"""
+    return Status.AWAITING_CALLBACK if facts.status is Status.TRANSFERRED_110 else Status.CLOSED
+
+
+def _peer_returned(facts: OrderFacts, inputs: Mapping) -> Status:
+    """待派单（回到本平台派单员 / 接警台，附退回理由）"""
+    return Status.RECEIVED
+
+
 def _reopened(facts: OrderFacts, inputs: Mapping) -> Status:
     """有承办单位：办理中；否则：待派单"""
     return _back_to_unit(facts)
@@ -296,6 +340,11 @@ R = Role
 S = Status
 _CENTRE_DESK = (Grant(R.CALL_TAKER), Grant(R.DISPATCHER), Grant(R.SUPERVISOR))
 _TRANSFERABLE = OPEN_STATUSES - {S.REPLIED, S.AWAITING_CALLBACK}
+_LINK_DESK = (Grant(R.POLICE_DESK),)
+_LINK_RETURNERS = (Grant(R.POLICE_DESK), Grant(R.DISPATCHER))  # 12345 answers a 警单 by dispatching it, or returns it
+_LINKED = Guard(_linked, "该工单不是对方平台转来的，无需反馈")
+_SENT = {S.TRANSFERRED_110, S.TRANSFERRED_12345}
+_PEER = (Grant(R.LINKAGE),)
 
 RULES: tuple[Rule, ...] = (
     # 派单: the city centre to a city bureau or a county sub-centre; a sub-centre onward to its bureaus and townships.
@@ -373,6 +422,23 @@ RULES: tuple[Rule, ...] = (
     rule(Action.TRANSFER_110, _TRANSFERABLE, S.TRANSFERRED_110,
           [*_CENTRE_DESK, Grant(R.UNIT_HANDLER, "holder"), Grant(R.COUNTY_DISPATCHER, "county")],
           [Field("to", "转接平台", "choice", True, TRANSFER_TARGETS), _note("转警说明")], danger=True),
+    # Linkage, receiving side: the desk of the platform a peer transferred the order to answers it (首接负责).
+    rule(Action.LINK_ACCEPT, {S.RECEIVED}, S.IN_PROGRESS, _LINK_DESK, [_note("受理反馈", False, "对方平台可见")],
+          guards=[_LINKED]),
+    rule(Action.LINK_RETURN, {S.RECEIVED, S.IN_PROGRESS}, S.CLOSED, _LINK_RETURNERS,
+          [_note("退回理由", hint="如：不属于公安机关职责，建议由 12345 派相关部门办理")], guards=[_LINKED], danger=True),
+    rule(Action.LINK_PROGRESS, {S.IN_PROGRESS}, None, _LINK_DESK, [_note("处置反馈")], guards=[_LINKED]),
+    rule(Action.LINK_COMPLETE, {S.IN_PROGRESS}, S.CLOSED, _LINK_DESK, [_note("办结反馈", hint="处置结果，对方据此回访来电人")],
+          guards=[_LINKED]),
+    # 警单转办: a 110 desk sends a request outside police duties to 12345 with the incident facts.
+    rule(Action.TRANSFER_12345, {S.RECEIVED, S.IN_PROGRESS}, S.TRANSFERRED_12345, [Grant(R.POLICE_DESK)],
+          [_note("转办说明")], danger=True),
+    # Linkage, sending side: the peer's answers, applied by the integration account only.
+    rule(Action.PEER_RECEIPT, _SENT, None, _PEER, exclusive=True),
+    rule(Action.PEER_ACCEPT, _SENT, None, _PEER, exclusive=True),
+    rule(Action.PEER_PROGRESS, _SENT, None, _PEER, exclusive=True),
+    rule(Action.PEER_COMPLETE, _SENT, _peer_completed, _PEER, exclusive=True),
+    rule(Action.PEER_RETURN, _SENT, _peer_returned, _PEER, [_note("退回理由")], exclusive=True),
 )
 
 def _check_conditional(action: Action, facts: OrderFacts, inputs: Mapping) -> None:

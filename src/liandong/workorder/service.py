@@ -73,6 +73,7 @@ def facts_of(order: WorkOrder, now: datetime) -> OrderFacts:
         first_attempt_at=order.first_callback_at,
         closed_at=order.closed_at,
         now=now,
+        linked=bool(order.transferred_from) and order.channel.startswith("transfer_"),
     )
 
 
@@ -240,7 +241,7 @@ def create_order(
     _reply_clock(order, received, world)
     session.add(order)
     session.flush()
-    order.number = _order_number(config.order_number_prefix, received, order.id)
+    order.number = _order_number(config.number_prefix, received, order.id)
     order.append_event(
         Record.CREATE,
         to_status=Status.RECEIVED.value,
@@ -388,8 +389,10 @@ def act(
     decision, entry = order.transition(
         action, actor=actor, facts=facts, inputs=inputs, at=when, recorded_at=now, note=inputs.get("note"), effect=effect
     )
-    if action is Action.TRANSFER_110:
+    if action in (Action.TRANSFER_110, Action.TRANSFER_12345):
         _enqueue_transfer(session, order, entry.seq, when, target=entry.data["target"], note=inputs.get("note"))
+    if order.transferred_from and order.channel.startswith("transfer_"):
+        _enqueue_feedback(session, order, entry, first_dispatch=action is Action.DISPATCH and order.dispatch_count == 1)
     if action is Action.MERGE:
         main = _load(session, inputs["into_id"], lock=True)
         main.append_event(
@@ -764,7 +767,7 @@ def _append(session, order: WorkOrder, decision, *, data, **_):
 
 
 def _transfer(session, order: WorkOrder, decision, *, when, data, **_):
-    data["target"] = decision.inputs["to"]
+    data["target"] = decision.inputs.get("to") or "12345"
     _end_hop(session, order, when, "transferred")
 
 
@@ -799,6 +802,11 @@ _EFFECTS = {
     Action.SUPERVISE: _supervise,
     Action.REMIND: _remind,
     Action.TRANSFER_110: _transfer,
+    Action.TRANSFER_12345: _transfer,
+    Action.PEER_RETURN: lambda session, order, decision, **_: setattr(order, "department_code", None),
+    Action.PEER_COMPLETE: lambda session, order, decision, *, when, **_: (
+        _close_now(session, order, when, "peer_completed") if decision.target is Status.CLOSED else None
+    ),
 }
 
 
@@ -812,6 +820,8 @@ def _enqueue_transfer(session: Session, order: WorkOrder, seq: int, when: dateti
         payload={
             "schema": "liandong.linkage.transfer/1",
             "target": target,
+            "order_id": order.id,
+            "confidential": order.confidential,
             "order_number": order.number,
             "received_at": order.received_at.isoformat(),
             "transferred_at": when.isoformat(),
@@ -827,6 +837,27 @@ def _enqueue_transfer(session: Session, order: WorkOrder, seq: int, when: dateti
             "category_code": order.category_code,
             "level": order.level,
             "note": note,
+        },
+    )
+
+
+def _enqueue_feedback(session: Session, order: WorkOrder, entry, *, first_dispatch: bool) -> None:
+    """An order a peer transferred here: what happens to it goes back to the peer (the linkage decides what to send)."""
+    outbox.enqueue(
+        session,
+        topic="order.feedback",
+        key=f"{order.number}:{entry.seq}",
+        at=entry.occurred_at,
+        payload={
+            "order_id": order.id,
+            "order_number": order.number,
+            "transferred_from": order.transferred_from,
+            "action": entry.action,
+            "status": order.status,
+            "note": entry.note,
+            "at": entry.occurred_at.isoformat(),
+            "first_dispatch": first_dispatch,
+            "department_code": order.department_code,
         },
     )
 

@@ -26,7 +26,8 @@ def test_demo_covers_every_state_and_is_reused(fresh_sqlite_url):
             states = set(session.scalars(select(WorkOrder.status).distinct()))
             oldest = session.scalar(select(func.min(WorkOrder.received_at)))
             newest = session.scalar(select(func.max(WorkOrder.received_at)))
-        assert states == {s.value for s in Status}
+        # 已转12345 is a 110 desk's 警单 sent on to 12345: a 12345 platform's demo has none of its own.
+        assert states == {s.value for s in Status} - {Status.TRANSFERRED_12345.value}
         assert (newest - oldest).days >= 80
         with TestClient(create_app(engine, api_token="demo-token"), headers={"Authorization": "Bearer demo-token"}) as client:
             page = client.get("/api/orders", params={"limit": 5}).json()

@@ -35,6 +35,7 @@ PATHS: dict[Status, list[tuple[Action, dict]]] = {
     Status.CLOSED: [(Action.DISPATCH, {"to": "zz-12345"}), (Action.DISPATCH, {"to": "zz-bgz"}), (Action.ACCEPT, {}), (Action.REPLY, REPLY),
                     (Action.REVIEW, {"passed": True}), (Action.VISIT, {"outcome": "reached", "satisfaction": "5", "resolved": True})],
     Status.TRANSFERRED_110: [(Action.TRANSFER_110, {"to": "110", "note": "正在打架"})],
+    Status.TRANSFERRED_12345: [(Action.TRANSFER_12345, {"note": "非警务求助"})],
 }
 PEOPLE = {
     "a_taker": ("call_taker", None),

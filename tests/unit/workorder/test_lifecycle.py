@@ -29,7 +29,10 @@ ACTORS = {
     "S": Actor("supervisor", Role.SUPERVISOR),
     "L": Actor("leader", Role.LEADER),
     "M": Actor("admin", Role.ADMIN),
+    "P": Actor("desk110", Role.POLICE_DESK),  # a 110 platform's desk
+    "K": Actor("linkage", Role.LINKAGE),  # a peer platform's answers
 }
+_PEER = {a: "K" for a in (Action.PEER_RECEIPT, Action.PEER_ACCEPT, Action.PEER_PROGRESS, Action.PEER_COMPLETE, Action.PEER_RETURN)}
 
 # An order sent city → 泽州县 sub-centre → 巴公镇, with 泽州县住建局 assisting.
 COUNTY = {"holder_code": "zz-bgz", "sender_code": "zz-12345", "sub_centre_code": "zz-12345", "assist_codes": frozenset({"zz-zjj"})}
@@ -41,6 +44,7 @@ EXPECTED: dict[Status, tuple[dict, dict[Action, str]]] = {
     Status.RECEIVED: (NOBODY, {
         Action.DISPATCH: "DM", Action.ANSWER_DIRECTLY: "TM", Action.MERGE: "TDSM", Action.APPEND: "TSM",
         Action.SUPERVISE: "SLM", Action.REMIND: "SLDTM", Action.TRANSFER_110: "TDSM", Action.MARK_INVALID: "TDSM",
+        Action.TRANSFER_12345: "PM",
     }),
     Status.AT_SUB_CENTRE: (AT_SUB, {
         Action.DISPATCH: "CM", Action.REDISPATCH: "DM", Action.RETURN: "CM", Action.OBJECT: "CM", Action.MERGE: "TDSCM",
@@ -54,7 +58,7 @@ EXPECTED: dict[Status, tuple[dict, dict[Action, str]]] = {
     Status.IN_PROGRESS: (COUNTY, {
         Action.REDISPATCH: "CM", Action.RETURN: "UM", Action.OBJECT: "UM", Action.REQUEST_EXTENSION: "UM", Action.ASSIST_OPINION: "AM",
         Action.NOTE: "USCM", Action.REPLY: "UM", Action.MERGE: "TDSCM", Action.APPEND: "TSM", Action.SUPERVISE: "SLM",
-        Action.REMIND: "SLDTCM", Action.TRANSFER_110: "TDSUCM",
+        Action.REMIND: "SLDTCM", Action.TRANSFER_110: "TDSUCM", Action.TRANSFER_12345: "PM",
     }),
     Status.EXTENSION_REQUESTED: (COUNTY, {
         Action.APPROVE_EXTENSION: "SDCM", Action.REJECT_EXTENSION: "SDCM", Action.ASSIST_OPINION: "AM", Action.NOTE: "USCM",
@@ -76,8 +80,32 @@ EXPECTED: dict[Status, tuple[dict, dict[Action, str]]] = {
     }),
     Status.CLOSED: (COUNTY, {Action.REOPEN: "SM", Action.APPEND: "TSM"}),
     Status.MERGED: (COUNTY, {}),
-    Status.TRANSFERRED_110: (NOBODY, {Action.CLOSE: "STM"}),
+    Status.TRANSFERRED_110: (NOBODY, {Action.CLOSE: "STM", **_PEER}),
+    Status.TRANSFERRED_12345: (NOBODY, dict(_PEER)),
 }
+
+# An order a peer platform transferred here: the desk answers it (受理、退回、处置反馈、办结反馈).
+LINKED = {**NOBODY, "linked": True}
+EXPECTED_LINKED: dict[Status, dict[Action, str]] = {
+    Status.RECEIVED: {Action.LINK_ACCEPT: "PM", Action.LINK_RETURN: "PDM", Action.TRANSFER_12345: "PM"},
+    Status.IN_PROGRESS: {Action.LINK_RETURN: "PDM", Action.LINK_PROGRESS: "PM", Action.LINK_COMPLETE: "PM", Action.TRANSFER_12345: "PM"},
+}
+LINK_ACTIONS = [Action.LINK_ACCEPT, Action.LINK_RETURN, Action.LINK_PROGRESS, Action.LINK_COMPLETE, Action.TRANSFER_12345]
+LINKED_CASES = [(status, action, key) for status in EXPECTED_LINKED for action in LINK_ACTIONS for key in ACTORS]
+
+
+@pytest.mark.parametrize(("status", "action", "key"), LINKED_CASES, ids=[f"linked-{s.value}-{a.value}-{k}" for s, a, k in LINKED_CASES])
+def test_linked_orders_match_the_expectation(status, action, key):
+    allowed = lifecycle.action_names(OrderFacts(status=status, request_type="report", now=NOW, **LINKED), ACTORS[key])
+    assert (action.value in allowed) == (key in EXPECTED_LINKED[status].get(action, "")), f"{status} {action} {key}: {allowed}"
+
+
+@pytest.mark.parametrize(("status", "target"), [(Status.TRANSFERRED_110, Status.AWAITING_CALLBACK), (Status.TRANSFERRED_12345, Status.CLOSED)])
+def test_a_peers_completion_brings_the_order_home(status, target):
+    """12345: 110's 办结反馈 puts the order up for 12345's callback; 110: 12345's completion closes the 警单."""
+    assert lifecycle.decide(OrderFacts(status=status, request_type="report", now=NOW), ACTORS["K"], Action.PEER_COMPLETE, {}).target is target
+    returned = lifecycle.decide(OrderFacts(status=status, request_type="report", now=NOW), ACTORS["K"], Action.PEER_RETURN, {"note": "非警务"})
+    assert returned.target is Status.RECEIVED
 
 # The same statuses on an order sent by the city straight to a city bureau (市住建局, 市城管局 assisting).
 CITY = {"holder_code": "zjj", "sender_code": None, "sub_centre_code": None, "assist_codes": frozenset({"cgj"})}
@@ -139,6 +167,8 @@ VALID_INPUTS = {
     Action.MERGE: {"into": "JC-1"},
     Action.APPEND: {"note": "来电人补充"},
     Action.TRANSFER_110: {"to": "110", "note": "转警"},
+    Action.TRANSFER_12345: {"note": "非警务求助"},
+    Action.PEER_RETURN: {"note": "非警务事项"},
 }
 
 

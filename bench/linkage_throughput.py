@@ -1,0 +1,171 @@
+"""Linkage throughput: transfers per second end to end between two local instances, and the delivery latency.
+
+A 12345 instance and a 110 instance (`liandong serve`, each its own PostgreSQL database by default), K workers on the
+12345 side and one on the 110 side. Transfers (受理 + 转警, each one transaction, as the desk makes them) are written on
+the 12345 side at up to --rate per second for --seconds; the workers deliver them, the 110 side applies each once
+and answers with its 签收. Printed: transfers/s delivered end to end, p50/p99 latency from the 转警 commit to the 110
+side's answer being recorded, and the receipts back. Goal: ≥ 200 transfers/s with p99 < 2 s.
+
+    .venv/bin/python bench/linkage_throughput.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/linkage_throughput.py --sqlite --rate 50 --seconds 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from linkage_fault import Side, _create_database, drop_databases, free_port  # noqa: E402
+
+
+def _percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)
+
+
+def produce(url: str, rate: float, seconds: float, made: list, threads: int = 4) -> None:
+    """Write transfers on the 12345 side as the desk would: one transaction per 受理 + 转警, from a few threads."""
+    from liandong.config import configure
+    from liandong.core.actor import Actor, Role
+    from liandong.core.clock import now
+    from liandong.db import get_engine, unit_of_work
+    from liandong.workorder import service
+    from liandong.workorder.lifecycle import Action
+
+    configure(database_url=url, platform_role="12345")
+    engine = get_engine(url)
+    actor = Actor("bench", Role.DISPATCHER)
+
+    def one(i: int) -> None:
+        with unit_of_work(engine) as session:
+            order = service.create_order(session, actor=actor, now=now(), content=f"商场门口有人寻衅滋事，情绪激动[{i}]", request_type="report",
+                                         caller_phone="13812345678", division_code="140525")
+            service.act(session, order_id=order.id, action=Action.TRANSFER_110, actor=actor, now=now(), to="110", note="转110处置")
+
+    one(-1)  # warm the catalogue caches before the clock starts
+    made.append(time.monotonic())
+    started = time.monotonic()
+
+    def loop(k: int) -> None:
+        i = k
+        while time.monotonic() - started < seconds:
+            due = started + i / rate
+            if time.monotonic() < due:
+                time.sleep(due - time.monotonic())
+            one(i)
+            made.append(time.monotonic())
+            i += threads
+
+    pool = [threading.Thread(target=loop, args=(k,)) for k in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+
+
+def run(*, postgres: str | None, rate: float, seconds: float, workers: int, concurrency: int, drain_timeout: float = 300) -> dict:
+    from sqlalchemy import create_engine, text
+
+    root = Path(tempfile.mkdtemp(prefix="liandong-throughput-"))
+    sides = []
+    for role, name in (("12345", "jc12345"), ("110", "jc110")):
+        var = root / name
+        var.mkdir(parents=True)
+        sides.append(Side(role=role, name=name, url=_create_database(postgres, name, var), port=free_port(), var=var))
+    a, b = sides
+    for side, other in ((a, b), (b, a)):
+        side.run("db", "upgrade")
+        side.run("link", "peer", "add", other.name, other.base, "--secret", "throughput-shared-secret-0123", "--platform", other.role)
+    try:
+        for side in sides:
+            side.start("serve")
+        for side in sides:
+            side.wait_up()
+        import subprocess
+
+        procs = []
+        for k in range(workers):
+            with open(a.var / f"worker{k}.log", "ab") as log:
+                procs.append(subprocess.Popen([str(Path(sys.executable).with_name("liandong")), "worker", "--role", "12345", "--interval", "0.05",
+                                               "--concurrency", str(concurrency), "--no-tasks"], env=a.env(), stdout=log, stderr=subprocess.STDOUT))
+        b.start("worker")
+        made: list[float] = []
+        started = time.monotonic()
+        producer = threading.Thread(target=produce, args=(a.url, rate, seconds, made))
+        producer.start()
+        producer.join()
+        produced_in = time.monotonic() - started
+        engine = create_engine(a.url)
+        deadline = time.monotonic() + drain_timeout
+        while time.monotonic() < deadline:
+            with engine.connect() as c:
+                left = c.execute(text("SELECT count(*) FROM link_deliveries WHERE kind = 'transfer' AND state <> 'delivered'")).scalar()
+                unpublished = c.execute(text("SELECT count(*) FROM outbox_messages WHERE published_at IS NULL")).scalar()
+            if not left and not unpublished:
+                break
+            time.sleep(0.2)
+        with engine.connect() as c:
+            rows = c.execute(text(
+                "SELECT o.created_at, d.delivered_at FROM link_deliveries d JOIN outbox_messages o ON o.key LIKE d.conversation || ':%' "
+                "AND o.topic = 'order.transfer_110' WHERE d.kind = 'transfer' AND d.state = 'delivered'")).all()
+            receipts = c.execute(text("SELECT count(*) FROM link_inbox WHERE kind = 'receipt'")).scalar()
+        engine.dispose()
+
+        def seconds_of(value):
+            return value.timestamp() if hasattr(value, "timestamp") else value
+
+        latencies = [(seconds_of(d) - seconds_of(c)) for c, d in rows]
+        first = min(seconds_of(c) for c, _ in rows) if rows else 0
+        last = max(seconds_of(d) for _, d in rows) if rows else 0
+        figures = {
+            "backend": "postgresql" if postgres else "sqlite",
+            "transfers": len(made),
+            "offered_rate_per_s": rate,
+            "produced_per_s": round(len(made) / produced_in, 1) if produced_in else None,
+            "delivered": len(rows),
+            "transfers_per_s_end_to_end": round(len(rows) / (last - first), 1) if rows and last > first else None,
+            "latency_p50_s": _percentile(latencies, 0.5),
+            "latency_p99_s": _percentile(latencies, 0.99),
+            "latency_max_s": round(max(latencies), 3) if latencies else None,
+            "latency_mean_s": round(statistics.fmean(latencies), 3) if latencies else None,
+            "receipts_back": receipts,
+            "workers": workers,
+            "concurrency": concurrency,
+            "goal": "≥ 200 transfers/s, p99 < 2 s",
+        }
+        for p in procs:
+            p.kill()
+        return figures
+    finally:
+        for side in sides:
+            side.stop()
+        if postgres:
+            drop_databases(postgres, [side.url for side in sides])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--sqlite", action="store_true", help="use SQLite files instead of PostgreSQL")
+    parser.add_argument("--rate", type=float, default=250, help="transfers offered per second")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--concurrency", type=int, default=16)
+    args = parser.parse_args()
+    figures = run(postgres=None if args.sqlite else args.postgres, rate=args.rate, seconds=args.seconds, workers=args.workers,
+                  concurrency=args.concurrency)
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""Linkage's scheduled work: forget nonces past the replay window; warn about transfers not signed in time."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from liandong.core.tasks import scheduled
+from liandong.db import unit_of_work
+from liandong.linkage import service
+from liandong.linkage.models import OrderLink
+
+
+@scheduled("linkage.forget_nonces", every=timedelta(minutes=5), description="清理超出防重放时间窗的随机数")
+def forget_nonces(now: datetime) -> dict:
+    with unit_of_work() as session:
+        return {"forgotten": service.forget_nonces(session, now=now)}
+
+
+@scheduled("linkage.unsigned_transfers", every=timedelta(minutes=1), description="统计对方超时未签收的转办（发送方看板预警）")
+def unsigned_transfers(now: datetime) -> dict:
+    with unit_of_work() as session:
+        late = session.scalar(select(func.count()).select_from(OrderLink).where(
+            OrderLink.direction == "out", OrderLink.received_at.is_(None), OrderLink.sign_due_at < now)) or 0
+    return {"unsigned_late": late}

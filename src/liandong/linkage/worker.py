@@ -1,0 +1,109 @@
+"""`liandong worker`: the relay and every registered scheduled task, on APScheduler.
+
+The scheduler only decides when; claims and leases (relay.py) make several workers on several machines safe.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from datetime import datetime, timezone
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from liandong.core.clock import now as clock_now
+from liandong.core.tasks import registered
+from liandong.db import get_engine, unit_of_work
+from liandong.linkage import service
+from liandong.linkage.relay import Relay, RelayStats
+
+log = logging.getLogger("liandong.worker")
+logging.getLogger("apscheduler").setLevel(logging.ERROR)  # "skipped: already running" is the point of max_instances
+# Each domain's scheduled work, imported so that its @scheduled functions register.
+TASK_MODULES = ("liandong.report.tasks", "liandong.linkage.tasks", "liandong.workorder.tasks", "liandong.knowledge.tasks")
+
+
+def load_tasks() -> list:
+    for name in TASK_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+    return registered()
+
+
+def _now() -> datetime:
+    return clock_now()
+
+
+class Worker:
+    def __init__(self, engine=None, *, concurrency: int = 8):
+        self.engine = engine or get_engine()
+        self.relay = Relay(self.engine, concurrency=concurrency)
+        self.totals = RelayStats()
+        self.scheduler = None
+
+    def fan_out(self) -> int:
+        total = 0
+        while True:
+            with unit_of_work(self.engine) as session:
+                published = service.fan_out(session, now=_now())
+            total += published
+            if published == 0:
+                return total
+
+    def tick(self, budget: float = 2.0) -> RelayStats:
+        """Number new messages, then send what is due."""
+        self.fan_out()
+        stats = self.relay.drain(budget=budget)
+        for key in ("sent", "delivered", "failed", "dead", "duplicates"):
+            setattr(self.totals, key, getattr(self.totals, key) + getattr(stats, key))
+        return stats
+
+    def run_task(self, task) -> dict:
+        started = time.monotonic()
+        try:
+            figures = task.run(_now())
+        except Exception:  # noqa: BLE001 - one task failing must not stop the worker; it runs again next time
+            log.exception("scheduled task %s failed", task.name)
+            return {"error": True}
+        log.info("task %s done in %.2fs: %s", task.name, time.monotonic() - started, figures)
+        return figures or {}
+
+    def once(self, *, tasks: bool = True, budget: float = 30.0) -> dict:
+        """Drain what is due now (fan-out and relay), run each scheduled task once, and return the figures."""
+        deadline = time.monotonic() + budget
+        while time.monotonic() < deadline:
+            stats = self.tick(budget=max(0.1, deadline - time.monotonic()))
+            if stats.sent == 0:
+                break
+        figures = {"relay": self.totals.as_dict()}
+        if tasks:
+            figures["tasks"] = {task.name: self.run_task(task) for task in load_tasks()}
+        return figures
+
+    def _jobs(self, scheduler, *, interval: float) -> None:
+        scheduler.add_job(self.tick, "interval", seconds=interval, id="linkage.relay", max_instances=1, coalesce=True,
+                          next_run_time=_now(), misfire_grace_time=None)
+        for task in load_tasks():
+            scheduler.add_job(self.run_task, "interval", args=[task], seconds=task.every.total_seconds(), id=task.name,
+                              max_instances=1, coalesce=True, misfire_grace_time=None)
+
+    def start_background(self, *, interval: float = 0.5) -> BackgroundScheduler:
+        """In-process (SQLite `serve` and `demo`): a daemon thread started with the app."""
+        self.scheduler = BackgroundScheduler(executors={"default": ThreadPoolExecutor(4)}, timezone=timezone.utc, daemon=True)
+        self._jobs(self.scheduler, interval=interval)
+        self.scheduler.start()
+        return self.scheduler
+
+    def run_forever(self, *, interval: float = 0.5) -> None:
+        self.scheduler = BlockingScheduler(executors={"default": ThreadPoolExecutor(4)}, timezone=timezone.utc)
+        self._jobs(self.scheduler, interval=interval)
+        try:
+            self.scheduler.start()
+        finally:
+            self.relay.close()
