@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -39,7 +40,9 @@ DECIDER_FEATURES = [
     "missing_share",
     "asks_procedure",
 ]
-DECIDER_C = 0.3
+DECIDER_C = float(os.environ.get("KB_DECIDER_C", "0.3"))
+if os.environ.get("KB_DECIDER_FEATURES"):  # for trying other feature sets: comma-separated names
+    DECIDER_FEATURES = os.environ["KB_DECIDER_FEATURES"].split(",")
 
 
 def fit_pairwise(x: np.ndarray, y: np.ndarray, groups: np.ndarray, c: float):

@@ -59,6 +59,10 @@ class Decision:
 # Lines of a document that are never an answer unless the question asks which document it is.
 _HEADING_RE = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号|（此件.{2,8}）|\d{4}年\d{1,2}月\d{1,2}日|各[县区市乡镇].{0,60}：?)$")
 _PROCEDURE_RE = re.compile(r"(?:怎么|如何|去哪|在哪|到哪)(?:里|儿)?(?:申请|办理|交|缴|领|补|激活|注册|报名|预约|投诉|举报|查|安装|续签)|要带什么|需要什么材料|什么手续|哪个(?:网站|电话|app|App|窗口)")
+# What kind of question it is, read from its form: a yes/no question about a rule ("能不能", "管不管") is
+# what policies answer; a contact, an opening time or a fee is what they seldom state.
+_YES_NO_RE = re.compile(r"(.)不\1|能否|可否|是否|有没有|吗$|没有?$")
+_CONTACT_RE = re.compile(r"电话|号码|热线是|地址|网址|几点|开门|营业时间|上班时间|办公时间|门票|票价|收费标准")
 _DOC_NUMBER_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号$")
 _ASKS_DOCUMENT_RE = re.compile(r"什么文件|哪个文件|哪份文件|文件名|讲的是什么|讲的什么|讲什么|是什么通知|标题")
 
@@ -248,6 +252,9 @@ def _decider_features(
             # Procedures ("怎么申请", "去哪办") are what gazettes seldom spell out; 一问一答 do.
             "asks_procedure": 1.0 if _PROCEDURE_RE.search(prepared.text) else 0.0,
             "fits_nearby": max((c.choice.fits for c in decision_candidates[:3]), default=0.0),
+            "asks_yes_no": 1.0 if _YES_NO_RE.search(prepared.text) else 0.0,
+            "asks_contact": 1.0 if _CONTACT_RE.search(prepared.text) else 0.0,
+            "asks_money": 1.0 if prepared.expectation.kind == "money" else 0.0,
         }
     )
     return features

@@ -18,7 +18,7 @@ from liandong.catalog.models import Department
 from liandong.config import settings
 from liandong.core.errors import ValidationFailed
 from liandong.knowledge import question as question_text
-from liandong.knowledge import ranking
+from liandong.knowledge import ranking, thesaurus
 from liandong.knowledge.models import Document, Item, Passage, Source
 from liandong.knowledge.region import cities_named, default_regions, scope
 from liandong.knowledge.states import ItemStatus, is_visible
@@ -178,6 +178,7 @@ class KnowledgeIndex:
         }
         self.region_codes = np.array([entry.region_code or "" for entry in passages.entries] + ["own"] * len(items))
         self._repairer: HomophoneRepairer | None = None
+        self._short_forms: dict[str, tuple[str, ...]] | None = None
         self._all_text: str | None = None
 
     def uses(self, text: str) -> bool:
@@ -199,7 +200,11 @@ class KnowledgeIndex:
                 for term, posting in index.postings.get("w", {}).items():
                     vocabulary[term] = vocabulary.get(term, 0) + len(posting.ids)
                 bigrams.update(index.postings.get("b", {}))
-            # The spoken words the synonym file knows are worth repairing to as well ("还子" → 孩子).
+            # The spoken words the synonym file knows are worth repairing to as well ("还子" → 孩子), and the
+            # short forms of the documents' terms are not slips ("家暴" stays).
+            for phrase in self.short_forms():
+                vocabulary[phrase] = max(vocabulary.get(phrase, 0), 2)
+                bigrams.update(phrase[i : i + 2] for i in range(len(phrase) - 1))
             for phrase, _ in ranking.default_synonyms():
                 if 2 <= len(phrase) <= 4:
                     vocabulary[phrase] = max(vocabulary.get(phrase, 0), 2)
@@ -209,13 +214,27 @@ class KnowledgeIndex:
             )
         return self._repairer
 
+    def short_forms(self) -> dict[str, tuple[str, ...]]:
+        """The thesaurus of the documents' own terms by their short forms (knowledge/thesaurus.py)."""
+        if self._short_forms is None:
+            uses: dict[str, int] = {}
+            for term, posting in self.passages.index.postings.get("w", {}).items():
+                uses[term] = len(posting.ids)
+            self._short_forms = thesaurus.build(uses)
+        return self._short_forms
+
     def prepare(self, question: str) -> Prepared:
         written = question_text.normalize(question)
         repaired, repairs = self.repairer().repair(written)
-        query = ranking.make_query(repaired)
         cleaned, _ = ranking.expand(repaired)
         words = [word for word in ranking.content_words(cleaned) if word not in question_text.QUESTION_FILLERS] or ranking.content_words(cleaned)
+        # Short forms of the documents' terms ("家暴" → 家庭暴力) stand in like the synonym file's phrases.
+        spelled_out = tuple(thesaurus.stand_ins(words, self.short_forms()))
+        synonyms = ranking.default_synonyms() + spelled_out if spelled_out else None
+        query = ranking.make_query(repaired, synonyms)
         alternates: dict[str, list[str]] = {}
+        for word, terms in spelled_out:
+            alternates.setdefault(word, []).extend(terms)
         for phrase, terms in ranking.default_synonyms():
             if phrase in repaired:
                 for word in words:
