@@ -141,6 +141,7 @@ def _features(
     numbers: set[str],
     unknown: set[str],
     question_words: str,
+    chars: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
     entry = candidate.entry
     sentence = candidate.sentence
@@ -177,7 +178,25 @@ def _features(
         "item_question": extract.coverage(entry.title, terms) if entry.kind == "item" else 0.0,
         "item_reverse": _reverse_coverage(entry.title, question_words) if entry.kind == "item" else 0.0,
         "title": 1.0 if sentence == entry.title else 0.0,
+        # Characters in common: a caller's word and the document's often share characters, not words
+        # ("车牌子" / "牌照", "眼睛有毛病" / "眼病").
+        "chars": _char_share(sentence, chars),
+        "chars_context": _char_share(around, chars),
     }
+
+
+def _char_share(text: str, chars: frozenset[str]) -> float:
+    return sum(1 for char in chars if char in text) / len(chars) if chars else 0.0
+
+
+# Characters that carry no content of their own in a question.
+_LIGHT_CHARS = frozenset("谁哪几啥咋怎么吗呢何多少什样请问一下个我你他她们这那些里儿")
+
+
+def _content_chars(text: str) -> frozenset[str]:
+    return frozenset(
+        char for char in text if "\u4e00" <= char <= "\u9fff" and char not in ranking.FUNCTION_CHARS and char not in _LIGHT_CHARS
+    )
 
 
 def _missing_counts(text: str, terms: extract.Terms, unknown: set[str]) -> tuple[int, int]:
@@ -334,6 +353,7 @@ def decide(
     unknown_words = _unknown_words(index, prepared)
     # The caller's question with its formal stand-ins, for matching an item's question against it.
     question_words = prepared.text + "".join(term for terms_ in prepared.alternates.values() for term in terms_)
+    chars = _content_chars(prepared.text)
     # The best score of another document (or item) than the candidate's own: the top two sources suffice.
     by_source: dict[tuple, float] = {}
     for candidate in found:
@@ -345,7 +365,7 @@ def decide(
         rival = next((score for source, score in leaders if source != key), 0.0)
         candidate.features = _features(
             candidate, terms=terms, focus=focus, top_score=top_score, rival=rival, numbers=numbers, unknown=unknown_words,
-            question_words=question_words,
+            question_words=question_words, chars=chars,
         )
         candidate.probability = model.ranker.probability(candidate.features)
     found.sort(key=lambda candidate: (-candidate.probability, -candidate.value))

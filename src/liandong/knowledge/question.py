@@ -19,6 +19,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 _SPACE_RE = re.compile(r"\s+")
 # "还要居住证不", "有儿科大夫没": a yes/no question ending in a negation.
 _TRAILING_NEGATION_RE = re.compile(r"(?<=[\u4e00-\u9fff])(?:不|没有?|没得)(?:呀|啊|呢)?[？?。!！]*$")
+# "管不管", "能不能", "有没有", "可以不可以": the A-not-A question is A asked; at the end it is "A吗".
+_A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")
+_A_NOT_A_END_RE = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1$")
 _TRAILING_PUNCT_RE = re.compile(r"[？?。!！~～…]+$")
 # Hesitations at the start or before a pause ("嗯，那个，…", "就是那个…").
 _FILLER_RE = re.compile(r"(?:^|(?<=[,，、\s]))(?:嗯|呃|啊|哎|喂|那个|这个|就是|是这样的?|我说)+(?=[,，、\s]|$)")
@@ -60,6 +63,10 @@ def normalize(question: str, pairs: tuple[tuple[str, str], ...] | None = None) -
         text = pattern.sub(lambda match: mapping[match.group(0)], text)
     text = _FILLER_RE.sub("", text)
     text = _PAUSES_RE.sub("", text)
+    before_a_not_a = text
+    text = _A_NOT_A_RE.sub(lambda match: match.group(1), text)
+    if _A_NOT_A_END_RE.search(before_a_not_a.rstrip("？?。!！ ")):
+        text = _TRAILING_PUNCT_RE.sub("", text) + "吗"
     text = _TRAILING_NEGATION_RE.sub("吗", text)
     text = _TRAILING_PUNCT_RE.sub("", text).strip(" ，,、")
     return text or (question or "").strip()

@@ -70,3 +70,18 @@ def test_satisfies(question, sentence, fit):
 )
 def test_a_measure_word_must_come_with_the_count(question, sentence, fit):
     assert satisfies(sentence, expected(question)) == fit
+
+
+@pytest.mark.parametrize(
+    ("spoken", "written"),
+    [
+        ("农村地里烧秸秆管不管", "农村地里烧秸秆管吗"),
+        ("能不能雇未成年人干活", "能雇未成年人干活"),
+        ("可以不可以网上办", "可以网上办"),
+        ("小区有没有电梯", "小区有电梯"),
+        ("不管不顾", "不管不顾"),
+        ("一不小心", "一不小心"),
+    ],
+)
+def test_an_a_not_a_question_is_the_thing_asked(spoken, written):
+    assert normalize(spoken) == written
