@@ -87,7 +87,7 @@ _COUNT = r"\d|[一二三四五六七八九十百千两]+(?:个|家|项|名|处|�
 _EXPECTATIONS: tuple[tuple[re.Pattern, Expectation], ...] = (
     (
         re.compile(r"多少钱|几块钱|多少元|收费多少|收多少|交多少|缴多少|补多少|补贴多少|罚多少|奖多少|花了多少|费用多少|价格|起步价|多少费"),
-        Expectation("money", "金额", re.compile(_NUMBER + r"[\d.]*\s*(?:万|亿)?元|免费|不收费|收费标准")),
+        Expectation("money", "金额", re.compile(_NUMBER + r"[\d.]*\s*(?:千|万|亿)?(?:余|多)?(?:万|亿)?元|免费|不收费|收费标准")),
     ),
     (
         re.compile(r"几点|什么时间(?:上班|下班|开门|关门)|开门|关门|上班时间|下班时间"),
