@@ -29,6 +29,8 @@ ITEM_WHOLE_ANSWER = 240  # a curated answer up to this length is read out whole
 ITEM_FIRST_FLOOR = 0.5  # an item goes first when the ranker gives it at least this …
 ITEM_FIRST_MARGIN = 0.25  # … and no less than the best sentence's probability minus this …
 ITEM_FIRST_SIMILARITY = 0.5  # … and its question and the caller's share at least half their words both ways
+JOIN_MARGIN = 0.1  # the next sentence of the same passage joins the answer when the ranker holds it this close …
+JOIN_MAX = 160  # … and the two together stay this short (characters)
 
 
 @dataclass
@@ -490,12 +492,31 @@ def answer_from_index(
         "alternatives": [_shown(candidate, city_code) for candidate in others],
     }
     if answered:
+        best = _joined(best, found)
         result.update(_shown(best, city_code, decision.probability))
         result["message"] = None
     elif best is not None:
         # Not reliable enough to read out, but the call-taker may look at it.
         result["alternatives"] = [_shown(best, city_code), *result["alternatives"]][: max(top, 1)]
     return result
+
+
+def _joined(best: Candidate, found: list[Candidate]) -> Candidate:
+    """The best sentence with its neighbour in the same passage when the ranker holds that one about as
+    likely: one contiguous stretch to read out ("…项目可申报了。符合条件者，请于2026年2月13日前申报。")."""
+    if best.entry.kind == "item":
+        return best
+    text = best.entry.text
+    for other in found[1:4]:
+        if other.entry is not best.entry or other.probability < best.probability - JOIN_MARGIN:
+            continue
+        first, second = sorted((best.choice.span, other.choice.span), key=lambda span: span.start)
+        between = text[first.end : second.start]
+        if first.end <= second.start and not between.strip() and second.end - first.start <= JOIN_MAX:
+            span = extract.Span(first.start, second.end)
+            choice = extract.Choice(span, best.choice.score, best.choice.coverage, best.choice.bigrams, best.choice.fits)
+            return Candidate(best.position, best.entry, best.score, choice, best.value, best.features, best.probability)
+    return best
 
 
 def answer(
