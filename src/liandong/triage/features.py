@@ -53,6 +53,8 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         that raises KeyError for every unknown n-gram; the same matrix, several times faster on long texts."""
         if not fixed_vocab:
             return super()._count_vocab(raw_documents, fixed_vocab)
+        if self.analyzer == "char" and self.ngram_range[1] <= 3:
+            return self.vocabulary_, self._count_char_ngrams(raw_documents)
         from collections import Counter
 
         from scipy import sparse
@@ -76,6 +78,70 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         )
         X.sort_indices()
         return vocabulary, X
+
+
+    def _char_keys(self):
+        """The fitted vocabulary's character n-grams (1–3 characters) as sorted integer keys and their columns."""
+        cached = self.__dict__.get("_char_key_cache")
+        if cached is not None and cached[0] is self.vocabulary_:
+            return cached[1], cached[2]
+        terms = list(self.vocabulary_)
+        keys = np.fromiter((_ngram_key(term) for term in terms), dtype=np.uint64, count=len(terms))
+        columns = np.fromiter((self.vocabulary_[term] for term in terms), dtype=np.int64, count=len(terms))
+        order = np.argsort(keys, kind="stable")
+        keys, columns = keys[order], columns[order]
+        self.__dict__["_char_key_cache"] = (self.vocabulary_, keys, columns)
+        return keys, columns
+
+    def _count_char_ngrams(self, raw_documents):
+        """sklearn's char analyzer and counting for a whole batch at once in numpy: every 1–3 character n-gram of
+        each (preprocessed, blank-collapsed) document is an integer key looked up in the sorted vocabulary keys.
+        The same matrix as the per-document loop (a test compares them), several times faster."""
+        from scipy import sparse
+
+        preprocess = self.build_preprocessor()
+        white = self._white_spaces
+        documents = [white.sub(" ", preprocess(self.decode(doc))) for doc in raw_documents]
+        count = len(documents)
+        lengths = np.fromiter((len(doc) for doc in documents), dtype=np.int64, count=count)
+        codes = np.frombuffer("".join(documents).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64) + 1
+        owner = np.repeat(np.arange(count, dtype=np.int64), lengths)
+        vocab_keys, vocab_columns = self._char_keys()
+        low, high = self.ngram_range
+        pairs = []
+        total = len(codes)
+        for n in range(low, high + 1):
+            if total < n:
+                continue
+            width = total - n + 1
+            keys = codes[:width].copy()
+            for k in range(1, n):
+                keys |= codes[k : k + width] << np.uint64(21 * k)
+            same = owner[:width] == owner[n - 1 : n - 1 + width]
+            keys, docs = keys[same], owner[:width][same]
+            if not len(vocab_keys):
+                continue
+            where = np.minimum(np.searchsorted(vocab_keys, keys), len(vocab_keys) - 1)
+            known = vocab_keys[where] == keys
+            pairs.append(docs[known] * len(self.vocabulary_) + vocab_columns[where[known]])
+        combined = np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
+        unique, counts = np.unique(combined, return_counts=True)
+        rows = unique // len(self.vocabulary_)
+        columns = (unique % len(self.vocabulary_)).astype(np.int32)
+        indptr = np.zeros(count + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=count), out=indptr[1:])
+        X = sparse.csr_matrix(
+            (counts.astype(np.intc), columns, indptr), shape=(count, len(self.vocabulary_)), dtype=self.dtype
+        )
+        return X
+
+
+def _ngram_key(term: str) -> int:
+    """A 1–3 character n-gram as one integer: (code point + 1) of each character in 21-bit slots."""
+    key = 0
+    for k, char in enumerate(term):
+        key |= (ord(char) + 1) << (21 * k)
+    return key
 
 
 def build_vectorizer(*, fields: int = 1, max_features: int | None = None, min_df: int = 1, word_ngrams: tuple[int, int] = (1, 2)) -> FeatureUnion:

@@ -1,6 +1,7 @@
 """Features and the SVM + naive Bayes classifier: the fast counting equals sklearn's, probabilities are proper."""
 
 import numpy as np
+import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
 from liandong.triage.features import FIELD_SEP, SvmNb, build_vectorizer
@@ -43,3 +44,33 @@ def test_one_class_and_weights():
     assert SvmNb().fit(X, ["gs", "gs"]).predict_proba(X).shape == (2, 1)
     clf = SvmNb().fit(union.transform(TEXTS[:3]), ["zjj", "gs", "rl"], sample_weight=np.array([1.0, 3.0, 1.0]))
     assert set(clf.classes_) == {"zjj", "gs", "rl"}
+
+
+CHAR_TEXTS = [
+    "小区电梯坏了三天没人修",
+    "标题\x1e正文：楼下饭店油烟很大，  晚上 10 点以后还在营业\n\n请尽快处理",
+    "",
+    " ",
+    "a",
+    "ab",
+    "AB  \t C",
+    "😀 表情和𠀋生僻字",
+    "重复重复重复重复",
+]
+
+
+@pytest.mark.parametrize("ngram_range", [(1, 3), (1, 2), (2, 3)])
+def test_batched_char_counts_are_the_per_document_counts(ngram_range):
+    """The numpy path of CompactTfidfVectorizer gives exactly the matrix of sklearn's per-document loop."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from liandong.triage.features import CompactTfidfVectorizer, all_fields
+
+    vectorizer = CompactTfidfVectorizer(analyzer="char", preprocessor=all_fields, ngram_range=ngram_range, sublinear_tf=True)
+    vectorizer.fit(CHAR_TEXTS[:2] + ["小区 饭店 油烟 电梯"])
+    fast = vectorizer._count_char_ngrams(CHAR_TEXTS)
+    _, slow = TfidfVectorizer._count_vocab(vectorizer, CHAR_TEXTS, True)
+    slow.sort_indices()
+    assert fast.shape == slow.shape and (fast != slow).nnz == 0
+    assert (fast.indices == slow.indices).all() and (fast.indptr == slow.indptr).all()
+    assert (vectorizer.transform(CHAR_TEXTS) != TfidfVectorizer.transform(vectorizer, CHAR_TEXTS)).nnz == 0
