@@ -69,6 +69,22 @@ _DOC_NUMBER_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号$"
 _ASKS_DOCUMENT_RE = re.compile(r"什么文件|哪个文件|哪份文件|文件名|讲的是什么|讲的什么|讲什么|是什么通知|标题")
 
 
+_PUNCTUATION = frozenset("。，；：、！？,;:!?")
+_PLAN_PART_RE = re.compile(r"(?:方案|规划|意见|通知|办法|计划|要求|措施|目标|原则|思想|任务|机制|体系|领域)$")
+_NUMBERING_RE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)．.、]|[一二三四五六七八九十]是)")
+
+
+def _heading_line(sentence: str) -> bool:
+    """A section heading or subhead ("2.人为活动", "平安底色更加鲜亮", a plan's title repeated in its body):
+    no punctuation and no figure once its numbering is off — it names a topic and answers nothing."""
+    body = _NUMBERING_RE.sub("", sentence, count=1)
+    if any(char in _PUNCTUATION or char.isdigit() for char in body):
+        return False
+    # A longer line without punctuation may be an entry of a list ("15.忻州市住房公积金管理中心"): a heading
+    # only when it names a part of a plan.
+    return len(body) <= 8 or (len(body) <= 30 and bool(_PLAN_PART_RE.search(body)))
+
+
 def _unknown_words(index: search_service.KnowledgeIndex, prepared: search_service.Prepared) -> set[str]:
     """The question's words the knowledge base never uses, not even through a formal stand-in."""
     idf = index.idf.get("w", {})
@@ -320,7 +336,7 @@ def decide(
                 return True
             if asks_document:
                 return False
-            return sentence == title or bool(_HEADING_RE.match(sentence))
+            return sentence == title or bool(_HEADING_RE.match(sentence)) or _heading_line(sentence)
 
         score = float(scores[position])
         # Sentences this document's higher-scored windows already offered are not scored again.

@@ -88,3 +88,20 @@ def test_the_shipped_model_loads_and_scores():
 )
 def test_run_in_headings_stay_with_their_sentence(text, expected):
     assert [text[s.start : s.end] for s in sentence_spans(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("2.人为活动", True),
+        ("平安底色更加鲜亮", True),
+        ("晋城市打造“一件事一次办”精品实施方案", True),
+        ("15.忻州市住房公积金管理中心", False),  # an entry of a list names something
+        ("19晋城民用机场项目（前期）省级泽州县金村镇", False),  # a figure: an entry of the project list
+        ("武俊德为市公安局交警支队副支队长。", False),
+    ],
+)
+def test_heading_lines_are_not_answers(line, heading):
+    from liandong.knowledge.answer import _heading_line
+
+    assert _heading_line(line) is heading
