@@ -37,7 +37,7 @@ DECIDER_FEATURES = [
     "ranker", "ranker_gap", "context_coverage", "passage_coverage", "focus_passage", "focus_both", "misfit",
     "fits_nearby", "log_score", "missing_share", "asks_procedure", "unknown", "known_missing", "unknown_missing",
     "sentence_bm25", "bigrams", "score_share", "item_question", "item_reverse", "chars", "chars_context",
-    "asks_yes_no", "asks_contact", "asks_money",
+    "asks_yes_no", "asks_contact", "asks_money", "focus_unknown",
 ]
 DECIDER_C = float(os.environ.get("KB_DECIDER_C", "1.0"))
 if os.environ.get("KB_DECIDER_FEATURES"):  # for trying other feature sets: comma-separated names
@@ -139,7 +139,7 @@ def main() -> int:
         if not d.candidates:
             decider_rows.append((None, 0, bool(q["answer"]), False))
             continue
-        features = answer._decider_features(d.candidates, d.unknown, d.prepared, d.full_score)
+        features = answer._decider_features(d.candidates, d.unknown, d.prepared, d.full_score, d.unknown_words)
         correct = bool(q["answer"]) and contains(d.candidates[0].sentence, q["answer"])
         decider_rows.append((features, int(bool(q["answer"])), bool(q["answer"]), correct))
     decider_names = DECIDER_FEATURES

@@ -56,6 +56,7 @@ class Decision:
     unknown: float
     features: dict[str, float]  # of the question and its best candidate, for the decider
     probability: float  # the decider's: the best candidate answers the question
+    unknown_words: frozenset[str] = frozenset()  # the question's words the knowledge base never uses
 
 
 # Lines of a document that are never an answer unless the question asks which document it is.
@@ -275,7 +276,11 @@ def _same_source(a: search_service.Entry, b: search_service.Entry) -> bool:
 
 
 def _decider_features(
-    decision_candidates: list[Candidate], unknown: float, prepared: search_service.Prepared, full_score: float = 0.0
+    decision_candidates: list[Candidate],
+    unknown: float,
+    prepared: search_service.Prepared,
+    full_score: float = 0.0,
+    unknown_words: frozenset[str] | set[str] = frozenset(),
 ) -> dict[str, float]:
     best = decision_candidates[0]
     runner_up = next((c for c in decision_candidates[1:] if not _same_source(c.entry, best.entry)), None)
@@ -292,6 +297,8 @@ def _decider_features(
             "asks_yes_no": 1.0 if _YES_NO_RE.search(prepared.text) else 0.0,
             "asks_contact": 1.0 if _CONTACT_RE.search(prepared.text) else 0.0,
             "asks_money": 1.0 if prepared.expectation.kind == "money" else 0.0,
+            # What the question is about in the end is a word the knowledge base never uses ("续签").
+            "focus_unknown": 1.0 if (focus := _focus(prepared)) and focus[-1] in unknown_words else 0.0,
         }
     )
     return features
@@ -399,11 +406,11 @@ def decide(
             and candidate.probability >= max(ITEM_FIRST_FLOOR, found[0].probability - ITEM_FIRST_MARGIN)
         ):
             as_best = [candidate, *[other for other in found if other is not candidate]]
-            if model.decider.probability(_decider_features(as_best, unknown, prepared, full_score)) >= model.threshold:
+            if model.decider.probability(_decider_features(as_best, unknown, prepared, full_score, unknown_words)) >= model.threshold:
                 found = as_best
         break
-    features = _decider_features(found, unknown, prepared, full_score)
-    return Decision(prepared, full_score, found, unknown, features, model.decider.probability(features))
+    features = _decider_features(found, unknown, prepared, full_score, unknown_words)
+    return Decision(prepared, full_score, found, unknown, features, model.decider.probability(features), frozenset(unknown_words))
 
 
 def _citation(candidate: Candidate, city_code: str | None) -> dict:

@@ -28,6 +28,8 @@ def test_normalize(spoken, written):
     ("question", "kind"),
     [
         ("公园门票多少钱", "money"),
+        ("热线工作人员工资多少", "money"),
+        ("公积金贷款利率是多少", "money"),
         ("派出所几点上班", "time_of_day"),
         ("宫颈癌筛查什么年龄段", "age"),
         ("领车牌要等几天", "duration"),
