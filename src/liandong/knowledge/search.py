@@ -73,6 +73,23 @@ REGION_FACTORS = {"own": 1.0, "province": 0.97, "unknown": 0.95, "other": 0.85}
 NAMED_FACTORS = {"named": 1.0, "own": 0.8, "province": 0.85, "unknown": 0.85, "other": 0.75}
 
 
+# A question word jieba glued to the verb after it ("去哪补" → 哪补, "归哪管" → 哪管): the verb is the content.
+_QUESTION_PREFIX = "哪啥咋谁"
+
+
+def _question_words(words: list[str]) -> list[str]:
+    """The question's content words: fillers dropped, a question word stripped from the word it opens."""
+    kept = []
+    for word in words:
+        if word in question_text.QUESTION_FILLERS:
+            continue
+        if len(word) >= 2 and word[0] in _QUESTION_PREFIX:
+            word = word.lstrip(_QUESTION_PREFIX)
+        if word and word not in question_text.QUESTION_FILLERS and word not in kept:
+            kept.append(word)
+    return kept
+
+
 @dataclass
 class Prepared:
     """A question made ready for the index: written form, slips repaired, query terms, what it asks for."""
@@ -227,7 +244,7 @@ class KnowledgeIndex:
         written = question_text.normalize(question)
         repaired, repairs = self.repairer().repair(written)
         cleaned, _ = ranking.expand(repaired)
-        words = [word for word in ranking.content_words(cleaned) if word not in question_text.QUESTION_FILLERS] or ranking.content_words(cleaned)
+        words = _question_words(ranking.content_words(cleaned)) or ranking.content_words(cleaned)
         # Short forms of the documents' terms ("家暴" → 家庭暴力) stand in like the synonym file's phrases.
         spelled_out = tuple(thesaurus.stand_ins(words, self.short_forms()))
         synonyms = ranking.default_synonyms() + spelled_out if spelled_out else None
