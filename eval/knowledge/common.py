@@ -63,12 +63,12 @@ def open_knowledge_base():
     from liandong.core.actor import SYSTEM
     from liandong.core.clock import local, now
     from liandong.db import unit_of_work
+    from liandong.db.migrate import upgrade
     from liandong.demo import DEMO_ITEMS
     from liandong.knowledge import items
     from liandong.knowledge.ingest import ingest_paths
     from liandong.knowledge.search import get_index
     from liandong.knowledge.states import ItemAction
-    from liandong.db.migrate import upgrade
 
     upgrade(url=url)
     seeds = sorted((SEEDS if SEEDS.exists() else PACKAGED).glob("*.txt"))

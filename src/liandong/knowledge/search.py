@@ -20,7 +20,7 @@ from liandong.core.errors import ValidationFailed
 from liandong.knowledge import question as question_text
 from liandong.knowledge import ranking, thesaurus
 from liandong.knowledge.models import Document, Item, Passage, Source
-from liandong.knowledge.region import cities_named, default_regions, scope
+from liandong.knowledge.region import cities_named, scope
 from liandong.knowledge.states import ItemStatus, is_visible
 from liandong.knowledge.typos import HomophoneRepairer, Repair
 
