@@ -20,7 +20,7 @@ from liandong.config import settings
 from liandong.core.errors import ValidationFailed
 from liandong.knowledge import extract, ranking
 from liandong.knowledge import search as search_service
-from liandong.knowledge.question import QUESTION_FILLERS, satisfies
+from liandong.knowledge.question import QUESTION_FILLERS, asked_part, satisfies
 
 NOT_FOUND = "知识库中没有找到可靠答案"
 CANDIDATES = 12  # passages and items whose sentences are read
@@ -634,6 +634,7 @@ def intake_answer(session: Session, text: str, *, today: date) -> dict | None:
     if len(text) < 4:
         return None
     try:
-        return for_display(answer(session, text[:MAX_QUESTION], today=today))
+        # A long account is asked by its question sentences ("……请问学校划片在哪查？").
+        return for_display(answer(session, asked_part(text)[:MAX_QUESTION], today=today))
     except Exception:  # noqa: BLE001 - the intake keeps working without the knowledge base
         return None

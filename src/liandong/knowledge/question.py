@@ -167,3 +167,20 @@ def satisfies(sentence: str, expectation: Expectation) -> float:
     if expectation.pattern is None:
         return 0.5
     return 1.0 if expectation.pattern.search(sentence) else 0.0
+
+
+# A sentence of a caller's account that asks something.
+_ASKING_RE = re.compile(r"[？?]|吗|怎么|咋|如何|能不能|可不可以|是不是|有没有|要不要|请问|想问|咨询|多少|几[点天个号月]|什么|啥|哪|谁")
+_ACCOUNT_SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+LONG_ACCOUNT = 60  # characters: a shorter text is asked as it is
+
+
+def asked_part(text: str) -> str:
+    """What a long account asks: its sentences that ask something, in order ("我家孩子今年六岁……请问学校
+    划片在哪查？" → "请问学校划片在哪查？"); the text itself when it is short or asks nothing explicitly."""
+    text = (text or "").strip()
+    if len(text) <= LONG_ACCOUNT:
+        return text
+    asking = [sentence.strip() for sentence in _ACCOUNT_SENTENCE_RE.findall(text) if _ASKING_RE.search(sentence)]
+    asked = "".join(asking)
+    return asked if 4 <= len(asked) < len(text) else text

@@ -89,3 +89,23 @@ def test_a_measure_word_must_come_with_the_count(question, sentence, fit):
 )
 def test_an_a_not_a_question_is_the_thing_asked(spoken, written):
     assert normalize(spoken) == written
+
+
+@pytest.mark.parametrize(
+    ("account", "asked"),
+    [
+        ("渣土车啥时候换成新能源车？", "渣土车啥时候换成新能源车？"),  # short: as it is
+        (
+            "我家住在城区，楼下每天都有渣土车经过，噪音很大，灰尘也多，晚上都睡不好觉，家里老人孩子意见很大。请问渣土车啥时候换成新能源车？谢谢。",
+            "请问渣土车啥时候换成新能源车？",
+        ),
+        (
+            "我们小区门口的路面坑坑洼洼已经很久了，下雨天积水很深，老人孩子出门很不方便，希望有关部门尽快来修一修，拜托了。",
+            "我们小区门口的路面坑坑洼洼已经很久了，下雨天积水很深，老人孩子出门很不方便，希望有关部门尽快来修一修，拜托了。",
+        ),  # asks nothing explicitly: the whole account
+    ],
+)
+def test_a_long_account_is_asked_by_its_question_sentences(account, asked):
+    from liandong.knowledge.question import asked_part
+
+    assert asked_part(account) == asked
