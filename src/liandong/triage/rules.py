@@ -6,6 +6,7 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Callable
 
@@ -122,8 +123,17 @@ class TransferList:
         hits: list[Hit] = []
         rejected: list[Rejected] = []
         keys = text_keys(text)
-        for item in self.items:
-            if item.regex is None or (item.required is not None and item.required.isdisjoint(keys)):
+        gated, ungated = self._gates
+        # The items whose gate one of the text's keys opens, found from the keys (a few hundred dictionary
+        # look-ups) instead of testing every item's gate against the keys.
+        opened = set(ungated)
+        for key in keys:
+            members = gated.get(key)
+            if members is not None:
+                opened.update(members)
+        for position in sorted(opened):
+            item = self.items[position]
+            if item.regex is None:
                 continue
             matches = list(item.regex.finditer(text))
             if not matches:
@@ -146,6 +156,19 @@ class TransferList:
             elif dropped is not None:
                 rejected.append(dropped)
         return hits, rejected
+
+    @cached_property
+    def _gates(self) -> tuple[dict[str, tuple[int, ...]], tuple[int, ...]]:
+        """key → positions of the items it opens, and the positions of items without a gate."""
+        gated: dict[str, list[int]] = {}
+        ungated = []
+        for position, item in enumerate(self.items):
+            if item.required is None:
+                ungated.append(position)
+                continue
+            for key in item.required:
+                gated.setdefault(key, []).append(position)
+        return {key: tuple(members) for key, members in gated.items()}, tuple(ungated)
 
     def get(self, item_id: str) -> TransferItem | None:
         return next((i for i in self.items if i.id == item_id), None)
