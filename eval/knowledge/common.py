@@ -16,12 +16,15 @@ PACKAGED = REPO / "src" / "liandong" / "knowledge" / "data" / "corpus"
 BANKS = {
     "answer_dev": HERE / "answer_dev.jsonl",  # colloquial answerable + unanswerable, dev
     "answer_heldout": HERE / "answer_heldout.jsonl",  # the same kinds: held out in round 1, scored once, then development
-    "answer_heldout2": HERE / "answer_heldout2.jsonl",  # written after round 1, held out: scored once at the end
+    "answer_heldout2": HERE / "answer_heldout2.jsonl",  # written after round 1, scored once blind in round 2, then development
+    "answer_heldout3": HERE / "answer_heldout3.jsonl",  # written before round 3 (knowledge2), never tuned on: aggregates only
+    "answer_heldout4": HERE / "answer_heldout4.jsonl",  # written in round 3 after heldout3's first scoring, before the changes that followed
     "questions": HERE / "questions.jsonl",  # the first search bank (answerable; tuned on before)
     "questions_test2": HERE / "questions_test2.jsonl",  # the second search bank (answerable; tuned on)
 }
-DEV_BANKS = ("answer_dev", "questions", "questions_test2", "answer_heldout")
-HELDOUT_BANK = "answer_heldout2"
+DEV_BANKS = ("answer_dev", "questions", "questions_test2", "answer_heldout", "answer_heldout2")
+HELDOUT_BANK = "answer_heldout3"
+HELDOUT_BANKS = ("answer_heldout3", "answer_heldout4")  # never tuned on; only aggregates are printed
 
 _PUNCT = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"})
 
@@ -60,12 +63,12 @@ def open_knowledge_base():
     from liandong.core.actor import SYSTEM
     from liandong.core.clock import local, now
     from liandong.db import unit_of_work
+    from liandong.db.migrate import upgrade
     from liandong.demo import DEMO_ITEMS
     from liandong.knowledge import items
     from liandong.knowledge.ingest import ingest_paths
     from liandong.knowledge.search import get_index
     from liandong.knowledge.states import ItemAction
-    from liandong.migrate import upgrade
 
     upgrade(url=url)
     seeds = sorted((SEEDS if SEEDS.exists() else PACKAGED).glob("*.txt"))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import DEV_BANKS, HELDOUT_BANK, contains, load_bank, open_knowledge_base  # noqa: E402
+from common import DEV_BANKS, HELDOUT_BANKS, contains, load_bank, open_knowledge_base  # noqa: E402
 
 
 def run_search(index, question: str, city_code: str) -> dict:
@@ -65,7 +65,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    parser_banks = {"dev": list(DEV_BANKS), "heldout": [HELDOUT_BANK], "all": [*DEV_BANKS, HELDOUT_BANK]}
+    parser_banks = {"dev": list(DEV_BANKS), "heldout": list(HELDOUT_BANKS), "all": [*DEV_BANKS, *HELDOUT_BANKS]}
     banks = parser_banks[args.split]
     rows = []
     for name in banks:
@@ -112,7 +112,7 @@ def main() -> int:
 
     if args.misses:
         for row in rows:
-            if row["bank"] == HELDOUT_BANK:
+            if row["bank"] in HELDOUT_BANKS:
                 continue
             run = answered[row["key"]]
             result = run["result"]

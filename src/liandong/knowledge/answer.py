@@ -20,7 +20,7 @@ from liandong.config import settings
 from liandong.core.errors import ValidationFailed
 from liandong.knowledge import extract, ranking
 from liandong.knowledge import search as search_service
-from liandong.knowledge.question import QUESTION_FILLERS, satisfies
+from liandong.knowledge.question import QUESTION_FILLERS, asked_part, satisfies
 
 NOT_FOUND = "知识库中没有找到可靠答案"
 CANDIDATES = 12  # passages and items whose sentences are read
@@ -29,6 +29,8 @@ ITEM_WHOLE_ANSWER = 240  # a curated answer up to this length is read out whole
 ITEM_FIRST_FLOOR = 0.5  # an item goes first when the ranker gives it at least this …
 ITEM_FIRST_MARGIN = 0.25  # … and no less than the best sentence's probability minus this …
 ITEM_FIRST_SIMILARITY = 0.5  # … and its question and the caller's share at least half their words both ways
+JOIN_MARGIN = 0.1  # the next sentence of the same passage joins the answer when the ranker holds it this close …
+JOIN_MAX = 160  # … and the two together stay this short (characters)
 
 
 @dataclass
@@ -54,13 +56,34 @@ class Decision:
     unknown: float
     features: dict[str, float]  # of the question and its best candidate, for the decider
     probability: float  # the decider's: the best candidate answers the question
+    unknown_words: frozenset[str] = frozenset()  # the question's words the knowledge base never uses
 
 
 # Lines of a document that are never an answer unless the question asks which document it is.
 _HEADING_RE = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号|（此件.{2,8}）|\d{4}年\d{1,2}月\d{1,2}日|各[县区市乡镇].{0,60}：?)$")
 _PROCEDURE_RE = re.compile(r"(?:怎么|如何|去哪|在哪|到哪)(?:里|儿)?(?:申请|办理|交|缴|领|补|激活|注册|报名|预约|投诉|举报|查|安装|续签)|要带什么|需要什么材料|什么手续|哪个(?:网站|电话|app|App|窗口)")
+# What kind of question it is, read from its form: a yes/no question about a rule ("能不能", "管不管") is
+# what policies answer; a contact, an opening time or a fee is what they seldom state.
+_YES_NO_RE = re.compile(r"(.)不\1|能否|可否|是否|有没有|吗$|没有?$")
+_CONTACT_RE = re.compile(r"电话|号码|热线是|地址|网址|几点|开门|营业时间|上班时间|办公时间|门票|票价|收费标准")
 _DOC_NUMBER_LINE_RE = re.compile(r"^[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号$")
 _ASKS_DOCUMENT_RE = re.compile(r"什么文件|哪个文件|哪份文件|文件名|讲的是什么|讲的什么|讲什么|是什么通知|标题")
+
+
+_PUNCTUATION = frozenset("。，；：、！？,;:!?")
+_PLAN_PART_RE = re.compile(r"(?:方案|规划|意见|通知|办法|计划|要求|措施|目标|原则|思想|任务|机制|体系|领域)$")
+_NUMBERING_RE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)．.、]|[一二三四五六七八九十]是)")
+
+
+def _heading_line(sentence: str) -> bool:
+    """A section heading or subhead ("2.人为活动", "平安底色更加鲜亮", a plan's title repeated in its body):
+    no punctuation and no figure once its numbering is off — it names a topic and answers nothing."""
+    body = _NUMBERING_RE.sub("", sentence, count=1)
+    if any(char in _PUNCTUATION or char.isdigit() for char in body):
+        return False
+    # A longer line without punctuation may be an entry of a list ("15.忻州市住房公积金管理中心"): a heading
+    # only when it names a part of a plan.
+    return len(body) <= 8 or (len(body) <= 30 and bool(_PLAN_PART_RE.search(body)))
 
 
 def _unknown_words(index: search_service.KnowledgeIndex, prepared: search_service.Prepared) -> set[str]:
@@ -137,6 +160,7 @@ def _features(
     numbers: set[str],
     unknown: set[str],
     question_words: str,
+    chars: frozenset[str] = frozenset(),
 ) -> dict[str, float]:
     entry = candidate.entry
     sentence = candidate.sentence
@@ -173,7 +197,25 @@ def _features(
         "item_question": extract.coverage(entry.title, terms) if entry.kind == "item" else 0.0,
         "item_reverse": _reverse_coverage(entry.title, question_words) if entry.kind == "item" else 0.0,
         "title": 1.0 if sentence == entry.title else 0.0,
+        # Characters in common: a caller's word and the document's often share characters, not words
+        # ("车牌子" / "牌照", "眼睛有毛病" / "眼病").
+        "chars": _char_share(sentence, chars),
+        "chars_context": _char_share(around, chars),
     }
+
+
+def _char_share(text: str, chars: frozenset[str]) -> float:
+    return sum(1 for char in chars if char in text) / len(chars) if chars else 0.0
+
+
+# Characters that carry no content of their own in a question.
+_LIGHT_CHARS = frozenset("谁哪几啥咋怎么吗呢何多少什样请问一下个我你他她们这那些里儿")
+
+
+def _content_chars(text: str) -> frozenset[str]:
+    return frozenset(
+        char for char in text if "\u4e00" <= char <= "\u9fff" and char not in ranking.FUNCTION_CHARS and char not in _LIGHT_CHARS
+    )
 
 
 def _missing_counts(text: str, terms: extract.Terms, unknown: set[str]) -> tuple[int, int]:
@@ -234,7 +276,11 @@ def _same_source(a: search_service.Entry, b: search_service.Entry) -> bool:
 
 
 def _decider_features(
-    decision_candidates: list[Candidate], unknown: float, prepared: search_service.Prepared, full_score: float = 0.0
+    decision_candidates: list[Candidate],
+    unknown: float,
+    prepared: search_service.Prepared,
+    full_score: float = 0.0,
+    unknown_words: frozenset[str] | set[str] = frozenset(),
 ) -> dict[str, float]:
     best = decision_candidates[0]
     runner_up = next((c for c in decision_candidates[1:] if not _same_source(c.entry, best.entry)), None)
@@ -248,6 +294,11 @@ def _decider_features(
             # Procedures ("怎么申请", "去哪办") are what gazettes seldom spell out; 一问一答 do.
             "asks_procedure": 1.0 if _PROCEDURE_RE.search(prepared.text) else 0.0,
             "fits_nearby": max((c.choice.fits for c in decision_candidates[:3]), default=0.0),
+            "asks_yes_no": 1.0 if _YES_NO_RE.search(prepared.text) else 0.0,
+            "asks_contact": 1.0 if _CONTACT_RE.search(prepared.text) else 0.0,
+            "asks_money": 1.0 if prepared.expectation.kind == "money" else 0.0,
+            # What the question is about in the end is a word the knowledge base never uses ("续签").
+            "focus_unknown": 1.0 if (focus := _focus(prepared)) and focus[-1] in unknown_words else 0.0,
         }
     )
     return features
@@ -292,7 +343,7 @@ def decide(
                 return True
             if asks_document:
                 return False
-            return sentence == title or bool(_HEADING_RE.match(sentence))
+            return sentence == title or bool(_HEADING_RE.match(sentence)) or _heading_line(sentence)
 
         score = float(scores[position])
         # Sentences this document's higher-scored windows already offered are not scored again.
@@ -327,6 +378,7 @@ def decide(
     unknown_words = _unknown_words(index, prepared)
     # The caller's question with its formal stand-ins, for matching an item's question against it.
     question_words = prepared.text + "".join(term for terms_ in prepared.alternates.values() for term in terms_)
+    chars = _content_chars(prepared.text)
     # The best score of another document (or item) than the candidate's own: the top two sources suffice.
     by_source: dict[tuple, float] = {}
     for candidate in found:
@@ -338,7 +390,7 @@ def decide(
         rival = next((score for source, score in leaders if source != key), 0.0)
         candidate.features = _features(
             candidate, terms=terms, focus=focus, top_score=top_score, rival=rival, numbers=numbers, unknown=unknown_words,
-            question_words=question_words,
+            question_words=question_words, chars=chars,
         )
         candidate.probability = model.ranker.probability(candidate.features)
     found.sort(key=lambda candidate: (-candidate.probability, -candidate.value))
@@ -354,11 +406,11 @@ def decide(
             and candidate.probability >= max(ITEM_FIRST_FLOOR, found[0].probability - ITEM_FIRST_MARGIN)
         ):
             as_best = [candidate, *[other for other in found if other is not candidate]]
-            if model.decider.probability(_decider_features(as_best, unknown, prepared, full_score)) >= model.threshold:
+            if model.decider.probability(_decider_features(as_best, unknown, prepared, full_score, unknown_words)) >= model.threshold:
                 found = as_best
         break
-    features = _decider_features(found, unknown, prepared, full_score)
-    return Decision(prepared, full_score, found, unknown, features, model.decider.probability(features))
+    features = _decider_features(found, unknown, prepared, full_score, unknown_words)
+    return Decision(prepared, full_score, found, unknown, features, model.decider.probability(features), frozenset(unknown_words))
 
 
 def _citation(candidate: Candidate, city_code: str | None) -> dict:
@@ -463,12 +515,31 @@ def answer_from_index(
         "alternatives": [_shown(candidate, city_code) for candidate in others],
     }
     if answered:
+        best = _joined(best, found)
         result.update(_shown(best, city_code, decision.probability))
         result["message"] = None
     elif best is not None:
         # Not reliable enough to read out, but the call-taker may look at it.
         result["alternatives"] = [_shown(best, city_code), *result["alternatives"]][: max(top, 1)]
     return result
+
+
+def _joined(best: Candidate, found: list[Candidate]) -> Candidate:
+    """The best sentence with its neighbour in the same passage when the ranker holds that one about as
+    likely: one contiguous stretch to read out ("…项目可申报了。符合条件者，请于2026年2月13日前申报。")."""
+    if best.entry.kind == "item":
+        return best
+    text = best.entry.text
+    for other in found[1:4]:
+        if other.entry is not best.entry or other.probability < best.probability - JOIN_MARGIN:
+            continue
+        first, second = sorted((best.choice.span, other.choice.span), key=lambda span: span.start)
+        between = text[first.end : second.start]
+        if first.end <= second.start and not between.strip() and second.end - first.start <= JOIN_MAX:
+            span = extract.Span(first.start, second.end)
+            choice = extract.Choice(span, best.choice.score, best.choice.coverage, best.choice.bigrams, best.choice.fits)
+            return Candidate(best.position, best.entry, best.score, choice, best.value, best.features, best.probability)
+    return best
 
 
 def answer(
@@ -563,6 +634,7 @@ def intake_answer(session: Session, text: str, *, today: date) -> dict | None:
     if len(text) < 4:
         return None
     try:
-        return for_display(answer(session, text[:MAX_QUESTION], today=today))
+        # A long account is asked by its question sentences ("……请问学校划片在哪查？").
+        return for_display(answer(session, asked_part(text)[:MAX_QUESTION], today=today))
     except Exception:  # noqa: BLE001 - the intake keeps working without the knowledge base
         return None

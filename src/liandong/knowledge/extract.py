@@ -51,9 +51,28 @@ def sentence_spans(text: str) -> tuple[Span, ...]:
     for span in spans:
         if merged and text[merged[-1].end - 1] in "：:" and span.end - merged[-1].start <= MAX_ANSWER:
             merged[-1] = Span(merged[-1].start, span.end)
+        elif merged and _run_in_heading(text, merged[-1]) and "\n" not in text[merged[-1].end : span.start]:
+            # "（四）免费邮寄。综合窗口收到…": a run-in heading only names the topic; the sentence after it
+            # says what is done, so the two are one answerable unit.
+            merged[-1] = Span(merged[-1].start, span.end)
         else:
             merged.append(span)
     return tuple(merged)
+
+
+# Item numbering that opens a run-in heading ("（二）", "3.", "一是"; a number the extraction lost shows as U+FFFD).
+_HEADING_NUMBER_RE = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十\d]{1,3}[．.、]|[一二三四五六七八九十]是|\ufffd)")
+RUN_IN_HEADING = 24  # characters: a run-in heading ("（二）强化政策支持。") is a short sentence without clauses
+
+
+def _run_in_heading(text: str, span: Span) -> bool:
+    """A short sentence ending in 。 with no clause inside, followed on its line by the text it heads."""
+    sentence = text[span.start : span.end]
+    numbering = _HEADING_NUMBER_RE.match(sentence)
+    if numbering is None or not sentence.endswith("。") or len(sentence) > RUN_IN_HEADING:
+        return False
+    body = sentence[numbering.end() :]
+    return len(body) >= 3 and not any(mark in body[:-1] for mark in "，,、；;：:“”（）()")
 
 
 def _trimmed(text: str, start: int, end: int) -> Span:

@@ -19,6 +19,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 _SPACE_RE = re.compile(r"\s+")
 # "还要居住证不", "有儿科大夫没": a yes/no question ending in a negation.
 _TRAILING_NEGATION_RE = re.compile(r"(?<=[\u4e00-\u9fff])(?:不|没有?|没得)(?:呀|啊|呢)?[？?。!！]*$")
+# "管不管", "能不能", "有没有", "可以不可以": the A-not-A question is A asked; at the end it is "A吗".
+_A_NOT_A_RE = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1")
+_A_NOT_A_END_RE = re.compile(r"([\u4e00-\u9fff]{1,2})[不没]\1$")
 _TRAILING_PUNCT_RE = re.compile(r"[？?。!！~～…]+$")
 # Hesitations at the start or before a pause ("嗯，那个，…", "就是那个…").
 _FILLER_RE = re.compile(r"(?:^|(?<=[,，、\s]))(?:嗯|呃|啊|哎|喂|那个|这个|就是|是这样的?|我说)+(?=[,，、\s]|$)")
@@ -60,6 +63,10 @@ def normalize(question: str, pairs: tuple[tuple[str, str], ...] | None = None) -
         text = pattern.sub(lambda match: mapping[match.group(0)], text)
     text = _FILLER_RE.sub("", text)
     text = _PAUSES_RE.sub("", text)
+    before_a_not_a = text
+    text = _A_NOT_A_RE.sub(lambda match: match.group(1), text)
+    if _A_NOT_A_END_RE.search(before_a_not_a.rstrip("？?。!！ ")):
+        text = _TRAILING_PUNCT_RE.sub("", text) + "吗"
     text = _TRAILING_NEGATION_RE.sub("吗", text)
     text = _TRAILING_PUNCT_RE.sub("", text).strip(" ，,、")
     return text or (question or "").strip()
@@ -79,8 +86,11 @@ _NUMBER = r"(?:\d|[一二三四五六七八九十百千万两半])"
 _COUNT = r"\d|[一二三四五六七八九十百千两]+(?:个|家|项|名|处|所|条|件|起|人|次|倍|成|类|批|种|年|天)"
 _EXPECTATIONS: tuple[tuple[re.Pattern, Expectation], ...] = (
     (
-        re.compile(r"多少钱|几块钱|多少元|收费多少|收多少|交多少|缴多少|补多少|补贴多少|罚多少|奖多少|花了多少|费用多少|价格|起步价|多少费"),
-        Expectation("money", "金额", re.compile(_NUMBER + r"[\d.]*\s*(?:万|亿)?元|免费|不收费|收费标准")),
+        re.compile(
+            r"多少钱|几块钱|多少元|收费多少|收多少|交多少|缴多少|补多少|补贴多少|罚多少|奖多少|花了多少|费用多少|价格|起步价|多少费"
+            r"|(?:工资|薪水|薪酬|费用|价钱|票价|学费|房租|租金|利率|罚款|奖金)(?:是|有|大概|一般)?多少"
+        ),
+        Expectation("money", "金额", re.compile(_NUMBER + r"[\d.]*\s*(?:千|万|亿)?(?:余|多)?(?:万|亿)?元|免费|不收费|收费标准")),
     ),
     (
         re.compile(r"几点|什么时间(?:上班|下班|开门|关门)|开门|关门|上班时间|下班时间"),
@@ -157,3 +167,20 @@ def satisfies(sentence: str, expectation: Expectation) -> float:
     if expectation.pattern is None:
         return 0.5
     return 1.0 if expectation.pattern.search(sentence) else 0.0
+
+
+# A sentence of a caller's account that asks something.
+_ASKING_RE = re.compile(r"[？?]|吗|怎么|咋|如何|能不能|可不可以|是不是|有没有|要不要|请问|想问|咨询|多少|几[点天个号月]|什么|啥|哪|谁")
+_ACCOUNT_SENTENCE_RE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?")
+LONG_ACCOUNT = 60  # characters: a shorter text is asked as it is
+
+
+def asked_part(text: str) -> str:
+    """What a long account asks: its sentences that ask something, in order ("我家孩子今年六岁……请问学校
+    划片在哪查？" → "请问学校划片在哪查？"); the text itself when it is short or asks nothing explicitly."""
+    text = (text or "").strip()
+    if len(text) <= LONG_ACCOUNT:
+        return text
+    asking = [sentence.strip() for sentence in _ACCOUNT_SENTENCE_RE.findall(text) if _ASKING_RE.search(sentence)]
+    asked = "".join(asking)
+    return asked if 4 <= len(asked) < len(text) else text

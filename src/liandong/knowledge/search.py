@@ -18,9 +18,9 @@ from liandong.catalog.models import Department
 from liandong.config import settings
 from liandong.core.errors import ValidationFailed
 from liandong.knowledge import question as question_text
-from liandong.knowledge import ranking
+from liandong.knowledge import ranking, thesaurus
 from liandong.knowledge.models import Document, Item, Passage, Source
-from liandong.knowledge.region import cities_named, default_regions, scope
+from liandong.knowledge.region import cities_named, scope
 from liandong.knowledge.states import ItemStatus, is_visible
 from liandong.knowledge.typos import HomophoneRepairer, Repair
 
@@ -71,6 +71,23 @@ class Entry:
 # question names that city.
 REGION_FACTORS = {"own": 1.0, "province": 0.97, "unknown": 0.95, "other": 0.85}
 NAMED_FACTORS = {"named": 1.0, "own": 0.8, "province": 0.85, "unknown": 0.85, "other": 0.75}
+
+
+# A question word jieba glued to the verb after it ("去哪补" → 哪补, "归哪管" → 哪管): the verb is the content.
+_QUESTION_PREFIX = "哪啥咋谁"
+
+
+def _question_words(words: list[str]) -> list[str]:
+    """The question's content words: fillers dropped, a question word stripped from the word it opens."""
+    kept = []
+    for word in words:
+        if word in question_text.QUESTION_FILLERS:
+            continue
+        if len(word) >= 2 and word[0] in _QUESTION_PREFIX:
+            word = word.lstrip(_QUESTION_PREFIX)
+        if word and word not in question_text.QUESTION_FILLERS and word not in kept:
+            kept.append(word)
+    return kept
 
 
 @dataclass
@@ -178,6 +195,7 @@ class KnowledgeIndex:
         }
         self.region_codes = np.array([entry.region_code or "" for entry in passages.entries] + ["own"] * len(items))
         self._repairer: HomophoneRepairer | None = None
+        self._short_forms: dict[str, tuple[str, ...]] | None = None
         self._all_text: str | None = None
 
     def uses(self, text: str) -> bool:
@@ -199,7 +217,11 @@ class KnowledgeIndex:
                 for term, posting in index.postings.get("w", {}).items():
                     vocabulary[term] = vocabulary.get(term, 0) + len(posting.ids)
                 bigrams.update(index.postings.get("b", {}))
-            # The spoken words the synonym file knows are worth repairing to as well ("还子" → 孩子).
+            # The spoken words the synonym file knows are worth repairing to as well ("还子" → 孩子), and the
+            # short forms of the documents' terms are not slips ("家暴" stays).
+            for phrase in self.short_forms():
+                vocabulary[phrase] = max(vocabulary.get(phrase, 0), 2)
+                bigrams.update(phrase[i : i + 2] for i in range(len(phrase) - 1))
             for phrase, _ in ranking.default_synonyms():
                 if 2 <= len(phrase) <= 4:
                     vocabulary[phrase] = max(vocabulary.get(phrase, 0), 2)
@@ -209,13 +231,27 @@ class KnowledgeIndex:
             )
         return self._repairer
 
+    def short_forms(self) -> dict[str, tuple[str, ...]]:
+        """The thesaurus of the documents' own terms by their short forms (knowledge/thesaurus.py)."""
+        if self._short_forms is None:
+            uses: dict[str, int] = {}
+            for term, posting in self.passages.index.postings.get("w", {}).items():
+                uses[term] = len(posting.ids)
+            self._short_forms = thesaurus.build(uses)
+        return self._short_forms
+
     def prepare(self, question: str) -> Prepared:
         written = question_text.normalize(question)
         repaired, repairs = self.repairer().repair(written)
-        query = ranking.make_query(repaired)
         cleaned, _ = ranking.expand(repaired)
-        words = [word for word in ranking.content_words(cleaned) if word not in question_text.QUESTION_FILLERS] or ranking.content_words(cleaned)
+        words = _question_words(ranking.content_words(cleaned)) or ranking.content_words(cleaned)
+        # Short forms of the documents' terms ("家暴" → 家庭暴力) stand in like the synonym file's phrases.
+        spelled_out = tuple(thesaurus.stand_ins(words, self.short_forms()))
+        synonyms = ranking.default_synonyms() + spelled_out if spelled_out else None
+        query = ranking.make_query(repaired, synonyms)
         alternates: dict[str, list[str]] = {}
+        for word, terms in spelled_out:
+            alternates.setdefault(word, []).extend(terms)
         for phrase, terms in ranking.default_synonyms():
             if phrase in repaired:
                 for word in words:

@@ -8,7 +8,9 @@ import pytest
 
 from liandong.config import settings
 
-SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
+_SHARED_SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
+# A worktree has no ../shared next to it: the packaged demo corpus holds the same five seed files.
+SEEDS = _SHARED_SEEDS if _SHARED_SEEDS.exists() else Path(__file__).resolve().parents[3] / "src" / "liandong" / "knowledge" / "data" / "corpus"
 
 
 @pytest.fixture(scope="session")

@@ -99,6 +99,13 @@ def test_display_shape_for_the_intake(corpus, session):
     assert not missing["found"] and missing["best"] is None and missing["message"] == NOT_FOUND
     assert intake_answer(session, "嗯", today=TODAY) is None
     assert intake_answer(session, "市民来电咨询：渣土车啥时候换成新能源车？", today=TODAY)["found"]
+    # A long account is asked by its question sentence, not by its background.
+    account = (
+        "我家住在城区，楼下每天都有大车经过，噪音很大，灰尘也多，晚上都睡不好觉，家里老人孩子意见很大，"
+        "找过物业也没有用。请问渣土车啥时候换成新能源车？"
+    )
+    long_shown = intake_answer(session, account, today=TODAY)
+    assert long_shown["found"] and "渣土车" in long_shown["best"]["answer"]
 
 
 @pytest.mark.parametrize(("question", "top"), [("", 3), ("   ", 3), ("问" * 501, 3), ("渣土车", 0), ("渣土车", 11)])

@@ -70,3 +70,38 @@ def test_the_shipped_model_loads_and_scores():
     high = {name: 1.0 for name in model.decider.features}
     low = {name: 0.0 for name in model.decider.features}
     assert 0.0 <= model.decider.probability(low) <= 1.0 and 0.0 <= model.decider.probability(high) <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A run-in heading and the sentence it heads are one answerable unit …
+        (
+            "（四）免费邮寄。综合窗口收到各部门办理结果后，通过邮寄一次性送达申请人。",
+            ["（四）免费邮寄。综合窗口收到各部门办理结果后，通过邮寄一次性送达申请人。"],
+        ),
+        ("3.预防和减少儿童溺水。加强看护。", ["3.预防和减少儿童溺水。加强看护。"]),
+        # … but not a heading on its own line, nor a short sentence with a clause in it.
+        ("武俊德为市公安局交警支队副支队长。\n忻州市人民政府", ["武俊德为市公安局交警支队副支队长。", "忻州市人民政府"]),
+        ("截至目前，已完成。随后验收。", ["截至目前，已完成。", "随后验收。"]),
+    ],
+)
+def test_run_in_headings_stay_with_their_sentence(text, expected):
+    assert [text[s.start : s.end] for s in sentence_spans(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "heading"),
+    [
+        ("2.人为活动", True),
+        ("平安底色更加鲜亮", True),
+        ("晋城市打造“一件事一次办”精品实施方案", True),
+        ("15.忻州市住房公积金管理中心", False),  # an entry of a list names something
+        ("19晋城民用机场项目（前期）省级泽州县金村镇", False),  # a figure: an entry of the project list
+        ("武俊德为市公安局交警支队副支队长。", False),
+    ],
+)
+def test_heading_lines_are_not_answers(line, heading):
+    from liandong.knowledge.answer import _heading_line
+
+    assert _heading_line(line) is heading

@@ -28,6 +28,8 @@ def test_normalize(spoken, written):
     ("question", "kind"),
     [
         ("公园门票多少钱", "money"),
+        ("热线工作人员工资多少", "money"),
+        ("公积金贷款利率是多少", "money"),
         ("派出所几点上班", "time_of_day"),
         ("宫颈癌筛查什么年龄段", "age"),
         ("领车牌要等几天", "duration"),
@@ -47,6 +49,8 @@ def test_expected(question, kind):
     [
         ("门票多少钱", "成人票每张40元。", 1.0),
         ("门票多少钱", "景区实行预约入园。", 0.0),
+        ("挽回损失多少钱", "挽回直接经济损失70亿余元。", 1.0),
+        ("发了多少钱", "发放司法救助资金共计451万元。", 1.0),
         ("什么时候截止申报", "请于2026年2月13日前申报。", 1.0),
         ("什么时候截止申报", "项目开始申报（前期）。", 0.0),
         ("有多少家", "统一配送到各学校。", 0.0),
@@ -70,3 +74,38 @@ def test_satisfies(question, sentence, fit):
 )
 def test_a_measure_word_must_come_with_the_count(question, sentence, fit):
     assert satisfies(sentence, expected(question)) == fit
+
+
+@pytest.mark.parametrize(
+    ("spoken", "written"),
+    [
+        ("农村地里烧秸秆管不管", "农村地里烧秸秆管吗"),
+        ("能不能雇未成年人干活", "能雇未成年人干活"),
+        ("可以不可以网上办", "可以网上办"),
+        ("小区有没有电梯", "小区有电梯"),
+        ("不管不顾", "不管不顾"),
+        ("一不小心", "一不小心"),
+    ],
+)
+def test_an_a_not_a_question_is_the_thing_asked(spoken, written):
+    assert normalize(spoken) == written
+
+
+@pytest.mark.parametrize(
+    ("account", "asked"),
+    [
+        ("渣土车啥时候换成新能源车？", "渣土车啥时候换成新能源车？"),  # short: as it is
+        (
+            "我家住在城区，楼下每天都有渣土车经过，噪音很大，灰尘也多，晚上都睡不好觉，家里老人孩子意见很大。请问渣土车啥时候换成新能源车？谢谢。",
+            "请问渣土车啥时候换成新能源车？",
+        ),
+        (
+            "我们小区门口的路面坑坑洼洼已经很久了，下雨天积水很深，老人孩子出门很不方便，希望有关部门尽快来修一修，拜托了。",
+            "我们小区门口的路面坑坑洼洼已经很久了，下雨天积水很深，老人孩子出门很不方便，希望有关部门尽快来修一修，拜托了。",
+        ),  # asks nothing explicitly: the whole account
+    ],
+)
+def test_a_long_account_is_asked_by_its_question_sentences(account, asked):
+    from liandong.knowledge.question import asked_part
+
+    assert asked_part(account) == asked

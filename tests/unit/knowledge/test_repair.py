@@ -17,7 +17,9 @@ from liandong.knowledge.repair import (
     undouble_bold,
 )
 
-SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
+_SHARED_SEEDS = Path(__file__).resolve().parents[3].parent / "shared" / "seeds"
+# A worktree has no ../shared next to it: the packaged demo corpus holds the same five seed files.
+SEEDS = _SHARED_SEEDS if _SHARED_SEEDS.exists() else Path(__file__).resolve().parents[3] / "src" / "liandong" / "knowledge" / "data" / "corpus"
 
 
 def seed(prefix: str) -> str:
