@@ -53,6 +53,7 @@ def _mount_domains() -> None:
     app.command("serve")(web_cli.serve_command)
     app.command("demo")(web_cli.demo_command)
     app.add_typer(account_cli.app, name="users")
+    app.add_typer(account_cli.tokens_app, name="tokens")
 
 
 _mount_domains()

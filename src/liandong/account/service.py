@@ -11,8 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liandong.account.models import User
+from liandong.account.sessions import end_all_sessions
 from liandong.catalog import service as catalog
 from liandong.core.actor import ROLE_LABELS, Actor, Role
+from liandong.core.clock import now as clock_now
 from liandong.core.errors import Conflict, NotFound, ValidationFailed
 
 _hasher = PasswordHasher()
@@ -124,24 +126,35 @@ def update_user(
     role: str | None = None,
     department_code: str | None = None,
     active: bool | None = None,
+    now: datetime | None = None,
 ) -> User:
     user = get_user(session, user_id)
     if display_name is not None and display_name.strip():
         user.display_name = display_name.strip()[:64]
+    reason = None
     if role is not None:
         parsed, code = _check_role(session, role, department_code)
+        if (parsed.value, code) != (user.role, user.department_code):
+            reason = "role_changed"
         user.role = parsed.value
         user.department_code = code
     if active is not None:
+        if user.active and not active:
+            reason = "disabled"
         user.active = active
+    if reason:
+        # What a session may do was decided at log-in; a changed or disabled account logs in again.
+        end_all_sessions(session, user_id=user.id, now=now or clock_now(), reason=reason)
     session.flush()
     return user
 
 
-def set_password(session: Session, *, username: str, password: str) -> User:
+def set_password(session: Session, *, username: str, password: str, now: datetime | None = None) -> User:
+    """A new password ends every session of the user (a reset after a leak must lock the thief out)."""
     user = require_user(session, username)
     _check_password(password)
     user.password_hash = hash_password(password)
+    end_all_sessions(session, user_id=user.id, now=now or clock_now(), reason="password_changed")
     session.flush()
     return user
 

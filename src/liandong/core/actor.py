@@ -41,10 +41,22 @@ class Actor:
     name: str
     role: Role
     department_code: str | None = None  # a unit handler's unit; a county dispatcher's sub-centre
+    # An integrating system calling with its API token: its name and the operations it may call (None = a person).
+    token: str | None = None
+    scopes: frozenset[str] | None = None
 
     @property
     def centre_wide(self) -> bool:
         return self.role in CENTRE_WIDE
+
+    @property
+    def is_integration(self) -> bool:
+        """The system itself or an integrating system: they may report when something happened elsewhere."""
+        return self.role is Role.SYSTEM or self.token is not None
+
+    def may(self, scope: str) -> bool:
+        """People are governed by their role alone; a token also needs the scope of the operation."""
+        return self.scopes is None or scope in self.scopes
 
 
 SYSTEM = Actor(name="system", role=Role.SYSTEM)

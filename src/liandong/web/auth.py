@@ -53,7 +53,7 @@ def login(
     with unit_of_work(request.app.state.engine) as session:
         user = accounts.authenticate(session, username=username, password=password)
         if user is not None:
-            log_in(request, user)
+            log_in(request, user, session)
     if user is None:
         for throttle, keys in checks:
             throttle.failed(keys, moment)
@@ -64,5 +64,6 @@ def login(
 
 @router.post("/logout")
 def logout(request: Request):
-    log_out(request)
+    with unit_of_work(request.app.state.engine) as session:
+        log_out(request, session)
     return see_other(login_url("/"))

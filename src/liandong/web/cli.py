@@ -21,9 +21,18 @@ def _serve(host: str, port: int) -> None:
 
 
 def _api_access_note() -> str:
+    note = "接口 /api：已登录的操作员，或携带各自接口令牌（liandong tokens create）的外部系统可调用"
     if settings().api_token:
-        return "接口 /api：已登录的操作员，或携带 Authorization: Bearer <LIANDONG_API_TOKEN> 的外部系统可调用"
-    return "接口 /api：登录后可在浏览器中调用；外部系统需设置 LIANDONG_API_TOKEN 后携带令牌调用"
+        note += "\n警告：LIANDONG_API_TOKEN 已弃用，仅按派单员身份访问工单；请为每个对接系统运行 liandong tokens create 后删除该设置"
+    return note
+
+
+def _check_secret() -> None:
+    """Refuse a weak signing key before announcing anything (outside the demo)."""
+    from liandong.account.secret import signing_key
+
+    config = settings()
+    signing_key(configured=config.secret_key, var_dir=config.var_dir, demo=config.demo)
 
 
 def serve_command(
@@ -33,6 +42,7 @@ def serve_command(
     """启动 Web 服务（接口文档见 /docs）。"""
     config = settings()
     host, port = host or config.host, port or config.port
+    _check_secret()
     typer.echo(f"联动已启动：http://{host}:{port}")
     typer.echo(_api_access_note())
     _serve(host, port)
@@ -46,9 +56,10 @@ def demo_command(
     no_serve: Annotated[bool, typer.Option("--no-serve", help="只准备演示数据，不启动服务")] = False,
 ) -> None:
     """准备演示数据库（本地 SQLite，默认配置与近 90 天的演示工单），然后启动服务。"""
+    from liandong.config import configure
     from liandong.demo import prepare_demo
 
-    config = settings()
+    config = configure(**{**settings().model_dump(exclude_unset=True), "demo": True})
     host, port = host or config.host, port or config.port
     summary = prepare_demo(orders=orders, months=months, progress=lambda n: typer.echo(f"已生成 {n} 张工单…", err=True))
     typer.echo(f"演示数据库：{config.database_url}（新建工单 {summary['orders_created']} 张，共 {summary['orders_total']} 张）")

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
+from liandong.account.secret import signing_key
 from liandong.account.throttle import LoginThrottle
 from liandong.config import PACKAGE_DIR, settings
 from liandong.core.errors import DomainError
@@ -18,8 +19,6 @@ from liandong.web.render import page
 from liandong.web.security import CsrfFailed, LoginRequired, login_url
 
 SESSION_COOKIE = "liandong_session"
-# A call-taker's shift plus margin; the cookie is signed with the configured secret key.
-SESSION_MAX_AGE = int(timedelta(hours=12).total_seconds())
 
 
 def _wants_json(request: Request) -> bool:
@@ -70,9 +69,9 @@ def install(app: FastAPI) -> None:
     config = settings()
     app.add_middleware(
         SessionMiddleware,
-        secret_key=config.secret_key,
+        secret_key=signing_key(configured=config.secret_key, var_dir=config.var_dir, demo=config.demo),
         session_cookie=SESSION_COOKIE,
-        max_age=SESSION_MAX_AGE,
+        max_age=int(timedelta(hours=config.session_absolute_hours).total_seconds()),
         same_site="lax",
         https_only=config.session_https_only,
     )

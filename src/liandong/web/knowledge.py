@@ -14,7 +14,7 @@ from liandong.core.clock import now as clock_now
 from liandong.core.errors import NotFound, ValidationFailed
 from liandong.knowledge import items
 from liandong.knowledge.models import Passage
-from liandong.knowledge.states import ACTION_LABELS, STATUS_LABELS, ItemAction, ItemStatus
+from liandong.knowledge.states import ACTION_LABELS, STATUS_LABELS, ItemAction, ItemStatus, may_read
 from liandong.knowledge.states import permitted as item_permitted
 from liandong.web.common import Posted, attempt, see_other
 from liandong.web.intake import search_knowledge
@@ -30,11 +30,7 @@ ITEM_STATUS_LABELS = {s.value: label for s, label in STATUS_LABELS.items()}
 
 def _may_read(item, operator: Operator) -> bool:
     """Drafts are visible to their unit and to reviewers; everyone else reads published items only."""
-    if item.status == ItemStatus.PUBLISHED.value:
-        return True
-    if operator.has(Role.SUPERVISOR):
-        return True
-    return operator.role is Role.UNIT_HANDLER and item.department_code == operator.department_code
+    return may_read(item.status, operator.actor, item.department_code)
 
 
 def _item_actions(item, operator: Operator) -> list[ItemAction]:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from liandong.account.dependencies import current_actor
+from liandong.account.dependencies import scoped
 from liandong.catalog import service as catalog
 from liandong.catalog.deadlines import Warning
 from liandong.core.actor import Actor
@@ -21,13 +21,15 @@ from liandong.core.http import ERROR_RESPONSES, RecordId
 from liandong.db import MAX_ID
 
 router = APIRouter(prefix="/api/orders", tags=["工单 work orders"], responses=ERROR_RESPONSES)
+Reader = Annotated[Actor, Depends(scoped("orders:read"))]
+Writer = Annotated[Actor, Depends(scoped("orders:write"))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=WorkOrderRead, summary="受理：新建工单")
 def create_order(
     body: WorkOrderCreate,
     session: WriteSession,
-    actor: Annotated[Actor, Depends(current_actor)],
+    actor: Writer,
 ) -> WorkOrderRead:
     now = clock_now()
     order = service.create_order(session, actor=actor, now=now, **body.model_dump())
@@ -43,7 +45,7 @@ def _aware(value: datetime | None, name: str) -> datetime | None:
 @router.get("", response_model=WorkOrderPage, summary="工单列表与筛选")
 def list_orders(
     session: ReadSession,
-    actor: Annotated[Actor, Depends(current_actor)],
+    actor: Reader,
     status_: Annotated[list[str] | None, Query(alias="status", description="状态，可重复")] = None,
     department: str | None = None,
     request_type: Annotated[str | None, Query(alias="type")] = None,
@@ -89,7 +91,7 @@ def _full(session, order_id: int, actor: Actor) -> WorkOrderRead:
 
 @router.get("/{order_id}", response_model=WorkOrderRead, summary="工单详情（含派单链、答复、回访与时间线）")
 def get_order(
-    order_id: RecordId, session: ReadSession, actor: Annotated[Actor, Depends(current_actor)]
+    order_id: RecordId, session: ReadSession, actor: Reader
 ) -> WorkOrderRead:
     return _full(session, order_id, actor)
 
@@ -99,7 +101,7 @@ def act(
     order_id: RecordId,
     body: ActionRequest,
     session: WriteSession,
-    actor: Annotated[Actor, Depends(current_actor)],
+    actor: Writer,
 ) -> WorkOrderRead:
     now = clock_now()
     order = service.act(session, order_id=order_id, actor=actor, now=now, **body.model_dump())
@@ -108,6 +110,6 @@ def act(
 
 @router.get("/{order_id}/timeline", response_model=list[EventRead], summary="工单时间线")
 def timeline(
-    order_id: RecordId, session: ReadSession, actor: Annotated[Actor, Depends(current_actor)]
+    order_id: RecordId, session: ReadSession, actor: Reader
 ) -> list[EventRead]:
     return [EventRead.of(e) for e in service.get_order(session, order_id, actor=actor, full=True).events]
