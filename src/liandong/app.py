@@ -7,7 +7,6 @@ from sqlalchemy import Engine
 
 from liandong import __version__
 from liandong.catalog.api import router as catalog_router
-from liandong.core.http import install_error_handlers
 from liandong.config import settings
 from liandong.db import get_engine
 from liandong.knowledge.api import router as knowledge_router
@@ -30,7 +29,6 @@ def create_app(engine: Engine | None = None, *, api_token: str | None = None) ->
     app = FastAPI(title="联动 Liandong 12345 工单接口", version=__version__, description=DESCRIPTION)
     app.state.engine = engine or get_engine()
     app.state.api_token = api_token or settings().api_token
-    install_error_handlers(app)
     app.include_router(workorder_router)
     app.include_router(catalog_router)
     app.include_router(knowledge_router)
@@ -41,7 +39,7 @@ def create_app(engine: Engine | None = None, *, api_token: str | None = None) ->
         return {"status": "ok", "version": __version__}
 
     # The operators' pages: log-in at "/", each role's workspace, HTML error pages outside /api.
-    install_web(app)
+    install_web(app)  # also installs the one error translation (JSON under /api, pages elsewhere)
     from liandong.web.report import router as report_pages
 
     app.include_router(report_pages)

@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm.exc import StaleDataError
 
 from liandong.config import configure
-from liandong.core.errors import DomainError
+from liandong.core.errors import CONCURRENT_CHANGE, DomainError
 
 app = typer.Typer(
     name="liandong",
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exit as error:
         raise SystemExit(error.exit_code) from None
     except StaleDataError:
-        fail("工单已被他人同时修改，请重试", 4)
+        fail(CONCURRENT_CHANGE, 4)
     except (OperationalError, ProgrammingError) as error:
         text = str(error.orig)
         if "no such table" in text or "does not exist" in text:
