@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from liandong import __version__
 from liandong.catalog.api import router as catalog_router
 from liandong.config import settings
+from liandong.core.limits import BodyLimit
 from liandong.db import get_engine
 from liandong.knowledge.api import router as knowledge_router
 from liandong.report.api import router as report_router
@@ -43,5 +44,7 @@ def create_app(engine: Engine | None = None, *, api_token: str | None = None) ->
     from liandong.web.report import router as report_pages
 
     app.include_router(report_pages)
+    # Outermost: oversized bodies are refused before sessions, parsing or authentication see them.
+    app.add_middleware(BodyLimit)
 
     return app

@@ -20,6 +20,7 @@ from liandong.core.errors import Conflict, NotFound, ValidationFailed
 _hasher = PasswordHasher()
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
 # People log in with these roles; "system" is for scheduled tasks and integrations only.
 LOGIN_ROLES = tuple(r for r in Role if r is not Role.SYSTEM)
 
@@ -38,6 +39,8 @@ def verify_password(password_hash: str, password: str) -> bool:
 def _check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
         raise ValidationFailed(f"密码至少 {MIN_PASSWORD} 位", field="password")
+    if len(password) > MAX_PASSWORD:
+        raise ValidationFailed(f"密码不能超过 {MAX_PASSWORD} 位", field="password")
 
 
 def _check_role(session: Session, role: str, department_code: str | None) -> tuple[Role, str | None]:
@@ -161,7 +164,9 @@ def set_password(session: Session, *, username: str, password: str, now: datetim
 
 def authenticate(session: Session, *, username: str, password: str) -> User | None:
     """The active user with this name and password, or None; the same answer for every kind of failure."""
-    user = find_user(session, username)
+    # Longer than any real name or password: refused without a database look-up (still at the same cost).
+    oversized = len(username or "") > 64 or len(password or "") > MAX_PASSWORD
+    user = None if oversized else find_user(session, username)
     if user is None or not user.active:
         # Spend the same time as a real check so response times do not reveal which names exist.
         verify_password(_DUMMY_HASH, password or "")

@@ -11,7 +11,6 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from liandong.account.secret import signing_key
-from liandong.account.throttle import LoginThrottle
 from liandong.config import PACKAGE_DIR, settings
 from liandong.core.http import install_error_handlers
 from liandong.web.render import page
@@ -66,8 +65,6 @@ def install(app: FastAPI) -> None:
         same_site="lax",
         https_only=config.session_https_only,
     )
-    app.state.account_throttle = LoginThrottle(max_failures=5)
-    app.state.address_throttle = LoginThrottle(max_failures=30)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(PACKAGE_DIR / "static")), name="static")
 

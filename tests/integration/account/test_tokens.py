@@ -107,3 +107,13 @@ def test_the_tokens_commands(run_cli, fresh_sqlite_url):
     ):
         code, _out, err = run_cli(*args)
         assert code != 0 and message in err and "Traceback" not in err, (args, err)
+
+
+def test_the_housekeeping_task_is_registered_and_runs(engine, monkeypatch):
+    from liandong.account import tasks
+    from liandong.core.tasks import registered
+
+    assert "account.purge" in [task.name for task in registered()]
+    monkeypatch.setattr(tasks, "unit_of_work", lambda: unit_of_work(engine))
+    figures = tasks.purge(now())
+    assert set(figures) == {"counters", "sessions"}
