@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import Request
+from sqlalchemy.exc import OperationalError
 
 from liandong.account import sessions, tokens
 from liandong.account.models import User
@@ -19,7 +20,7 @@ from liandong.config import settings
 from liandong.core.actor import Actor, Role
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import PermissionDenied, Unauthenticated
-from liandong.db import unit_of_work
+from liandong.db import session_factory
 
 SESSION_ID = "sid"
 _CACHE = "liandong.identity"
@@ -70,21 +71,36 @@ def _load(request: Request) -> Identity | None:
     presented = bearer(request)
     if not session_token and not presented:
         return None
-    with unit_of_work(request.app.state.engine) as db:
+    # A read (page readers never queue behind writers); last-seen and expiry marks are written only when due.
+    with session_factory(request.app.state.engine)() as db:
         if session_token:
             user = sessions.resolve(db, token=str(session_token), now=now, timeouts=timeouts())
-            if user is not None:
-                return _of_user(user, db, str(session_token))
-            # A dead session id is dropped from the cookie; it never falls back to a token.
-            cookie.pop(SESSION_ID, None)
-            return None
+            identity = _of_user(user, db, str(session_token)) if user is not None else None
+            _save_marks(db)
+            if identity is None:
+                # A dead session id is dropped from the cookie; it never falls back to a token.
+                cookie.pop(SESSION_ID, None)
+            return identity
         row = tokens.authenticate(db, token=presented, now=now)
-        if row is not None:
-            return Identity(actor=tokens.actor_of(row), display_name=row.name)
+        identity = Identity(actor=tokens.actor_of(row), display_name=row.name) if row is not None else None
+        _save_marks(db)
+        if identity is not None:
+            return identity
     legacy = getattr(request.app.state, "api_token", None)
     if legacy and hmac.compare_digest(presented.encode("utf-8", "surrogatepass"), legacy.encode("utf-8", "surrogatepass")):
         return Identity(actor=tokens.LEGACY_ACTOR, display_name="legacy")
     return None
+
+
+def _save_marks(db) -> None:
+    """Commit last-seen / expiry marks; they are bookkeeping, so a busy database only postpones them."""
+    if not (db.dirty or db.new):
+        db.rollback()
+        return
+    try:
+        db.commit()
+    except OperationalError:
+        db.rollback()
 
 
 def identify(request: Request) -> Identity | None:

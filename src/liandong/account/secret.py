@@ -41,7 +41,7 @@ def installation_secret(var_dir: Path) -> str:
             return value
     path.parent.mkdir(parents=True, exist_ok=True)
     value = secrets.token_urlsafe(48)
-    temporary = path.with_name(f".{SECRET_FILE}.{os.getpid()}.tmp")
+    temporary = path.with_name(f".{SECRET_FILE}.{os.getpid()}.{secrets.token_hex(8)}.tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="ascii") as handle:
         handle.write(value + "\n")

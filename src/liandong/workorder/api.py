@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 
 from liandong.account.dependencies import scoped
 from liandong.catalog import service as catalog
@@ -89,23 +89,44 @@ def _full(session, order_id: int, actor: Actor) -> WorkOrderRead:
     return WorkOrderRead.of(order, now=clock_now(), actor=actor, full=True, names=names)
 
 
-@router.get("/{order_id}", response_model=WorkOrderRead, summary="工单详情（含派单链、答复、回访与时间线）")
-def get_order(
-    order_id: RecordId, session: ReadSession, actor: Reader
-) -> WorkOrderRead:
-    return _full(session, order_id, actor)
+def _expected_version(body: ActionRequest, if_match: str | None) -> int | None:
+    """`expected_version` in the body, or the order's ETag in If-Match (W/"7", "7" or 7)."""
+    if body.expected_version is not None or not if_match:
+        return body.expected_version
+    text = if_match.strip().removeprefix("W/").strip('"')
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_ID:
+        raise ValidationFailed("If-Match 应为工单版本号（详情响应的 ETag）", field="If-Match")
+    return int(text)
 
 
-@router.post("/{order_id}/actions", response_model=WorkOrderRead, summary="办理操作（状态流转）")
+@router.get("/{order_id}", response_model=WorkOrderRead, summary="工单详情（含派单链、答复、回访与时间线）；ETag 为工单版本")
+def get_order(order_id: RecordId, session: ReadSession, actor: Reader, response: Response) -> WorkOrderRead:
+    order = _full(session, order_id, actor)
+    response.headers["ETag"] = f'"{order.version}"'
+    return order
+
+
+@router.post(
+    "/{order_id}/actions",
+    response_model=WorkOrderRead,
+    summary="办理操作（状态流转）；expected_version 或 If-Match 给出所见版本，他人已先改动时返回 409",
+)
 def act(
     order_id: RecordId,
     body: ActionRequest,
     session: WriteSession,
     actor: Writer,
+    response: Response,
+    if_match: Annotated[str | None, Header(alias="If-Match", max_length=32)] = None,
 ) -> WorkOrderRead:
     now = clock_now()
-    order = service.act(session, order_id=order_id, actor=actor, now=now, **body.model_dump())
-    return _full(session, order.id, actor)
+    inputs = body.model_dump()
+    inputs["expected_version"] = _expected_version(body, if_match)
+    order = service.act(session, order_id=order_id, actor=actor, now=now, **inputs)
+    # A return or transfer can take the order out of the actor's sight: they get the summary of what they did.
+    result = _full(session, order.id, actor) if service.visible_to(order, actor) else WorkOrderRead.of(order, now=now, actor=actor)
+    response.headers["ETag"] = f'"{result.version}"'
+    return result
 
 
 @router.get("/{order_id}/timeline", response_model=list[EventRead], summary="工单时间线")

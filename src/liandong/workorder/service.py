@@ -20,7 +20,7 @@ from liandong.catalog.tree import CITY_CENTRE, UnitTree
 from liandong.config import settings
 from liandong.core import outbox
 from liandong.core.actor import CENTRE_ROLES, Actor, Role
-from liandong.core.clock import ensure_aware
+from liandong.core.clock import ensure_aware, event_time
 from liandong.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from liandong.core.vocabulary import CHANNELS, LEVELS, REQUEST_TYPES, SATISFACTION, TRANSFER_TARGETS, parse_yes_no
 from liandong.db import MAX_ID
@@ -167,9 +167,7 @@ def create_order(
     phone = validation.normalize_phone(caller_phone)
     name = validation.clean_name(caller_name)
     address = validation.clean_address(address)
-    received = ensure_aware(received_at, field="received_at") if received_at else now
-    if received > now + FUTURE_TOLERANCE:
-        raise ValidationFailed("受理时间不能晚于当前时间", field="received_at")
+    received = event_time(received_at, now=now, may_backdate=actor.may_backdate, field="received_at")
     config = settings()
     world = load_world(session, now)
     division = catalog.require_division(session, division_code or config.city_code)
@@ -361,12 +359,23 @@ def act(
     uphold, result, handler, handler_phone, contacted, contacted_at, passed, outcome, satisfaction, resolved,
     into, days, ref. `satisfied` is the old shortcut for a reached callback (满意/不满意).
     """
+    if action is Action.MERGE and raw.get("into") is not None:
+        # Both orders are locked in id order, so A→B and B→A at the same moment queue instead of deadlocking.
+        into = raw["into"]
+        into_id = into if isinstance(into, int) else resolve_order_id(session, str(into))
+        for locked in sorted({order_id, into_id}):
+            try:
+                _load(session, locked, lock=True)
+            except NotFound:
+                raise NotFound(f"工单不存在：{into}", field="into" if locked == into_id else "order_id") from None
     order = _load(session, order_id, lock=True)
-    if not visible_to(order, actor):
-        raise NotFound(f"工单不存在：{order_id}", field="order_id")
+    # A stale version is a lost race even when the winner moved the order out of this actor's sight (a return
+    # sends it back to the centre): the loser hears "changed by someone else", not "does not exist".
     if expected_version is not None and expected_version != order.version:
         raise Conflict("工单已被他人修改（版本不一致），请刷新后重试", field="expected_version")
-    when = _action_time(session, order, at, now)
+    if not visible_to(order, actor):
+        raise NotFound(f"工单不存在：{order_id}", field="order_id")
+    when = _action_time(session, order, at, now, actor)
     inputs = _clean_inputs(raw)
     if action is Action.VISIT and satisfied is not None and "outcome" not in inputs:
         inputs.update({"outcome": "reached", "satisfaction": "4" if satisfied else "2", "resolved": bool(satisfied)})
@@ -409,9 +418,13 @@ def act(
     return order
 
 
-def _action_time(session: Session, order: WorkOrder, at: datetime | None, now: datetime) -> datetime:
-    when = ensure_aware(at, field="at") if at else now
+def _action_time(session: Session, order: WorkOrder, at: datetime | None, now: datetime, actor: Actor) -> datetime:
+    when = event_time(at, now=now, may_backdate=actor.may_backdate)
     last = order.last_action_at or order.received_at
+    if at is None and when < last:
+        # Server-timed: "now" was read before waiting for the order's lock, and the winner of a race (or another
+        # process's clock) may be a moment later. The action happens after it; the table then decides.
+        when = last
     if when < last:
         raise ValidationFailed(
             f"操作时间 {when.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 早于该工单上一次操作时间 {last.astimezone(SHANGHAI):%Y-%m-%d %H:%M}",
