@@ -1,4 +1,7 @@
-"""Request size limits enforced before anything parses the body or looks at who is calling.
+"""Request size limits and NUL characters, refused before anything parses the body or looks at who is calling.
+
+NUL: PostgreSQL text cannot hold it (the insert fails) and no person types it; it is refused in the path, the
+query string and JSON or form bodies (multipart files may contain any byte).
 
 A pure ASGI middleware: a declared Content-Length over the limit is answered 413 at once, without reading a byte;
 a body streamed without (or lying about) its length is cut off at the limit. The limit depends on the declared
@@ -37,6 +40,24 @@ class BodyTooLarge(HTTPException):
         super().__init__(status_code=413, detail=message(limit))
 
 
+NUL_MESSAGE = "输入含有不允许的空字符（NUL），未处理"
+# How a NUL looks in each textual encoding; multipart is left alone (file bytes).
+_NUL_MARKS = {
+    "application/json": (b"\\u0000", b"\x00"),
+    "application/x-www-form-urlencoded": (b"%00", b"\x00"),
+}
+
+
+class HasNul(HTTPException):
+    def __init__(self):
+        super().__init__(status_code=422, detail=NUL_MESSAGE)
+
+
+def _has_nul_in_target(scope) -> bool:
+    query = scope.get("query_string") or b""
+    return "\x00" in scope.get("path", "") or b"%00" in query or b"\x00" in query
+
+
 class BodyLimit:
     def __init__(self, app):
         self.app = app
@@ -45,7 +66,11 @@ class BodyLimit:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers") or [])
-        limit = limit_for(headers.get(b"content-type", b"").decode("latin-1"))
+        content_type = headers.get(b"content-type", b"").decode("latin-1")
+        limit = limit_for(content_type)
+        if _has_nul_in_target(scope):
+            return await _refuse(send, 422, NUL_MESSAGE)
+        marks = _NUL_MARKS.get(content_type.split(";", 1)[0].strip().lower(), ())
         declared = headers.get(b"content-length")
         if declared is not None:
             try:
@@ -56,14 +81,21 @@ class BodyLimit:
                 return await _refuse(send, 413, message(limit))
         seen = 0
         started = False
+        tail = b""
 
         async def counted_receive():
-            nonlocal seen
+            nonlocal seen, tail
             event = await receive()
             if event["type"] == "http.request":
-                seen += len(event.get("body", b""))
+                chunk = event.get("body", b"")
+                seen += len(chunk)
                 if seen > limit:
                     raise BodyTooLarge(limit)
+                if marks:
+                    window = tail + chunk
+                    if any(mark in window.lower() for mark in marks):
+                        raise HasNul()
+                    tail = window[-8:]
             return event
 
         async def tracked_send(event):
@@ -78,10 +110,15 @@ class BodyLimit:
             if started:
                 raise
             await _refuse(send, 413, message(limit))
+        except HasNul:
+            if started:
+                raise
+            await _refuse(send, 422, NUL_MESSAGE)
 
 
 async def _refuse(send, status: int, detail: str) -> None:
-    body = json.dumps({"code": "too_large" if status == 413 else "invalid", "detail": detail}, ensure_ascii=False).encode()
+    code = {413: "too_large", 422: "validation_failed"}.get(status, "invalid")
+    body = json.dumps({"code": code, "detail": detail}, ensure_ascii=False).encode()
     await send(
         {
             "type": "http.response.start",
