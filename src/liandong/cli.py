@@ -54,6 +54,9 @@ def _mount_domains() -> None:
     app.command("demo")(web_cli.demo_command)
     app.add_typer(account_cli.app, name="users")
     app.add_typer(account_cli.tokens_app, name="tokens")
+    from liandong.audit import cli as audit_cli
+
+    app.add_typer(audit_cli.app, name="audit")
 
 
 _mount_domains()

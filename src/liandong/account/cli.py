@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from liandong.account import service
-from liandong.core.actor import ROLE_LABELS, Role
+from liandong.core.actor import CLI, ROLE_LABELS, Role
 from liandong.core.clock import now as clock_now
 from liandong.db import unit_of_work
 
@@ -49,7 +49,8 @@ def create_command(
     secret = _password(password)
     with unit_of_work() as session:
         user = service.create_user(
-            session, now=clock_now(), username=username, password=secret, role=role, display_name=name, department_code=department
+            session, now=clock_now(), username=username, password=secret, role=role, display_name=name, department_code=department,
+            actor=CLI,
         )
         row = _row(user)
     typer.echo(json.dumps(row, ensure_ascii=False) if as_json else f"已新建账号 {row['username']}（{row['role_label']}）")
@@ -74,7 +75,7 @@ def passwd_command(
     """修改账号密码。"""
     secret = _password(password)
     with unit_of_work() as session:
-        service.set_password(session, username=username, password=secret)
+        service.set_password(session, username=username, password=secret, actor=CLI)
     typer.echo(f"已修改 {username} 的密码")
 
 
@@ -135,7 +136,7 @@ def token_create_command(
     now = clock_now()
     with unit_of_work() as session:
         row, secret = tokens.create_token(
-            session, now=now, name=name, role=role, department_code=department, scopes=scope, expires_at=_expiry(expires)
+            session, now=now, name=name, role=role, department_code=department, scopes=scope, expires_at=_expiry(expires), actor=CLI
         )
         body = {**_token_row(row, now), "token": secret}
     if as_json:
@@ -168,5 +169,5 @@ def token_revoke_command(name: Annotated[str, typer.Argument(help="令牌名称"
     from liandong.account import tokens
 
     with unit_of_work() as session:
-        tokens.revoke_token(session, name=name, now=clock_now())
+        tokens.revoke_token(session, name=name, now=clock_now(), actor=CLI)
     typer.echo(f"已吊销接口令牌 {name}")

@@ -94,9 +94,6 @@ def _load(request: Request) -> Identity | None:
 
 def _save_marks(db) -> None:
     """Commit last-seen / expiry marks; they are bookkeeping, so a busy database only postpones them."""
-    if not (db.dirty or db.new):
-        db.rollback()
-        return
     try:
         db.commit()
     except OperationalError:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from liandong.account.models import User
 from liandong.account.sessions import end_all_sessions
+from liandong.audit import service as audit
 from liandong.catalog import service as catalog
 from liandong.core.actor import ROLE_LABELS, Actor, Role
 from liandong.core.clock import now as clock_now
@@ -99,6 +100,7 @@ def create_user(
     role: str,
     display_name: str | None = None,
     department_code: str | None = None,
+    actor: Actor | None = None,
 ) -> User:
     username = (username or "").strip()
     if not USERNAME.match(username):
@@ -118,6 +120,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    audit.record(session, actor=actor, action="user.create", now=now, target=username, role=parsed.value, department=code)
     return user
 
 
@@ -130,6 +133,7 @@ def update_user(
     department_code: str | None = None,
     active: bool | None = None,
     now: datetime | None = None,
+    actor: Actor | None = None,
 ) -> User:
     user = get_user(session, user_id)
     if display_name is not None and display_name.strip():
@@ -145,6 +149,10 @@ def update_user(
         if user.active and not active:
             reason = "disabled"
         user.active = active
+    audit.record(
+        session, actor=actor, action="user.update", now=now or clock_now(), target=user.username,
+        role=user.role, department=user.department_code, active=user.active, sessions_ended=reason,
+    )
     if reason:
         # What a session may do was decided at log-in; a changed or disabled account logs in again.
         end_all_sessions(session, user_id=user.id, now=now or clock_now(), reason=reason)
@@ -152,12 +160,13 @@ def update_user(
     return user
 
 
-def set_password(session: Session, *, username: str, password: str, now: datetime | None = None) -> User:
+def set_password(session: Session, *, username: str, password: str, now: datetime | None = None, actor: Actor | None = None) -> User:
     """A new password ends every session of the user (a reset after a leak must lock the thief out)."""
     user = require_user(session, username)
     _check_password(password)
     user.password_hash = hash_password(password)
     end_all_sessions(session, user_id=user.id, now=now or clock_now(), reason="password_changed")
+    audit.record(session, actor=actor, action="user.password", now=now or clock_now(), target=user.username)
     session.flush()
     return user
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from liandong.account.models import ApiToken
 from liandong.account.service import _check_role
+from liandong.audit import service as audit
 from liandong.core.actor import Actor, Role
 from liandong.core.errors import Conflict, NotFound, ValidationFailed
 
@@ -59,6 +60,7 @@ def create_token(
     department_code: str | None = None,
     scopes: list[str] | None = None,
     expires_at: datetime | None = None,
+    actor: Actor | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token; returns the row and the secret, which is shown this once and never stored."""
     name = (name or "").strip()
@@ -88,6 +90,7 @@ def create_token(
     )
     session.add(row)
     session.flush()
+    audit.record(session, actor=actor, action="token.create", now=now, target=name, role=row.role, scopes=row.scopes)
     return row, secret
 
 
@@ -95,12 +98,13 @@ def list_tokens(session: Session) -> list[ApiToken]:
     return list(session.scalars(select(ApiToken).order_by(ApiToken.name)))
 
 
-def revoke_token(session: Session, *, name: str, now: datetime) -> ApiToken:
+def revoke_token(session: Session, *, name: str, now: datetime, actor: Actor | None = None) -> ApiToken:
     row = find_token(session, name)
     if row is None:
         raise NotFound(f"令牌不存在：{name}", field="name")
     if row.revoked_at is None:
         row.revoked_at = now
+        audit.record(session, actor=actor, action="token.revoke", now=now, target=row.name)
     session.flush()
     return row
 
@@ -121,7 +125,9 @@ def authenticate(session: Session, *, token: str, now: datetime) -> ApiToken | N
     if row is None or status(row, now) != "active":
         return None
     if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
+        # Token use is recorded at most once a minute per token (with the first call of that minute).
         row.last_used_at = now
+        audit.record(session, actor=actor_of(row), action="token.use", now=now, target=row.name)
     return row
 
 

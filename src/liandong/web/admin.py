@@ -120,13 +120,14 @@ def admin_users_save(request: Request, operator: Admin, form: Posted):
             lambda s: accounts.create_user(
                 s, now=clock_now(), username=username, password=str(form.get("password") or ""), role=_text(form, "role"),
                 display_name=_text(form, "display_name"), department_code=_text(form, "department_code") or None,
+                actor=operator.actor,
             ),
             success=f"已新建账号 {username}",
         )
     elif intent == "password":
         attempt(
             request,
-            lambda s: accounts.set_password(s, username=username, password=str(form.get("password") or "")),
+            lambda s: accounts.set_password(s, username=username, password=str(form.get("password") or ""), actor=operator.actor),
             success=f"已重置 {username} 的密码",
         )
     else:
@@ -137,6 +138,7 @@ def admin_users_save(request: Request, operator: Admin, form: Posted):
             return accounts.update_user(
                 s, user_id=user_id, display_name=_text(form, "display_name"), role=_text(form, "role"),
                 department_code=_text(form, "department_code") or None, active=form.get("active") == "1",
+                actor=operator.actor,
             )
 
         attempt(request, update, success=f"已保存账号 {username}")

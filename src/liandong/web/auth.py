@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 
 from liandong.account import service as accounts
 from liandong.account import throttle
+from liandong.audit import service as audit
 from liandong.core.clock import now as clock_now
 from liandong.db import unit_of_work
 from liandong.web.common import WORKSPACES, safe_next, see_other
@@ -45,6 +46,8 @@ def login(
     with unit_of_work(engine) as session:
         wait = throttle.reserve(session, username=username, address=address, now=clock_now())
     if wait is not None:
+        with unit_of_work(engine) as session:
+            audit.record(session, actor=None, action="login.throttled", now=clock_now(), target=username[:64], address=address)
         seconds = max(1, int(wait.total_seconds() + 0.999))
         message = f"登录尝试过于频繁，请 {-(-seconds // 60)} 分钟后再试" if seconds >= 60 else f"登录尝试过于频繁，请 {seconds} 秒后再试"
         return page(request, "auth/login.html", status_code=429, next=next, username=username[:64], error=message)
@@ -53,13 +56,19 @@ def login(
         if user is not None:
             throttle.succeeded(session, username=username, address=address)
             log_in(request, user, session)
+            audit.record(session, actor=accounts.actor_of(user), action="login.success", now=clock_now(), target=user.username, address=address)
     if user is None:
+        with unit_of_work(engine) as session:
+            audit.record(session, actor=None, action="login.failure", now=clock_now(), target=username[:64], address=address)
         return page(request, "auth/login.html", status_code=400, next=next, username=username[:64], error="用户名或密码错误，或账号已停用")
     return see_other(safe_next(next, "/"))
 
 
 @router.post("/logout")
 def logout(request: Request):
+    operator = load_operator(request)
     with unit_of_work(request.app.state.engine) as session:
+        if operator is not None:
+            audit.record(session, actor=operator.actor, action="logout", now=clock_now(), target=operator.username)
         log_out(request, session)
     return see_other(login_url("/"))

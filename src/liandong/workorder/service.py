@@ -20,6 +20,7 @@ from liandong.catalog.tree import CITY_CENTRE, UnitTree
 from liandong.config import settings
 from liandong.core import outbox
 from liandong.core.actor import CENTRE_ROLES, Actor, Role
+from liandong.audit import service as audit
 from liandong.core.clock import ensure_aware, event_time
 from liandong.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from liandong.core.vocabulary import CHANNELS, LEVELS, REQUEST_TYPES, SATISFACTION, TRANSFER_TARGETS, parse_yes_no
@@ -251,6 +252,7 @@ def create_order(
     )
     order.status = Status.RECEIVED.value
     session.flush()
+    audit.record(session, actor=actor, action="order.create", now=now, target=order.number, order_id=order.id, channel=channel)
     return order
 
 
@@ -413,6 +415,10 @@ def act(
         )
         main.updated_at = now
     session.flush()
+    audit.record(
+        session, actor=actor, action=f"order.{action.value}", now=now, target=order.number,
+        order_id=order.id, version=order.version, status=order.status, at=when.isoformat(),
+    )
     # Effects wrote foreign keys; reload the relationships (holder, assists, chain, timeline) on next access.
     session.expire(order)
     return order
