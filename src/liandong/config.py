@@ -32,6 +32,10 @@ class Settings(BaseSettings):
         default=None,
         description="Signing key for cookies; unset = a random key kept in var/secret_key (0600). Weak values refuse to start.",
     )
+    personal_data_retention_days: int = Field(
+        default=730, ge=30, le=36500,
+        description="Closed orders older than this lose the caller's name and number and numbers in their text (purge task).",
+    )
     demo: bool = Field(default=False, description="Demo mode (`liandong demo`): a weak configured secret is tolerated.")
     session_idle_minutes: int = Field(default=60, ge=1, description="A log-in ends after this long without a request.")
     session_absolute_hours: int = Field(default=12, ge=1, description="A log-in ends this long after it began, whatever happens.")

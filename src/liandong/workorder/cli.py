@@ -256,3 +256,24 @@ def lifecycle_command() -> None:
     from liandong.workorder.lifecycle import table_markdown
 
     typer.echo(table_markdown(), nl=False)
+
+
+@app.command("purge-personal")
+def purge_personal_command(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只统计，不修改")] = False,
+    days: Annotated[Optional[int], typer.Option("--days", min=30, max=36500, help="保留天数（缺省读取 LIANDONG_PERSONAL_DATA_RETENTION_DAYS）")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """匿名化超过保留期限的已办结工单：删除来电人姓名、号码，遮盖诉求内容中的号码与称呼。"""
+    from liandong.config import settings
+    from liandong.core.actor import SYSTEM
+
+    with unit_of_work() as session:
+        result = service.purge_personal(
+            session, now=clock_now(), retention_days=days or settings().personal_data_retention_days, actor=SYSTEM, dry_run=dry_run
+        )
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        verb = "将匿名化" if dry_run else "已匿名化"
+        typer.echo(f"{verb} {result['orders']} 张于 {result['cutoff'][:10]} 前办结的工单")

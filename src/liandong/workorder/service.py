@@ -21,6 +21,7 @@ from liandong.config import settings
 from liandong.core import outbox
 from liandong.core.actor import CENTRE_ROLES, Actor, Role
 from liandong.audit import service as audit
+from liandong.workorder import privacy
 from liandong.core.clock import ensure_aware, event_time
 from liandong.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from liandong.core.vocabulary import CHANNELS, LEVELS, REQUEST_TYPES, SATISFACTION, TRANSFER_TARGETS, parse_yes_no
@@ -304,7 +305,34 @@ def get_order(session: Session, order_id: int, *, actor: Actor, full: bool = Fal
 
 def shows_caller(order: WorkOrder, actor: Actor) -> bool:
     """保密: a confidential caller's name and number stay with the 12345 centre."""
-    return not (order.confidential and actor.role in (Role.UNIT_HANDLER, Role.COUNTY_DISPATCHER))
+    return privacy.caller_access(confidential=order.confidential, actor=actor) is not privacy.Access.HIDDEN
+
+
+def caller_access(order: WorkOrder, actor: Actor) -> privacy.Access:
+    return privacy.caller_access(confidential=order.confidential, actor=actor)
+
+
+def record_personal_access(session: Session, *, actor: Actor, orders: Sequence[WorkOrder], now: datetime, kind: str, reason: str | None = None) -> None:
+    """Every sight of a caller's unmasked name or number is recorded: one record per view, list or export."""
+    shown = [o for o in orders if (o.caller_name or o.caller_phone)]
+    if not shown:
+        return
+    audit.record(
+        session, actor=actor, action=f"personal.{kind}", now=now, target=shown[0].number if len(shown) == 1 else f"{len(shown)} 张工单",
+        order_ids=[o.id for o in shown][:500], count=len(shown), reason=reason,
+    )
+
+
+def reveal_caller(session: Session, *, order_id: int, actor: Actor, now: datetime, reason: str) -> WorkOrder:
+    """A masked viewer sees one caller in full, with a recorded reason; a hidden (保密) caller stays hidden."""
+    order = get_order(session, order_id, actor=actor)
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationFailed("请填写查看来电人信息的理由（至少 2 个字）", field="reason")
+    if not privacy.may_reveal(confidential=order.confidential, actor=actor):
+        raise PermissionDenied("保密工单的来电人信息不向承办单位和分中心公开" if order.confidential else "该令牌无权查看来电人信息")
+    record_personal_access(session, actor=actor, orders=[order], now=now, kind="reveal", reason=reason[:200])
+    return order
 
 
 # ---------------------------------------------------------------- act
@@ -863,3 +891,33 @@ def resolve_order_id(session: Session, reference: str) -> int:
         raise NotFound(f"工单不存在：{value}", field="order_id")
     return order_id
 
+
+
+def purge_personal(session: Session, *, now: datetime, retention_days: int, actor: Actor, dry_run: bool = False, batch: int = 500) -> dict:
+    """Anonymise closed orders older than the retention period: the caller's name and number go, and numbers or
+    名+女士 names in the text are blanked. Idempotent; one audit record per run."""
+    cutoff = now - timedelta(days=retention_days)
+    due = (
+        select(WorkOrder)
+        .where(WorkOrder.closed_at.is_not(None), WorkOrder.closed_at < cutoff)
+        .where((WorkOrder.caller_name.is_not(None)) | (WorkOrder.caller_phone.is_not(None)))
+        .order_by(WorkOrder.id)
+    )
+    count = 0
+    if dry_run:
+        count = len(session.scalars(due).unique().all())
+    else:
+        while True:
+            orders = session.scalars(due.limit(batch)).unique().all()
+            if not orders:
+                break
+            for order in orders:
+                order.caller_name = None
+                order.caller_phone = None
+                order.content = privacy.scrub_text(order.content)
+                order.updated_at = now
+            count += len(orders)
+            session.flush()
+        if count:
+            audit.record(session, actor=actor, action="personal.purge", now=now, target=f"{count} 张工单", cutoff=cutoff.isoformat(), count=count)
+    return {"cutoff": cutoff.isoformat(), "orders": count, "dry_run": dry_run}
