@@ -57,6 +57,10 @@ def _mount_domains() -> None:
     from liandong.audit import cli as audit_cli
 
     app.add_typer(audit_cli.app, name="audit")
+    from liandong.db import backup
+
+    app.command("backup")(backup.backup_command)
+    app.command("restore")(backup.restore_command)
 
 
 _mount_domains()
