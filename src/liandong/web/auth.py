@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from liandong.account import service as accounts
 from liandong.account import throttle
 from liandong.audit import service as audit
+from liandong.core.observe import LOGIN_FAILURES
 from liandong.core.clock import now as clock_now
 from liandong.db import unit_of_work
 from liandong.web.common import WORKSPACES, safe_next, see_other
@@ -46,6 +47,7 @@ def login(
     with unit_of_work(engine) as session:
         wait = throttle.reserve(session, username=username, address=address, now=clock_now())
     if wait is not None:
+        LOGIN_FAILURES.labels("throttled").inc()
         with unit_of_work(engine) as session:
             audit.record(session, actor=None, action="login.throttled", now=clock_now(), target=username[:64], address=address)
         seconds = max(1, int(wait.total_seconds() + 0.999))
@@ -58,6 +60,7 @@ def login(
             log_in(request, user, session)
             audit.record(session, actor=accounts.actor_of(user), action="login.success", now=clock_now(), target=user.username, address=address)
     if user is None:
+        LOGIN_FAILURES.labels("wrong_password").inc()
         with unit_of_work(engine) as session:
             audit.record(session, actor=None, action="login.failure", now=clock_now(), target=username[:64], address=address)
         return page(request, "auth/login.html", status_code=400, next=next, username=username[:64], error="用户名或密码错误，或账号已停用")

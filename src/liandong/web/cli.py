@@ -13,11 +13,14 @@ def _serve(host: str, port: int) -> None:
     import uvicorn
 
     from liandong.app import create_app
+    from liandong.core.observe import configure_logging
     from liandong.web.suggest import warm_up
 
     # Load the triage model before the first call-taker types (not in a thread: warnings filters are not thread-safe).
     warm_up()
-    uvicorn.run(create_app(), host=host, port=port, log_level="warning")
+    configure_logging()
+    # SIGTERM / Ctrl+C: stop accepting, let in-flight requests finish (up to 30 s), then exit.
+    uvicorn.run(create_app(), host=host, port=port, log_config=None, timeout_graceful_shutdown=30)
 
 
 def _api_access_note() -> str:
