@@ -47,6 +47,7 @@ def _mount_domains() -> None:
     app.add_typer(db_cli.app, name="db")
     register_catalog(app)
     app.add_typer(workorder_cli.app, name="orders")
+    app.add_typer(workorder_cli.nuisance_app, name="nuisance")
     register_triage(app)
     register_knowledge(app)
     register_report(app)

@@ -36,6 +36,8 @@ class Settings(BaseSettings):
         default=730, ge=30, le=36500,
         description="Closed orders older than this lose the caller's name and number and numbers in their text (purge task).",
     )
+    nuisance_threshold: int = Field(default=3, ge=2, le=100, description="Invalid/malicious calls from one number that flag it for review…")
+    nuisance_window_hours: int = Field(default=24, ge=1, le=24 * 90, description="… within this many hours.")
     demo: bool = Field(default=False, description="Demo mode (`liandong demo`): a weak configured secret is tolerated.")
     session_idle_minutes: int = Field(default=60, ge=1, description="A log-in ends after this long without a request.")
     session_absolute_hours: int = Field(default=12, ge=1, description="A log-in ends this long after it began, whatever happens.")

@@ -277,3 +277,59 @@ def purge_personal_command(
     else:
         verb = "将匿名化" if dry_run else "已匿名化"
         typer.echo(f"{verb} {result['orders']} 张于 {result['cutoff'][:10]} 前办结的工单")
+
+
+nuisance_app = typer.Typer(help="恶意骚扰号码：多次无效/恶意来电的号码被标记待核实。", no_args_is_help=True)
+
+
+def _flag_row(flag) -> dict:
+    return {
+        "id": flag.id, "caller_phone": flag.caller_phone, "status": flag.status, "order_ids": flag.order_ids,
+        "flagged_at": flag.flagged_at.isoformat(), "reviewed_by": flag.reviewed_by, "note": flag.note,
+    }
+
+
+@nuisance_app.command("list")
+def nuisance_list_command(
+    status: Annotated[Optional[str], typer.Option("--status", help="open / confirmed / dismissed；缺省只列待核实")] = "open",
+    as_json: JsonOption = False,
+) -> None:
+    """列出被标记的号码及其证据工单。"""
+    from liandong.workorder import nuisance
+
+    with unit_of_work() as session:
+        rows = [_flag_row(f) for f in nuisance.list_flags(session, status=status)]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        typer.echo(f"#{row['id']} {row['caller_phone']} {row['status']} 证据工单 {', '.join(map(str, row['order_ids']))}")
+
+
+def _review(flag_id: int, confirm: bool, note: str | None, user: str | None) -> None:
+    from liandong.workorder import nuisance
+
+    with unit_of_work() as session:
+        who = _actor(session, "cli", user)
+        flag = nuisance.review(session, flag_id=flag_id, actor=who, now=clock_now(), confirm=confirm, note=note)
+        typer.echo(f"标记 #{flag.id}（{flag.caller_phone}）：{'已确认为恶意骚扰' if confirm else '已排除'}")
+
+
+@nuisance_app.command("confirm")
+def nuisance_confirm_command(
+    flag_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1)],
+    note: Annotated[Optional[str], typer.Option("--note")] = None,
+    user: UserOption = None,
+) -> None:
+    """确认为恶意骚扰。"""
+    _review(flag_id, True, note, user)
+
+
+@nuisance_app.command("dismiss")
+def nuisance_dismiss_command(
+    flag_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1)],
+    note: Annotated[Optional[str], typer.Option("--note")] = None,
+    user: UserOption = None,
+) -> None:
+    """排除标记（并非骚扰）。"""
+    _review(flag_id, False, note, user)

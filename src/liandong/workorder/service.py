@@ -21,7 +21,7 @@ from liandong.config import settings
 from liandong.core import outbox
 from liandong.core.actor import CENTRE_ROLES, Actor, Role
 from liandong.audit import service as audit
-from liandong.workorder import privacy
+from liandong.workorder import nuisance, privacy
 from liandong.core.clock import ensure_aware, event_time
 from liandong.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from liandong.core.vocabulary import CHANNELS, LEVELS, REQUEST_TYPES, SATISFACTION, TRANSFER_TARGETS, parse_yes_no
@@ -427,6 +427,9 @@ def act(
     decision, entry = order.transition(
         action, actor=actor, facts=facts, inputs=inputs, at=when, recorded_at=now, note=inputs.get("note"), effect=effect
     )
+    if action is Action.MARK_INVALID:
+        # 恶意骚扰: the marking that completes a pattern flags the number for review, with the calls as evidence.
+        nuisance.check(session, phone=order.caller_phone, now=now, rule=nuisance.rule_from_settings())
     if action is Action.TRANSFER_110:
         _enqueue_transfer(session, order, entry.seq, when, target=entry.data["target"], note=inputs.get("note"))
     if action is Action.MERGE:
