@@ -13,6 +13,7 @@ from liandong.core.clock import now as clock_now
 from liandong.core.errors import DomainError
 from liandong.db import unit_of_work
 
+
 class ChainBroken(DomainError):
     exit_code = 8
     code = "audit_chain_broken"

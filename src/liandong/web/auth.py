@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from liandong.account import service as accounts
 from liandong.account import throttle
 from liandong.audit import service as audit
-from liandong.core.observe import LOGIN_FAILURES
 from liandong.core.clock import now as clock_now
+from liandong.core.observe import LOGIN_FAILURES
 from liandong.db import unit_of_work
 from liandong.web.common import WORKSPACES, safe_next, see_other
 from liandong.web.render import page

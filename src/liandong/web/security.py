@@ -8,7 +8,6 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Request
-
 from sqlalchemy.orm import Session
 
 from liandong.account import sessions

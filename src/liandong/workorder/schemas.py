@@ -12,10 +12,10 @@ from liandong.catalog.tree import CITY_CENTRE_NAME
 from liandong.core.actor import Actor
 from liandong.core.vocabulary import CALLBACK_OUTCOMES, CHANNELS, CLOSE_REASONS, OBJECTION_REASONS, REPLY_RESULTS, REQUEST_TYPES, SATISFACTION
 from liandong.db import MAX_ID
+from liandong.workorder import privacy
 from liandong.workorder.lifecycle import ACTION_LABELS, STATUS_LABELS, Action, Status
 from liandong.workorder.models import OrderCallback, OrderEvent, OrderHop, OrderReply, WorkOrder
 from liandong.workorder.queries import warning_of
-from liandong.workorder import privacy
 from liandong.workorder.service import caller_access, permitted
 
 RequestType = Literal["consult", "help", "complaint", "report", "suggestion"]

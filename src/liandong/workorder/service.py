@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from liandong.audit import service as audit
 from liandong.catalog import service as catalog
 from liandong.catalog.calendar import WorkingCalendar
 from liandong.catalog.deadlines import SHANGHAI, DeadlinePolicy, due_after_working_days, extend_due, yellow_at
@@ -20,13 +21,11 @@ from liandong.catalog.tree import CITY_CENTRE, UnitTree
 from liandong.config import settings
 from liandong.core import outbox
 from liandong.core.actor import CENTRE_ROLES, Actor, Role
-from liandong.audit import service as audit
-from liandong.workorder import nuisance, privacy
 from liandong.core.clock import ensure_aware, event_time
 from liandong.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from liandong.core.vocabulary import CHANNELS, LEVELS, REQUEST_TYPES, SATISFACTION, TRANSFER_TARGETS, parse_yes_no
 from liandong.db import MAX_ID
-from liandong.workorder import lifecycle, summary, validation
+from liandong.workorder import lifecycle, nuisance, privacy, summary, validation
 from liandong.workorder.lifecycle import Action, CallbackPolicy, Decision, OrderFacts, Record, Status
 from liandong.workorder.models import OrderAssist, OrderCallback, OrderHop, OrderReply, WorkOrder
 

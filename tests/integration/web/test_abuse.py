@@ -7,15 +7,14 @@ from __future__ import annotations
 import threading
 import time
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from tests.integration.web.conftest import PASSWORD, Browser
 
 from liandong.account import throttle
 from liandong.account.models import LoginCounter
 from liandong.app import create_app
 from liandong.db import unit_of_work
-from tests.integration.web.conftest import PASSWORD, Browser
 
 
 def _client(engine, address: str) -> TestClient:
