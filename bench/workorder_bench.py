@@ -24,7 +24,7 @@ from liandong.workorder import queries, service
 from liandong.workorder.queries import OrderFilter
 from liandong.workorder.lifecycle import Action
 
-ADMIN = Actor("bench", Role.ADMIN)
+ADMIN = Actor("bench", Role.ADMIN, records_history=True)
 TEXTS = [
     "来电人反映小区物业长期不作为，楼道堆满杂物。",
     "网友留言：路口井盖破损，夜间存在安全隐患。",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from sqlalchemy import Engine
 
 from liandong import __version__
 from liandong.catalog.api import router as catalog_router
 from liandong.config import settings
-from liandong.core.http import install_error_handlers
+from liandong.core.errors import PermissionDenied
+from liandong.core.limits import BodyLimit
+from liandong.core.observe import Observe, metrics_text
 from liandong.db import get_engine
 from liandong.knowledge.api import router as knowledge_router
 from liandong.linkage.api import router as linkage_router
@@ -21,16 +23,41 @@ DESCRIPTION = """
 
 所有时间为 ISO 8601 并带时区；错误以 `{"code": ..., "detail": "中文说明"}` 返回。
 
-身份：已登录的操作员（浏览器会话）按其角色与单位权限调用；外部系统在请求头提供接口令牌
-`Authorization: Bearer <LIANDONG_API_TOKEN>`，以热线中心集成账号调用。两者皆无时返回 401。
+身份：已登录的操作员（浏览器会话）按其角色与单位权限调用；外部系统在请求头提供各自的接口令牌
+`Authorization: Bearer <令牌>`（`liandong tokens create`），按令牌的角色与权限范围（scopes）调用，令牌从不具备管理员权限。
+两者皆无时返回 401，权限不足时返回 403。
 """
+
+
+def _backlog(engine: Engine) -> str:
+    """Outbox backlog and the age of its oldest message, read at scrape time (shared by every process)."""
+    from sqlalchemy import func, select
+
+    from liandong.core.clock import now
+    from liandong.core.outbox import OutboxMessage
+    from liandong.db import session_factory
+
+    with session_factory(engine)() as session:
+        count, oldest = session.execute(
+            select(func.count(), func.min(OutboxMessage.created_at)).where(OutboxMessage.published_at.is_(None))
+        ).one()
+    if oldest is not None and oldest.tzinfo is None:
+        from datetime import timezone
+
+        oldest = oldest.replace(tzinfo=timezone.utc)
+    age = (now() - oldest).total_seconds() if oldest else 0.0
+    return (
+        "# HELP liandong_outbox_backlog Messages waiting in the outbox\n# TYPE liandong_outbox_backlog gauge\n"
+        f"liandong_outbox_backlog {count}\n"
+        "# HELP liandong_outbox_oldest_seconds Age of the oldest waiting outbox message\n# TYPE liandong_outbox_oldest_seconds gauge\n"
+        f"liandong_outbox_oldest_seconds {age:.1f}\n"
+    )
 
 
 def create_app(engine: Engine | None = None, *, api_token: str | None = None) -> FastAPI:
     app = FastAPI(title="联动 Liandong 12345 工单接口", version=__version__, description=DESCRIPTION)
     app.state.engine = engine or get_engine()
     app.state.api_token = api_token or settings().api_token
-    install_error_handlers(app)
     app.include_router(workorder_router)
     app.include_router(catalog_router)
     app.include_router(knowledge_router)
@@ -42,9 +69,19 @@ def create_app(engine: Engine | None = None, *, api_token: str | None = None) ->
         return {"status": "ok", "version": __version__}
 
     # The operators' pages: log-in at "/", each role's workspace, HTML error pages outside /api.
-    install_web(app)
+    install_web(app)  # also installs the one error translation (JSON under /api, pages elsewhere)
     from liandong.web.report import router as report_pages
 
     app.include_router(report_pages)
+    # Outermost: oversized bodies are refused before sessions, parsing or authentication see them.
+    app.add_middleware(BodyLimit)
+    app.add_middleware(Observe)
+
+    @app.get("/metrics", tags=["运维 ops"], summary="Prometheus 指标（仅限本机访问）", include_in_schema=False)
+    def metrics(request: Request) -> Response:
+        if not request.client or request.client.host not in ("127.0.0.1", "::1", "localhost"):
+            raise PermissionDenied("指标接口只允许本机访问（请由监控代理在本机抓取）")
+        body, content_type = metrics_text(_backlog(app.state.engine))
+        return Response(body, media_type=content_type)
 
     return app

@@ -12,7 +12,7 @@ from typer import Abort, Exit
 from typer._click.exceptions import BadParameter, ClickException, MissingParameter, NoSuchOption, UsageError
 
 from liandong.config import configure
-from liandong.core.errors import DomainError
+from liandong.core.errors import CONCURRENT_CHANGE, DomainError
 
 app = typer.Typer(
     name="liandong",
@@ -48,6 +48,7 @@ def _mount_domains() -> None:
     app.add_typer(db_cli.app, name="db")
     register_catalog(app)
     app.add_typer(workorder_cli.app, name="orders")
+    app.add_typer(workorder_cli.nuisance_app, name="nuisance")
     register_triage(app)
     register_knowledge(app)
     register_report(app)
@@ -55,6 +56,14 @@ def _mount_domains() -> None:
     app.command("serve")(web_cli.serve_command)
     app.command("demo")(web_cli.demo_command)
     app.add_typer(account_cli.app, name="users")
+    app.add_typer(account_cli.tokens_app, name="tokens")
+    from liandong.audit import cli as audit_cli
+
+    app.add_typer(audit_cli.app, name="audit")
+    from liandong.db import backup
+
+    app.command("backup")(backup.backup_command)
+    app.command("restore")(backup.restore_command)
 
 
 _mount_domains()
@@ -115,7 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exit as error:
         raise SystemExit(error.exit_code) from None
     except StaleDataError:
-        fail("工单已被他人同时修改，请重试", 4)
+        fail(CONCURRENT_CHANGE, 4)
     except (OperationalError, ProgrammingError) as error:
         text = str(error.orig)
         if "no such table" in text or "does not exist" in text:

@@ -28,11 +28,24 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"
     host: str = "127.0.0.1"
     port: int = 8000
-    secret_key: str = "change-me-in-production"
+    secret_key: str | None = Field(
+        default=None,
+        description="Signing key for cookies; unset = a random key kept in var/secret_key (0600). Weak values refuse to start.",
+    )
+    personal_data_retention_days: int = Field(
+        default=730, ge=30, le=36500,
+        description="Closed orders older than this lose the caller's name and number and numbers in their text (purge task).",
+    )
+    nuisance_threshold: int = Field(default=3, ge=2, le=100, description="Invalid/malicious calls from one number that flag it for review…")
+    nuisance_window_hours: int = Field(default=24, ge=1, le=24 * 90, description="… within this many hours.")
+    demo: bool = Field(default=False, description="Demo mode (`liandong demo`): a weak configured secret is tolerated.")
+    session_idle_minutes: int = Field(default=60, ge=1, description="A log-in ends after this long without a request.")
+    session_absolute_hours: int = Field(default=12, ge=1, description="A log-in ends this long after it began, whatever happens.")
     session_https_only: bool = Field(default=False, description="Send the session cookie over HTTPS only (set in production).")
     api_token: str | None = Field(
         default=None,
-        description="Bearer token for integrations calling /api without an operator log-in; unset = log-in required.",
+        description="Deprecated single integration token: honoured as a non-admin dispatcher with order scopes only;"
+        " replace it with `liandong tokens create`.",
     )
 
     # Linkage (docs/linkage.md): what this instance is, and how it delivers to its peers.

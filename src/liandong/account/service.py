@@ -11,13 +11,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liandong.account.models import User
+from liandong.account.sessions import end_all_sessions
+from liandong.audit import service as audit
 from liandong.catalog import service as catalog
 from liandong.core.actor import ROLE_LABELS, Actor, Role
+from liandong.core.clock import now as clock_now
 from liandong.core.errors import Conflict, NotFound, ValidationFailed
 
 _hasher = PasswordHasher()
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 MIN_PASSWORD = 8
+MAX_PASSWORD = 1024
 # People log in with these roles; "system" is for scheduled tasks and integrations only.
 LOGIN_ROLES = tuple(r for r in Role if r not in (Role.SYSTEM, Role.LINKAGE))
 
@@ -36,6 +40,8 @@ def verify_password(password_hash: str, password: str) -> bool:
 def _check_password(password: str) -> None:
     if len(password or "") < MIN_PASSWORD:
         raise ValidationFailed(f"密码至少 {MIN_PASSWORD} 位", field="password")
+    if len(password) > MAX_PASSWORD:
+        raise ValidationFailed(f"密码不能超过 {MAX_PASSWORD} 位", field="password")
 
 
 def _check_role(session: Session, role: str, department_code: str | None) -> tuple[Role, str | None]:
@@ -94,6 +100,7 @@ def create_user(
     role: str,
     display_name: str | None = None,
     department_code: str | None = None,
+    actor: Actor | None = None,
 ) -> User:
     username = (username or "").strip()
     if not USERNAME.match(username):
@@ -113,6 +120,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    audit.record(session, actor=actor, action="user.create", now=now, target=username, role=parsed.value, department=code)
     return user
 
 
@@ -124,31 +132,50 @@ def update_user(
     role: str | None = None,
     department_code: str | None = None,
     active: bool | None = None,
+    now: datetime | None = None,
+    actor: Actor | None = None,
 ) -> User:
     user = get_user(session, user_id)
     if display_name is not None and display_name.strip():
         user.display_name = display_name.strip()[:64]
+    reason = None
     if role is not None:
         parsed, code = _check_role(session, role, department_code)
+        if (parsed.value, code) != (user.role, user.department_code):
+            reason = "role_changed"
         user.role = parsed.value
         user.department_code = code
     if active is not None:
+        if user.active and not active:
+            reason = "disabled"
         user.active = active
+    audit.record(
+        session, actor=actor, action="user.update", now=now or clock_now(), target=user.username,
+        role=user.role, department=user.department_code, active=user.active, sessions_ended=reason,
+    )
+    if reason:
+        # What a session may do was decided at log-in; a changed or disabled account logs in again.
+        end_all_sessions(session, user_id=user.id, now=now or clock_now(), reason=reason)
     session.flush()
     return user
 
 
-def set_password(session: Session, *, username: str, password: str) -> User:
+def set_password(session: Session, *, username: str, password: str, now: datetime | None = None, actor: Actor | None = None) -> User:
+    """A new password ends every session of the user (a reset after a leak must lock the thief out)."""
     user = require_user(session, username)
     _check_password(password)
     user.password_hash = hash_password(password)
+    end_all_sessions(session, user_id=user.id, now=now or clock_now(), reason="password_changed")
+    audit.record(session, actor=actor, action="user.password", now=now or clock_now(), target=user.username)
     session.flush()
     return user
 
 
 def authenticate(session: Session, *, username: str, password: str) -> User | None:
     """The active user with this name and password, or None; the same answer for every kind of failure."""
-    user = find_user(session, username)
+    # Longer than any real name or password: refused without a database look-up (still at the same cost).
+    oversized = len(username or "") > 64 or len(password or "") > MAX_PASSWORD
+    user = None if oversized else find_user(session, username)
     if user is None or not user.active:
         # Spend the same time as a real check so response times do not reveal which names exist.
         verify_password(_DUMMY_HASH, password or "")

@@ -1,45 +1,124 @@
-"""Log-in throttling: too many failures for one account or one address lock it out for a while.
+"""Log-in throttling with counters in the database, so every server process agrees.
 
-Pure and in memory (one process); "now" is passed in. A multi-process deployment would keep the same
-counts in a shared store such as Redis behind this interface.
+Each attempt is counted *before* the password is checked (an atomic upsert), so simultaneous guesses cannot all
+slip through between "check" and "count". Keys are hashes of bounded length, whatever a caller sends.
+
+Three counters per attempt:
+- the (account, address) pair is locked for a while after a few failures — it only stops that address;
+- the address is locked after many failures (one address trying many accounts);
+- the account alone is never locked (a stranger must not lock the real user out): past its limit, attempts on it
+  are paced to one per few seconds, which makes guessing hopeless but lets the real user in.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import deque
+import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import case, delete, literal, or_, select, update
+from sqlalchemy.orm import Session
 
-class LoginThrottle:
-    def __init__(self, *, max_failures: int = 5, window: timedelta = timedelta(minutes=15)):
-        self.max_failures = max_failures
-        self.window = window
-        self._failures: dict[str, deque[datetime]] = {}
-        self._lock = threading.Lock()
+from liandong.account.models import LoginCounter
+from liandong.db import UTCDateTime
 
-    def _recent(self, key: str, now: datetime) -> deque[datetime]:
-        times = self._failures.setdefault(key, deque())
-        while times and now - times[0] > self.window:
-            times.popleft()
-        return times
 
-    def retry_after(self, keys: list[str], now: datetime) -> timedelta | None:
-        """How long until another attempt is allowed, or None when it is allowed now."""
-        with self._lock:
-            waits = []
-            for key in keys:
-                times = self._recent(key, now)
-                if len(times) >= self.max_failures:
-                    waits.append(times[0] + self.window - now)
-            return max(waits) if waits else None
+@dataclass(frozen=True)
+class Policy:
+    limit: int
+    window: timedelta
+    lock: bool  # True: refuse until the window ends; False: pace attempts instead
 
-    def failed(self, keys: list[str], now: datetime) -> None:
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
 
-    def succeeded(self, keys: list[str]) -> None:
-        with self._lock:
-            for key in keys:
-                self._failures.pop(key, None)
+PAIR = Policy(limit=5, window=timedelta(minutes=15), lock=True)
+ADDRESS = Policy(limit=30, window=timedelta(minutes=15), lock=True)
+ACCOUNT = Policy(limit=10, window=timedelta(minutes=15), lock=False)
+PACE = timedelta(seconds=3)
+
+
+def _key(kind: str, *parts: str) -> str:
+    return kind[:4] + ":" + hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:58]
+
+
+def keys_for(username: str, address: str) -> list[tuple[str, Policy]]:
+    name = (username or "").strip().lower()[:64]
+    return [(_key("pair", name, address), PAIR), (_key("addr", address), ADDRESS), (_key("user", name), ACCOUNT)]
+
+
+def _upsert(session: Session):
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def _count(session: Session, key: str, policy: Policy, now: datetime) -> tuple[int, datetime]:
+    """Add one attempt to `key` atomically (a new window when the old one is over); returns (count, window start)."""
+    insert = _upsert(session)
+    statement = insert(LoginCounter).values(key=key, window_start=now, attempts=1, next_allowed_at=None)
+    expired = LoginCounter.window_start <= now - policy.window
+    moment = literal(now, UTCDateTime())
+    statement = statement.on_conflict_do_update(
+        index_elements=[LoginCounter.key],
+        set_={
+            "attempts": case((expired, 1), else_=LoginCounter.attempts + 1),
+            "window_start": case((expired, moment), else_=LoginCounter.window_start),
+        },
+    ).returning(LoginCounter.attempts, LoginCounter.window_start)
+    attempts, start = session.execute(statement).one()
+    return attempts, _aware(start)
+
+
+def _aware(value: datetime) -> datetime:
+    from datetime import timezone
+
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _take_turn(session: Session, key: str, now: datetime) -> bool:
+    """One paced attempt: succeeds for at most one caller per PACE."""
+    result = session.execute(
+        update(LoginCounter)
+        .where(LoginCounter.key == key, or_(LoginCounter.next_allowed_at.is_(None), LoginCounter.next_allowed_at <= now))
+        .values(next_allowed_at=now + PACE)
+    )
+    return (result.rowcount or 0) == 1
+
+
+def reserve(session: Session, *, username: str, address: str, now: datetime) -> timedelta | None:
+    """Count this attempt before any password is checked; the wait when it is refused, None when it may proceed.
+
+    Commit the session before checking the password, so other processes see the attempt.
+    """
+    waits: list[timedelta] = []
+    for key, policy in keys_for(username, address):
+        attempts, start = _count(session, key, policy, now)
+        if attempts <= policy.limit:
+            continue
+        if policy.lock:
+            waits.append(start + policy.window - now)
+        elif not _take_turn(session, key, now):
+            waits.append(PACE)
+    return max(waits) if waits else None
+
+
+def succeeded(session: Session, *, username: str, address: str) -> None:
+    """The right password: this account's counters start afresh and the address gets its attempt back
+    (an office behind one proxy logs in all morning)."""
+    pair, address_key, account = keys_for(username, address)
+    session.execute(delete(LoginCounter).where(LoginCounter.key.in_([pair[0], account[0]])))
+    session.execute(
+        update(LoginCounter).where(LoginCounter.key == address_key[0], LoginCounter.attempts > 0).values(attempts=LoginCounter.attempts - 1)
+    )
+
+
+def purge(session: Session, *, now: datetime) -> int:
+    """Drop counters whose window is long over (keeps the table small)."""
+    longest = max(PAIR.window, ADDRESS.window, ACCOUNT.window)
+    result = session.execute(delete(LoginCounter).where(LoginCounter.window_start < now - longest))
+    return result.rowcount or 0
+
+
+def attempts(session: Session, *, key: str) -> int:
+    return session.scalar(select(LoginCounter.attempts).where(LoginCounter.key == key)) or 0

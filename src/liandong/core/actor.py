@@ -47,14 +47,28 @@ class Actor:
     name: str
     role: Role
     department_code: str | None = None  # a unit handler's unit; a county dispatcher's sub-centre
+    # An integrating system calling with its API token: its name and the operations it may call (None = a person).
+    token: str | None = None
+    scopes: frozenset[str] | None = None
+    # Records what happened elsewhere (data imports on the command line, history generators): may give past times.
+    records_history: bool = False
 
     @property
     def centre_wide(self) -> bool:
         return self.role in CENTRE_WIDE
 
+    @property
+    def may_backdate(self) -> bool:
+        """The system, an integrating system or a history import may say an event happened earlier; people may not."""
+        return self.role is Role.SYSTEM or self.token is not None or self.records_history
+
+    def may(self, scope: str) -> bool:
+        """People are governed by their role alone; a token also needs the scope of the operation."""
+        return self.scopes is None or scope in self.scopes
+
 
 SYSTEM = Actor(name="system", role=Role.SYSTEM)
-CLI = Actor(name="cli", role=Role.ADMIN)
+CLI = Actor(name="cli", role=Role.ADMIN, records_history=True)
 
 
 def require_admin(actor: Actor, what: str) -> None:

@@ -56,3 +56,38 @@ class PermissionDenied(DomainError):
     http_status = 403
     exit_code = 5
     code = "permission_denied"
+
+
+CONCURRENT_CHANGE = "工单已被他人同时修改，请刷新后重试"
+
+
+class ConcurrentChange(Conflict):
+    """Someone else changed the record first (a lost race); the caller reloads and decides again."""
+
+    code = "conflict"
+
+    def __init__(self, message: str = CONCURRENT_CHANGE, *, field: str | None = None):
+        super().__init__(message, field=field)
+
+
+# Database answers that mean "another transaction won": PostgreSQL serialization failure / deadlock / lock not
+# available, and SQLite's busy database.
+_LOST_RACE_CODES = frozenset({"40001", "40P01", "55P03"})
+_LOST_RACE_TEXT = ("database is locked", "deadlock detected", "could not serialize access")
+
+
+def translate(error: BaseException) -> DomainError | None:
+    """The domain's reading of an infrastructure error, or None when it is a real fault (a 500 / crash log)."""
+    if isinstance(error, DomainError):
+        return error
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.orm.exc import StaleDataError
+
+    if isinstance(error, StaleDataError):
+        return ConcurrentChange()
+    if isinstance(error, DBAPIError):
+        code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+        text = str(error.orig).lower()
+        if code in _LOST_RACE_CODES or any(part in text for part in _LOST_RACE_TEXT):
+            return ConcurrentChange()
+    return None

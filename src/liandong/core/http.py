@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import FastAPI, Path, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from liandong.core.errors import DomainError
+from liandong.core.errors import DomainError, translate
 from liandong.db import MAX_ID
+
+# (request, status, heading, message) → an HTML page; installed by the web layer, absent in API-only apps.
+PageRenderer = Callable[[Request, int, str, str], Response]
+HEADINGS = {400: "请求无效", 401: "请先登录", 403: "无权操作", 404: "未找到", 405: "请求无效", 409: "操作冲突", 413: "请求过大", 422: "输入有误", 429: "请求过于频繁"}
 
 _MESSAGES = {
     "missing": "缺少必填字段",
@@ -69,18 +76,41 @@ def _describe(error: dict) -> str:
     return f"{location}：{message}" if location else message
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(DomainError)
-    async def domain_error(_request: Request, error: DomainError) -> JSONResponse:
-        return JSONResponse(error.to_dict(), status_code=error.http_status)
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith(("/api/", "/docs", "/static/")) or path in ("/healthz", "/openapi.json", "/metrics")
 
-    @app.exception_handler(StaleDataError)
-    async def stale(_request: Request, _error: StaleDataError) -> JSONResponse:
-        return JSONResponse({"code": "conflict", "detail": "工单已被他人同时修改，请刷新后重试"}, status_code=409)
+
+def install_error_handlers(app: FastAPI, render_page: PageRenderer | None = None) -> None:
+    """The one error translation of the application: JSON under /api, an HTML page elsewhere when pages exist."""
+
+    def answer(request: Request, status: int, body: dict, message: str, headers: dict | None = None) -> Response:
+        if render_page is None or wants_json(request):
+            return JSONResponse(body, status_code=status, headers=headers)
+        return render_page(request, status, HEADINGS.get(status, "无法完成"), message)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> Response:
+        return answer(request, error.http_status, error.to_dict(), error.message)
+
+    async def lost_race(request: Request, error: Exception) -> Response:
+        domain = translate(error)
+        if domain is None:
+            raise error
+        return answer(request, domain.http_status, domain.to_dict(), domain.message)
+
+    app.add_exception_handler(StaleDataError, lost_race)
+    app.add_exception_handler(DBAPIError, lost_race)
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
+    async def validation_error(request: Request, error: RequestValidationError) -> Response:
         details = [_describe(e) for e in error.errors()]
-        return JSONResponse(
-            {"code": "validation_failed", "detail": "；".join(details) or "请求无效", "errors": details}, status_code=422
-        )
+        body = {"code": "validation_failed", "detail": "；".join(details) or "请求无效", "errors": details}
+        return answer(request, 422, body, body["detail"])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, error: StarletteHTTPException) -> Response:
+        messages = {404: "您访问的页面不存在。", 405: "不支持该请求方式。"}
+        detail = error.detail if isinstance(error.detail, str) else "请求无效"
+        body = {"code": "http_error", "detail": detail}
+        return answer(request, error.status_code, body, messages.get(error.status_code, detail), getattr(error, "headers", None))

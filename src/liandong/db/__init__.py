@@ -56,11 +56,24 @@ class UTCDateTime(TypeDecorator):
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
+    # SQLAlchemy, not the sqlite3 module, says when a transaction begins (see _sqlite_begin).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+WRITE = {"liandong_write": True}
+
+
+def _sqlite_begin(connection) -> None:
+    """A write unit takes SQLite's write lock up front (BEGIN IMMEDIATE): writers queue on the busy timeout
+    instead of two transactions reading the same row and failing on upgrade ("database is locked"), and a
+    racing action reads the winner's state. Reads stay deferred, so page readers never wait for writers (WAL)."""
+    immediate = connection.get_execution_options().get("liandong_write")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
@@ -72,6 +85,7 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
@@ -93,9 +107,14 @@ def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
 @contextmanager
 def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
     """One use case, one transaction: commit on success, roll back on any error."""
-    session = session_factory(engine)()
+    session = session_factory(writer(engine or get_engine()))()
     try:
         with session.begin():
             yield session
     finally:
         session.close()
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine (and pool) whose transactions are write units (BEGIN IMMEDIATE on SQLite)."""
+    return engine.execution_options(**WRITE)

@@ -8,11 +8,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
-from liandong.db import session_factory
+from liandong.db import session_factory, writer
 
 
 def write_session(request: Request) -> Iterator[Session]:
-    session = session_factory(request.app.state.engine)()
+    # The connection (and SQLite's write lock) is taken at the first statement, after the caller is identified.
+    session = session_factory(writer(request.app.state.engine))()
     try:
         with session.begin():
             yield session

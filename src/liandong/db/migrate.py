@@ -44,8 +44,8 @@ def _migrate(engine: Engine, config: Config, run) -> None:
     with engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:
-            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()
+            # On the driver connection, outside any transaction (inside one SQLite ignores the pragma).
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         try:
             with connection.begin():
                 config.attributes["connection"] = connection
@@ -56,8 +56,8 @@ def _migrate(engine: Engine, config: Config, run) -> None:
                         raise RuntimeError(f"migration left {len(broken)} broken references, first: {broken[0]}")
         finally:
             if sqlite:
-                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-                connection.commit()
+                connection.rollback()
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys=ON")
 
 
 def downgrade(*, url: str | None = None, revision: str) -> None:

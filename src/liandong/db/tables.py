@@ -7,3 +7,5 @@ from liandong.workorder import models as workorder_models  # noqa: F401
 from liandong.knowledge import models as knowledge_models  # noqa: F401
 from liandong.report import models as report_models  # noqa: F401
 from liandong.linkage import models as linkage_models  # noqa: F401
+from liandong.audit import models as audit_models  # noqa: F401
+from liandong.workorder import nuisance as nuisance_models  # noqa: F401

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 
-from liandong.account.dependencies import current_actor
+from liandong.account.dependencies import scoped
 from liandong.core.actor import Actor
 from liandong.core.clock import local
 from liandong.core.clock import now as clock_now
@@ -28,7 +28,10 @@ from liandong.db.deps import ReadSession, WriteSession
 from liandong.core.http import ERROR_RESPONSES, RecordId
 from liandong.db import MAX_ID
 
-router = APIRouter(prefix="/api/kb", tags=["知识库 knowledge base"], responses=ERROR_RESPONSES)
+# Every knowledge endpoint needs a caller: drafts mined from calls can carry personal data.
+router = APIRouter(prefix="/api/kb", tags=["知识库 knowledge base"], responses=ERROR_RESPONSES, dependencies=[Depends(scoped("kb:read"))])
+Reader = Annotated[Actor, Depends(scoped("kb:read"))]
+Writer = Annotated[Actor, Depends(scoped("kb:write"))]
 
 
 @router.get("/search", response_model=list[SearchResult], summary="检索：公报、报纸段落与已发布的一问一答")
@@ -67,7 +70,7 @@ def list_documents(
 
 
 @router.post("/items", status_code=status.HTTP_201_CREATED, response_model=ItemRead, summary="新建一问一答（草稿）")
-def create_item(body: ItemCreate, session: WriteSession, actor: Annotated[Actor, Depends(current_actor)]) -> ItemRead:
+def create_item(body: ItemCreate, session: WriteSession, actor: Writer) -> ItemRead:
     item = items.create_item(session, actor=actor, now=clock_now(), **body.model_dump())
     return ItemRead.of(item)
 
@@ -75,6 +78,7 @@ def create_item(body: ItemCreate, session: WriteSession, actor: Annotated[Actor,
 @router.get("/items", response_model=list[ItemRead], summary="一问一答列表")
 def list_items(
     session: ReadSession,
+    actor: Reader,
     status_: Annotated[str | None, Query(alias="status")] = None,
     department: str | None = None,
     visible: Annotated[bool, Query(description="只看话务员可见的（已发布且在有效期内）")] = False,
@@ -90,18 +94,19 @@ def list_items(
         q=q,
         limit=limit,
         offset=offset,
+        actor=actor,
     )
     return [ItemRead.of(item, with_events=False) for item in found]
 
 
 @router.get("/items/{item_id}", response_model=ItemRead, summary="一问一答详情与流转记录")
-def get_item(item_id: RecordId, session: ReadSession) -> ItemRead:
-    return ItemRead.of(items.get_item(session, item_id))
+def get_item(item_id: RecordId, session: ReadSession, actor: Reader) -> ItemRead:
+    return ItemRead.of(items.get_item(session, item_id, actor=actor))
 
 
 @router.patch("/items/{item_id}", response_model=ItemRead, summary="修改草稿")
 def update_item(
-    item_id: RecordId, body: ItemUpdate, session: WriteSession, actor: Annotated[Actor, Depends(current_actor)]
+    item_id: RecordId, body: ItemUpdate, session: WriteSession, actor: Writer
 ) -> ItemRead:
     item = items.update_item(session, actor=actor, now=clock_now(), item_id=item_id, **body.model_dump(exclude_unset=True))
     return ItemRead.of(item)
@@ -116,7 +121,7 @@ def act_on_item(
     item_id: RecordId,
     action: str,
     session: WriteSession,
-    actor: Annotated[Actor, Depends(current_actor)],
+    actor: Writer,
     body: ItemActionRequest | None = None,
 ) -> ItemRead:
     item = items.transition(

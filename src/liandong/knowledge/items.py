@@ -13,7 +13,7 @@ from liandong.core.actor import Actor, Role
 from liandong.core.clock import local
 from liandong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from liandong.knowledge.models import Item, ItemEvent, Passage
-from liandong.knowledge.states import ItemAction, ItemStatus, next_status
+from liandong.knowledge.states import ItemAction, ItemStatus, may_read, next_status
 
 EDITABLE_FIELDS = ("question", "answer", "department_code", "valid_from", "valid_until", "tags", "passage_ids")
 
@@ -81,6 +81,8 @@ def create_item(
 ) -> Item:
     if actor.role is Role.UNIT_HANDLER:
         department_code = department_code or actor.department_code
+    # Creating is writing a new draft: the same people the item table lets edit one (authors, not call-takers or leaders).
+    next_status(ItemStatus.DRAFT.value, ItemAction.EDIT, actor, department_code)
     _check_department(session, department_code)
     item = Item(
         question=question,
@@ -105,9 +107,10 @@ def create_item(
     return item
 
 
-def get_item(session: Session, item_id: int) -> Item:
+def get_item(session: Session, item_id: int, *, actor: Actor | None = None) -> Item:
+    """The item; with an actor, only when they may read it (otherwise it does not exist for them)."""
     item = session.get(Item, item_id, options=[selectinload(Item.events), selectinload(Item.passages)])
-    if item is None:
+    if item is None or (actor is not None and not may_read(item.status, actor, item.department_code)):
         raise NotFound(f"知识条目不存在：{item_id}")
     return item
 
@@ -185,8 +188,15 @@ def list_items(
     q: str | None = None,
     limit: int = 100,
     offset: int = 0,
+    actor: Actor | None = None,
 ) -> list[Item]:
+    """Items by filter; with an actor, only those they may read."""
     statement = select(Item).options(selectinload(Item.passages)).order_by(Item.id.desc())
+    if actor is not None and not may_read(ItemStatus.DRAFT.value, actor, None):
+        readable = Item.status == ItemStatus.PUBLISHED.value
+        if actor.role is Role.UNIT_HANDLER and actor.department_code:
+            readable = or_(readable, Item.department_code == actor.department_code)
+        statement = statement.where(readable)
     if status:
         try:
             statement = statement.where(Item.status == ItemStatus(status).value)

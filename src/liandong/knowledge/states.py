@@ -105,3 +105,13 @@ def is_visible(status: str, valid_from: date | None, valid_until: date | None, t
     if valid_from is not None and today < valid_from:
         return False
     return valid_until is None or today <= valid_until
+
+
+def may_read(status: str, actor: Actor, department_code: str | None = None) -> bool:
+    """Published items are for everyone logged in; drafts and items in review (possibly mined from calls, with
+    personal data) only for reviewers, the centre's administrators and the owning unit."""
+    if status == ItemStatus.PUBLISHED:
+        return True
+    if actor.centre_wide or actor.role is Role.SUPERVISOR:
+        return True
+    return actor.role is Role.UNIT_HANDLER and department_code is not None and actor.department_code == department_code

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from liandong.account.dependencies import current_actor
+from liandong.account.dependencies import scoped
 from liandong.core.actor import Actor
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import ValidationFailed
@@ -27,7 +27,7 @@ def _aware(value: datetime | None, name: str) -> datetime | None:
 @router.get("/metrics", summary="指标：按受理日期统计，可按评价时点和分组")
 def get_metrics(
     session: ReadSession,
-    actor: Annotated[Actor, Depends(current_actor)],
+    actor: Annotated[Actor, Depends(scoped("reports:read"))],
     date_from: Annotated[date, Query(alias="from", description="开始日期（含）")],
     date_to: Annotated[date, Query(alias="to", description="结束日期（不含）")],
     as_of: Annotated[datetime | None, Query(description="评价时点（ISO 8601，带时区）")] = None,
@@ -42,7 +42,7 @@ def get_metrics(
 @router.get("/hotspots", summary="民意热点列表")
 def get_hotspots(
     session: ReadSession,
-    actor: Annotated[Actor, Depends(current_actor)],
+    actor: Annotated[Actor, Depends(scoped("reports:read"))],
     start: Annotated[datetime | None, Query(alias="from")] = None,
     end: Annotated[datetime | None, Query(alias="to")] = None,
     status: Annotated[str | None, Query(description="open|merged|supervised|dismissed")] = None,

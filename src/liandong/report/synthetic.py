@@ -35,9 +35,9 @@ from liandong.workorder import lifecycle, summary, validation
 from liandong.workorder.lifecycle import Action, CallbackPolicy, OrderFacts, Status
 from liandong.workorder.models import OrderAssist, OrderCallback, OrderEvent, OrderHop, OrderReply, WorkOrder
 
-CALL_TAKER = Actor("demo-坐席01", Role.CALL_TAKER)
-DISPATCHER = Actor("demo-派单员", Role.DISPATCHER)
-SUPERVISOR = Actor("demo-督查员", Role.SUPERVISOR)
+CALL_TAKER = Actor("demo-坐席01", Role.CALL_TAKER, records_history=True)
+DISPATCHER = Actor("demo-派单员", Role.DISPATCHER, records_history=True)
+SUPERVISOR = Actor("demo-督查员", Role.SUPERVISOR, records_history=True)
 
 
 @dataclass
@@ -58,7 +58,7 @@ class Plan:
 
 def unit_actor(tree: UnitTree, code: str) -> Actor:
     role = Role.COUNTY_DISPATCHER if tree.get(code).kind == "sub_centre" else Role.UNIT_HANDLER
-    return Actor(f"demo-{code}", role, code)
+    return Actor(f"demo-{code}", role, code, records_history=True)
 
 
 # ---------------------------------------------------------------- planning

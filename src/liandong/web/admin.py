@@ -19,6 +19,7 @@ from liandong.core.actor import Role
 from liandong.core.clock import SHANGHAI
 from liandong.core.clock import now as clock_now
 from liandong.core.vocabulary import TRANSFER_DIRECTIONS
+from liandong.workorder.validation import parse_int
 from liandong.core.errors import DomainError, ValidationFailed
 from liandong.triage.rules import DIRECTIONS, PLATFORMS
 from liandong.catalog import edits as catalog_edits
@@ -52,11 +53,8 @@ def _text(form, name: str) -> str:
 
 
 def _int(form, name: str, label: str) -> int:
-    value = _text(form, name)
-    try:
-        return int(value)
-    except ValueError:
-        raise ValidationFailed(f"{label}应为整数", field=name) from None
+    # ASCII digits only and within the database's integer range (int("١٢") and int("1_0") would pass).
+    return parse_int(_text(form, name), field=name, label=label)
 
 
 @router.get("/admin")
@@ -122,22 +120,25 @@ def admin_users_save(request: Request, operator: Admin, form: Posted):
             lambda s: accounts.create_user(
                 s, now=clock_now(), username=username, password=str(form.get("password") or ""), role=_text(form, "role"),
                 display_name=_text(form, "display_name"), department_code=_text(form, "department_code") or None,
+                actor=operator.actor,
             ),
             success=f"已新建账号 {username}",
         )
     elif intent == "password":
         attempt(
             request,
-            lambda s: accounts.set_password(s, username=username, password=str(form.get("password") or "")),
+            lambda s: accounts.set_password(s, username=username, password=str(form.get("password") or ""), actor=operator.actor),
             success=f"已重置 {username} 的密码",
         )
     else:
         def update(s):
-            if int(_text(form, "user_id") or 0) == operator.id and form.get("active") != "1":
+            user_id = _int(form, "user_id", "用户编号")
+            if user_id == operator.id and form.get("active") != "1":
                 raise ValidationFailed("不能停用自己的账号", field="active")
             return accounts.update_user(
-                s, user_id=int(_text(form, "user_id") or 0), display_name=_text(form, "display_name"), role=_text(form, "role"),
+                s, user_id=user_id, display_name=_text(form, "display_name"), role=_text(form, "role"),
                 department_code=_text(form, "department_code") or None, active=form.get("active") == "1",
+                actor=operator.actor,
             )
 
         attempt(request, update, success=f"已保存账号 {username}")

@@ -13,14 +13,17 @@ def _serve(host: str, port: int) -> None:
     import uvicorn
 
     from liandong.app import create_app
+    from liandong.core.observe import configure_logging
     from liandong.web.suggest import warm_up
 
     # Load the triage model before the first call-taker types (not in a thread: warnings filters are not thread-safe).
     if settings().warm_up:
         warm_up()
+    configure_logging()
     app = create_app()
     _start_embedded_worker(app)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # SIGTERM / Ctrl+C: stop accepting, let in-flight requests finish (up to 30 s), then exit.
+    uvicorn.run(app, host=host, port=port, log_config=None, timeout_graceful_shutdown=30)
 
 
 def _start_embedded_worker(app) -> None:
@@ -48,9 +51,18 @@ def _apply_role(role: str | None) -> None:
 
 
 def _api_access_note() -> str:
+    note = "接口 /api：已登录的操作员，或携带各自接口令牌（liandong tokens create）的外部系统可调用"
     if settings().api_token:
-        return "接口 /api：已登录的操作员，或携带 Authorization: Bearer <LIANDONG_API_TOKEN> 的外部系统可调用"
-    return "接口 /api：登录后可在浏览器中调用；外部系统需设置 LIANDONG_API_TOKEN 后携带令牌调用"
+        note += "\n警告：LIANDONG_API_TOKEN 已弃用，仅按派单员身份访问工单；请为每个对接系统运行 liandong tokens create 后删除该设置"
+    return note
+
+
+def _check_secret() -> None:
+    """Refuse a weak signing key before announcing anything (outside the demo)."""
+    from liandong.account.secret import signing_key
+
+    config = settings()
+    signing_key(configured=config.secret_key, var_dir=config.var_dir, demo=config.demo)
 
 
 RoleOption = Annotated[Optional[str], typer.Option("--role", help="本平台角色：12345（默认）|110|119|120|122")]
@@ -65,6 +77,7 @@ def serve_command(
     _apply_role(role)
     config = settings()
     host, port = host or config.host, port or config.port
+    _check_secret()
     typer.echo(f"联动已启动：http://{host}:{port}")
     typer.echo(_api_access_note())
     _serve(host, port)
@@ -79,10 +92,11 @@ def demo_command(
     role: RoleOption = None,
 ) -> None:
     """准备演示数据库（本地 SQLite，默认配置与近 90 天的演示工单），然后启动服务。"""
+    from liandong.config import configure
     from liandong.demo import prepare_demo
 
     _apply_role(role)
-    config = settings()
+    config = configure(**{**settings().model_dump(exclude_unset=True), "demo": True})
     host, port = host or config.host, port or config.port
     summary = prepare_demo(orders=orders, months=months, progress=lambda n: typer.echo(f"已生成 {n} 张工单…", err=True))
     typer.echo(f"演示数据库：{config.database_url}（新建工单 {summary['orders_created']} 张，共 {summary['orders_total']} 张）")

@@ -10,10 +10,9 @@ from fastapi import Depends, Request
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
-from sqlalchemy.orm.exc import StaleDataError
 
 from liandong.core.actor import Role
-from liandong.core.errors import DomainError
+from liandong.core.errors import translate
 from liandong.db import unit_of_work
 from liandong.web.security import flash
 from liandong.catalog.deadlines import SHANGHAI
@@ -53,15 +52,13 @@ def attempt(request: Request, use_case: Callable[[Session], T], *, success: str 
     try:
         with unit_of_work(request.app.state.engine) as session:
             value = use_case(session)
-    except DomainError as error:
+    except Exception as error:  # noqa: BLE001 - only what the domain can say in words is answered here
+        refusal = translate(error)
+        if refusal is None:
+            raise
         if report:
-            flash(request, error.message, "error")
-        return Outcome(error=error.message, field=error.field)
-    except StaleDataError:
-        message = "工单已被他人同时修改，请刷新后重试"
-        if report:
-            flash(request, message, "error")
-        return Outcome(error=message)
+            flash(request, refusal.message, "error")
+        return Outcome(error=refusal.message, field=refusal.field)
     if success and report:
         flash(request, success, "ok")
     return Outcome(value)

@@ -3,39 +3,28 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from html import escape
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.orm.exc import StaleDataError
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from liandong.account.throttle import LoginThrottle
+from liandong.account.secret import signing_key
 from liandong.config import PACKAGE_DIR, settings
-from liandong.core.errors import DomainError
+from liandong.core.http import install_error_handlers
 from liandong.web.render import page
 from liandong.web.security import CsrfFailed, LoginRequired, login_url
 
 SESSION_COOKIE = "liandong_session"
-# A call-taker's shift plus margin; the cookie is signed with the configured secret key.
-SESSION_MAX_AGE = int(timedelta(hours=12).total_seconds())
-
-
-def _wants_json(request: Request) -> bool:
-    path = request.url.path
-    return path.startswith("/api/") or path in ("/healthz", "/openapi.json") or path.startswith("/docs")
 
 
 def _page_error(request: Request, status: int, heading: str, message: str):
     if request.headers.get("hx-request"):
         from fastapi.responses import HTMLResponse
 
-        return HTMLResponse(f'<div class="flash error" role="alert">{message}</div>', status_code=status)
+        return HTMLResponse(f'<div class="flash error" role="alert">{escape(message)}</div>', status_code=status)
     return page(request, "error.html", status_code=status, heading=heading, message=message)
-
-
-HEADINGS = {403: "无权操作", 404: "未找到", 409: "操作冲突", 422: "输入有误", 400: "请求无效"}
 
 
 SECURITY_HEADERS = [
@@ -70,14 +59,12 @@ def install(app: FastAPI) -> None:
     config = settings()
     app.add_middleware(
         SessionMiddleware,
-        secret_key=config.secret_key,
+        secret_key=signing_key(configured=config.secret_key, var_dir=config.var_dir, demo=config.demo),
         session_cookie=SESSION_COOKIE,
-        max_age=SESSION_MAX_AGE,
+        max_age=int(timedelta(hours=config.session_absolute_hours).total_seconds()),
         same_site="lax",
         https_only=config.session_https_only,
     )
-    app.state.account_throttle = LoginThrottle(max_failures=5)
-    app.state.address_throttle = LoginThrottle(max_failures=30)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(PACKAGE_DIR / "static")), name="static")
 
@@ -86,6 +73,8 @@ def install(app: FastAPI) -> None:
         return RedirectResponse("/static/favicon.svg", status_code=301)
     for module in (auth, intake, orders, dispatch, unit, supervision, knowledge, admin, linkage):
         app.include_router(module.router)
+    # The same translation as the API, with HTML pages for people outside /api.
+    install_error_handlers(app, render_page=_page_error)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, error: LoginRequired):
@@ -96,26 +85,3 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, _error: CsrfFailed):
         return _page_error(request, 403, "页面已过期", "页面已过期或请求来源无效，请刷新页面后重试。")
-
-    @app.exception_handler(DomainError)
-    async def domain_error(request: Request, error: DomainError):
-        if _wants_json(request):
-            return JSONResponse(error.to_dict(), status_code=error.http_status)
-        return _page_error(request, error.http_status, HEADINGS.get(error.http_status, "无法完成"), error.message)
-
-    @app.exception_handler(StaleDataError)
-    async def stale(request: Request, _error: StaleDataError):
-        message = "工单已被他人同时修改，请刷新后重试"
-        if _wants_json(request):
-            return JSONResponse({"code": "conflict", "detail": message}, status_code=409)
-        return _page_error(request, 409, "操作冲突", message)
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, error: StarletteHTTPException):
-        if _wants_json(request) or request.url.path.startswith("/static/"):
-            return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=getattr(error, "headers", None))
-        if error.status_code == 404:
-            return _page_error(request, 404, "页面不存在", "您访问的页面不存在。")
-        if error.status_code == 405:
-            return _page_error(request, 405, "请求无效", "不支持该请求方式。")
-        return _page_error(request, error.status_code, "请求无效", str(error.detail))

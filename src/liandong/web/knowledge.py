@@ -14,13 +14,15 @@ from liandong.core.clock import now as clock_now
 from liandong.core.errors import NotFound, ValidationFailed
 from liandong.knowledge import items
 from liandong.knowledge.models import Passage
-from liandong.knowledge.states import ACTION_LABELS, STATUS_LABELS, ItemAction, ItemStatus
+from liandong.knowledge.states import ACTION_LABELS, STATUS_LABELS, ItemAction, ItemStatus, may_read
 from liandong.knowledge.states import permitted as item_permitted
 from liandong.web.common import Posted, attempt, see_other
 from liandong.web.intake import search_knowledge
 from liandong.web.render import page
 from liandong.web.security import CurrentOperator, Operator, flash, require, verify_csrf
 from liandong.db.deps import ReadSession
+from liandong.core.http import RecordId
+from liandong.workorder.validation import parse_int
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 Author = Annotated[Operator, Depends(require(Role.UNIT_HANDLER, Role.SUPERVISOR))]
@@ -30,11 +32,7 @@ ITEM_STATUS_LABELS = {s.value: label for s, label in STATUS_LABELS.items()}
 
 def _may_read(item, operator: Operator) -> bool:
     """Drafts are visible to their unit and to reviewers; everyone else reads published items only."""
-    if item.status == ItemStatus.PUBLISHED.value:
-        return True
-    if operator.has(Role.SUPERVISOR):
-        return True
-    return operator.role is Role.UNIT_HANDLER and item.department_code == operator.department_code
+    return may_read(item.status, operator.actor, item.department_code)
 
 
 def _item_actions(item, operator: Operator) -> list[ItemAction]:
@@ -65,7 +63,7 @@ def kb_home(request: Request, session: ReadSession, operator: CurrentOperator, q
 
 
 @router.get("/kb/passages/{passage_id}")
-def kb_passage(request: Request, passage_id: int, session: ReadSession, operator: CurrentOperator):
+def kb_passage(request: Request, passage_id: RecordId, session: ReadSession, operator: CurrentOperator):
     passage = session.get(Passage, passage_id)
     if passage is None:
         raise NotFound(f"出处段落不存在：{passage_id}")
@@ -74,7 +72,7 @@ def kb_passage(request: Request, passage_id: int, session: ReadSession, operator
 
 @router.get("/kb/items/new")
 def kb_new(request: Request, session: ReadSession, operator: Author, passage: str = ""):
-    values = {"department_code": operator.department_code or "", "passage_ids": passage if passage.isdigit() else ""}
+    values = {"department_code": operator.department_code or "", "passage_ids": passage if passage.isascii() and passage.isdigit() and len(passage) < 10 else ""}
     return page(request, "kb/edit.html", active="kb", item=None, values=values, error=None, departments=catalog.list_departments(session))
 
 
@@ -89,7 +87,7 @@ def _item_values(form) -> dict:
             raise ValidationFailed("日期格式应为 YYYY-MM-DD", field=name) from None
 
     passage_text = str(form.get("passage_ids") or "").replace("，", ",")
-    passage_ids = [int(p) for p in passage_text.replace(" ", ",").split(",") if p.strip().isdigit()]
+    passage_ids = [parse_int(p, field="passage_ids", label="出处段落编号") for p in passage_text.replace(" ", ",").split(",") if p.strip()]
     tags = [t for t in str(form.get("tags") or "").replace("，", ",").split(",") if t.strip()]
     return {
         "question": str(form.get("question") or ""),
@@ -127,7 +125,7 @@ def kb_create(request: Request, session: ReadSession, operator: Author, form: Po
 
 
 @router.get("/kb/items/{item_id}")
-def kb_item(request: Request, item_id: int, session: ReadSession, operator: CurrentOperator):
+def kb_item(request: Request, item_id: RecordId, session: ReadSession, operator: CurrentOperator):
     item = items.get_item(session, item_id)
     if not _may_read(item, operator):
         raise NotFound(f"知识条目不存在：{item_id}")
@@ -147,7 +145,7 @@ def kb_item(request: Request, item_id: int, session: ReadSession, operator: Curr
 
 
 @router.get("/kb/items/{item_id}/edit")
-def kb_edit(request: Request, item_id: int, session: ReadSession, operator: Author):
+def kb_edit(request: Request, item_id: RecordId, session: ReadSession, operator: Author):
     item = items.get_item(session, item_id)
     if not _may_read(item, operator):
         raise NotFound(f"知识条目不存在：{item_id}")
@@ -164,7 +162,7 @@ def kb_edit(request: Request, item_id: int, session: ReadSession, operator: Auth
 
 
 @router.post("/kb/items/{item_id}/edit")
-def kb_update(request: Request, item_id: int, session: ReadSession, operator: Author, form: Posted):
+def kb_update(request: Request, item_id: RecordId, session: ReadSession, operator: Author, form: Posted):
     submit = form.get("intent") == "submit"
 
     def update(db):
@@ -180,7 +178,7 @@ def kb_update(request: Request, item_id: int, session: ReadSession, operator: Au
 
 
 @router.post("/kb/items/{item_id}/act")
-def kb_act(request: Request, item_id: int, operator: CurrentOperator, form: Posted):
+def kb_act(request: Request, item_id: RecordId, operator: CurrentOperator, form: Posted):
     action_name = str(form.get("action") or "")
     note = str(form.get("note") or "")
 

@@ -22,7 +22,8 @@ from liandong.web.common import Posted, action_inputs, attempt, safe_next, see_o
 from liandong.web.render import page
 from liandong.web.security import CurrentOperator, flash, verify_csrf
 from liandong.db.deps import ReadSession
-from liandong.workorder import attachments, queries, service, validation
+from liandong.workorder import attachments, privacy, queries, service, validation
+from liandong.db import unit_of_work
 from liandong.core.vocabulary import REQUEST_TYPES
 from liandong.workorder.models import WorkOrder
 from liandong.workorder.queries import OrderFilter
@@ -116,9 +117,32 @@ def _related(session, order: WorkOrder, operator) -> list[tuple[str, WorkOrder]]
 
 @router.get("/orders/{order_id}")
 def order_page(request: Request, order_id: RecordId, session: ReadSession, operator: CurrentOperator):
+    return _order_page(request, order_id, session, operator, revealed=False)
+
+
+@router.post("/orders/{order_id}/reveal")
+def order_reveal(request: Request, order_id: RecordId, session: ReadSession, operator: CurrentOperator, form: Posted):
+    """A masked viewer sees this caller in full once, with the reason recorded (the page is not cached anywhere)."""
+    outcome = attempt(
+        request,
+        lambda db: service.reveal_caller(db, order_id=order_id, actor=operator.actor, now=clock_now(), reason=str(form.get("reason") or "")),
+    )
+    if not outcome.ok:
+        return see_other(f"/orders/{order_id}")
+    return _order_page(request, order_id, session, operator, revealed=True)
+
+
+def _order_page(request: Request, order_id: int, session, operator, *, revealed: bool):
     now = clock_now()
     actor = operator.actor
     order = service.get_order(session, order_id, actor=actor, full=True)
+    access = service.caller_access(order, actor)
+    if revealed and access is privacy.Access.MASKED:
+        access = privacy.Access.FULL
+    elif access is privacy.Access.FULL:
+        with unit_of_work(request.app.state.engine) as db:
+            service.record_personal_access(db, actor=actor, orders=[order], now=now, kind="view")
+    caller_name, caller_phone = privacy.caller_view(name=order.caller_name, phone=order.caller_phone, access=access)
     allowed = service.permitted(order, actor, now)
     people = {e.actor for e in order.events}
     names = dict(session.execute(select(User.username, User.display_name).where(User.username.in_(people))).all())
@@ -135,7 +159,10 @@ def order_page(request: Request, order_id: RecordId, session: ReadSession, opera
         allowed=allowed,
         options=options,
         suggestion=service.suggested_route(session, order) if options else None,
-        show_caller=service.shows_caller(order, actor),
+        show_caller=access is not privacy.Access.HIDDEN,
+        caller_name=caller_name,
+        caller_phone=caller_phone,
+        caller_masked=access is privacy.Access.MASKED and bool(order.caller_name or order.caller_phone),
         related=_related(session, order, operator),
         attachments=attachments.list_attachments(session, order_id=order.id, actor=actor),
         attachment_purposes=attachments.PURPOSES,

@@ -1,4 +1,4 @@
-"""Log-in state in a signed session cookie, CSRF tokens for every form, and the logged-in operator."""
+"""Log-in state (a server-side session whose id rides in a signed cookie), CSRF tokens for every form, and the logged-in operator."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
+from liandong.account import sessions
+from liandong.account.dependencies import SESSION_ID, forget, identify, timeouts
 from liandong.account.models import User
-from liandong.catalog.models import Department
 from liandong.core.actor import ROLE_LABELS, Actor, Role
+from liandong.core.clock import now as clock_now
 from liandong.core.errors import PermissionDenied
-from liandong.db import session_factory
 
-SESSION_USER = "uid"
 SESSION_CSRF = "csrf"
 SESSION_FLASH = "flash"
 CSRF_FIELD = "csrf_token"
@@ -85,15 +86,26 @@ async def verify_csrf(request: Request) -> None:
         raise CsrfFailed()
 
 
-def log_in(request: Request, user: User) -> None:
+def log_in(request: Request, user: User, db: Session) -> None:
+    """A fresh server-side session (a new id: a session fixed before log-in is never promoted)."""
     data = _session(request)
+    old = data.get(SESSION_ID)
+    if old:
+        sessions.end_session(db, token=str(old), now=clock_now())
     data.clear()
-    data[SESSION_USER] = user.id
+    client = request.client.host if request.client else None
+    data[SESSION_ID] = sessions.open_session(db, user=user, now=clock_now(), timeouts=timeouts(), client=client)
     data[SESSION_CSRF] = secrets.token_urlsafe(32)
+    forget(request)
 
 
-def log_out(request: Request) -> None:
-    _session(request).clear()
+def log_out(request: Request, db: Session) -> None:
+    data = _session(request)
+    token = data.get(SESSION_ID)
+    if token:
+        sessions.end_session(db, token=str(token), now=clock_now())
+    data.clear()
+    forget(request)
 
 
 def flash(request: Request, message: str, kind: str = "ok") -> None:
@@ -106,28 +118,19 @@ def pop_flashes(request: Request) -> list[list[str]]:
 
 
 def load_operator(request: Request) -> Operator | None:
-    user_id = _session(request).get(SESSION_USER)
-    if not user_id:
+    """The logged-in person, from the one identity loader (a token caller is no operator of the pages)."""
+    identity = identify(request)
+    if identity is None or identity.user_id is None:
         return None
-    cached = request.scope.get("liandong.operator")
-    if cached is not None:
-        return cached
-    with session_factory(request.app.state.engine)() as session:
-        user = session.get(User, user_id)
-        if user is None or not user.active:
-            _session(request).clear()
-            return None
-        department = session.get(Department, user.department_code) if user.department_code else None
-        operator = Operator(
-            id=user.id,
-            username=user.username,
-            display_name=user.display_name,
-            role=Role(user.role),
-            department_code=user.department_code,
-            department_name=department.name if department else None,
-        )
-    request.scope["liandong.operator"] = operator
-    return operator
+    actor = identity.actor
+    return Operator(
+        id=identity.user_id,
+        username=actor.name,
+        display_name=identity.display_name,
+        role=actor.role,
+        department_code=actor.department_code,
+        department_name=identity.department_name,
+    )
 
 
 def current_operator(request: Request) -> Operator:

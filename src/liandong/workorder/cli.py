@@ -39,7 +39,8 @@ def _actor(session, name: str, user: str | None) -> Actor:
         if not account.active:
             raise ValidationFailed(f"账号已停用：{user}", field="user")
         return accounts.actor_of(account)
-    return Actor(name=name, role=Role.ADMIN)
+    # The administrator at the terminal enters records from elsewhere (paper, other systems) with their times.
+    return Actor(name=name, role=Role.ADMIN, records_history=True)
 
 
 def _view(session, order, *, actor: Actor, now, full: bool) -> WorkOrderRead:
@@ -255,3 +256,80 @@ def lifecycle_command() -> None:
     from liandong.workorder.lifecycle import table_markdown
 
     typer.echo(table_markdown(), nl=False)
+
+
+@app.command("purge-personal")
+def purge_personal_command(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只统计，不修改")] = False,
+    days: Annotated[Optional[int], typer.Option("--days", min=30, max=36500, help="保留天数（缺省读取 LIANDONG_PERSONAL_DATA_RETENTION_DAYS）")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """匿名化超过保留期限的已办结工单：删除来电人姓名、号码，遮盖诉求内容中的号码与称呼。"""
+    from liandong.config import settings
+    from liandong.core.actor import SYSTEM
+
+    with unit_of_work() as session:
+        result = service.purge_personal(
+            session, now=clock_now(), retention_days=days or settings().personal_data_retention_days, actor=SYSTEM, dry_run=dry_run
+        )
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        verb = "将匿名化" if dry_run else "已匿名化"
+        typer.echo(f"{verb} {result['orders']} 张于 {result['cutoff'][:10]} 前办结的工单")
+
+
+nuisance_app = typer.Typer(help="恶意骚扰号码：多次无效/恶意来电的号码被标记待核实。", no_args_is_help=True)
+
+
+def _flag_row(flag) -> dict:
+    return {
+        "id": flag.id, "caller_phone": flag.caller_phone, "status": flag.status, "order_ids": flag.order_ids,
+        "flagged_at": flag.flagged_at.isoformat(), "reviewed_by": flag.reviewed_by, "note": flag.note,
+    }
+
+
+@nuisance_app.command("list")
+def nuisance_list_command(
+    status: Annotated[Optional[str], typer.Option("--status", help="open / confirmed / dismissed；缺省只列待核实")] = "open",
+    as_json: JsonOption = False,
+) -> None:
+    """列出被标记的号码及其证据工单。"""
+    from liandong.workorder import nuisance
+
+    with unit_of_work() as session:
+        rows = [_flag_row(f) for f in nuisance.list_flags(session, status=status)]
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    for row in rows:
+        typer.echo(f"#{row['id']} {row['caller_phone']} {row['status']} 证据工单 {', '.join(map(str, row['order_ids']))}")
+
+
+def _review(flag_id: int, confirm: bool, note: str | None, user: str | None) -> None:
+    from liandong.workorder import nuisance
+
+    with unit_of_work() as session:
+        who = _actor(session, "cli", user)
+        flag = nuisance.review(session, flag_id=flag_id, actor=who, now=clock_now(), confirm=confirm, note=note)
+        typer.echo(f"标记 #{flag.id}（{flag.caller_phone}）：{'已确认为恶意骚扰' if confirm else '已排除'}")
+
+
+@nuisance_app.command("confirm")
+def nuisance_confirm_command(
+    flag_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1)],
+    note: Annotated[Optional[str], typer.Option("--note")] = None,
+    user: UserOption = None,
+) -> None:
+    """确认为恶意骚扰。"""
+    _review(flag_id, True, note, user)
+
+
+@nuisance_app.command("dismiss")
+def nuisance_dismiss_command(
+    flag_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1)],
+    note: Annotated[Optional[str], typer.Option("--note")] = None,
+    user: UserOption = None,
+) -> None:
+    """排除标记（并非骚扰）。"""
+    _review(flag_id, False, note, user)

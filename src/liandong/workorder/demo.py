@@ -155,14 +155,14 @@ class _Walker:
         self.rng = rng
         self.now = now
         self.tree = catalog.unit_tree(session)
-        self.call_taker = Actor("demo-坐席01", Role.CALL_TAKER)
-        self.dispatcher = Actor("demo-派单员", Role.DISPATCHER)
-        self.supervisor = Actor("demo-督查员", Role.SUPERVISOR)
+        self.call_taker = Actor("demo-坐席01", Role.CALL_TAKER, records_history=True)
+        self.dispatcher = Actor("demo-派单员", Role.DISPATCHER, records_history=True)
+        self.supervisor = Actor("demo-督查员", Role.SUPERVISOR, records_history=True)
 
     def unit(self, code: str) -> Actor:
         kind = self.tree.get(code).kind
         role = Role.COUNTY_DISPATCHER if kind == "sub_centre" else Role.UNIT_HANDLER
-        return Actor(f"demo-{code}", role, code)
+        return Actor(f"demo-{code}", role, code, records_history=True)
 
     def start(self, order: WorkOrder) -> None:
         self.order_id = order.id

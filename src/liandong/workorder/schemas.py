@@ -12,10 +12,11 @@ from liandong.catalog.tree import CITY_CENTRE_NAME
 from liandong.core.actor import Actor
 from liandong.core.vocabulary import CALLBACK_OUTCOMES, CHANNELS, CLOSE_REASONS, OBJECTION_REASONS, REPLY_RESULTS, REQUEST_TYPES, SATISFACTION
 from liandong.db import MAX_ID
+from liandong.workorder import privacy
 from liandong.workorder.lifecycle import ACTION_LABELS, STATUS_LABELS, Action, Status
 from liandong.workorder.models import OrderCallback, OrderEvent, OrderHop, OrderReply, WorkOrder
 from liandong.workorder.queries import warning_of
-from liandong.workorder.service import permitted, shows_caller
+from liandong.workorder.service import caller_access, permitted
 
 RequestType = Literal["consult", "help", "complaint", "report", "suggestion"]
 Channel = Literal["phone", "web", "wechat", "app", "api", "grid", "transfer_110"]
@@ -242,6 +243,8 @@ class WorkOrderRead(BaseModel):
     caller_name: str | None
     caller_phone: str | None
     caller_hidden: bool
+    caller_masked: bool = False
+    caller_omitted: bool = False
     anonymous: bool
     confidential: bool
     reply_wanted: bool
@@ -293,10 +296,15 @@ class WorkOrderRead(BaseModel):
     events: list[EventRead] | None = None
 
     @classmethod
-    def of(cls, order: WorkOrder, *, now: datetime, actor: Actor, full: bool = False, names: dict[str, str] | None = None) -> WorkOrderRead:
-        """`full` adds the timeline, the dispatch chain, every reply and callback (load them with get_order(full=True))."""
+    def of(
+        cls, order: WorkOrder, *, now: datetime, actor: Actor, full: bool = False, names: dict[str, str] | None = None,
+        personal: bool = True,
+    ) -> WorkOrderRead:
+        """`full` adds the timeline, the dispatch chain, every reply and callback (load them with get_order(full=True)).
+        `personal=False` (lists) leaves the caller's name and number out altogether."""
         warning = warning_of(order, now)
-        caller = shows_caller(order, actor)
+        access = caller_access(order, actor)
+        name, phone = privacy.caller_view(name=order.caller_name, phone=order.caller_phone, access=access) if personal else (None, None)
         replies = [ReplyRead.of(r) for r in order.replies] if full else None
         objection = dict(order.objection) if order.objection else None
         if objection:
@@ -309,9 +317,11 @@ class WorkOrderRead(BaseModel):
             status_label=STATUS_LABELS[Status(order.status)],
             channel=order.channel,
             channel_label=CHANNELS.label(order.channel),
-            caller_name=order.caller_name if caller else None,
-            caller_phone=order.caller_phone if caller else None,
-            caller_hidden=not caller,
+            caller_name=name,
+            caller_phone=phone,
+            caller_hidden=access is privacy.Access.HIDDEN,
+            caller_masked=personal and access is privacy.Access.MASKED,
+            caller_omitted=not personal,
             anonymous=order.anonymous,
             confidential=order.confidential,
             reply_wanted=order.reply_wanted,

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from liandong.audit import service as audit
 from liandong.catalog import service as catalog
 from liandong.catalog.calendar import WorkingCalendar
 from liandong.catalog.deadlines import SHANGHAI, DeadlinePolicy, due_after_working_days, extend_due, yellow_at
@@ -20,11 +21,11 @@ from liandong.catalog.tree import CITY_CENTRE, UnitTree
 from liandong.config import settings
 from liandong.core import outbox
 from liandong.core.actor import CENTRE_ROLES, Actor, Role
-from liandong.core.clock import ensure_aware
+from liandong.core.clock import ensure_aware, event_time
 from liandong.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from liandong.core.vocabulary import CHANNELS, LEVELS, REQUEST_TYPES, SATISFACTION, TRANSFER_TARGETS, parse_yes_no
 from liandong.db import MAX_ID
-from liandong.workorder import lifecycle, summary, validation
+from liandong.workorder import lifecycle, nuisance, privacy, summary, validation
 from liandong.workorder.lifecycle import Action, CallbackPolicy, Decision, OrderFacts, Record, Status
 from liandong.workorder.models import OrderAssist, OrderCallback, OrderHop, OrderReply, WorkOrder
 
@@ -168,9 +169,7 @@ def create_order(
     phone = validation.normalize_phone(caller_phone)
     name = validation.clean_name(caller_name)
     address = validation.clean_address(address)
-    received = ensure_aware(received_at, field="received_at") if received_at else now
-    if received > now + FUTURE_TOLERANCE:
-        raise ValidationFailed("受理时间不能晚于当前时间", field="received_at")
+    received = event_time(received_at, now=now, may_backdate=actor.may_backdate, field="received_at")
     config = settings()
     world = load_world(session, now)
     division = catalog.require_division(session, division_code or config.city_code)
@@ -254,6 +253,7 @@ def create_order(
     )
     order.status = Status.RECEIVED.value
     session.flush()
+    audit.record(session, actor=actor, action="order.create", now=now, target=order.number, order_id=order.id, channel=channel)
     return order
 
 
@@ -305,7 +305,34 @@ def get_order(session: Session, order_id: int, *, actor: Actor, full: bool = Fal
 
 def shows_caller(order: WorkOrder, actor: Actor) -> bool:
     """保密: a confidential caller's name and number stay with the 12345 centre."""
-    return not (order.confidential and actor.role in (Role.UNIT_HANDLER, Role.COUNTY_DISPATCHER))
+    return privacy.caller_access(confidential=order.confidential, actor=actor) is not privacy.Access.HIDDEN
+
+
+def caller_access(order: WorkOrder, actor: Actor) -> privacy.Access:
+    return privacy.caller_access(confidential=order.confidential, actor=actor)
+
+
+def record_personal_access(session: Session, *, actor: Actor, orders: Sequence[WorkOrder], now: datetime, kind: str, reason: str | None = None) -> None:
+    """Every sight of a caller's unmasked name or number is recorded: one record per view, list or export."""
+    shown = [o for o in orders if (o.caller_name or o.caller_phone)]
+    if not shown:
+        return
+    audit.record(
+        session, actor=actor, action=f"personal.{kind}", now=now, target=shown[0].number if len(shown) == 1 else f"{len(shown)} 张工单",
+        order_ids=[o.id for o in shown][:500], count=len(shown), reason=reason,
+    )
+
+
+def reveal_caller(session: Session, *, order_id: int, actor: Actor, now: datetime, reason: str) -> WorkOrder:
+    """A masked viewer sees one caller in full, with a recorded reason; a hidden (保密) caller stays hidden."""
+    order = get_order(session, order_id, actor=actor)
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise ValidationFailed("请填写查看来电人信息的理由（至少 2 个字）", field="reason")
+    if not privacy.may_reveal(confidential=order.confidential, actor=actor):
+        raise PermissionDenied("保密工单的来电人信息不向承办单位和分中心公开" if order.confidential else "该令牌无权查看来电人信息")
+    record_personal_access(session, actor=actor, orders=[order], now=now, kind="reveal", reason=reason[:200])
+    return order
 
 
 # ---------------------------------------------------------------- act
@@ -362,12 +389,23 @@ def act(
     uphold, result, handler, handler_phone, contacted, contacted_at, passed, outcome, satisfaction, resolved,
     into, days, ref. `satisfied` is the old shortcut for a reached callback (满意/不满意).
     """
+    if action is Action.MERGE and raw.get("into") is not None:
+        # Both orders are locked in id order, so A→B and B→A at the same moment queue instead of deadlocking.
+        into = raw["into"]
+        into_id = into if isinstance(into, int) else resolve_order_id(session, str(into))
+        for locked in sorted({order_id, into_id}):
+            try:
+                _load(session, locked, lock=True)
+            except NotFound:
+                raise NotFound(f"工单不存在：{into}", field="into" if locked == into_id else "order_id") from None
     order = _load(session, order_id, lock=True)
-    if not visible_to(order, actor):
-        raise NotFound(f"工单不存在：{order_id}", field="order_id")
+    # A stale version is a lost race even when the winner moved the order out of this actor's sight (a return
+    # sends it back to the centre): the loser hears "changed by someone else", not "does not exist".
     if expected_version is not None and expected_version != order.version:
         raise Conflict("工单已被他人修改（版本不一致），请刷新后重试", field="expected_version")
-    when = _action_time(session, order, at, now)
+    if not visible_to(order, actor):
+        raise NotFound(f"工单不存在：{order_id}", field="order_id")
+    when = _action_time(session, order, at, now, actor)
     inputs = _clean_inputs(raw)
     if action is Action.VISIT and satisfied is not None and "outcome" not in inputs:
         inputs.update({"outcome": "reached", "satisfaction": "4" if satisfied else "2", "resolved": bool(satisfied)})
@@ -389,6 +427,9 @@ def act(
     decision, entry = order.transition(
         action, actor=actor, facts=facts, inputs=inputs, at=when, recorded_at=now, note=inputs.get("note"), effect=effect
     )
+    if action is Action.MARK_INVALID:
+        # 恶意骚扰: the marking that completes a pattern flags the number for review, with the calls as evidence.
+        nuisance.check(session, phone=order.caller_phone, now=now, rule=nuisance.rule_from_settings())
     if action in (Action.TRANSFER_110, Action.TRANSFER_12345):
         _enqueue_transfer(session, order, entry.seq, when, target=entry.data["target"], note=inputs.get("note"))
     if order.transferred_from and order.channel.startswith("transfer_"):
@@ -407,14 +448,22 @@ def act(
         )
         main.updated_at = now
     session.flush()
+    audit.record(
+        session, actor=actor, action=f"order.{action.value}", now=now, target=order.number,
+        order_id=order.id, version=order.version, status=order.status, at=when.isoformat(),
+    )
     # Effects wrote foreign keys; reload the relationships (holder, assists, chain, timeline) on next access.
     session.expire(order)
     return order
 
 
-def _action_time(session: Session, order: WorkOrder, at: datetime | None, now: datetime) -> datetime:
-    when = ensure_aware(at, field="at") if at else now
+def _action_time(session: Session, order: WorkOrder, at: datetime | None, now: datetime, actor: Actor) -> datetime:
+    when = event_time(at, now=now, may_backdate=actor.may_backdate)
     last = order.last_action_at or order.received_at
+    if at is None and when < last:
+        # Server-timed: "now" was read before waiting for the order's lock, and the winner of a race (or another
+        # process's clock) may be a moment later. The action happens after it; the table then decides.
+        when = last
     if when < last:
         raise ValidationFailed(
             f"操作时间 {when.astimezone(SHANGHAI):%Y-%m-%d %H:%M} 早于该工单上一次操作时间 {last.astimezone(SHANGHAI):%Y-%m-%d %H:%M}",
@@ -875,3 +924,33 @@ def resolve_order_id(session: Session, reference: str) -> int:
         raise NotFound(f"工单不存在：{value}", field="order_id")
     return order_id
 
+
+
+def purge_personal(session: Session, *, now: datetime, retention_days: int, actor: Actor, dry_run: bool = False, batch: int = 500) -> dict:
+    """Anonymise closed orders older than the retention period: the caller's name and number go, and numbers or
+    名+女士 names in the text are blanked. Idempotent; one audit record per run."""
+    cutoff = now - timedelta(days=retention_days)
+    due = (
+        select(WorkOrder)
+        .where(WorkOrder.closed_at.is_not(None), WorkOrder.closed_at < cutoff)
+        .where((WorkOrder.caller_name.is_not(None)) | (WorkOrder.caller_phone.is_not(None)))
+        .order_by(WorkOrder.id)
+    )
+    count = 0
+    if dry_run:
+        count = len(session.scalars(due).unique().all())
+    else:
+        while True:
+            orders = session.scalars(due.limit(batch)).unique().all()
+            if not orders:
+                break
+            for order in orders:
+                order.caller_name = None
+                order.caller_phone = None
+                order.content = privacy.scrub_text(order.content)
+                order.updated_at = now
+            count += len(orders)
+            session.flush()
+        if count:
+            audit.record(session, actor=actor, action="personal.purge", now=now, target=f"{count} 张工单", cutoff=cutoff.isoformat(), count=count)
+    return {"cutoff": cutoff.isoformat(), "orders": count, "dry_run": dry_run}

@@ -14,11 +14,11 @@ from liandong.workorder import service
 from liandong.workorder.lifecycle import Action
 
 NOW = datetime(2023, 12, 1, 9, 0, tzinfo=SHANGHAI)
-TAKER = Actor("hotline", Role.CALL_TAKER)
-CITY = Actor("dispatcher", Role.DISPATCHER)
-SUPERVISOR = Actor("supervisor", Role.SUPERVISOR)
-HOUSING = Actor("zjj", Role.UNIT_HANDLER, "zjj")
-URBAN = Actor("cgj", Role.UNIT_HANDLER, "cgj")
+TAKER = Actor("hotline", Role.CALL_TAKER, records_history=True)
+CITY = Actor("dispatcher", Role.DISPATCHER, records_history=True)
+SUPERVISOR = Actor("supervisor", Role.SUPERVISOR, records_history=True)
+HOUSING = Actor("zjj", Role.UNIT_HANDLER, "zjj", records_history=True)
+URBAN = Actor("cgj", Role.UNIT_HANDLER, "cgj", records_history=True)
 REPLY = {"result": "resolved", "handler": "王工", "handler_phone": "03562000000", "contacted": True, "note": "已现场处理并告知来电人"}
 
 

@@ -17,8 +17,8 @@ from liandong.workorder import demo, service
 from liandong.workorder.models import WorkOrder
 
 NOW = datetime(2023, 12, 20, 18, 0, tzinfo=SHANGHAI)
-TAKER = Actor("hotline", Role.CALL_TAKER)
-SUPERVISOR = Actor("supervisor", Role.SUPERVISOR)
+TAKER = Actor("hotline", Role.CALL_TAKER, records_history=True)
+SUPERVISOR = Actor("supervisor", Role.SUPERVISOR, records_history=True)
 
 
 def _background(session, count=400):
@@ -66,7 +66,7 @@ def test_a_planted_burst_is_found_and_merged_in_one_click(session):
     # Scanning again does not raise it twice.
     assert len(alerts.detect_range(session, start=NOW - timedelta(days=3), end=NOW, step=timedelta(hours=3))) == 1
     with pytest.raises(PermissionDenied):
-        alerts.merge_members(session, hotspot_id=hotspot["id"], actor=Actor("leader", Role.LEADER), now=NOW)
+        alerts.merge_members(session, hotspot_id=hotspot["id"], actor=Actor("leader", Role.LEADER, records_history=True), now=NOW)
     result = alerts.merge_members(session, hotspot_id=hotspot["id"], actor=SUPERVISOR, now=NOW)
     main = session.get(WorkOrder, burst[0])
     assert result["main"] == main.number and len(result["merged"]) == 4

@@ -74,7 +74,7 @@ def test_a_zero_denominator_gives_null_not_zero(session, october):
     from liandong.workorder import service
     from liandong.workorder.lifecycle import Action
 
-    taker = Actor("hotline", Role.CALL_TAKER)
+    taker = Actor("hotline", Role.CALL_TAKER, records_history=True)
     order = service.create_order(session, actor=taker, now=NOW, received_at=t(11, 3, 9), request_type="consult", content="来电人咨询公积金提取")
     service.act(session, order_id=order.id, action=Action.ANSWER_DIRECTLY, actor=taker, now=NOW, at=t(11, 3, 9, 5), note="已答复")
     overall = metrics.compute(session, date_from=date(2023, 11, 3), date_to=date(2023, 11, 4), as_of=t(11, 20, 10), now=NOW)["overall"]

@@ -14,8 +14,8 @@ from liandong.report import exports, periods, service
 from liandong.workorder.lifecycle import Action
 
 NOW = datetime(2023, 12, 1, 9, 0, tzinfo=SHANGHAI)
-SUPERVISOR = Actor("supervisor", Role.SUPERVISOR)
-LEADER = Actor("leader", Role.LEADER)
+SUPERVISOR = Actor("supervisor", Role.SUPERVISOR, records_history=True)
+LEADER = Actor("leader", Role.LEADER, records_history=True)
 OCTOBER = periods.parse("2023-10")
 
 
@@ -24,7 +24,7 @@ def test_a_closed_period_is_frozen_and_late_events_do_not_change_it(session, oct
     assert first["frozen"] and first["revision"] == 1 and first["overall"]["completion_rate"] == round(5 / 7, 4)
     # A late event: G is finally signed for, answered and closed … the frozen October does not move.
     later = datetime(2023, 12, 1, 9, 3, tzinfo=SHANGHAI)
-    october.act("G", Action.ACCEPT, Actor("cgj", Role.UNIT_HANDLER, "cgj"), later)
+    october.act("G", Action.ACCEPT, Actor("cgj", Role.UNIT_HANDLER, "cgj", records_history=True), later)
     again = service.period_report(session, period=OCTOBER, actor=LEADER, now=later)
     assert again["overall"] == first["overall"] and again["revision"] == 1
     # A recompute is a new, labelled revision with the late event in it; the old one stays readable.
@@ -45,7 +45,7 @@ def test_a_running_period_is_live_and_cannot_be_frozen(session, october):
 
 def test_reports_are_for_supervisors_and_leaders(session, october):
     with pytest.raises(PermissionDenied):
-        service.period_report(session, period=OCTOBER, actor=Actor("zjj", Role.UNIT_HANDLER, "zjj"), now=NOW)
+        service.period_report(session, period=OCTOBER, actor=Actor("zjj", Role.UNIT_HANDLER, "zjj", records_history=True), now=NOW)
     with pytest.raises(PermissionDenied):
         service.recompute(session, period=OCTOBER, actor=LEADER, now=NOW)
 

@@ -16,7 +16,7 @@ from liandong.triage import service as triage
 from liandong.workorder import service
 from liandong.workorder.lifecycle import Action
 
-ADMIN = Actor("tester", Role.ADMIN)
+ADMIN = Actor("tester", Role.ADMIN, records_history=True)
 
 
 @pytest.fixture

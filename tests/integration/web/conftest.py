@@ -78,8 +78,9 @@ class Browser:
 
 @pytest.fixture
 def browser(engine, web_users):
-    def open_as(username: str | None = None) -> Browser:
-        client = TestClient(create_app(engine))
+    def open_as(username: str | None = None, *, address: str = "testclient") -> Browser:
+        # Log-in counters live in the shared database: tests that fail on purpose use their own address.
+        client = TestClient(create_app(engine), client=(address, 50000))
         opened.append(client)
         tab = Browser(client)
         if username:

@@ -17,7 +17,7 @@ from liandong.workorder.lifecycle import Action, Status
 
 from .conftest import PASSWORD
 
-ADMIN = Actor("setup", Role.ADMIN)
+ADMIN = Actor("setup", Role.ADMIN, records_history=True)
 REPLY = {"result": "resolved", "note": "已处理完毕并告知来电人", "handler": "王工", "handler_phone": "13800000000", "contacted": True}
 # How to bring a fresh 泽州县 order to each status (as the administrator, so every step is allowed).
 PATHS: dict[Status, list[tuple[Action, dict]]] = {

@@ -12,7 +12,7 @@ from liandong.db import unit_of_work
 from liandong.workorder import service
 from liandong.workorder.lifecycle import Action
 
-ADMIN = Actor("tester", Role.ADMIN)
+ADMIN = Actor("tester", Role.ADMIN, records_history=True)
 
 
 def test_concurrent_accept_only_one_wins(engine):

@@ -18,15 +18,15 @@ from liandong.workorder.queries import OrderFilter
 from liandong.workorder.schemas import WorkOrderRead
 
 NOW = datetime(2026, 12, 1, 16, 0, tzinfo=SHANGHAI)
-ADMIN = Actor("admin", Role.ADMIN)
-TAKER = Actor("hotline", Role.CALL_TAKER)
-CITY = Actor("dispatcher", Role.DISPATCHER)
-ZEZHOU = Actor("zz-dispatch", Role.COUNTY_DISPATCHER, "zz-12345")
-GAOPING = Actor("gp-dispatch", Role.COUNTY_DISPATCHER, "gp-12345")
-BAGONG = Actor("bgz", Role.UNIT_HANDLER, "zz-bgz")
-NANCUN = Actor("ncz", Role.UNIT_HANDLER, "zz-ncz")
-HOUSING = Actor("zzzjj", Role.UNIT_HANDLER, "zz-zjj")
-SUPERVISOR = Actor("supervisor", Role.SUPERVISOR)
+ADMIN = Actor("admin", Role.ADMIN, records_history=True)
+TAKER = Actor("hotline", Role.CALL_TAKER, records_history=True)
+CITY = Actor("dispatcher", Role.DISPATCHER, records_history=True)
+ZEZHOU = Actor("zz-dispatch", Role.COUNTY_DISPATCHER, "zz-12345", records_history=True)
+GAOPING = Actor("gp-dispatch", Role.COUNTY_DISPATCHER, "gp-12345", records_history=True)
+BAGONG = Actor("bgz", Role.UNIT_HANDLER, "zz-bgz", records_history=True)
+NANCUN = Actor("ncz", Role.UNIT_HANDLER, "zz-ncz", records_history=True)
+HOUSING = Actor("zzzjj", Role.UNIT_HANDLER, "zz-zjj", records_history=True)
+SUPERVISOR = Actor("supervisor", Role.SUPERVISOR, records_history=True)
 REPLY = {"result": "resolved", "handler": "巴公镇 王干事", "handler_phone": "03563000000", "contacted": True}
 
 
@@ -144,8 +144,8 @@ def test_confidential_callers_are_hidden_from_units_not_from_the_centre(session)
 def test_a_caller_who_wants_no_reply_is_not_called_back(session):
     flow = received(session, reply_wanted=False)
     flow(Action.DISPATCH, CITY, to="zjj")
-    flow(Action.ACCEPT, Actor("zjj", Role.UNIT_HANDLER, "zjj"))
-    flow(Action.REPLY, Actor("zjj", Role.UNIT_HANDLER, "zjj"), note="已处理", **REPLY)
+    flow(Action.ACCEPT, Actor("zjj", Role.UNIT_HANDLER, "zjj", records_history=True))
+    flow(Action.REPLY, Actor("zjj", Role.UNIT_HANDLER, "zjj", records_history=True), note="已处理", **REPLY)
     flow(Action.REVIEW, SUPERVISOR, passed=True)
     assert flow.order.status == Status.CLOSED and flow.order.close_reason == "no_callback"
 
@@ -153,7 +153,7 @@ def test_a_caller_who_wants_no_reply_is_not_called_back(session):
 def test_unreachable_callers_close_as_callback_failed_after_the_policy(session):
     flow = received(session)
     flow(Action.DISPATCH, CITY, to="zjj")
-    unit = Actor("zjj", Role.UNIT_HANDLER, "zjj")
+    unit = Actor("zjj", Role.UNIT_HANDLER, "zjj", records_history=True)
     flow(Action.ACCEPT, unit)
     flow(Action.REPLY, unit, note="已处理", **REPLY)
     flow(Action.REVIEW, TAKER, passed=True)
@@ -201,7 +201,7 @@ def test_append_adds_the_call_to_an_open_order(session):
         ([(Action.DISPATCH, CITY, {"to": "zz-12345"}), (Action.DISPATCH, ZEZHOU, {"to": "zz-bgz"})], Action.OBJECT, BAGONG, {"reason": "lazy", "note": "x"}, ValidationFailed, "异议理由无效"),
         ([(Action.DISPATCH, CITY, {"to": "zz-12345"}), (Action.DISPATCH, ZEZHOU, {"to": "zz-bgz"})], Action.ACCEPT, NANCUN, {}, NotFound, "工单不存在"),
         ([(Action.DISPATCH, CITY, {"to": "zjj"})], Action.VISIT, TAKER, {"outcome": "reached", "satisfaction": "4", "resolved": True}, InvalidTransition, "不能执行「回访」"),
-        ([(Action.DISPATCH, CITY, {"to": "zjj"})], Action.ACCEPT, Actor("zjj", Role.UNIT_HANDLER, "zjj"), {"expected_version": 1}, Exception, "版本"),
+        ([(Action.DISPATCH, CITY, {"to": "zjj"})], Action.ACCEPT, Actor("zjj", Role.UNIT_HANDLER, "zjj", records_history=True), {"expected_version": 1}, Exception, "版本"),
     ],
 )
 def test_refusals_change_nothing(session, steps, action, actor, inputs, error, needle):
@@ -220,7 +220,7 @@ def test_refusals_change_nothing(session, steps, action, actor, inputs, error, n
 @pytest.mark.parametrize("satisfaction", ["0", "6", "满意", "-1"])
 def test_satisfaction_outside_one_to_five_is_refused(session, satisfaction):
     flow = received(session)
-    unit = Actor("zjj", Role.UNIT_HANDLER, "zjj")
+    unit = Actor("zjj", Role.UNIT_HANDLER, "zjj", records_history=True)
     flow(Action.DISPATCH, CITY, to="zjj")
     flow(Action.ACCEPT, unit)
     flow(Action.REPLY, unit, note="已处理", **REPLY)

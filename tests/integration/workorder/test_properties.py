@@ -13,7 +13,7 @@ from liandong.core.errors import DomainError
 from liandong.workorder import service
 from liandong.workorder.lifecycle import Action, Status
 
-ADMIN = Actor("prop", Role.ADMIN)
+ADMIN = Actor("prop", Role.ADMIN, records_history=True)
 NOW = datetime(2024, 12, 31, 12, 0, tzinfo=SHANGHAI)
 
 steps = st.lists(

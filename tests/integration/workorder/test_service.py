@@ -17,7 +17,7 @@ from liandong.workorder.models import AppendOnlyViolation, OrderEvent, WorkOrder
 from liandong.workorder.queries import OrderFilter, warning_of
 from liandong.workorder.lifecycle import Action, Status
 
-ADMIN = Actor("tester", Role.ADMIN)
+ADMIN = Actor("tester", Role.ADMIN, records_history=True)
 NOW = datetime(2023, 12, 1, 9, 0, tzinfo=SHANGHAI)
 
 
@@ -257,8 +257,8 @@ def test_bad_action_input(session):
 def test_unit_handlers_see_and_act_only_on_their_own_orders(session):
     order = new(session)
     act(session, order, Action.DISPATCH, t(2023, 9, 28, 11), to="zjj")
-    housing = Actor("住建局张三", Role.UNIT_HANDLER, "zjj")
-    city = Actor("城管局李四", Role.UNIT_HANDLER, "cgj")
+    housing = Actor("住建局张三", Role.UNIT_HANDLER, "zjj", records_history=True)
+    city = Actor("城管局李四", Role.UNIT_HANDLER, "cgj", records_history=True)
     with pytest.raises(NotFound):
         service.get_order(session, order.id, actor=city)
     with pytest.raises(NotFound):

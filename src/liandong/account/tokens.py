@@ -1,0 +1,142 @@
+"""API tokens, one per integrating system: shown once, kept as SHA-256, with a role, scopes and an expiry."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liandong.account.models import ApiToken
+from liandong.account.service import _check_role
+from liandong.audit import service as audit
+from liandong.core.actor import Actor, Role
+from liandong.core.errors import Conflict, NotFound, ValidationFailed
+
+# What a token may call; a person's session is governed by the role alone.
+SCOPES: dict[str, str] = {
+    "orders:read": "读取工单",
+    "orders:write": "受理新工单与办理操作",
+    "kb:read": "检索知识库与一问一答",
+    "kb:write": "新建、修改与流转一问一答",
+    "reports:read": "读取统计指标与热点",
+    "personal:read": "查看市民姓名与电话原文（每次查看均记录）",
+}
+DEFAULT_SCOPES = ("orders:read", "orders:write")
+DEFAULT_ROLE = Role.CALL_TAKER.value
+# A token never administers: configuration and accounts are changed by people, on the CLI or the admin pages.
+REFUSED_ROLES = frozenset({Role.ADMIN, Role.SYSTEM})
+NAME = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
+PREFIX = "ld_"
+# Writing last-used on every call would turn reads into writes.
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _check_scopes(scopes: list[str] | tuple[str, ...] | None) -> list[str]:
+    chosen = list(dict.fromkeys(s.strip() for s in (scopes or DEFAULT_SCOPES) if s.strip()))
+    unknown = [s for s in chosen if s not in SCOPES]
+    if unknown:
+        raise ValidationFailed(f"未知权限范围：{'、'.join(unknown)}。可选：{'、'.join(SCOPES)}", field="scope")
+    return chosen
+
+
+def find_token(session: Session, name: str) -> ApiToken | None:
+    return session.scalar(select(ApiToken).where(ApiToken.name == (name or "").strip()))
+
+
+def create_token(
+    session: Session,
+    *,
+    now: datetime,
+    name: str,
+    role: str = DEFAULT_ROLE,
+    department_code: str | None = None,
+    scopes: list[str] | None = None,
+    expires_at: datetime | None = None,
+    actor: Actor | None = None,
+) -> tuple[ApiToken, str]:
+    """A new token; returns the row and the secret, which is shown this once and never stored."""
+    name = (name or "").strip()
+    if not NAME.match(name):
+        raise ValidationFailed("令牌名称须为 2–64 位字母、数字或 _ . -", field="name")
+    if find_token(session, name) is not None:
+        raise Conflict(f"令牌名称已存在：{name}（如需更换请先吊销：liandong tokens revoke {name}）", field="name")
+    try:
+        parsed_role = Role(role)
+    except ValueError:
+        parsed_role = None
+    if parsed_role in REFUSED_ROLES:
+        raise ValidationFailed("接口令牌不能具有管理员或系统角色", field="role")
+    parsed, code = _check_role(session, role, department_code)
+    if expires_at is not None and expires_at <= now:
+        raise ValidationFailed("到期时间必须晚于现在", field="expires")
+    secret = PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        name=name,
+        token_hash=digest(secret),
+        prefix=secret[:10],
+        role=parsed.value,
+        department_code=code,
+        scopes=_check_scopes(scopes),
+        created_at=now,
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, actor=actor, action="token.create", now=now, target=name, role=row.role, scopes=row.scopes)
+    return row, secret
+
+
+def list_tokens(session: Session) -> list[ApiToken]:
+    return list(session.scalars(select(ApiToken).order_by(ApiToken.name)))
+
+
+def revoke_token(session: Session, *, name: str, now: datetime, actor: Actor | None = None) -> ApiToken:
+    row = find_token(session, name)
+    if row is None:
+        raise NotFound(f"令牌不存在：{name}", field="name")
+    if row.revoked_at is None:
+        row.revoked_at = now
+        audit.record(session, actor=actor, action="token.revoke", now=now, target=row.name)
+    session.flush()
+    return row
+
+
+def status(row: ApiToken, now: datetime) -> str:
+    if row.revoked_at is not None:
+        return "revoked"
+    if row.expires_at is not None and row.expires_at <= now:
+        return "expired"
+    return "active"
+
+
+def authenticate(session: Session, *, token: str, now: datetime) -> ApiToken | None:
+    """The live token row for a presented secret, or None."""
+    if not token or len(token) > 256:
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
+    if row is None or status(row, now) != "active":
+        return None
+    if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
+        # Token use is recorded at most once a minute per token (with the first call of that minute).
+        row.last_used_at = now
+        audit.record(session, actor=actor_of(row), action="token.use", now=now, target=row.name)
+    return row
+
+
+def actor_of(row: ApiToken) -> Actor:
+    return Actor(
+        name=f"token:{row.name}", role=Role(row.role), department_code=row.department_code, token=row.name, scopes=frozenset(row.scopes or ())
+    )
+
+
+# The deprecated LIANDONG_API_TOKEN setting: still accepted so integrations keep working while they move to
+# `liandong tokens create`, but as a dispatcher limited to orders — never as an administrator.
+LEGACY_ACTOR = Actor(name="token:legacy", role=Role.DISPATCHER, token="legacy", scopes=frozenset(DEFAULT_SCOPES))

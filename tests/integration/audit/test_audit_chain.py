@@ -1,0 +1,82 @@
+"""The audit chain on SQLite and PostgreSQL: editing, deleting or inserting a record out of order is found and
+the first bad record named; `liandong audit verify` exits non-zero."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select, update
+
+from liandong.audit import service as audit
+from liandong.audit.chain import record_hash
+from liandong.audit.models import AuditRecord
+from liandong.core.actor import Actor, Role
+from liandong.core.clock import now
+
+LEADER = Actor("leader", Role.LEADER)
+
+
+def _append(session, n: int = 5) -> list[AuditRecord]:
+    return [audit.record(session, actor=LEADER, action="personal.reveal", now=now(), target=f"JC-{i}", reason="回访") for i in range(n)]
+
+
+def test_an_intact_chain_verifies(session):
+    _append(session)
+    count, found = audit.verify(session)
+    assert found is None and count >= 5
+
+
+def test_an_edited_record_is_named(session):
+    rows = _append(session)
+    session.execute(update(AuditRecord).where(AuditRecord.id == rows[2].id).values(detail={"reason": "无"}))
+    session.expire_all()
+    _count, found = audit.verify(session)
+    assert found is not None and found.id == rows[2].id and "修改" in found.reason
+
+
+def test_a_deleted_record_breaks_the_link_of_the_next(session):
+    rows = _append(session)
+    session.execute(delete(AuditRecord).where(AuditRecord.id == rows[1].id))
+    session.expire_all()
+    _count, found = audit.verify(session)
+    assert found is not None and found.id == rows[2].id
+
+
+def test_a_record_inserted_out_of_order_is_named(session):
+    rows = _append(session, 3)
+    forged_id = session.scalar(select(func.max(AuditRecord.id))) + 1
+    # A forger links the new record to an older one (to slip an event "back in time").
+    values = dict(id=forged_id, at=now() - timedelta(days=1), actor="leader", actor_role="leader", action="personal.reveal",
+                  target="JC-x", detail={}, prev_hash=rows[0].hash)
+    session.add(AuditRecord(**values, hash=record_hash(**values)))
+    session.flush()
+    _count, found = audit.verify(session)
+    assert found is not None and found.id == forged_id
+
+
+def test_a_truncated_tail_is_found_by_the_anchor(session, tmp_path):
+    rows = _append(session, 3)
+    path = tmp_path / "anchors.jsonl"
+    audit.anchor(session, path=path, now=now())
+    session.execute(delete(AuditRecord).where(AuditRecord.id == rows[-1].id))
+    session.expire_all()
+    assert audit.verify(session)[1] is None  # the chain alone cannot see a missing tail …
+    _count, found = audit.verify(session, anchors=audit.read_anchors(path))
+    assert found is not None and found.id == rows[-1].id  # … the anchor outside the database does
+
+
+def test_the_verify_command(run_cli, fresh_sqlite_url):
+    assert run_cli("db", "upgrade")[0] == 0
+    assert run_cli("users", "create", "audit-admin", "--role", "admin", "--password", "long-enough-1")[0] == 0
+    assert run_cli("tokens", "create", "110-desk", "--json")[0] == 0
+    code, out, err = run_cli("audit", "verify", "--json")
+    assert code == 0, err
+    assert json.loads(out)["ok"] is True and json.loads(out)["records"] == 2
+    assert run_cli("audit", "anchor")[0] == 0
+    database = fresh_sqlite_url.removeprefix("sqlite:///")
+    with sqlite3.connect(database) as connection:
+        connection.execute("UPDATE audit_records SET actor = 'someone-else' WHERE id = 1")
+    code, _out, err = run_cli("audit", "verify")
+    assert code != 0 and "#1" in err and "Traceback" not in err
