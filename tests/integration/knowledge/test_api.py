@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from liandong.account import tokens
+from liandong.core.clock import now
 from liandong.core.http import install_error_handlers
+from liandong.db import unit_of_work
 from liandong.knowledge.api import router
 
 
 @pytest.fixture
 def client(engine, corpus):
+    # The knowledge API answers only a caller with a role and scopes: an integration token of a hotline supervisor.
+    with unit_of_work(engine) as session:
+        _row, secret = tokens.create_token(
+            session, now=now(), name=f"kb-{uuid.uuid4().hex[:8]}", role="supervisor", scopes=["kb:read", "kb:write"]
+        )
     app = FastAPI()
     app.state.engine = engine
-    app.state.api_token = "kb-test-token"
     install_error_handlers(app)
     app.include_router(router)
-    with TestClient(app, headers={"Authorization": "Bearer kb-test-token"}) as test_client:
+    with TestClient(app, headers={"Authorization": f"Bearer {secret}"}) as test_client:
         yield test_client
 
 
