@@ -196,11 +196,18 @@ def desk(api: Api, channel: str, actions: list[dict], stop: threading.Event) -> 
         stop.wait(0.5)
 
 
-def chaos(sides: list[Side], stop: threading.Event, kills: list, rng: random.Random, pause: tuple[float, float]) -> None:
-    """SIGKILL a random process (a server only once it serves again), then restart it after a moment."""
+def chaos(sides: list[Side], stop: threading.Event, kills: list, rng: random.Random, pause: tuple[float, float],
+          round_done: threading.Event | None = None) -> None:
+    """SIGKILL a random process (a server only once it serves again), then restart it after a moment. Targets are dealt
+    from a shuffled deck, so every round kills each server and each worker once, in a random order at random moments."""
+    deck: list = []
     while not stop.wait(rng.uniform(*pause)):
-        side = rng.choice(sides)
-        what = rng.choice(["serve", "worker"])
+        if not deck:
+            if kills and round_done is not None:
+                round_done.set()
+            deck = [(side, what) for side in sides for what in ("serve", "worker")]
+            rng.shuffle(deck)
+        side, what = deck.pop()
         if what == "serve":
             try:
                 side.wait_up(timeout=30)
@@ -280,7 +287,7 @@ def run(*, n: int = 100, postgres: str | None = None, seed: int = 0, chaos_pause
         for side in sides:
             side.wait_up()
         api_a, api_b = Api(a), Api(b)
-        stop_desks, stop_chaos = threading.Event(), threading.Event()
+        stop_desks, stop_chaos, round_done = threading.Event(), threading.Event(), threading.Event()
         kills: list[str] = []
         sent_a: list[str] = []
         sent_b: list[str] = []
@@ -290,7 +297,7 @@ def run(*, n: int = 100, postgres: str | None = None, seed: int = 0, chaos_pause
                 {"from": "in_progress", "body": {"action": "link_complete", "note": "民警到场处置完毕"}}], stop_desks), daemon=True),
             threading.Thread(target=desk, args=(api_a, "transfer_110", [
                 {"from": "received", "body": {"action": "dispatch", "to": "zjj", "note": "请核查处理"}}], stop_desks), daemon=True),
-            threading.Thread(target=chaos, args=(sides, stop_chaos, kills, rng, chaos_pause), daemon=True),
+            threading.Thread(target=chaos, args=(sides, stop_chaos, kills, rng, chaos_pause, round_done), daemon=True),
         ]
         started = time.monotonic()
         for thread in threads:
@@ -307,6 +314,7 @@ def run(*, n: int = 100, postgres: str | None = None, seed: int = 0, chaos_pause
             thread.join()
         failures = [error for error in errors]
         sent_at = time.monotonic()
+        round_done.wait(timeout=180)  # at least every server and every worker killed once, even if sending was quick
         stop_chaos.set()
         threads[2].join()
         for side in sides:

@@ -208,6 +208,8 @@ def _transfer_body(payload: dict, own: str, target: str) -> dict:
     if payload.get("caller_name") or payload.get("caller_phone"):
         body["caller"] = {"name": payload.get("caller_name"), "phone": payload.get("caller_phone"),
                           "confidential": bool(payload.get("confidential"))}
+    if payload.get("pair"):
+        body["linked_order_number"] = payload["order_number"]
     if own == "110":
         body["incident"] = {"occurred_at": payload["received_at"], "place": payload.get("address") or "",
                             "facts": payload.get("note") or payload["content"]}

@@ -115,6 +115,8 @@ class Action(StrEnum):
     LINK_COMPLETE = "link_complete"
     # ... a 110 desk sends a non-police request on to 12345:
     TRANSFER_12345 = "transfer_12345"
+    # ... 分级响应: for 较大 and above 110 dispatches first while 12345 keeps coordinating its own order (a linked pair):
+    LINK_PAIR = "link_pair"
     # ... and on the sending platform the peer's answers are applied by the integration account:
     PEER_RECEIPT = "peer_receipt"
     PEER_ACCEPT = "peer_accept"
@@ -161,6 +163,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.LINK_PROGRESS: "处置反馈",
     Action.LINK_COMPLETE: "办结反馈",
     Action.TRANSFER_12345: "转12345",
+    Action.LINK_PAIR: "联动110（分级响应）",
     Action.PEER_RECEIPT: "对方签收",
     Action.PEER_ACCEPT: "对方受理",
     Action.PEER_PROGRESS: "对方处置反馈",
@@ -193,6 +196,7 @@ class OrderFacts:
     closed_at: datetime | None = None
     now: datetime | None = None
     linked: bool = False  # transferred to this platform by a peer (it has `transferred_from`)
+    level: str = "一般"
 
 
 @dataclass(frozen=True)
@@ -326,6 +330,10 @@ def _peer_completed(facts: OrderFacts, inputs: Mapping) -> Status:
     return Status.AWAITING_CALLBACK if facts.status is Status.TRANSFERRED_110 else Status.CLOSED
 
 
+def _major(facts: OrderFacts) -> bool:
+    return facts.level in ("较大", "重大", "特别重大")
+
+
 def _peer_returned(facts: OrderFacts, inputs: Mapping) -> Status:
     """待派单（回到本平台派单员 / 接警台，附退回理由）"""
     return Status.RECEIVED
@@ -434,11 +442,16 @@ RULES: tuple[Rule, ...] = (
     rule(Action.TRANSFER_12345, {S.RECEIVED, S.IN_PROGRESS}, S.TRANSFERRED_12345, [Grant(R.POLICE_DESK)],
           [_note("转办说明")], danger=True),
     # Linkage, sending side: the peer's answers, applied by the integration account only.
-    rule(Action.PEER_RECEIPT, _SENT, None, _PEER, exclusive=True),
-    rule(Action.PEER_ACCEPT, _SENT, None, _PEER, exclusive=True),
-    rule(Action.PEER_PROGRESS, _SENT, None, _PEER, exclusive=True),
+    rule(Action.PEER_RECEIPT, _SENT | OPEN_STATUSES, None, _PEER, exclusive=True),
+    rule(Action.PEER_ACCEPT, _SENT | OPEN_STATUSES, None, _PEER, exclusive=True),
+    rule(Action.PEER_PROGRESS, _SENT | OPEN_STATUSES, None, _PEER, exclusive=True),
     rule(Action.PEER_COMPLETE, _SENT, _peer_completed, _PEER, exclusive=True),
     rule(Action.PEER_RETURN, _SENT, _peer_returned, _PEER, [_note("退回理由")], exclusive=True),
+    # A linked pair (分级响应): 110's answers go on the 12345 order's timeline; 12345 keeps its own course.
+    rule(Action.PEER_COMPLETE, OPEN_STATUSES, None, _PEER, exclusive=True),
+    rule(Action.PEER_RETURN, OPEN_STATUSES, None, _PEER, [_note("退回理由")], exclusive=True),
+    rule(Action.LINK_PAIR, _TRANSFERABLE, None, _CENTRE_DESK, [_note("联动说明", hint="110 先期处置，12345 协调相关部门")],
+          guards=[Guard(_major, "只有较大及以上事件采用 110 与 12345 联动处置，一般事件请直接派单或转警")]),
 )
 
 def _check_conditional(action: Action, facts: OrderFacts, inputs: Mapping) -> None:

@@ -75,6 +75,7 @@ def facts_of(order: WorkOrder, now: datetime) -> OrderFacts:
         closed_at=order.closed_at,
         now=now,
         linked=bool(order.transferred_from) and order.channel.startswith("transfer_"),
+        level=order.level,
     )
 
 
@@ -430,8 +431,9 @@ def act(
     if action is Action.MARK_INVALID:
         # 恶意骚扰: the marking that completes a pattern flags the number for review, with the calls as evidence.
         nuisance.check(session, phone=order.caller_phone, now=now, rule=nuisance.rule_from_settings())
-    if action in (Action.TRANSFER_110, Action.TRANSFER_12345):
-        _enqueue_transfer(session, order, entry.seq, when, target=entry.data["target"], note=inputs.get("note"))
+    if action in (Action.TRANSFER_110, Action.TRANSFER_12345, Action.LINK_PAIR):
+        _enqueue_transfer(session, order, entry.seq, when, target=entry.data.get("target", "110"), note=inputs.get("note"),
+                          pair=action is Action.LINK_PAIR)
     if order.transferred_from and order.channel.startswith("transfer_"):
         _enqueue_feedback(session, order, entry, first_dispatch=action is Action.DISPATCH and order.dispatch_count == 1)
     if action is Action.MERGE:
@@ -852,6 +854,7 @@ _EFFECTS = {
     Action.REMIND: _remind,
     Action.TRANSFER_110: _transfer,
     Action.TRANSFER_12345: _transfer,
+    Action.LINK_PAIR: lambda session, order, decision, *, data, **_: data.update({"target": "110", "pair": True}),
     Action.PEER_RETURN: lambda session, order, decision, **_: setattr(order, "department_code", None),
     Action.PEER_COMPLETE: lambda session, order, decision, *, when, **_: (
         _close_now(session, order, when, "peer_completed") if decision.target is Status.CLOSED else None
@@ -859,7 +862,8 @@ _EFFECTS = {
 }
 
 
-def _enqueue_transfer(session: Session, order: WorkOrder, seq: int, when: datetime, *, target: str, note: str | None) -> None:
+def _enqueue_transfer(session: Session, order: WorkOrder, seq: int, when: datetime, *, target: str, note: str | None,
+                      pair: bool = False) -> None:
     """The transfer must not be lost: the message is written in the same transaction as the status."""
     outbox.enqueue(
         session,
@@ -886,6 +890,7 @@ def _enqueue_transfer(session: Session, order: WorkOrder, seq: int, when: dateti
             "category_code": order.category_code,
             "level": order.level,
             "note": note,
+            "pair": pair,  # 分级响应: this order stays open here, linked with the one the peer makes
         },
     )
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from liandong.config import settings
 from liandong.core.actor import Actor, Role
 from liandong.core.clock import now as clock_now
+from liandong.core.errors import InvalidTransition
 from liandong.core.outbox import OutboxMessage
 from liandong.db import unit_of_work
 from liandong.linkage import messages, service, signing
@@ -257,3 +258,32 @@ def test_one_bad_outbox_row_does_not_hold_up_the_others(session):
     assert session.scalar(select(Delivery.kind).where(Delivery.order_id == order.id)) == "transfer"
     session.refresh(bad)
     assert bad.published_at is None and bad.attempts >= 1
+
+
+def test_a_major_event_is_a_linked_pair(session):
+    """分级响应: 较大 and above — 110 gets its own order, 12345's stays with its units, and each side sees the other's."""
+    now = clock_now()
+    service.add_peer(session, name="jc110", url="http://127.0.0.1:9", secret=SECRET, platform="110", division_code=None, now=now)
+    order = orders.create_order(session, actor=ADMIN, now=now, content="化工厂附近道路塌陷，多辆车受损，周边居民聚集", request_type="report",
+                                division_code="140525", level="较大")
+    orders.act(session, order_id=order.id, action=Action.DISPATCH, actor=ADMIN, now=now, to="zjj")
+    orders.act(session, order_id=order.id, action=Action.LINK_PAIR, actor=ADMIN, now=now, note="110 先期处置，12345 协调住建、交通")
+    service.fan_out(session, now=now)
+    delivery = session.scalar(select(Delivery).where(Delivery.order_id == order.id))
+    assert delivery.kind == "transfer" and delivery.message["body"]["linked_order_number"] == order.number
+    session.expire_all()
+    order = session.get(WorkOrder, order.id)
+    assert order.status == Status.DISPATCHED  # 12345 keeps coordinating
+    for kind, seq, body in (("receipt", 1, {}), ("acceptance", 2, {"decision": "accepted"}), ("completion", 3, {"result": "现场已处置", "status": "closed"})):
+        assert service.apply(session, peer_name="jc110", platform="110", message=_answer(kind, order, seq, **body), now=clock_now())["result"] == "applied"
+    session.expire_all()
+    order = session.get(WorkOrder, order.id)
+    assert order.status == Status.DISPATCHED and _events(session, order)[-3:] == ["peer_receipt", "peer_accept", "peer_complete"]
+    link = session.scalar(select(OrderLink).where(OrderLink.order_id == order.id))
+    assert link.remote_status == "closed"
+
+
+def test_a_minor_event_is_not_paired(session):
+    order = orders.create_order(session, actor=ADMIN, now=clock_now(), content="路口有人吵架", request_type="report", level="一般")
+    with pytest.raises(InvalidTransition, match="较大及以上"):
+        orders.act(session, order_id=order.id, action=Action.LINK_PAIR, actor=ADMIN, now=clock_now(), note="联动")

@@ -84,6 +84,10 @@ EXPECTED: dict[Status, tuple[dict, dict[Action, str]]] = {
     Status.TRANSFERRED_12345: (NOBODY, dict(_PEER)),
 }
 
+# A peer's answers also reach an order that stays open here (分级响应's linked pair), from the linkage account only.
+for _status in lifecycle.OPEN_STATUSES:
+    EXPECTED[_status][1].update(_PEER)
+
 # An order a peer platform transferred here: the desk answers it (受理、退回、处置反馈、办结反馈).
 LINKED = {**NOBODY, "linked": True}
 EXPECTED_LINKED: dict[Status, dict[Action, str]] = {
@@ -98,6 +102,16 @@ LINKED_CASES = [(status, action, key) for status in EXPECTED_LINKED for action i
 def test_linked_orders_match_the_expectation(status, action, key):
     allowed = lifecycle.action_names(OrderFacts(status=status, request_type="report", now=NOW, **LINKED), ACTORS[key])
     assert (action.value in allowed) == (key in EXPECTED_LINKED[status].get(action, "")), f"{status} {action} {key}: {allowed}"
+
+
+@pytest.mark.parametrize("level", ["一般", "较大", "重大", "特别重大"])
+def test_a_linked_pair_is_for_major_events_only(level):
+    """分级响应: 较大 and above — 110 dispatches first while 12345 keeps coordinating its own order."""
+    order = OrderFacts(status=Status.DISPATCHED, request_type="report", now=NOW, level=level, **COUNTY)
+    allowed = [ACTORS[k] for k in ACTORS if "link_pair" in lifecycle.action_names(order, ACTORS[k])]
+    assert {a.name for a in allowed} == ({"hotline", "dispatcher", "supervisor", "admin"} if level != "一般" else set())
+    if level != "一般":
+        assert lifecycle.decide(order, ACTORS["D"], Action.LINK_PAIR, {"note": "110 先期处置"}).target is Status.DISPATCHED
 
 
 @pytest.mark.parametrize(("status", "target"), [(Status.TRANSFERRED_110, Status.AWAITING_CALLBACK), (Status.TRANSFERRED_12345, Status.CLOSED)])
@@ -121,6 +135,10 @@ EXPECTED_CITY: dict[Status, dict[Action, str]] = {
         Action.SUPERVISE: "SLM", Action.REMIND: "SLDTM", Action.TRANSFER_110: "TDSUM",
     },
 }
+
+
+for _table in EXPECTED_CITY.values():
+    _table.update(_PEER)
 
 
 def facts(status: Status, base: dict, **extra) -> OrderFacts:
