@@ -48,6 +48,36 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             state["vocabulary_"] = {str(term): index for index, term in enumerate(terms.tolist())}
         super().__setstate__(state)
 
+    def _fast_analyzer(self):
+        """The same n-grams as `build_analyzer()` for the two shapes used here (char 1–3 grams, word 1–2 grams),
+        made with C-level `map` over shifted strings instead of a Python loop of slices; None for any other shape.
+        Only their counts matter (`Counter`), so the order may differ."""
+        from itertools import chain
+        from operator import add
+
+        preprocess = self.preprocessor
+        if preprocess is None or self.stop_words is not None or self.input != "content":
+            return None
+        if self.analyzer == "char" and tuple(self.ngram_range) == (1, 3):
+            squeeze = self._white_spaces.sub
+
+            def char_grams(doc: str):
+                text = squeeze(" ", preprocess(doc))
+                pairs = list(map(add, text, text[1:]))
+                return chain(text, pairs, map(add, pairs, text[2:]))
+
+            return char_grams
+        if self.analyzer == "word" and self.tokenizer is not None and tuple(self.ngram_range) == (1, 2):
+            tokenize = self.tokenizer
+            join = "{} {}".format
+
+            def word_grams(doc: str):
+                tokens = tokenize(preprocess(doc))
+                return chain(tokens, map(join, tokens, tokens[1:]))
+
+            return word_grams
+        return None
+
     def _count_vocab(self, raw_documents, fixed_vocab):
         """With a fitted vocabulary: count with `Counter(map(vocabulary.get, …))` (C loops) instead of a Python loop
         that raises KeyError for every unknown n-gram; the same matrix, several times faster on long texts."""
@@ -59,7 +89,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
 
         vocabulary = self.vocabulary_
         get = vocabulary.get
-        analyze = self.build_analyzer()
+        analyze = self._fast_analyzer() or self.build_analyzer()
         indices: list[int] = []
         values: list[int] = []
         indptr = [0]

@@ -117,14 +117,36 @@ class TransferList:
     # Words jieba must keep whole so that an alarm word inside them is seen as part of a longer word.
     compound_words: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Gate index: key (one or two characters) -> positions of the items it opens; items without a gate are
+        # always tried. `match` looks up the text's keys once instead of testing every item's gate.
+        index: dict[str, list[int]] = {}
+        always: list[int] = []
+        for position, item in enumerate(self.items):
+            if item.regex is None:
+                continue
+            if item.required is None:
+                always.append(position)
+                continue
+            for key in item.required:
+                index.setdefault(key, []).append(position)
+        object.__setattr__(self, "_gate_index", index)
+        object.__setattr__(self, "_always", tuple(always))
+
+    def candidates(self, text: str) -> list[TransferItem]:
+        """The items whose gate the text opens, in list order (the same items the per-item test keeps)."""
+        index = self._gate_index
+        positions = set(self._always)
+        for key in text_keys(text) & index.keys():
+            positions.update(index[key])
+        items = self.items
+        return [items[p] for p in sorted(positions)]
+
     def match(self, text: str, *, judge: Judge | None = None) -> tuple[list[Hit], list[Rejected]]:
         judge = judge or legacy_judge
         hits: list[Hit] = []
         rejected: list[Rejected] = []
-        keys = text_keys(text)
-        for item in self.items:
-            if item.regex is None or (item.required is not None and item.required.isdisjoint(keys)):
-                continue
+        for item in self.candidates(text):
             matches = list(item.regex.finditer(text))
             if not matches:
                 continue
