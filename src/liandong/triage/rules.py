@@ -118,48 +118,94 @@ class TransferList:
     compound_words: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        # Gate index: key (one or two characters) -> positions of the items it opens; items without a gate are
-        # always tried. `match` looks up the text's keys once instead of testing every item's gate.
+        # Items made of plain keywords only are found with one Aho–Corasick pass over the text (every keyword of
+        # every item at once); the others keep their regex behind a gate index: key (one or two characters) ->
+        # positions of the items it opens, items without a gate always tried.
+        import ahocorasick
+
         index: dict[str, list[int]] = {}
         always: list[int] = []
+        automaton = ahocorasick.Automaton()
+        by_word: dict[str, list[tuple[int, int]]] = {}
         for position, item in enumerate(self.items):
             if item.regex is None:
+                continue
+            if not item.patterns:
+                # The regex tries the escaped keywords longest first: its rank of each keyword decides at one start.
+                order = sorted((re.escape(w) for w in item.keywords if w), key=len, reverse=True)
+                rank = {w: order.index(re.escape(w)) for w in item.keywords if w}
+                for word, r in rank.items():
+                    by_word.setdefault(word, []).append((position, r))
                 continue
             if item.required is None:
                 always.append(position)
                 continue
             for key in item.required:
                 index.setdefault(key, []).append(position)
+        for word, owners in by_word.items():
+            automaton.add_word(word, (word, tuple(owners)))
+        if by_word:
+            automaton.make_automaton()
         object.__setattr__(self, "_gate_index", index)
         object.__setattr__(self, "_always", tuple(always))
+        object.__setattr__(self, "_automaton", automaton if by_word else None)
+
+    def _keyword_matches(self, text: str) -> dict[int, list[tuple[str, int, int]]]:
+        """For each keyword-only item: its matches as `regex.finditer` gives them (leftmost, the regex's first
+        alternative at a start, not overlapping), from one pass of the automaton."""
+        found: dict[int, list[tuple[int, int, int, str]]] = {}
+        if self._automaton is not None:
+            for last, (word, owners) in self._automaton.iter(text):
+                start = last + 1 - len(word)
+                for position, rank in owners:
+                    found.setdefault(position, []).append((start, rank, last + 1, word))
+        out: dict[int, list[tuple[str, int, int]]] = {}
+        for position, occurrences in found.items():
+            occurrences.sort()
+            taken, after = [], 0
+            for start, _, end, word in occurrences:
+                if start >= after:
+                    taken.append((word, start, end))
+                    after = end
+            out[position] = taken
+        return out
 
     def candidates(self, text: str) -> list[TransferItem]:
-        """The items whose gate the text opens, in list order (the same items the per-item test keeps)."""
+        """The items that can match the text, in list order (keyword items that occur, pattern items whose gate opens)."""
+        return [self.items[p] for p in sorted(set(self._keyword_matches(text)) | self._gated(text))]
+
+    def _gated(self, text: str) -> set[int]:
         index = self._gate_index
         positions = set(self._always)
-        for key in text_keys(text) & index.keys():
-            positions.update(index[key])
-        items = self.items
-        return [items[p] for p in sorted(positions)]
+        if index:
+            for key in text_keys(text) & index.keys():
+                positions.update(index[key])
+        return positions
 
     def match(self, text: str, *, judge: Judge | None = None) -> tuple[list[Hit], list[Rejected]]:
         judge = judge or legacy_judge
         hits: list[Hit] = []
         rejected: list[Rejected] = []
-        for item in self.candidates(text):
-            matches = list(item.regex.finditer(text))
+        keyword_matches = self._keyword_matches(text)
+        items = self.items
+        for position in sorted(set(keyword_matches) | self._gated(text)):
+            item = items[position]
+            if position in keyword_matches:
+                matches = keyword_matches[position]
+            else:
+                matches = [(m.group(0), m.start(), m.end()) for m in item.regex.finditer(text)]
             if not matches:
                 continue
             if item.exclude_regex is not None and item.exclude_regex.search(text):
                 continue
             dropped: Rejected | None = None
             found: list[tuple[str, int, int]] = []
-            for m in matches:
-                why = judge(item, text, m.start(), m.end())
+            for word, start, end in matches:
+                why = judge(item, text, start, end)
                 if why is not None:
-                    dropped = dropped or Rejected(item, m.group(0), why, m.start())
+                    dropped = dropped or Rejected(item, word, why, start)
                     continue
-                found.append((m.group(0), m.start(), m.end()))
+                found.append((word, start, end))
                 if len(found) >= _MAX_SPANS:
                     break
             if found:
