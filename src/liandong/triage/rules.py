@@ -177,9 +177,9 @@ class TransferList:
     def _gated(self, text: str) -> set[int]:
         index = self._gate_index
         positions = set(self._always)
-        if index:
-            for key in text_keys(text) & index.keys():
-                positions.update(index[key])
+        for key, owners in index.items():
+            if key in text:  # a key is one or two characters: in text_keys(text) exactly when it is a substring
+                positions.update(owners)
         return positions
 
     def match(self, text: str, *, judge: Judge | None = None) -> tuple[list[Hit], list[Rejected]]:
@@ -206,6 +206,35 @@ class TransferList:
                     dropped = dropped or Rejected(item, word, why, start)
                     continue
                 found.append((word, start, end))
+                if len(found) >= _MAX_SPANS:
+                    break
+            if found:
+                word, start, _ = max(found, key=lambda f: len(f[0]))
+                hits.append(Hit(item, word, start, tuple(f[0] for f in found), tuple(found)))
+            elif dropped is not None:
+                rejected.append(dropped)
+        return hits, rejected
+
+    def match_reference(self, text: str, *, judge: Judge | None = None) -> tuple[list[Hit], list[Rejected]]:
+        """The plain definition `match` must equal: every item's regex, behind its gate (tests compare the two)."""
+        judge = judge or legacy_judge
+        hits: list[Hit] = []
+        rejected: list[Rejected] = []
+        keys = text_keys(text)
+        for item in self.items:
+            if item.regex is None or (item.required is not None and item.required.isdisjoint(keys)):
+                continue
+            matches = list(item.regex.finditer(text))
+            if not matches or (item.exclude_regex is not None and item.exclude_regex.search(text)):
+                continue
+            dropped: Rejected | None = None
+            found: list[tuple[str, int, int]] = []
+            for m in matches:
+                why = judge(item, text, m.start(), m.end())
+                if why is not None:
+                    dropped = dropped or Rejected(item, m.group(0), why, m.start())
+                    continue
+                found.append((m.group(0), m.start(), m.end()))
                 if len(found) >= _MAX_SPANS:
                     break
             if found:

@@ -1,0 +1,102 @@
+"""The fast paths (Aho–Corasick keyword items, the gate index, map-built n-grams) decide exactly as the plain
+definitions they replace: same matches, same feature matrix, same triage results on the evaluation banks."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from liandong.triage import service
+from liandong.triage.features import CompactTfidfVectorizer
+from liandong.triage.rules import TransferList, parse_transfer_list
+
+BANKS = Path(__file__).resolve().parents[3] / "eval" / "triage"
+BANK_FILES = ("heldout4.jsonl", "long_dev.jsonl", "emergency_dev.jsonl", "phone_dev.jsonl", "dev.jsonl")
+
+
+def bank_rows(step: int = 1) -> list[dict]:
+    rows = []
+    for name in BANK_FILES:
+        lines = (BANKS / name).read_text(encoding="utf-8").splitlines()
+        rows += [json.loads(line) for line in lines[::step] if line.strip()]
+    return rows
+
+
+class ReferenceList(TransferList):
+    def match(self, text, *, judge=None):
+        return self.match_reference(text, judge=judge)
+
+
+def reference_of(rules: TransferList) -> ReferenceList:
+    return ReferenceList(**{f.name: getattr(rules, f.name) for f in fields(rules)})
+
+
+def test_keyword_items_match_like_their_regex_on_random_text():
+    # Overlapping keywords, shared keywords across items, a keyword inside another, regex metacharacters.
+    data = {"item": [
+        {"id": "A", "keywords": ["困人", "被困", "电梯困人", "困"], "platform": "12345"},
+        {"id": "B", "keywords": ["困人", "人员", "a.b", "a+"], "platform": "12345"},
+        {"id": "C", "keywords": ["人员被困"], "patterns": ["困[人住]"], "platform": "12345"},
+    ]}
+    rules = parse_transfer_list(data)
+    alphabet = "困人被电梯员a.b+"
+    rng = random.Random(12)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        assert rules.match(text, judge=lambda *a: None) == rules.match_reference(text, judge=lambda *a: None), text
+
+
+def test_packaged_list_matches_like_the_reference_on_the_banks(transfer_list):
+    from liandong.triage.alarm import AlarmJudge
+
+    for row in bank_rows():
+        text = f"{row['title']}。{row['text']}" if row.get("title") else row["text"]
+        fast = transfer_list.match(text, judge=AlarmJudge(text))
+        slow = transfer_list.match_reference(text, judge=AlarmJudge(text))
+        assert fast == slow, row["id"]
+
+
+def test_map_built_ngrams_count_like_sklearn(engine):
+    blocks = [t for _, t in engine.model.vectorizer.transformer_list]
+    assert all(b._fast_analyzer() is not None for b in blocks)  # the fast path is the one in use
+    docs = [r["text"] for r in bank_rows(step=3)] + ["", "a", "ab", "  双  空格\n\n换行  ", "ABC\x1e标题"]
+    for block in blocks:
+        fast, slow = block._fast_analyzer(), block.build_analyzer()
+        for doc in docs:
+            assert Counter(fast(doc)) == Counter(slow(doc)), doc[:40]
+
+
+def test_fast_engine_decides_as_the_reference_engine_on_the_banks(engine, monkeypatch):
+    rows = bank_rows(step=2)
+    texts, titles = [r["text"] for r in rows], [r.get("title") for r in rows]
+    fast = [r.to_dict() for r in engine.triage_many(texts, titles=titles)]
+    reference = engine.with_rules(reference_of(service.load_rules()))  # the list as read, before interim items move
+    monkeypatch.setattr(CompactTfidfVectorizer, "_fast_analyzer", lambda self: None)
+    slow = [r.to_dict() for r in reference.triage_many(texts, titles=titles)]
+    assert len(fast) == len(rows) > 300
+    for row, a, b in zip(rows, fast, slow):
+        assert a == b, row["id"]
+
+
+def test_model_matrix_is_unchanged(engine, monkeypatch):
+    docs = [r["text"] for r in bank_rows(step=5)]
+    fast = engine.model.transform(docs)
+    monkeypatch.setattr(CompactTfidfVectorizer, "_fast_analyzer", lambda self: None)
+    slow = engine.model.transform(docs)
+    assert fast.shape == slow.shape
+    assert np.array_equal(fast.toarray(), slow.toarray())
+
+
+@pytest.mark.parametrize("text", ["电梯困人了，快来", "贫困人口补助", "楼道里有人抽烟", ""])
+def test_gate_index_finds_the_items_the_per_item_gate_keeps(transfer_list, text):
+    from liandong.triage.rules import text_keys
+
+    keys = text_keys(text)
+    gated = {p for p, i in enumerate(transfer_list.items) if i.patterns and i.regex is not None and (i.required is None or not i.required.isdisjoint(keys))}
+    assert transfer_list._gated(text) == gated
