@@ -14,7 +14,6 @@ import csv
 import json
 import random
 import tomllib
-from pathlib import Path
 
 from make_banks import BANKS, HERE, compose, parse_calls
 
