@@ -166,6 +166,7 @@ class TriageEngine:
         bounds: Callable[[str, int, int], frozenset[int]] | None = None,
     ):
         self.catalog = catalog
+        self.snapshot_version = ""  # set by the builder (service.build_engine_from)
         self.typos = dict(typos or {})
         self.fix_typos = TypoFixer(self.typos)
         self.model = model
