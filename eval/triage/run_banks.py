@@ -21,13 +21,16 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import os
 import re
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REAL = HERE.parents[1].parent / "shared" / "data" / "board_messages_with_replies.jsonl"
+# ../shared beside the checkout; a worktree elsewhere names it with LIANDONG_SHARED_DIR.
+SHARED = Path(os.environ.get("LIANDONG_SHARED_DIR") or HERE.parents[1].parent / "shared")
+REAL = SHARED / "data" / "board_messages_with_replies.jsonl"
 REAL_LABELS = HERE / "real_board_labels.csv"
 EMERGENCY = {"110", "119", "120"}
 TITLE_TYPES = [("建议", "suggestion"), ("咨询", "consult"), ("请问", "consult"), ("投诉", "complaint"), ("举报", "report"), ("求助", "help")]
