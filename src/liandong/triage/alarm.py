@@ -18,7 +18,7 @@ CLAUSE_END = SENTENCE_END + "，,"
 
 # Happening now, or the caller wants someone now.
 NOW = re.compile(
-    r"正在|刚才|刚刚|刚发现|(?<![到至])现在|此刻|这会儿|眼下|马上|赶紧|赶快|快来|快点|快派|快救|快快|救命|救救|还在|仍在|就在|"
+    r"正在|刚才|刚刚|刚发现|(?<![到至])现在|此刻|这会儿|眼下|马上|赶紧|赶快|快来|快点|快派|快救|快快|救命(?!钱|稻草|恩|之恩)|救救|还在|仍在|就在|"
     r"今天|今晚|今早|今儿|一直在(?:流|吐|抽|喘)|着呢|怎么办|来人|求求你|刚(?=[^，。！？；,!?\n]{0,4}(?:发现|看到|听到|吃|喝|被|转|打|撞|摔|掉|倒|割))"
 )
 # "Until now": an absence that is still going on ("到现在还没回来") keeps a near-past sentence current.
@@ -52,7 +52,7 @@ FIGURATIVE = re.compile(r"有什么区别|有啥区别|有何区别|没什么区
 DEGREE_WORDS = ("不行", "要死", "要命", "受不了", "半死", "快疯", "疯了", "想死")
 DEGREE_BEFORE = re.compile(r"得[我他她人都快]?$")
 SUFFIX_ONLY = re.compile(r"[里上下边中内外了着过的啦呀啊吧呢]+")
-URGENT = re.compile(r"快来|快点|快派|赶紧|赶快|马上|立刻|救命|救救|来人|怎么办|求求|急死")
+URGENT = re.compile(r"快来|快点|快派|赶紧|赶快|马上|立刻|救命(?!钱|稻草|恩|之恩)|救救|来人|怎么办|求求|急死")
 
 
 def span(text: str, start: int, end: int, stops: str) -> tuple[int, int]:

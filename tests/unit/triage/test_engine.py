@@ -169,3 +169,46 @@ def test_with_rules_keeps_typos_and_calibration(engine, transfer_list):
     other = engine.with_rules(transfer_list)
     assert other.typos == engine.typos and other.calibration is engine.calibration and other.model is engine.model
     assert other.triage("我们三个人被关在电题里出不来").platform == "119"
+
+
+LONG_WRAPPER = (
+    "领导您好，我是泽州县巴公镇的居民，想反映一个情况。我们小区的物业公司这两年服务越来越差，垃圾几天没人清，楼道灯坏了也不修，"
+    "业主们找了物业好几次都没有结果。物业费每年照收不误，去年还涨了两毛钱，说是人工成本上涨，可保安还是那两个人，晚上经常不在岗，"
+    "外来车辆随便进出，小区里的绿化带也被挖成了菜地。{trap}我们也向社区反映过，社区说物业归住建部门管。请住建部门督促物业整改，给我们一个说法。"
+)
+
+
+@pytest.mark.parametrize(
+    "trap",
+    [
+        "那是老人攒了一辈子的救命钱，被他们骗走了。",
+        "物业收的钱可都是我们的救命钱啊。",
+        "这跟抓住救命稻草有什么区别。",
+    ],
+)
+def test_rescue_money_is_not_a_cry_for_help(engine, trap):
+    result = engine.triage(LONG_WRAPPER.format(trap=trap)).to_dict()
+    assert result["platform"] == "12345", result["reasons"]
+
+
+@pytest.mark.parametrize(
+    "text, platform, alongside",
+    [("救命啊，我家着火了", "119", "110"), ("救命，我老伴晕倒了叫不醒", "120", "110"), ("救命，有人抢钱", "110", None)],
+)
+def test_a_bare_cry_does_not_decide_the_service(engine, text, platform, alongside):
+    result = engine.triage(text).to_dict()
+    assert result["platform"] == platform
+    if alongside:
+        assert alongside in result["secondary_platforms"]
+
+
+@pytest.mark.parametrize(
+    "title, text, unit",
+    [
+        ("请求交警划分双黄虚线", "我们这个路口车辆经常乱掉头，小区进出口的车和路上的车抢道，希望交警部门施划双黄虚线。", "gaj"),
+        ("河里天天有人电鱼", "村边的河里每天晚上都有人电鱼，小鱼苗都被电死了，希望渔政部门管一管。", "nyncj"),
+        ("专利资助政策咨询", "我们公司今年申请了两项发明专利，想了解市里的专利资助政策怎么申请。", "scjgj"),
+    ],
+)
+def test_duties_the_list_once_lacked(engine, title, text, unit):
+    assert engine.triage(text, title=title).to_dict()["department"] == unit
