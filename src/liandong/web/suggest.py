@@ -75,10 +75,10 @@ def run_triage(session: Session, text: str, *, location: str | None = None, chan
 def warm_up() -> None:
     """Load the model and the word segmenter before the first call-taker types."""
     try:
+        from sqlalchemy.exc import SQLAlchemyError
+
         from liandong.db import unit_of_work
         from liandong.triage import service as triage
-
-        from sqlalchemy.exc import SQLAlchemyError
 
         try:
             with unit_of_work() as session:  # the engine intake will use: the database's catalogue and list
