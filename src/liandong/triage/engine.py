@@ -371,7 +371,8 @@ class TriageEngine:
                 sentence = layout.sentence_at(start)
                 role = sentence.role if sentence else "body"
                 piece = layout.text[sentence.start : sentence.end] if sentence else word
-                if role in ("title",) or has_urgency(piece):
+                # The title of a written message is not a live call either: it needs a word saying it is happening now.
+                if has_urgency(piece):
                     live.append((word, start, end))
             if live:
                 kept.append(replace(hit, spans=tuple(live), keyword=live[0][0], start=live[0][1]))

@@ -212,3 +212,44 @@ def test_a_bare_cry_does_not_decide_the_service(engine, text, platform, alongsid
 )
 def test_duties_the_list_once_lacked(engine, title, text, unit):
     assert engine.triage(text, title=title).to_dict()["department"] == unit
+
+
+@pytest.mark.parametrize(
+    "text, platform",
+    [
+        ("我奶奶吃了自己采的野蘑菇，现在上吐下泻，浑身发抖", "120"),
+        ("我前年就有抑郁症，吃了一整瓶安眠药", "120"),  # a past word elsewhere in the sentence never silences an overdose
+        ("我爷爷前年吃错药住过一次院，现在一个人在家，想问问能不能申请居家养老服务", "12345"),  # the overdose's own clause is past
+        ("这么下去早晚要出人命的，真是急死人了", "12345"),
+        ("刚才楼下死人了，快来", "110"),
+    ],
+)
+def test_overdose_clause_and_death_idioms(engine, text, platform):
+    assert engine.triage(text).to_dict()["platform"] == platform
+
+
+def test_a_written_title_alone_is_not_a_live_alarm(engine):
+    body = (
+        "我父亲住在一家民办养老院，上个星期去看他，发现他胳膊上有好几块青紫，问他他不敢说，后来同屋的老人偷偷告诉我，"
+        "护工嫌他夜里起夜多，推过他好几次，吃饭慢了还骂他。我们交的费用一分不少，服务却是这个样子，家属们都很气愤。"
+        "院长说会调查，可是一个月过去了也没有结果。请民政部门严查这家养老院，保障老人的权益。"
+    )
+    result = engine.triage(body, title="养老院护工打骂老人").to_dict()
+    assert result["platform"] == "12345" and result["department"] == "mzj"
+    live = engine.triage(body + "现在他们正在打我父亲，快来人！", title="养老院护工打骂老人").to_dict()
+    assert live["platform"] == "110"
+
+
+@pytest.mark.parametrize(
+    "text, platform, alongside",
+    [
+        ("我们几个人吃了饭店的凉菜以后都在吐，有一个已经晕过去了", "120", None),  # 晕过去 is not 过去 (the past)
+        ("我孩子喝了一口管道疏通剂，嘴里都烧起泡了", "120", None),
+        ("我哥喝了酒拿刀捅了自己肚子，还挥着刀不让人靠近", "110", "120"),
+    ],
+)
+def test_poisoning_and_self_harm_reach_120(engine, text, platform, alongside):
+    result = engine.triage(text).to_dict()
+    assert result["platform"] == platform
+    if alongside:
+        assert alongside in result["secondary_platforms"]
