@@ -369,7 +369,6 @@ class TriageEngine:
             live = []
             for word, start, end in hit.spans or ((hit.keyword, hit.start, hit.start + len(hit.keyword)),):
                 sentence = layout.sentence_at(start)
-                role = sentence.role if sentence else "body"
                 piece = layout.text[sentence.start : sentence.end] if sentence else word
                 # The title of a written message is not a live call either: it needs a word saying it is happening now.
                 if has_urgency(piece):
