@@ -146,6 +146,12 @@ class TransferList:
             automaton.add_word(word, (word, tuple(owners)))
         if by_word:
             automaton.make_automaton()
+        gates = ahocorasick.Automaton()
+        for key in index:
+            gates.add_word(key, key)
+        if index:
+            gates.make_automaton()
+        object.__setattr__(self, "_gates", gates if index else None)
         object.__setattr__(self, "_gate_index", index)
         object.__setattr__(self, "_always", tuple(always))
         object.__setattr__(self, "_automaton", automaton if by_word else None)
@@ -177,9 +183,10 @@ class TransferList:
     def _gated(self, text: str) -> set[int]:
         index = self._gate_index
         positions = set(self._always)
-        for key, owners in index.items():
-            if key in text:  # a key is one or two characters: in text_keys(text) exactly when it is a substring
-                positions.update(owners)
+        if self._gates is not None:
+            # The gate keys (one or two characters) the text contains: exactly text_keys(text) & index, in one pass.
+            for key in {key for _, key in self._gates.iter(text)}:
+                positions.update(index[key])
         return positions
 
     def match(self, text: str, *, judge: Judge | None = None) -> tuple[list[Hit], list[Rejected]]:
