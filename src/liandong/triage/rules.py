@@ -152,6 +152,7 @@ class TransferList:
         if index:
             gates.make_automaton()
         object.__setattr__(self, "_gates", gates if index else None)
+        object.__setattr__(self, "_scanners", {p: start_scanner(i.regex) for p, i in enumerate(self.items) if i.patterns and i.regex is not None})
         object.__setattr__(self, "_gate_index", index)
         object.__setattr__(self, "_always", tuple(always))
         object.__setattr__(self, "_automaton", automaton if by_word else None)
@@ -174,6 +175,23 @@ class TransferList:
                     taken.append((word, start, end))
                     after = end
             out[position] = taken
+        return out
+
+    def _regex_matches(self, position: int, regex: re.Pattern, text: str) -> list[tuple[str, int, int]]:
+        """`regex.finditer(text)` as (word, start, end), trying only where a match can begin."""
+        scanner = self._scanners.get(position)
+        if scanner is None:
+            return [(m.group(0), m.start(), m.end()) for m in regex.finditer(text)]
+        out = []
+        search, match = scanner.search, regex.match
+        at = search(text)
+        while at is not None:
+            found = match(text, at.start())
+            if found is None:
+                at = search(text, at.start() + 1)
+            else:
+                out.append((found.group(0), found.start(), found.end()))
+                at = search(text, found.end())  # never empty: the scanner exists only for regexes that cannot be
         return out
 
     def candidates(self, text: str) -> list[TransferItem]:
@@ -200,7 +218,7 @@ class TransferList:
             if position in keyword_matches:
                 matches = keyword_matches[position]
             else:
-                matches = [(m.group(0), m.start(), m.end()) for m in item.regex.finditer(text)]
+                matches = self._regex_matches(position, item.regex, text)
             if not matches:
                 continue
             if item.exclude_regex is not None and item.exclude_regex.search(text):
@@ -364,6 +382,63 @@ def required_chars(words: tuple[str, ...], patterns: tuple[str, ...]) -> frozens
             return None
         gate.update(found)
     return frozenset(gate) if gate else None
+
+
+def _first_chars(seq) -> tuple[frozenset[str] | None, bool]:
+    """The characters a match of this parsed sequence can begin with (None: any), and whether it can be empty."""
+    from re import _constants as sre
+
+    first: set[str] = set()
+    for op, value in seq:
+        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            continue  # zero width: says nothing about the first character
+        if op is sre.LITERAL:
+            first.add(chr(value))
+            return frozenset(first), False
+        if op is sre.IN:
+            for kind, item in value:
+                if kind is sre.LITERAL:
+                    first.add(chr(item))
+                elif kind is sre.RANGE and item[1] - item[0] < 256:
+                    first.update(chr(c) for c in range(item[0], item[1] + 1))
+                else:
+                    return None, False  # negated or wide classes: any character
+            return frozenset(first), False
+        if op is sre.SUBPATTERN:
+            found, empty = _first_chars(value[-1])
+        elif op is sre.BRANCH:
+            found, empty = frozenset(), False
+            for branch in value[1]:
+                part, part_empty = _first_chars(branch)
+                if part is None:
+                    return None, False
+                found, empty = found | part, empty or part_empty
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            low, _, body = value
+            found, empty = _first_chars(body)
+            empty = empty or low == 0
+        else:
+            return None, False
+        if found is None:
+            return None, False
+        first |= found
+        if not empty:
+            return frozenset(first), False
+    return frozenset(first), True
+
+
+def start_scanner(regex: re.Pattern) -> re.Pattern | None:
+    """A character class of every character a match of `regex` can start with: scanning for it, then matching
+    there, finds the same matches as `finditer` (None when the regex could start anywhere or match empty)."""
+    try:
+        from re import _parser
+
+        first, empty = _first_chars(list(_parser.parse(regex.pattern, regex.flags)))
+    except Exception:  # noqa: BLE001 - an unusual pattern only loses the shortcut
+        return None
+    if first is None or empty or not first or regex.flags & re.IGNORECASE:
+        return None
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(first)) + "]")
 
 
 def text_keys(text: str) -> set[str]:

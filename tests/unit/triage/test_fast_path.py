@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter
 from dataclasses import fields
 from pathlib import Path
@@ -100,3 +101,36 @@ def test_gate_index_finds_the_items_the_per_item_gate_keeps(transfer_list, text)
     keys = text_keys(text)
     gated = {p for p, i in enumerate(transfer_list.items) if i.patterns and i.regex is not None and (i.required is None or not i.required.isdisjoint(keys))}
     assert transfer_list._gated(text) == gated
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?:(?<!不)着火|起火)了?",
+        r"(?:正在|刚)?[打砍]人",
+        r"a?b+c|[xy]{0,2}z",
+        r"(?:楼|屋)[^，。]{0,4}(?:着火|冒烟)",
+        r"(?=火)火灾|烟",
+    ],
+)
+def test_start_scanner_finds_what_finditer_finds(pattern):
+    from liandong.triage.rules import start_scanner
+
+    regex = re.compile(pattern)
+    scanner = start_scanner(regex)
+    assert scanner is not None
+    rules = parse_transfer_list({"item": [{"id": "A", "patterns": [pattern], "platform": "12345"}]})
+    rng = random.Random(pattern)
+    alphabet = "不着火起了正在刚打砍人abcxyz楼屋，。烟灾"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        expected = [(m.group(0), m.start(), m.end()) for m in rules.items[0].regex.finditer(text)]
+        assert rules._regex_matches(0, rules.items[0].regex, text) == expected, text
+
+
+def test_start_scanner_declines_regexes_that_can_start_anywhere_or_match_empty():
+    from liandong.triage.rules import start_scanner
+
+    assert start_scanner(re.compile(r"[^，]{0,3}火")) is None
+    assert start_scanner(re.compile(r"火?")) is None
+    assert start_scanner(re.compile(r".火")) is None
