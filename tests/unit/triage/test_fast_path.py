@@ -86,8 +86,9 @@ def test_fast_engine_decides_as_the_reference_engine_on_the_banks(engine, monkey
 
 
 def test_model_matrix_is_unchanged(engine, monkeypatch):
-    docs = [r["text"] for r in bank_rows(step=5)]
+    docs = [r["text"] for r in bank_rows(step=5)] + ["", "  ", "a", "双  空格\n\n换行", "\U0001f600表情"]
     fast = engine.model.transform(docs)
+    assert engine.model.transform([""]).nnz == 0
     monkeypatch.setattr(CompactTfidfVectorizer, "_fast_analyzer", lambda self: None)
     slow = engine.model.transform(docs)
     assert fast.shape == slow.shape
