@@ -78,9 +78,12 @@ class TriageSnapshot:
     versions build equal engines, so engines are cached by it."""
 
     units: tuple[tuple[str, str, str], ...]
-    category_paths: tuple[tuple[str, ...], ...]
+    category_paths: tuple[str, ...]  # "城乡建设/物业管理/物业服务", every node of the tree
     divisions: tuple[tuple[str, str, str], ...]
-    transfer_list: dict
+    # The list as stored (TOML text of the file, or the JSON text of the database's edited copy): hashing the text
+    # is cheap, parsing it (~35 ms for the packaged file) happens only when an engine is built.
+    transfer_list_text: str
+    transfer_list_format: str  # "toml" or "json"
     typos: tuple[tuple[str, str], ...]
     places_file: str | None
     model_file: str | None
@@ -91,10 +94,20 @@ class TriageSnapshot:
     @property
     def version(self) -> str:
         payload = json.dumps(
-            [self.units, self.category_paths, self.divisions, self.transfer_list, self.typos, self.places_file, self.model_file, self.city_code, self.stamps],
-            ensure_ascii=False, sort_keys=True, default=str,
+            [self.units, self.category_paths, self.divisions, self.transfer_list_format, self.typos, self.places_file, self.model_file, self.city_code, self.stamps],
+            ensure_ascii=False, default=str,
         )
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:16]
+        digest = hashlib.sha256(payload.encode("utf-8"))
+        digest.update(self.transfer_list_text.encode("utf-8"))
+        return digest.hexdigest()[:16]
+
+    def transfer_list_data(self) -> dict:
+        if self.transfer_list_format == "json":
+            return json.loads(self.transfer_list_text)
+        try:
+            return tomllib.loads(self.transfer_list_text)
+        except tomllib.TOMLDecodeError as error:
+            raise ValidationFailed(f"分流转办事项清单格式错误：{error}") from None
 
 
 def _stamp(path: Path | None) -> tuple | None:
@@ -104,24 +117,30 @@ def _stamp(path: Path | None) -> tuple | None:
     return (str(path), info.st_mtime_ns, info.st_size)
 
 
-def _file_transfer_list(config: Settings) -> dict:
+def _file_transfer_list_text(config: Settings) -> str:
     path = triage_file(TRANSFER_LIST_FILE, config)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ValidationFailed(f"找不到分流转办事项清单：{path}") from None
+
+
+def _file_transfer_list(config: Settings) -> dict:
+    try:
+        return tomllib.loads(_file_transfer_list_text(config))
     except tomllib.TOMLDecodeError as error:
         raise ValidationFailed(f"分流转办事项清单格式错误：{error}") from None
 
 
-def _snapshot(config: Settings, *, units, category_paths, divisions, transfer_list: dict, with_model: bool, source: str) -> TriageSnapshot:
+def _snapshot(config: Settings, *, units, category_paths, divisions, transfer_list: tuple[str, str], with_model: bool, source: str) -> TriageSnapshot:
     places = triage_file(PLACES_FILE, config)
     model = model_path(config) if with_model else None
     return TriageSnapshot(
         units=tuple(units),
         category_paths=tuple(category_paths),
         divisions=tuple(divisions),
-        transfer_list=transfer_list,
+        transfer_list_text=transfer_list[0],
+        transfer_list_format=transfer_list[1],
         typos=tuple(sorted(load_typos(config).items())),
         places_file=str(places) if places.exists() else None,
         model_file=str(model) if model else None,
@@ -142,9 +161,9 @@ def snapshot_from_files(config: Settings | None = None, *, with_model: bool = Tr
     return _snapshot(
         config,
         units=[(u.code, u.name, u.duties) for u in catalog.units.values()],
-        category_paths=sorted(catalog.categories),
+        category_paths=sorted("/".join(c) for c in catalog.categories),
         divisions=divisions,
-        transfer_list=_file_transfer_list(config),
+        transfer_list=(_file_transfer_list_text(config), "toml"),
         with_model=with_model,
         source="files",
     )
@@ -153,9 +172,9 @@ def snapshot_from_files(config: Settings | None = None, *, with_model: bool = Tr
 def snapshot_from_session(session, config: Settings | None = None, *, with_model: bool = True) -> TriageSnapshot:
     """What administrators edit: units (active city units, and the 属地 placeholder), categories, divisions and the
     transfer list from the database; a table the database does not have yet falls back to the data file."""
-    from sqlalchemy import select
+    from sqlalchemy import Text, cast, select
 
-    from liandong.catalog.models import Category, Department, Division
+    from liandong.catalog.models import CatalogSetting, Category, Department, Division
 
     config = config or settings()
     files: TriageSnapshot | None = None
@@ -165,17 +184,18 @@ def snapshot_from_session(session, config: Settings | None = None, *, with_model
         files = files or snapshot_from_files(config, with_model=with_model)
         return files
 
-    units = [
-        (d.code, d.name, d.duties or "")
-        for d in session.scalars(select(Department).where(Department.level == "city").order_by(Department.code))
-        if d.active or d.kind == "placeholder"
-    ] or list(from_files().units)
-    paths = sorted(tuple(c.path.split("/")) for c in session.scalars(select(Category))) or list(from_files().category_paths)
-    divisions = [(d.code, d.name, d.level) for d in session.scalars(select(Division).order_by(Division.code))] or list(from_files().divisions)
-    edited = stored_transfer_list(session)
+    rows = session.execute(
+        select(Department.code, Department.name, Department.duties, Department.active, Department.kind)
+        .where(Department.level == "city").order_by(Department.code)
+    )
+    units = [(code, name, duties or "") for code, name, duties, active, kind in rows if active or kind == "placeholder"] or list(from_files().units)
+    paths = [path for (path,) in session.execute(select(Category.path).order_by(Category.path))] or list(from_files().category_paths)
+    divisions = [tuple(r) for r in session.execute(select(Division.code, Division.name, Division.level).order_by(Division.code))] or list(from_files().divisions)
+    # The edited list's stored JSON text: hashed as it is, parsed only when a new engine is built.
+    edited = session.execute(select(cast(CatalogSetting.value, Text)).where(CatalogSetting.key == TRANSFER_LIST_KEY)).scalar()
     return _snapshot(
         config, units=units, category_paths=paths, divisions=divisions,
-        transfer_list=edited if edited is not None else _file_transfer_list(config), with_model=with_model, source="database",
+        transfer_list=(edited, "json") if edited is not None else (_file_transfer_list_text(config), "toml"), with_model=with_model, source="database",
     )
 
 
@@ -214,10 +234,10 @@ def build_engine_from(snapshot: TriageSnapshot) -> TriageEngine:
                 _models.clear()  # one model file is in use at a time
                 _models[stamp] = model
     warm_up()
-    rules = parse_transfer_list(snapshot.transfer_list, source=snapshot.source)
+    rules = parse_transfer_list(snapshot.transfer_list_data(), source=snapshot.source)
     add_words(rules.compound_words)
     catalog = build_catalog(
-        units=snapshot.units, category_paths=snapshot.category_paths, divisions=snapshot.divisions,
+        units=snapshot.units, category_paths=[p.split("/") for p in snapshot.category_paths], divisions=snapshot.divisions,
         places=read_places(Path(snapshot.places_file)) if snapshot.places_file else [], city_code=snapshot.city_code,
     )
     # The calibration was fitted for the packaged model; a city's own model keeps the hand-set map until refitted.
