@@ -58,13 +58,10 @@ URGENT = re.compile(r"快来|快点|快派|赶紧|赶快|马上|立刻|救命(?!
 
 
 def span(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
-    left = start
-    while left > 0 and text[left - 1] not in stops:
-        left -= 1
-    right = end
-    while right < len(text) and text[right] not in stops:
-        right += 1
-    return left, right
+    """text[left:right] around text[start:end] up to (not including) the nearest stop character on each side."""
+    left = max(text.rfind(stop, 0, start) for stop in stops) + 1
+    found = [at for at in (text.find(stop, end) for stop in stops) if at >= 0]
+    return left, min(found) if found else len(text)
 
 
 def sentence_of(text: str, start: int, end: int) -> str:

@@ -135,3 +135,28 @@ def test_start_scanner_declines_regexes_that_can_start_anywhere_or_match_empty()
     assert start_scanner(re.compile(r"[^，]{0,3}火")) is None
     assert start_scanner(re.compile(r"火?")) is None
     assert start_scanner(re.compile(r".火")) is None
+
+
+def _span_by_walking(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    left = start
+    while left > 0 and text[left - 1] not in stops:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] not in stops:
+        right += 1
+    return left, right
+
+
+def test_spans_found_with_find_equal_the_character_walk():
+    from liandong.triage.alarm import CLAUSE_END, SENTENCE_END, span
+    from liandong.triage.focus import CLAUSE_STOPS, Layout
+
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice("火灾，。！？;\n,了") for _ in range(rng.randint(0, 20)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        for stops in (SENTENCE_END, CLAUSE_END):
+            assert span(text, start, end, stops) == _span_by_walking(text, start, end, stops)
+        left, right = _span_by_walking(text, start, end, CLAUSE_STOPS)
+        assert Layout(text).clause_at(start, end) == text[left:right]
