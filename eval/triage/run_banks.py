@@ -21,13 +21,16 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import os
 import re
 import sys
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REAL = HERE.parents[1].parent / "shared" / "data" / "board_messages_with_replies.jsonl"
+# ../shared beside the checkout; a worktree elsewhere names it with LIANDONG_SHARED_DIR.
+SHARED = Path(os.environ.get("LIANDONG_SHARED_DIR") or HERE.parents[1].parent / "shared")
+REAL = SHARED / "data" / "board_messages_with_replies.jsonl"
 REAL_LABELS = HERE / "real_board_labels.csv"
 EMERGENCY = {"110", "119", "120"}
 TITLE_TYPES = [("建议", "suggestion"), ("咨询", "consult"), ("请问", "consult"), ("投诉", "complaint"), ("举报", "report"), ("求助", "help")]
@@ -157,7 +160,8 @@ def score_real(engine) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", default="dev", choices=["dev", "heldout"])
+    parser.add_argument("--split", default="dev", choices=["dev", "heldout", "heldout4"],
+                        help="heldout4 = the second pass's bank (eval/triage/heldout4.jsonl), scored by style, never tuned on")
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--out", type=Path, default=None, help="write the report as JSON here")
     parser.add_argument("--no-model", action="store_true")
@@ -166,15 +170,27 @@ def main() -> None:
 
     engine = build_engine(with_model=not args.no_model)
     report: dict = {"split": args.split}
-    names = [f"long_{args.split}", f"phone_{args.split}", f"emergency_{args.split}"]
-    names += ["dev"] if args.split == "dev" else ["heldout", "heldout2", "heldout3"]
+    if args.split == "heldout4":
+        every = load("heldout4")
+        groups = {f"heldout4_{style}": [r for r in every if r["style"] == style] for style in ("board", "phone", "emergency")}
+        names = [*groups, "heldout4_all"]
+        groups["heldout4_all"] = every
+    else:
+        names = [f"long_{args.split}", f"phone_{args.split}", f"emergency_{args.split}"]
+        names += ["dev"] if args.split == "dev" else ["heldout", "heldout2", "heldout3"]
+        groups = {}
     for name in names:
-        rows = load(name)
+        rows = groups[name] if name in groups else load(name)
         if name in ("dev", "heldout", "heldout2", "heldout3"):  # the older generated banks: one acceptable unit
             rows = [{**r, "title": None, "department_ok": [r.get("department")]} for r in rows]
         results, seconds = run(engine, rows)
         report[name] = {**score(rows, results), "seconds": round(seconds, 3)}
-        if args.errors:
+        if name.startswith("heldout4"):
+            with_front = [(r, o) for r, o in zip(rows, results) if r["platform"] == "12345" and r.get("front_line")]
+            # The front-line unit: the engine names the duty's city unit; its county counterpart is the dispatch tree's step.
+            report[name]["unit_front_line_ok"] = _rate(
+                sum(o["department"] in (r.get("department_ok") or [r["department"]]) for r, o in with_front), len(with_front))
+        if args.errors and not args.split == "heldout4":
             for r, o in zip(rows, results):
                 wrong = []
                 if (r.get("emergency") and o["platform"] not in EMERGENCY) or (r["platform"] not in EMERGENCY and o["platform"] in EMERGENCY):

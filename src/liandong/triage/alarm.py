@@ -18,13 +18,13 @@ CLAUSE_END = SENTENCE_END + "，,"
 
 # Happening now, or the caller wants someone now.
 NOW = re.compile(
-    r"正在|刚才|刚刚|刚发现|(?<![到至])现在|此刻|这会儿|眼下|马上|赶紧|赶快|快来|快点|快派|快救|快快|救命|救救|还在|仍在|就在|"
+    r"正在|刚才|刚刚|刚发现|(?<![到至])现在|此刻|这会儿|眼下|马上|赶紧|赶快|快来|快点|快派|快救|快快|救命(?!钱|稻草|恩|之恩)|救救|还在|仍在|就在|"
     r"今天|今晚|今早|今儿|一直在(?:流|吐|抽|喘)|着呢|怎么办|来人|求求你|刚(?=[^，。！？；,!?\n]{0,4}(?:发现|看到|听到|吃|喝|被|转|打|撞|摔|掉|倒|割))"
 )
 # "Until now": an absence that is still going on ("到现在还没回来") keeps a near-past sentence current.
 ONGOING = re.compile(r"到现在|至今|直到现在|到这会儿|一整天|一晚上|一夜|还没(?:回|找)")
 FAR_PAST = re.compile(
-    r"去年|前年|上个?月|上周|上星期|上礼拜|几年前|多年前|\d+年前|[一二两三四五六七八九十几]+年前|个月前|以前|之前|曾经|那次|当年|过去|小时候|"
+    r"去年|前年|上个?月|上周|上星期|上礼拜|几年前|多年前|\d+年前|[一二两三四五六七八九十几]+年前|个月前|以前|之前|曾经|那次|当年|(?<![晕昏死睡倒冲跑走飞爬跳游扑拿送转递抬背挤滚翻闯绕飘撞])过去|小时候|"
     r"前几年|前些年|前段时间|前一阵|上次|那时候?|当时|\d{4}年|\d+月\d+[日号]|[一二三四五六七八九十]+月份"
 )
 NEAR_PAST = re.compile(r"昨天|昨晚|昨日|前天|前几天|几天前|那天")
@@ -51,18 +51,17 @@ FIGURATIVE = re.compile(r"有什么区别|有啥区别|有何区别|没什么区
 # "烦得不行了", "急得要命": a degree complement, not a patient.
 DEGREE_WORDS = ("不行", "要死", "要命", "受不了", "半死", "快疯", "疯了", "想死")
 DEGREE_BEFORE = re.compile(r"得[我他她人都快]?$")
+# "急死人了", "吓死人了", "热死了": 死 as a degree after a feeling, not a death.
+IDIOM_DEATH_BEFORE = frozenset("急吓气笑烦累热冷困饿愁闷臭吵挤馋疼痛憋羡慕烦闹")
 SUFFIX_ONLY = re.compile(r"[里上下边中内外了着过的啦呀啊吧呢]+")
-URGENT = re.compile(r"快来|快点|快派|赶紧|赶快|马上|立刻|救命|救救|来人|怎么办|求求|急死")
+URGENT = re.compile(r"快来|快点|快派|赶紧|赶快|马上|立刻|救命(?!钱|稻草|恩|之恩)|救救|来人|怎么办|求求|急死")
 
 
 def span(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
-    left = start
-    while left > 0 and text[left - 1] not in stops:
-        left -= 1
-    right = end
-    while right < len(text) and text[right] not in stops:
-        right += 1
-    return left, right
+    """text[left:right] around text[start:end] up to (not including) the nearest stop character on each side."""
+    left = max(text.rfind(stop, 0, start) for stop in stops) + 1
+    found = [at for at in (text.find(stop, end) for stop in stops) if at >= 0]
+    return left, min(found) if found else len(text)
 
 
 def sentence_of(text: str, start: int, end: int) -> str:
@@ -101,6 +100,8 @@ class AlarmJudge:
         for pattern, reason in item.sentence_exclude:
             if pattern.search(sentence):
                 return reason
+        if word.startswith(("死人", "死了")) and start > 0 and text[start - 1] in IDIOM_DEATH_BEFORE and not item.never_miss:
+            return f"程度说法（「{text[start - 1:end]}」），不是有人死亡"
         if word.startswith(DEGREE_WORDS) and DEGREE_BEFORE.search(text[max(0, start - 3) : start]):
             return f"程度说法（「{text[max(0, start - 2):end]}」），不是病情"
         if FIGURATIVE.search(sentence) and not (item.never_miss and NOW.search(sentence)):
@@ -149,6 +150,14 @@ class AlarmJudge:
             return "跟进已报案件，不是新发生的警情"
         clause_left, clause_right = span(text, start, end, CLAUSE_END)
         clause = text[clause_left:clause_right]
+        if item.never_miss:
+            # Overdose, poisoning, self-harm: only the cue's own clause can say it is over ("前年吃错药住过一次院");
+            # a past word elsewhere in the sentence ("前年就有抑郁症，吃了一整瓶安眠药") never silences it.
+            if NOW.search(clause):
+                return None
+            if FAR_PAST.search(clause) or PERFECT_BEFORE.search(text[max(clause_left, start - 8) : start]) or PERFECT_AFTER.search(text[end : end + 3]):
+                return "已经过去的事件"
+            return None
         # A past marker in the cue's own clause wins over a "现在" elsewhere in the sentence
         # ("去年在网上被骗了两万，想问问现在有没有进展").
         if FAR_PAST.search(clause) and not NOW.search(clause) and not item.never_miss:

@@ -43,33 +43,33 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def read_catalog(*, departments: Path, categories: Path, divisions: Path, places: Path | None, city_code: str) -> TriageCatalog:
     # Triage names city duties; the dispatch tree takes them down to county units and townships.
-    units = {
-        r["code"]: Unit(r["code"], r.get("name", r["code"]), r.get("duties", ""))
-        for r in _rows(departments)
-        if r.get("code") and (r.get("level") or "city") == "city"
-    }
+    units = [(r["code"], r.get("name", r["code"]), r.get("duties", "")) for r in _rows(departments) if r.get("code") and (r.get("level") or "city") == "city"]
+    paths = [tuple(n for n in (row.get("level1"), row.get("level2"), row.get("level3")) if n) for row in _rows(categories)]
+    division_rows = [(r["code"], r["name"], r.get("level", "county")) for r in _rows(divisions) if r.get("code")]
+    place_list = list(read_places(Path(places))) if places is not None and Path(places).exists() else []
+    return build_catalog(units=units, category_paths=paths, divisions=division_rows, places=place_list, city_code=city_code)
+
+
+def build_catalog(*, units, category_paths, divisions, places, city_code: str) -> TriageCatalog:
+    """The catalogue from plain rows: units (code, name, duties), category paths, divisions (code, name, level), places."""
     tree: set[tuple[str, ...]] = set()
-    for row in _rows(categories):
-        names = tuple(n for n in (row.get("level1"), row.get("level2"), row.get("level3")) if n)
+    for names in category_paths:
+        names = tuple(n for n in names if n)
         for depth in range(1, len(names) + 1):
             tree.add(names[:depth])
-    division_rows = _rows(divisions)
-    division_names = {r["code"]: r["name"] for r in division_rows if r.get("code")}
     place_list: list[Place] = []
     # Division names themselves are places: "泽州县" and its short form "泽州".
-    for row in division_rows:
-        if row.get("level", "county") == "city" or row["code"] == city_code:
+    for code, name, level in divisions:
+        if (level or "county") == "city" or code == city_code:
             continue
-        name = row["name"]
-        place_list.append(Place(name, row["code"], "county"))
+        place_list.append(Place(name, code, "county"))
         if len(name) >= 3 and name[-1] in "县市区":
-            place_list.append(Place(name[:-1], row["code"], "county"))
-    if places is not None and Path(places).exists():
-        place_list.extend(read_places(Path(places)))
+            place_list.append(Place(name[:-1], code, "county"))
+    place_list.extend(places)
     return TriageCatalog(
-        units=units,
+        units={code: Unit(code, name or code, duties or "") for code, name, duties in units},
         categories=frozenset(tree),
-        divisions=division_names,
+        divisions={code: name for code, name, _ in divisions},
         places=tuple(place_list),
         city_code=city_code,
     )

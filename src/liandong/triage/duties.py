@@ -64,11 +64,11 @@ class DutyIndex:
             return {}
         found: dict[str, list[str]] = {}
         for m in self._pattern.finditer(text):
-            for unit in self.terms[m.group(0)]:
+            for unit in sorted(self.terms[m.group(0)]):  # sorted: the same order in every process
                 found.setdefault(unit, []).append(m.group(0))
         result = {}
         for unit, terms in found.items():
-            distinct = sorted(set(terms), key=len, reverse=True)
+            distinct = sorted(dict.fromkeys(terms), key=len, reverse=True)  # longest first, then as they occur
             score = sum(min(len(t), 4) / 4 / len(self.terms[t]) for t in distinct)
             result[unit] = DutyMatch(unit, round(score, 3), tuple(distinct[:3]))
         return result

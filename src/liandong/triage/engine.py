@@ -23,6 +23,7 @@ REQUEST_TYPE_NAMES = {"consult": "咨询", "help": "求助", "complaint": "投�
 PLATFORM_NAMES = {"12345": "12345 热线", "110": "110 报警服务台", "119": "119 消防救援", "120": "120 急救", "guidance": "引导至其他渠道", "invalid": "无效来电"}
 PLATFORM_UNITS = {"110": "gaj", "119": "xfzd", "120": "wjw"}
 REVIEW_LABEL = "需人工判断"
+GENERIC_CRIES = frozenset({"救命", "救救", "救救我", "快来人", "来人啊"})
 MAX_TEXT = 10000
 # Total model probability of 110/119/120 above which an unmatched request is still treated as an emergency
 # (chosen on the dev split: false alarms below 1% there; lower values doubled them). Short texts only:
@@ -166,6 +167,7 @@ class TriageEngine:
         bounds: Callable[[str, int, int], frozenset[int]] | None = None,
     ):
         self.catalog = catalog
+        self.snapshot_version = ""  # set by the builder (service.build_engine_from)
         self.typos = dict(typos or {})
         self.fix_typos = TypoFixer(self.typos)
         self.model = model
@@ -277,7 +279,8 @@ class TriageEngine:
         hits, background = self._drop_background_alarms(layout, hits)
         rejected = rejected + background
         model_platform = self._top(probs, "platform")
-        emergency_hits = [h for h in hits if h.item.is_emergency]
+        # A bare cry for help ("救命") does not say which service: a hit that names the event leads.
+        emergency_hits = sorted((h for h in hits if h.item.is_emergency), key=lambda h: all(k in GENERIC_CRIES for k in (h.keywords or (h.keyword,))))
         if emergency_hits:
             return self._emergency(layout, emergency_hits, model_platform, place, base)
 
@@ -366,9 +369,9 @@ class TriageEngine:
             live = []
             for word, start, end in hit.spans or ((hit.keyword, hit.start, hit.start + len(hit.keyword)),):
                 sentence = layout.sentence_at(start)
-                role = sentence.role if sentence else "body"
                 piece = layout.text[sentence.start : sentence.end] if sentence else word
-                if role in ("title",) or has_urgency(piece):
+                # The title of a written message is not a live call either: it needs a word saying it is happening now.
+                if has_urgency(piece):
                     live.append((word, start, end))
             if live:
                 kept.append(replace(hit, spans=tuple(live), keyword=live[0][0], start=live[0][1]))

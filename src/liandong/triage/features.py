@@ -34,6 +34,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
 
     def __getstate__(self):
         state = dict(super().__getstate__())
+        state.pop("_char_codes", None)  # a lookup table rebuilt on first use
         vocabulary = state.pop("vocabulary_", None)
         if vocabulary is not None:
             terms = [""] * len(vocabulary)
@@ -48,6 +49,93 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             state["vocabulary_"] = {str(term): index for index, term in enumerate(terms.tolist())}
         super().__setstate__(state)
 
+    def _fast_analyzer(self):
+        """The same n-grams as `build_analyzer()` for the two shapes used here (char 1–3 grams, word 1–2 grams),
+        made with C-level `map` over shifted strings instead of a Python loop of slices; None for any other shape.
+        Only their counts matter (`Counter`), so the order may differ."""
+        from itertools import chain
+        from operator import add
+
+        preprocess = self.preprocessor
+        if preprocess is None or self.stop_words is not None or self.input != "content":
+            return None
+        if self.analyzer == "char" and tuple(self.ngram_range) == (1, 3):
+            squeeze = self._white_spaces.sub
+
+            def char_grams(doc: str):
+                text = squeeze(" ", preprocess(doc))
+                pairs = list(map(add, text, text[1:]))
+                return chain(text, pairs, map(add, pairs, text[2:]))
+
+            return char_grams
+        if self.analyzer == "word" and self.tokenizer is not None and tuple(self.ngram_range) == (1, 2):
+            tokenize = self.tokenizer
+            join = "{} {}".format
+
+            def word_grams(doc: str):
+                tokens = tokenize(preprocess(doc))
+                return chain(tokens, map(join, tokens, tokens[1:]))
+
+            return word_grams
+        return None
+
+    def _char_table(self):
+        """The vocabulary's character 1–3 grams as integer codes (code points packed 21 bits each), sorted, with
+        their columns: one table per length, so a batch is looked up with `searchsorted` instead of a dict."""
+        table = self.__dict__.get("_char_codes")
+        if table is None:
+            table = []
+            for n in (1, 2, 3):
+                terms = [(t, i) for t, i in self.vocabulary_.items() if len(t) == n]
+                codes = np.zeros(len(terms), dtype=np.int64)
+                for k, (term, _) in enumerate(terms):
+                    code = 0
+                    for ch in term:
+                        code = (code << 21) | ord(ch)
+                    codes[k] = code
+                columns = np.array([i for _, i in terms], dtype=np.int64)
+                order = np.argsort(codes, kind="stable")
+                table.append((codes[order], columns[order]))
+            self.__dict__["_char_codes"] = table
+        return table
+
+    def _char_count_matrix(self, raw_documents):
+        """Counts of the vocabulary's char 1–3 grams per document, the same matrix `_count_vocab` builds, computed
+        for the whole batch with numpy (n-grams never cross from one document into the next)."""
+        from scipy import sparse
+
+        squeeze, preprocess = self._white_spaces.sub, self.preprocessor
+        texts = [squeeze(" ", preprocess(doc)) for doc in raw_documents]
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        shape = (len(texts), len(self.vocabulary_))
+        if lengths.sum() == 0:
+            return sparse.csr_matrix(shape, dtype=self.dtype)
+        chars = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        rows, cols = [], []
+        grams = chars
+        for n, (codes, columns) in enumerate(self._char_table(), start=1):
+            if n > 1:
+                grams = (grams[:-1] << 21) | chars[n - 1 :]
+                same = owner[: len(owner) - n + 1] == owner[n - 1 :]
+                candidates, where = grams[same], owner[: len(owner) - n + 1][same]
+            else:
+                candidates, where = grams, owner
+            if not len(codes) or not len(candidates):
+                continue
+            at = np.searchsorted(codes, candidates)
+            at[at == len(codes)] = 0
+            hit = codes[at] == candidates
+            rows.append(where[hit])
+            cols.append(columns[at[hit]])
+        row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+        X = sparse.coo_matrix((np.ones(len(row), dtype=np.intc), (row, col)), shape=shape).tocsr()
+        X.sum_duplicates()
+        X = X.astype(self.dtype)
+        X.sort_indices()
+        return X
+
     def _count_vocab(self, raw_documents, fixed_vocab):
         """With a fitted vocabulary: count with `Counter(map(vocabulary.get, …))` (C loops) instead of a Python loop
         that raises KeyError for every unknown n-gram; the same matrix, several times faster on long texts."""
@@ -58,8 +146,10 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         from scipy import sparse
 
         vocabulary = self.vocabulary_
+        if self._fast_analyzer() is not None and self.analyzer == "char":
+            return vocabulary, self._char_count_matrix(list(raw_documents))
         get = vocabulary.get
-        analyze = self.build_analyzer()
+        analyze = self._fast_analyzer() or self.build_analyzer()
         indices: list[int] = []
         values: list[int] = []
         indptr = [0]
@@ -163,6 +253,7 @@ class LinearEnsemble(ClassifierMixin, BaseEstimator):
 
     def __getstate__(self):
         state = dict(super().__getstate__())
+        state.pop("_char_codes", None)  # a lookup table rebuilt on first use
         state.pop("_fast", None)
         members = state.get("members_")
         if members and len(members) > 2:
@@ -261,6 +352,7 @@ class SvmNb(ClassifierMixin, BaseEstimator):
 
     def __getstate__(self):
         state = dict(super().__getstate__())
+        state.pop("_char_codes", None)  # a lookup table rebuilt on first use
         state.pop("_fast", None)
         members = state.get("members_")
         if members and len(members) == 2:

@@ -100,13 +100,10 @@ class Layout:
         return sentence.role if sentence else "body"
 
     def clause_at(self, start: int, end: int) -> str:
-        left = start
-        while left > 0 and self.text[left - 1] not in CLAUSE_STOPS:
-            left -= 1
-        right = end
-        while right < len(self.text) and self.text[right] not in CLAUSE_STOPS:
-            right += 1
-        return self.text[left:right]
+        text = self.text
+        left = max(text.rfind(stop, 0, start) for stop in CLAUSE_STOPS) + 1
+        found = [at for at in (text.find(stop, end) for stop in CLAUSE_STOPS) if at >= 0]
+        return text[left : min(found) if found else len(text)]
 
     def requests(self) -> list[str]:
         return [self.text[s.start : s.end] for s in self.sentences if s.role == "request"]

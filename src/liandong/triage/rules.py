@@ -117,7 +117,131 @@ class TransferList:
     # Words jieba must keep whole so that an alarm word inside them is seen as part of a longer word.
     compound_words: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Items made of plain keywords only are found with one Aho–Corasick pass over the text (every keyword of
+        # every item at once); the others keep their regex behind a gate index: key (one or two characters) ->
+        # positions of the items it opens, items without a gate always tried.
+        import ahocorasick
+
+        index: dict[str, list[int]] = {}
+        always: list[int] = []
+        automaton = ahocorasick.Automaton()
+        by_word: dict[str, list[tuple[int, int]]] = {}
+        for position, item in enumerate(self.items):
+            if item.regex is None:
+                continue
+            if not item.patterns:
+                # The regex tries the escaped keywords longest first: its rank of each keyword decides at one start.
+                order = sorted((re.escape(w) for w in item.keywords if w), key=len, reverse=True)
+                rank = {w: order.index(re.escape(w)) for w in item.keywords if w}
+                for word, r in rank.items():
+                    by_word.setdefault(word, []).append((position, r))
+                continue
+            if item.required is None:
+                always.append(position)
+                continue
+            for key in item.required:
+                index.setdefault(key, []).append(position)
+        for word, owners in by_word.items():
+            automaton.add_word(word, (word, tuple(owners)))
+        if by_word:
+            automaton.make_automaton()
+        gates = ahocorasick.Automaton()
+        for key in index:
+            gates.add_word(key, key)
+        if index:
+            gates.make_automaton()
+        object.__setattr__(self, "_gates", gates if index else None)
+        object.__setattr__(self, "_scanners", {p: start_scanner(i.regex) for p, i in enumerate(self.items) if i.patterns and i.regex is not None})
+        object.__setattr__(self, "_gate_index", index)
+        object.__setattr__(self, "_always", tuple(always))
+        object.__setattr__(self, "_automaton", automaton if by_word else None)
+
+    def _keyword_matches(self, text: str) -> dict[int, list[tuple[str, int, int]]]:
+        """For each keyword-only item: its matches as `regex.finditer` gives them (leftmost, the regex's first
+        alternative at a start, not overlapping), from one pass of the automaton."""
+        found: dict[int, list[tuple[int, int, int, str]]] = {}
+        if self._automaton is not None:
+            for last, (word, owners) in self._automaton.iter(text):
+                start = last + 1 - len(word)
+                for position, rank in owners:
+                    found.setdefault(position, []).append((start, rank, last + 1, word))
+        out: dict[int, list[tuple[str, int, int]]] = {}
+        for position, occurrences in found.items():
+            occurrences.sort()
+            taken, after = [], 0
+            for start, _, end, word in occurrences:
+                if start >= after:
+                    taken.append((word, start, end))
+                    after = end
+            out[position] = taken
+        return out
+
+    def _regex_matches(self, position: int, regex: re.Pattern, text: str) -> list[tuple[str, int, int]]:
+        """`regex.finditer(text)` as (word, start, end), trying only where a match can begin."""
+        scanner = self._scanners.get(position)
+        if scanner is None:
+            return [(m.group(0), m.start(), m.end()) for m in regex.finditer(text)]
+        out = []
+        search, match = scanner.search, regex.match
+        at = search(text)
+        while at is not None:
+            found = match(text, at.start())
+            if found is None:
+                at = search(text, at.start() + 1)
+            else:
+                out.append((found.group(0), found.start(), found.end()))
+                at = search(text, found.end())  # never empty: the scanner exists only for regexes that cannot be
+        return out
+
+    def candidates(self, text: str) -> list[TransferItem]:
+        """The items that can match the text, in list order (keyword items that occur, pattern items whose gate opens)."""
+        return [self.items[p] for p in sorted(set(self._keyword_matches(text)) | self._gated(text))]
+
+    def _gated(self, text: str) -> set[int]:
+        index = self._gate_index
+        positions = set(self._always)
+        if self._gates is not None:
+            # The gate keys (one or two characters) the text contains: exactly text_keys(text) & index, in one pass.
+            for key in {key for _, key in self._gates.iter(text)}:
+                positions.update(index[key])
+        return positions
+
     def match(self, text: str, *, judge: Judge | None = None) -> tuple[list[Hit], list[Rejected]]:
+        judge = judge or legacy_judge
+        hits: list[Hit] = []
+        rejected: list[Rejected] = []
+        keyword_matches = self._keyword_matches(text)
+        items = self.items
+        for position in sorted(set(keyword_matches) | self._gated(text)):
+            item = items[position]
+            if position in keyword_matches:
+                matches = keyword_matches[position]
+            else:
+                matches = self._regex_matches(position, item.regex, text)
+            if not matches:
+                continue
+            if item.exclude_regex is not None and item.exclude_regex.search(text):
+                continue
+            dropped: Rejected | None = None
+            found: list[tuple[str, int, int]] = []
+            for word, start, end in matches:
+                why = judge(item, text, start, end)
+                if why is not None:
+                    dropped = dropped or Rejected(item, word, why, start)
+                    continue
+                found.append((word, start, end))
+                if len(found) >= _MAX_SPANS:
+                    break
+            if found:
+                word, start, _ = max(found, key=lambda f: len(f[0]))
+                hits.append(Hit(item, word, start, tuple(f[0] for f in found), tuple(found)))
+            elif dropped is not None:
+                rejected.append(dropped)
+        return hits, rejected
+
+    def match_reference(self, text: str, *, judge: Judge | None = None) -> tuple[list[Hit], list[Rejected]]:
+        """The plain definition `match` must equal: every item's regex, behind its gate (tests compare the two)."""
         judge = judge or legacy_judge
         hits: list[Hit] = []
         rejected: list[Rejected] = []
@@ -126,9 +250,7 @@ class TransferList:
             if item.regex is None or (item.required is not None and item.required.isdisjoint(keys)):
                 continue
             matches = list(item.regex.finditer(text))
-            if not matches:
-                continue
-            if item.exclude_regex is not None and item.exclude_regex.search(text):
+            if not matches or (item.exclude_regex is not None and item.exclude_regex.search(text)):
                 continue
             dropped: Rejected | None = None
             found: list[tuple[str, int, int]] = []
@@ -260,6 +382,63 @@ def required_chars(words: tuple[str, ...], patterns: tuple[str, ...]) -> frozens
             return None
         gate.update(found)
     return frozenset(gate) if gate else None
+
+
+def _first_chars(seq) -> tuple[frozenset[str] | None, bool]:
+    """The characters a match of this parsed sequence can begin with (None: any), and whether it can be empty."""
+    from re import _constants as sre
+
+    first: set[str] = set()
+    for op, value in seq:
+        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            continue  # zero width: says nothing about the first character
+        if op is sre.LITERAL:
+            first.add(chr(value))
+            return frozenset(first), False
+        if op is sre.IN:
+            for kind, item in value:
+                if kind is sre.LITERAL:
+                    first.add(chr(item))
+                elif kind is sre.RANGE and item[1] - item[0] < 256:
+                    first.update(chr(c) for c in range(item[0], item[1] + 1))
+                else:
+                    return None, False  # negated or wide classes: any character
+            return frozenset(first), False
+        if op is sre.SUBPATTERN:
+            found, empty = _first_chars(value[-1])
+        elif op is sre.BRANCH:
+            found, empty = frozenset(), False
+            for branch in value[1]:
+                part, part_empty = _first_chars(branch)
+                if part is None:
+                    return None, False
+                found, empty = found | part, empty or part_empty
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            low, _, body = value
+            found, empty = _first_chars(body)
+            empty = empty or low == 0
+        else:
+            return None, False
+        if found is None:
+            return None, False
+        first |= found
+        if not empty:
+            return frozenset(first), False
+    return frozenset(first), True
+
+
+def start_scanner(regex: re.Pattern) -> re.Pattern | None:
+    """A character class of every character a match of `regex` can start with: scanning for it, then matching
+    there, finds the same matches as `finditer` (None when the regex could start anywhere or match empty)."""
+    try:
+        from re import _parser
+
+        first, empty = _first_chars(list(_parser.parse(regex.pattern, regex.flags)))
+    except Exception:  # noqa: BLE001 - an unusual pattern only loses the shortcut
+        return None
+    if first is None or empty or not first or regex.flags & re.IGNORECASE:
+        return None
+    return re.compile("[" + "".join(re.escape(c) for c in sorted(first)) + "]")
 
 
 def text_keys(text: str) -> set[str]:

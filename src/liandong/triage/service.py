@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 import threading
 import time
+import tomllib
+from collections import OrderedDict
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 from liandong.config import Settings, settings
 from liandong.core.errors import ValidationFailed
-from liandong.triage.catalog import TriageCatalog, read_catalog
+from liandong.triage.catalog import TriageCatalog, build_catalog, read_catalog
 from liandong.triage.engine import TriageEngine
 from liandong.triage.rules import PLATFORMS, REQUEST_TYPES, TransferList, load_transfer_list
 
@@ -66,21 +70,190 @@ def model_path(config: Settings | None = None) -> Path | None:
     return DEFAULT_MODEL_FILE if DEFAULT_MODEL_FILE.exists() else None
 
 
-def build_engine(config: Settings | None = None, *, with_model: bool = True) -> TriageEngine:
-    from liandong.triage.model import load_model
+@dataclass(frozen=True)
+class TriageSnapshot:
+    """Everything an engine is built from, as plain values: the units triage may name (code, name, duties), the
+    category paths, the divisions (code, name, level), the transfer list (its TOML-shaped data), the typo table,
+    the place-name file and the model file (with their modification stamps). `version` digests all of it: equal
+    versions build equal engines, so engines are cached by it."""
+
+    units: tuple[tuple[str, str, str], ...]
+    category_paths: tuple[str, ...]  # "城乡建设/物业管理/物业服务", every node of the tree
+    divisions: tuple[tuple[str, str, str], ...]
+    # The list as stored (TOML text of the file, or the JSON text of the database's edited copy): hashing the text
+    # is cheap, parsing it (~35 ms for the packaged file) happens only when an engine is built.
+    transfer_list_text: str
+    transfer_list_format: str  # "toml" or "json"
+    typos: tuple[tuple[str, str], ...]
+    places_file: str | None
+    model_file: str | None
+    city_code: str
+    source: str = "files"  # or "database"
+    stamps: tuple = ()
+
+    @property
+    def version(self) -> str:
+        payload = json.dumps(
+            [self.units, self.category_paths, self.divisions, self.transfer_list_format, self.typos, self.places_file, self.model_file, self.city_code, self.stamps],
+            ensure_ascii=False, default=str,
+        )
+        digest = hashlib.sha256(payload.encode("utf-8"))
+        digest.update(self.transfer_list_text.encode("utf-8"))
+        return digest.hexdigest()[:16]
+
+    def transfer_list_data(self) -> dict:
+        if self.transfer_list_format == "json":
+            return json.loads(self.transfer_list_text)
+        try:
+            return tomllib.loads(self.transfer_list_text)
+        except tomllib.TOMLDecodeError as error:
+            raise ValidationFailed(f"分流转办事项清单格式错误：{error}") from None
+
+
+def _stamp(path: Path | None) -> tuple | None:
+    if path is None or not Path(path).exists():
+        return None
+    info = Path(path).stat()
+    return (str(path), info.st_mtime_ns, info.st_size)
+
+
+def _file_transfer_list_text(config: Settings) -> str:
+    path = triage_file(TRANSFER_LIST_FILE, config)
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValidationFailed(f"找不到分流转办事项清单：{path}") from None
+
+
+def _file_transfer_list(config: Settings) -> dict:
+    try:
+        return tomllib.loads(_file_transfer_list_text(config))
+    except tomllib.TOMLDecodeError as error:
+        raise ValidationFailed(f"分流转办事项清单格式错误：{error}") from None
+
+
+def _snapshot(config: Settings, *, units, category_paths, divisions, transfer_list: tuple[str, str], with_model: bool, source: str) -> TriageSnapshot:
+    places = triage_file(PLACES_FILE, config)
+    model = model_path(config) if with_model else None
+    return TriageSnapshot(
+        units=tuple(units),
+        category_paths=tuple(category_paths),
+        divisions=tuple(divisions),
+        transfer_list_text=transfer_list[0],
+        transfer_list_format=transfer_list[1],
+        typos=tuple(sorted(load_typos(config).items())),
+        places_file=str(places) if places.exists() else None,
+        model_file=str(model) if model else None,
+        city_code=config.city_code,
+        source=source,
+        stamps=(_stamp(places), _stamp(model)),
+    )
+
+
+def snapshot_from_files(config: Settings | None = None, *, with_model: bool = True) -> TriageSnapshot:
+    """The configured data files (the packaged ones unless config_dir has a city's copy): for a process without a database."""
+    config = config or settings()
+    catalog = read_catalog(
+        departments=config.data_file("departments.csv"), categories=config.data_file("categories.csv"),
+        divisions=config.data_file("divisions.csv"), places=None, city_code=config.city_code,
+    )
+    divisions = [(r["code"], r["name"], r.get("level", "county")) for r in _csv_rows(config.data_file("divisions.csv")) if r.get("code")]
+    return _snapshot(
+        config,
+        units=[(u.code, u.name, u.duties) for u in catalog.units.values()],
+        category_paths=sorted("/".join(c) for c in catalog.categories),
+        divisions=divisions,
+        transfer_list=(_file_transfer_list_text(config), "toml"),
+        with_model=with_model,
+        source="files",
+    )
+
+
+def snapshot_from_session(session, config: Settings | None = None, *, with_model: bool = True) -> TriageSnapshot:
+    """What administrators edit: units (active city units, and the 属地 placeholder), categories, divisions and the
+    transfer list from the database; a table the database does not have yet falls back to the data file."""
+    from sqlalchemy import Text, cast, select
+
+    from liandong.catalog.models import CatalogSetting, Category, Department, Division
 
     config = config or settings()
-    path = model_path(config) if with_model else None
-    model = load_model(path) if path else None
+    files: TriageSnapshot | None = None
+
+    def from_files() -> TriageSnapshot:
+        nonlocal files
+        files = files or snapshot_from_files(config, with_model=with_model)
+        return files
+
+    rows = session.execute(
+        select(Department.code, Department.name, Department.duties, Department.active, Department.kind)
+        .where(Department.level == "city").order_by(Department.code)
+    )
+    units = [(code, name, duties or "") for code, name, duties, active, kind in rows if active or kind == "placeholder"] or list(from_files().units)
+    paths = [path for (path,) in session.execute(select(Category.path).order_by(Category.path))] or list(from_files().category_paths)
+    divisions = [tuple(r) for r in session.execute(select(Division.code, Division.name, Division.level).order_by(Division.code))] or list(from_files().divisions)
+    # The edited list's stored JSON text: hashed as it is, parsed only when a new engine is built.
+    edited = session.execute(select(cast(CatalogSetting.value, Text)).where(CatalogSetting.key == TRANSFER_LIST_KEY)).scalar()
+    return _snapshot(
+        config, units=units, category_paths=paths, divisions=divisions,
+        transfer_list=(edited, "json") if edited is not None else (_file_transfer_list_text(config), "toml"), with_model=with_model, source="database",
+    )
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        return [{k: (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(handle)]
+
+
+_ENGINES_KEPT = 4
+_engines: "OrderedDict[str, TriageEngine]" = OrderedDict()  # snapshot version -> engine
+_models: dict[tuple, object] = {}  # model file stamp -> loaded model
+
+
+def build_engine_from(snapshot: TriageSnapshot) -> TriageEngine:
+    """The one engine builder: every engine (CLI, web intake, demo, evaluation) is made here from a snapshot,
+    and kept by the snapshot's version — an edit to the list, a unit's duties or a retrained model is a new version."""
     from liandong.triage.calibration import load_calibration
+    from liandong.triage.model import load_model
+    from liandong.triage.places import read_places
+    from liandong.triage.rules import parse_transfer_list
     from liandong.triage.segment import add_words, warm_up
 
+    version = snapshot.version
+    with _lock:
+        cached = _engines.get(version)
+        if cached is not None:
+            _engines.move_to_end(version)
+            return cached
+    model = None
+    if snapshot.model_file:
+        stamp = snapshot.stamps[1]
+        model = _models.get(stamp)
+        if model is None:
+            model = load_model(Path(snapshot.model_file))
+            with _lock:
+                _models.clear()  # one model file is in use at a time
+                _models[stamp] = model
     warm_up()
-    rules = load_rules(config)
+    rules = parse_transfer_list(snapshot.transfer_list_data(), source=snapshot.source)
     add_words(rules.compound_words)
+    catalog = build_catalog(
+        units=snapshot.units, category_paths=[p.split("/") for p in snapshot.category_paths], divisions=snapshot.divisions,
+        places=read_places(Path(snapshot.places_file)) if snapshot.places_file else [], city_code=snapshot.city_code,
+    )
     # The calibration was fitted for the packaged model; a city's own model keeps the hand-set map until refitted.
-    calibration = load_calibration(CALIBRATION_FILE) if path == DEFAULT_MODEL_FILE else None
-    return TriageEngine(catalog=load_catalog(config), transfer_list=rules, model=model, typos=load_typos(config), calibration=calibration)
+    calibration = load_calibration(CALIBRATION_FILE) if snapshot.model_file == str(DEFAULT_MODEL_FILE) else None
+    built = TriageEngine(catalog=catalog, transfer_list=rules, model=model, typos=dict(snapshot.typos), calibration=calibration)
+    built.snapshot_version = version
+    with _lock:
+        _engines[version] = built
+        while len(_engines) > _ENGINES_KEPT:
+            _engines.popitem(last=False)
+    return built
+
+
+def build_engine(config: Settings | None = None, *, with_model: bool = True) -> TriageEngine:
+    """The engine of the configured data files (evaluation scripts, benchmarks, a process without a database)."""
+    return build_engine_from(snapshot_from_files(config, with_model=with_model))
 
 
 def load_typos(config: Settings | None = None) -> dict[str, str]:
@@ -93,21 +266,25 @@ def load_typos(config: Settings | None = None) -> dict[str, str]:
 
 
 def engine() -> TriageEngine:
-    """The process-wide engine, built on first use."""
+    """The process-wide engine of the data files, built on first use."""
     global _engine
     with _lock:
-        if _engine is None:
-            _engine = build_engine()
-        return _engine
+        current = _engine
+    if current is None:
+        current = build_engine()
+        with _lock:
+            _engine = current
+    return current
 
 
 def reload() -> TriageEngine:
-    """Re-read the transfer list, catalogue and model (after an administrator edits them)."""
+    """Forget built engines and loaded models (after a retrain or an edit of the files), and rebuild."""
     global _engine
-    fresh = build_engine()
     with _lock:
-        _engine = fresh
-    return fresh
+        _engines.clear()
+        _models.clear()
+        _engine = None
+    return engine()
 
 
 def triage(text: str, *, title: str | None = None, location: str | None = None, channel: str | None = None) -> dict:
@@ -184,7 +361,6 @@ def train_from_examples(
 
 
 TRANSFER_LIST_KEY = "transfer_list"  # catalog_settings key of the list as administrators edited it
-_custom: dict[str, TriageEngine] = {}  # digest → engine built with the edited list
 
 
 def stored_transfer_list(session) -> dict | None:
@@ -195,25 +371,8 @@ def stored_transfer_list(session) -> dict | None:
 
 
 def engine_for(session) -> TriageEngine:
-    """The engine with the transfer list administrators edited in the database, else the configured file's."""
-    from liandong.triage.rules import parse_transfer_list
-
-    data = stored_transfer_list(session)
-    if data is None:
-        return engine()
-    rules = parse_transfer_list(data, source="catalog_settings")
-    with _lock:
-        cached = _custom.get(rules.digest)
-    if cached is not None:
-        return cached
-    from liandong.triage.segment import add_words
-
-    add_words(rules.compound_words)
-    custom = engine().with_rules(rules)  # same catalogue, model, typos and calibration
-    with _lock:
-        _custom.clear()
-        _custom[rules.digest] = custom
-    return custom
+    """The engine of what administrators edit in the database (units, categories, divisions, the transfer list)."""
+    return build_engine_from(snapshot_from_session(session))
 
 
 def active_engine() -> TriageEngine:

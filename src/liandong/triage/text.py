@@ -32,7 +32,9 @@ _NOW = re.compile(
 
 def normalize(text: str) -> str:
     """NFKC (full-width letters/digits to half-width), collapse blanks, strip."""
-    text = unicodedata.normalize("NFKC", text or "")
+    text = text or ""
+    if not unicodedata.is_normalized("NFKC", text):  # the quick check first: most texts are already NFKC
+        text = unicodedata.normalize("NFKC", text)
     return _SPACE.sub(" ", text).strip()
 
 

@@ -75,9 +75,16 @@ def run_triage(session: Session, text: str, *, location: str | None = None, chan
 def warm_up() -> None:
     """Load the model and the word segmenter before the first call-taker types."""
     try:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from liandong.db import unit_of_work
         from liandong.triage import service as triage
 
-        triage.engine().triage("热线预热")
+        try:
+            with unit_of_work() as session:  # the engine intake will use: the database's catalogue and list
+                triage.engine_for(session).triage("热线预热")
+        except SQLAlchemyError:  # no database yet: at least the model and the segmenter are loaded
+            triage.engine().triage("热线预热")
     except Exception:  # noqa: BLE001
         log.exception("triage warm-up failed")
 

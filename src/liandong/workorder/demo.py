@@ -136,12 +136,13 @@ def _phone(rng: random.Random) -> str:
     return "1" + rng.choice("3578") + "".join(rng.choice("0123456789") for _ in range(9))
 
 
-def _suggestion(text: str, template: Template, division: str) -> dict:
-    """What triage would have shown the call-taker (stored with the order, as at a real intake)."""
+def _suggestion(session: Session, text: str, template: Template, division: str) -> dict:
+    """What triage would have shown the call-taker (stored with the order, as at a real intake: the same engine
+    builder, fed the database's units, categories, divisions and transfer list)."""
     try:
         from liandong.triage import service as triage
 
-        return triage.engine().triage(text).to_dict()
+        return triage.engine_for(session).triage(text).to_dict()
     except Exception:  # noqa: BLE001 - the demo must load without the triage model
         return {"platform": "12345", "request_type": template.request_type, "department": template.department,
                 "division_code": division, "category": list(template.category), "confidence": 0.5, "reasons": []}
@@ -238,7 +239,7 @@ def _create(session, walker: _Walker, *, template: Template, division: str, plac
         category_code=category_codes[template.category],
         level=template.level,
         received_at=received,
-        triage=_suggestion(text, template, division),
+        triage=_suggestion(session, text, template, division),
         confidential=rng.random() < 0.05,
         reply_wanted=rng.random() > 0.04,
     )

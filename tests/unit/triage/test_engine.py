@@ -169,3 +169,87 @@ def test_with_rules_keeps_typos_and_calibration(engine, transfer_list):
     other = engine.with_rules(transfer_list)
     assert other.typos == engine.typos and other.calibration is engine.calibration and other.model is engine.model
     assert other.triage("我们三个人被关在电题里出不来").platform == "119"
+
+
+LONG_WRAPPER = (
+    "领导您好，我是泽州县巴公镇的居民，想反映一个情况。我们小区的物业公司这两年服务越来越差，垃圾几天没人清，楼道灯坏了也不修，"
+    "业主们找了物业好几次都没有结果。物业费每年照收不误，去年还涨了两毛钱，说是人工成本上涨，可保安还是那两个人，晚上经常不在岗，"
+    "外来车辆随便进出，小区里的绿化带也被挖成了菜地。{trap}我们也向社区反映过，社区说物业归住建部门管。请住建部门督促物业整改，给我们一个说法。"
+)
+
+
+@pytest.mark.parametrize(
+    "trap",
+    [
+        "那是老人攒了一辈子的救命钱，被他们骗走了。",
+        "物业收的钱可都是我们的救命钱啊。",
+        "这跟抓住救命稻草有什么区别。",
+    ],
+)
+def test_rescue_money_is_not_a_cry_for_help(engine, trap):
+    result = engine.triage(LONG_WRAPPER.format(trap=trap)).to_dict()
+    assert result["platform"] == "12345", result["reasons"]
+
+
+@pytest.mark.parametrize(
+    "text, platform, alongside",
+    [("救命啊，我家着火了", "119", "110"), ("救命，我老伴晕倒了叫不醒", "120", "110"), ("救命，有人抢钱", "110", None)],
+)
+def test_a_bare_cry_does_not_decide_the_service(engine, text, platform, alongside):
+    result = engine.triage(text).to_dict()
+    assert result["platform"] == platform
+    if alongside:
+        assert alongside in result["secondary_platforms"]
+
+
+@pytest.mark.parametrize(
+    "title, text, unit",
+    [
+        ("请求交警划分双黄虚线", "我们这个路口车辆经常乱掉头，小区进出口的车和路上的车抢道，希望交警部门施划双黄虚线。", "gaj"),
+        ("河里天天有人电鱼", "村边的河里每天晚上都有人电鱼，小鱼苗都被电死了，希望渔政部门管一管。", "nyncj"),
+        ("专利资助政策咨询", "我们公司今年申请了两项发明专利，想了解市里的专利资助政策怎么申请。", "scjgj"),
+    ],
+)
+def test_duties_the_list_once_lacked(engine, title, text, unit):
+    assert engine.triage(text, title=title).to_dict()["department"] == unit
+
+
+@pytest.mark.parametrize(
+    "text, platform",
+    [
+        ("我奶奶吃了自己采的野蘑菇，现在上吐下泻，浑身发抖", "120"),
+        ("我前年就有抑郁症，吃了一整瓶安眠药", "120"),  # a past word elsewhere in the sentence never silences an overdose
+        ("我爷爷前年吃错药住过一次院，现在一个人在家，想问问能不能申请居家养老服务", "12345"),  # the overdose's own clause is past
+        ("这么下去早晚要出人命的，真是急死人了", "12345"),
+        ("刚才楼下死人了，快来", "110"),
+    ],
+)
+def test_overdose_clause_and_death_idioms(engine, text, platform):
+    assert engine.triage(text).to_dict()["platform"] == platform
+
+
+def test_a_written_title_alone_is_not_a_live_alarm(engine):
+    body = (
+        "我父亲住在一家民办养老院，上个星期去看他，发现他胳膊上有好几块青紫，问他他不敢说，后来同屋的老人偷偷告诉我，"
+        "护工嫌他夜里起夜多，推过他好几次，吃饭慢了还骂他。我们交的费用一分不少，服务却是这个样子，家属们都很气愤。"
+        "院长说会调查，可是一个月过去了也没有结果。请民政部门严查这家养老院，保障老人的权益。"
+    )
+    result = engine.triage(body, title="养老院护工打骂老人").to_dict()
+    assert result["platform"] == "12345" and result["department"] == "mzj"
+    live = engine.triage(body + "现在他们正在打我父亲，快来人！", title="养老院护工打骂老人").to_dict()
+    assert live["platform"] == "110"
+
+
+@pytest.mark.parametrize(
+    "text, platform, alongside",
+    [
+        ("我们几个人吃了饭店的凉菜以后都在吐，有一个已经晕过去了", "120", None),  # 晕过去 is not 过去 (the past)
+        ("我孩子喝了一口管道疏通剂，嘴里都烧起泡了", "120", None),
+        ("我哥喝了酒拿刀捅了自己肚子，还挥着刀不让人靠近", "110", "120"),
+    ],
+)
+def test_poisoning_and_self_harm_reach_120(engine, text, platform, alongside):
+    result = engine.triage(text).to_dict()
+    assert result["platform"] == platform
+    if alongside:
+        assert alongside in result["secondary_platforms"]

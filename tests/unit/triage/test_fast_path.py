@@ -1,0 +1,162 @@
+"""The fast paths (Aho–Corasick keyword items, the gate index, map-built n-grams) decide exactly as the plain
+definitions they replace: same matches, same feature matrix, same triage results on the evaluation banks."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import Counter
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from liandong.triage import service
+from liandong.triage.features import CompactTfidfVectorizer
+from liandong.triage.rules import TransferList, parse_transfer_list
+
+BANKS = Path(__file__).resolve().parents[3] / "eval" / "triage"
+BANK_FILES = ("heldout4.jsonl", "long_dev.jsonl", "emergency_dev.jsonl", "phone_dev.jsonl", "dev.jsonl")
+
+
+def bank_rows(step: int = 1) -> list[dict]:
+    rows = []
+    for name in BANK_FILES:
+        lines = (BANKS / name).read_text(encoding="utf-8").splitlines()
+        rows += [json.loads(line) for line in lines[::step] if line.strip()]
+    return rows
+
+
+class ReferenceList(TransferList):
+    def match(self, text, *, judge=None):
+        return self.match_reference(text, judge=judge)
+
+
+def reference_of(rules: TransferList) -> ReferenceList:
+    return ReferenceList(**{f.name: getattr(rules, f.name) for f in fields(rules)})
+
+
+def test_keyword_items_match_like_their_regex_on_random_text():
+    # Overlapping keywords, shared keywords across items, a keyword inside another, regex metacharacters.
+    data = {"item": [
+        {"id": "A", "keywords": ["困人", "被困", "电梯困人", "困"], "platform": "12345"},
+        {"id": "B", "keywords": ["困人", "人员", "a.b", "a+"], "platform": "12345"},
+        {"id": "C", "keywords": ["人员被困"], "patterns": ["困[人住]"], "platform": "12345"},
+    ]}
+    rules = parse_transfer_list(data)
+    alphabet = "困人被电梯员a.b+"
+    rng = random.Random(12)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        assert rules.match(text, judge=lambda *a: None) == rules.match_reference(text, judge=lambda *a: None), text
+
+
+def test_packaged_list_matches_like_the_reference_on_the_banks(transfer_list):
+    from liandong.triage.alarm import AlarmJudge
+
+    for row in bank_rows():
+        text = f"{row['title']}。{row['text']}" if row.get("title") else row["text"]
+        fast = transfer_list.match(text, judge=AlarmJudge(text))
+        slow = transfer_list.match_reference(text, judge=AlarmJudge(text))
+        assert fast == slow, row["id"]
+
+
+def test_map_built_ngrams_count_like_sklearn(engine):
+    blocks = [t for _, t in engine.model.vectorizer.transformer_list]
+    assert all(b._fast_analyzer() is not None for b in blocks)  # the fast path is the one in use
+    docs = [r["text"] for r in bank_rows(step=3)] + ["", "a", "ab", "  双  空格\n\n换行  ", "ABC\x1e标题"]
+    for block in blocks:
+        fast, slow = block._fast_analyzer(), block.build_analyzer()
+        for doc in docs:
+            assert Counter(fast(doc)) == Counter(slow(doc)), doc[:40]
+
+
+def test_fast_engine_decides_as_the_reference_engine_on_the_banks(engine, monkeypatch):
+    rows = bank_rows(step=2)
+    texts, titles = [r["text"] for r in rows], [r.get("title") for r in rows]
+    fast = [r.to_dict() for r in engine.triage_many(texts, titles=titles)]
+    reference = engine.with_rules(reference_of(service.load_rules()))  # the list as read, before interim items move
+    monkeypatch.setattr(CompactTfidfVectorizer, "_fast_analyzer", lambda self: None)
+    slow = [r.to_dict() for r in reference.triage_many(texts, titles=titles)]
+    assert len(fast) == len(rows) > 300
+    for row, a, b in zip(rows, fast, slow):
+        assert a == b, row["id"]
+
+
+def test_model_matrix_is_unchanged(engine, monkeypatch):
+    docs = [r["text"] for r in bank_rows(step=5)] + ["", "  ", "a", "双  空格\n\n换行", "\U0001f600表情"]
+    fast = engine.model.transform(docs)
+    assert engine.model.transform([""]).nnz == 0
+    monkeypatch.setattr(CompactTfidfVectorizer, "_fast_analyzer", lambda self: None)
+    slow = engine.model.transform(docs)
+    assert fast.shape == slow.shape
+    assert np.array_equal(fast.toarray(), slow.toarray())
+
+
+@pytest.mark.parametrize("text", ["电梯困人了，快来", "贫困人口补助", "楼道里有人抽烟", ""])
+def test_gate_index_finds_the_items_the_per_item_gate_keeps(transfer_list, text):
+    from liandong.triage.rules import text_keys
+
+    keys = text_keys(text)
+    gated = {p for p, i in enumerate(transfer_list.items) if i.patterns and i.regex is not None and (i.required is None or not i.required.isdisjoint(keys))}
+    assert transfer_list._gated(text) == gated
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"(?:(?<!不)着火|起火)了?",
+        r"(?:正在|刚)?[打砍]人",
+        r"a?b+c|[xy]{0,2}z",
+        r"(?:楼|屋)[^，。]{0,4}(?:着火|冒烟)",
+        r"(?=火)火灾|烟",
+    ],
+)
+def test_start_scanner_finds_what_finditer_finds(pattern):
+    from liandong.triage.rules import start_scanner
+
+    regex = re.compile(pattern)
+    scanner = start_scanner(regex)
+    assert scanner is not None
+    rules = parse_transfer_list({"item": [{"id": "A", "patterns": [pattern], "platform": "12345"}]})
+    rng = random.Random(pattern)
+    alphabet = "不着火起了正在刚打砍人abcxyz楼屋，。烟灾"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 16)))
+        expected = [(m.group(0), m.start(), m.end()) for m in rules.items[0].regex.finditer(text)]
+        assert rules._regex_matches(0, rules.items[0].regex, text) == expected, text
+
+
+def test_start_scanner_declines_regexes_that_can_start_anywhere_or_match_empty():
+    from liandong.triage.rules import start_scanner
+
+    assert start_scanner(re.compile(r"[^，]{0,3}火")) is None
+    assert start_scanner(re.compile(r"火?")) is None
+    assert start_scanner(re.compile(r".火")) is None
+
+
+def _span_by_walking(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    left = start
+    while left > 0 and text[left - 1] not in stops:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] not in stops:
+        right += 1
+    return left, right
+
+
+def test_spans_found_with_find_equal_the_character_walk():
+    from liandong.triage.alarm import CLAUSE_END, SENTENCE_END, span
+    from liandong.triage.focus import CLAUSE_STOPS, Layout
+
+    rng = random.Random(5)
+    for _ in range(3000):
+        text = "".join(rng.choice("火灾，。！？;\n,了") for _ in range(rng.randint(0, 20)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        for stops in (SENTENCE_END, CLAUSE_END):
+            assert span(text, start, end, stops) == _span_by_walking(text, start, end, stops)
+        left, right = _span_by_walking(text, start, end, CLAUSE_STOPS)
+        assert Layout(text).clause_at(start, end) == text[left:right]
