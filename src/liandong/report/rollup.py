@@ -87,7 +87,7 @@ def derive_orders(orders: Iterable, *, hops, replies, callbacks, events, policy,
             topic_key=topic,
             place_key=place,
         )
-        rows.append(fact.to_row())
+        rows.append(fact.to_row() | {"rolled": False})  # a new derivation waits for the next roll
     return rows
 
 

@@ -22,5 +22,5 @@ def refresh_facts(now: datetime) -> dict:
 @scheduled("report.detect_hotspots", every=timedelta(minutes=10), description="民意热点：按主题和地点发现集中来电并提醒督查")
 def detect_hotspots(now: datetime) -> dict:
     with unit_of_work() as session:
-        touched = alerts.scan(session, now=now)
+        touched = alerts.scan_since_last(session, now=now)
         return {"hotspots": len(touched), "open": alerts.open_count(session)}
