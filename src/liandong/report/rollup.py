@@ -194,12 +194,21 @@ def refresh_orders(session: Session, order_ids: Iterable[int]) -> int:
             policy=policy,
             calendar=calendar,
         )
-        if session.scalar(select(func.count()).select_from(OrderFact).where(ROLLED_OF), {"ids": chunk}):
-            _sum_into_daily(session, "rolled_of", {"ids": chunk}, sign=-1)
-        session.execute(delete(OrderFact).where(OrderFact.order_id.in_(chunk)))
+        # Rows that come out as they were stay (and stay in the daily rollup): the worker's look-back re-reads
+        # thousands of orders that did not move.
+        columns = [c for c in OrderFact.__table__.columns if c.name != "rolled"]
+        stored = {r.order_id: r._asdict() for r in session.execute(select(*columns).where(OrderFact.order_id.in_(chunk)))}
+        rows = [r for r in rows if stored.get(r["order_id"]) != {c.name: r[c.name] for c in columns}]
+        gone = set(stored) - {o.id for o in orders}
+        replaced = sorted({r["order_id"] for r in rows} | gone)
+        done += len(rows)
+        if not replaced:
+            continue
+        if session.scalar(select(func.count()).select_from(OrderFact).where(ROLLED_OF), {"ids": replaced}):
+            _sum_into_daily(session, "rolled_of", {"ids": replaced}, sign=-1)
+        session.execute(delete(OrderFact).where(OrderFact.order_id.in_(replaced)))
         if rows:
             session.execute(insert(OrderFact), rows)
-        done += len(rows)
     session.flush()
     return done
 
