@@ -9,6 +9,17 @@ from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from liandong.db import Base, UTCDateTime
+from liandong.workorder.lifecycle import OPEN_STATUSES
+from liandong.workorder.models import WorkOrder
+
+# Open orders, as literal SQL: a partial index is used only when the query states its condition the same way
+# (SQLite cannot match bound parameters against it).
+OPEN_ORDERS = text("status IN (" + ", ".join(f"'{s.value}'" for s in sorted(OPEN_STATUSES, key=lambda s: s.value)) + ")")
+# The dashboard's live counts read this index only: open orders with every clock they compare.
+OPEN_CLOCKS_INDEX = Index(
+    "ix_work_orders_open_clocks", WorkOrder.status, WorkOrder.reply_due_at, WorkOrder.sign_due_at, WorkOrder.reply_yellow_at,
+    WorkOrder.sign_yellow_at, postgresql_where=OPEN_ORDERS, sqlite_where=OPEN_ORDERS,
+)
 
 
 class OrderFact(Base):
