@@ -47,14 +47,16 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('settled_at', liandong.db.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('rolled', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.drop_index('ix_report_order_facts_received_at')
-        batch_op.create_index('ix_report_order_facts_received_at_settled_at', ['received_at', 'settled_at'], unique=False)
-        batch_op.create_index('ix_report_order_facts_unrolled', ['received_at'], unique=False,
-                              postgresql_where=sa.text('NOT rolled'), sqlite_where=sa.text('NOT rolled'))
+    # Every existing row settles at its latest fact; nothing is rolled up yet (the worker's next refresh does it).
     if op.get_bind().dialect.name == "postgresql":
         latest = "GREATEST(" + ", ".join(EVENT_TIMES) + ")"
     else:
         latest = "max(" + ", ".join(f"coalesce({name}, received_at)" for name in EVENT_TIMES) + ")"
     op.execute(f"UPDATE report_order_facts SET settled_at = {latest}")
+    with op.batch_alter_table('report_order_facts', schema=None) as batch_op:
+        batch_op.create_index('ix_report_order_facts_received_at_settled_at', ['received_at', 'settled_at'], unique=False)
+        batch_op.create_index('ix_report_order_facts_unrolled', ['received_at'], unique=False,
+                              postgresql_where=sa.text('NOT rolled'), sqlite_where=sa.text('NOT rolled'))
 
 
 def downgrade() -> None:
