@@ -34,7 +34,7 @@ class OrderFact(Base):
         Index("ix_report_order_facts_received_at_settled_at", "received_at", "settled_at"),
         Index("ix_report_order_facts_topic_key_place_key_received_at", "topic_key", "place_key", "received_at"),
         # The few rows not yet in the daily rollup (recent and still moving), read on every as-of-now request.
-        Index("ix_report_order_facts_unrolled", "received_at", postgresql_where=text("NOT rolled"), sqlite_where=text("NOT rolled")),
+        Index("ix_report_order_facts_unrolled", "received_at", "settled_at", postgresql_where=text("NOT rolled"), sqlite_where=text("NOT rolled")),
     )
 
     order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)

@@ -115,7 +115,8 @@ DIMENSION_COLUMNS = {
 }
 
 
-READY = and_(OrderFact.rolled.is_(False), OrderFact.settled_at < bindparam("roll_at", type_=UTCDateTime()))
+# "NOT rolled" as the partial index states it, so the roll reads the few unrolled rows through it.
+READY = and_(text("NOT report_order_facts.rolled"), OrderFact.settled_at < bindparam("roll_at", type_=UTCDateTime()))
 ROLLED_OF = and_(OrderFact.order_id.in_(bindparam("ids", expanding=True)), OrderFact.rolled.is_(True))
 
 

@@ -1,4 +1,5 @@
-"""The dashboard's live counts: a partial index of open orders with the clocks they compare
+"""The dashboard's live counts: a partial index of open orders with the clocks they compare; the unrolled facts by
+settled_at too (the roll's own read)
 
 Revision ID: 20261202_0203
 Revises: 20261202_0202
@@ -19,7 +20,14 @@ OPEN = sa.text("status IN ('at_sub_centre', 'awaiting_callback', 'dispatched', '
                "'received', 'replied', 'returned')")
 
 
+UNROLLED = sa.text('NOT rolled')
+
+
 def upgrade() -> None:
+    with op.batch_alter_table('report_order_facts', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_order_facts_unrolled', postgresql_where=UNROLLED, sqlite_where=UNROLLED)
+        batch_op.create_index('ix_report_order_facts_unrolled', ['received_at', 'settled_at'], unique=False,
+                              postgresql_where=UNROLLED, sqlite_where=UNROLLED)
     with op.batch_alter_table('work_orders', schema=None) as batch_op:
         batch_op.create_index('ix_work_orders_open_clocks', ['status', 'reply_due_at', 'sign_due_at', 'reply_yellow_at', 'sign_yellow_at'],
                               unique=False, postgresql_where=OPEN, sqlite_where=OPEN)
@@ -28,3 +36,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('work_orders', schema=None) as batch_op:
         batch_op.drop_index('ix_work_orders_open_clocks', postgresql_where=OPEN, sqlite_where=OPEN)
+    with op.batch_alter_table('report_order_facts', schema=None) as batch_op:
+        batch_op.drop_index('ix_report_order_facts_unrolled', postgresql_where=UNROLLED, sqlite_where=UNROLLED)
+        batch_op.create_index('ix_report_order_facts_unrolled', ['received_at'], unique=False, postgresql_where=UNROLLED, sqlite_where=UNROLLED)
