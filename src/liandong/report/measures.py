@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import BigInteger, and_, case, cast, func, not_, or_
+from sqlalchemy import BigInteger, and_, case, cast, func, literal_column, not_, or_
 
 from liandong.core.clock import UTC
 from liandong.report.models import MEASURES, OrderFact
@@ -87,8 +87,13 @@ class AsOf:
         return case((_by(F.last_reached_at, self.at), F.last_resolved), else_=F.first_resolved)
 
 
+# Constants inline, not as parameters: psycopg rewrites every placeholder of a statement on each execution, and a
+# statement of two dozen measures has hundreds of them.
+ONE, ZERO = literal_column("1"), literal_column("0")
+
+
 def _count(condition):
-    return func.sum(case((condition, 1), else_=0))
+    return func.sum(case((condition, ONE), else_=ZERO))
 
 
 def expressions(at: datetime, only=None) -> dict:
@@ -105,7 +110,7 @@ def expressions(at: datetime, only=None) -> dict:
         "completion_rate": (and_(t.valid, t.closed), t.valid),
         "callback_rate": (and_(t.valid, _by(F.callback_due_at, at), _by(F.first_reached_at, at)), and_(t.valid, _by(F.callback_due_at, at))),
         "resolution_rate": (and_(t.reached, t.resolved.is_(True)), t.reached),
-        "satisfaction_rate": (and_(t.reached, t.satisfaction >= 3), t.reached),
+        "satisfaction_rate": (and_(t.reached, t.satisfaction >= literal_column("3")), t.reached),
         "return_rate": (and_(t.dispatched, _by(F.returned_at, at)), t.dispatched),
         "reopen_rate": (and_(t.valid, _by(F.first_closed_at, at), _by(F.reopened_at, at)), and_(t.valid, _by(F.first_closed_at, at))),
         "extension_rate": (and_(t.dispatched, _by(F.extended_at, at)), t.dispatched),
@@ -125,7 +130,7 @@ def expressions(at: datetime, only=None) -> dict:
     out["satisfaction_score__s"] = func.sum(case((where(t.reached), t.satisfaction), else_=None))
     out["satisfaction_score__c"] = _count(where(and_(t.reached, t.satisfaction.is_not(None))))
     # Thousandths of an hour (the facts keep three decimals), so sums are exact and the rollup adds up to the scan.
-    out["avg_handling_hours__s"] = func.sum(case((where(handled), cast(func.round(F.handling_hours * 1000), BigInteger)), else_=None))
+    out["avg_handling_hours__s"] = func.sum(case((where(handled), cast(func.round(F.handling_hours * literal_column("1000")), BigInteger)), else_=None))
     out["avg_handling_hours__c"] = _count(where(handled))
     assert tuple(out) == MEASURES, "measures and the rollup's columns must agree"
     return out

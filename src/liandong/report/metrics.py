@@ -176,7 +176,8 @@ def _add(totals: dict, key, row, sign: int = 1, prefix: str = "") -> None:
 
 # The statements are built once per grouping with the moments as parameters: building the dozens of conditions
 # costs more than running them on a small cohort.
-AS_OF = bindparam("as_of", type_=UTCDateTime())
+# The moment is written into the statement at execution (literal_execute): it occurs a hundred times in it.
+AS_OF = bindparam("as_of", type_=UTCDateTime(), literal_execute=True)
 START, END = bindparam("start", type_=UTCDateTime()), bindparam("end", type_=UTCDateTime())
 DAY_FROM, DAY_TO = bindparam("day_from", type_=Date()), bindparam("day_to", type_=Date())
 
@@ -194,7 +195,7 @@ def _statements(dialect: str, by: str | None, level: int):
     dates = (F.received_at >= START, F.received_at < END)
     at_t = labelled(AS_OF, only=F.received_at <= AS_OF)
     unrolled = select(*fact_key, *at_t).where(*dates, UNROLLED)
-    late = select(*fact_key, *at_t, *labelled(bindparam("final", FINAL, type_=UTCDateTime()), prefix="final_")).where(
+    late = select(*fact_key, *at_t, *labelled(bindparam("final", FINAL, type_=UTCDateTime(), literal_execute=True), prefix="final_")).where(
         *dates, F.rolled.is_(True), F.settled_at >= AS_OF)
     if fact_key:
         unrolled, late = unrolled.group_by(fact_key[0]), late.group_by(fact_key[0])

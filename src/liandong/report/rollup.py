@@ -128,7 +128,7 @@ def _daily_upserts(dialect_name: str, which: str, sign: int) -> tuple:
 
     where = READY if which == "ready" else ROLLED_OF
     measures = {name: (func.coalesce(expression, 0) * sign).label(name)
-                for name, expression in expressions(bindparam("final", FINAL, type_=UTCDateTime())).items()}
+                for name, expression in expressions(bindparam("final", FINAL, type_=UTCDateTime(), literal_execute=True)).items()}
     postgres = dialect_name == "postgresql"
     day = cast(func.timezone("Asia/Shanghai", OrderFact.received_at), Date) if postgres else func.date(OrderFact.received_at, "+8 hours")
     selects = []
