@@ -33,6 +33,10 @@ class OrderFact(Base):
         # The cohort range scan; with settled_at, the rows of a cohort still moving at an as-of in the past.
         Index("ix_report_order_facts_received_at_settled_at", "received_at", "settled_at"),
         Index("ix_report_order_facts_topic_key_place_key_received_at", "topic_key", "place_key", "received_at"),
+        # The recurring problems of a period (每月一题: per topic, places, callers, repeats, dissatisfaction) read this
+        # index alone: every column they need is in it, so a month of a city is an index-only range scan.
+        Index("ix_report_order_facts_problems", "received_at", "topic_key", "place_key", "caller_key", "merged_at", "invalid_at",
+              "repeat_at", "reopened_at", "first_reached_at", "last_reached_at", "first_satisfaction", "last_satisfaction", "order_id"),
         # The few rows not yet in the daily rollup (recent and still moving), read on every as-of-now request.
         Index("ix_report_order_facts_unrolled", "received_at", "settled_at", postgresql_where=text("NOT rolled"), sqlite_where=text("NOT rolled")),
     )
