@@ -226,6 +226,14 @@ def _rows(session: Session, date_from: date, date_to: date, as_of: datetime, by:
     return [{"key": key, **measures} for key, measures in totals.items() if measures["received"] > 0]
 
 
+def _total(rows: list[dict]) -> dict:
+    total = dict.fromkeys(MEASURES, 0)
+    for row in rows:
+        for name in MEASURES:
+            total[name] += row[name]
+    return total
+
+
 def _change(current: dict, previous: dict | None) -> dict:
     if previous is None:
         return {}
@@ -267,13 +275,17 @@ def compute(
         raise ValidationFailed("分类层级只能是 1、2 或 3", field="level")
     ensure_fresh(session, now=now or as_of)
     definitions_ = definitions()
-    overall = figures_of(_rows(session, date_from, date_to, as_of)[0])
-    previous_overall = None
-    previous_rows: dict = {}
     prev_from, prev_to = previous_period(date_from, date_to)
     prev_as_of = as_of - (local_start(date_from) - local_start(prev_from))
+    # Every order is in exactly one group, so with a grouping the overall figures are the groups' sums (no extra pass).
+    rows = _rows(session, date_from, date_to, as_of, by, level) if by is not None else None
+    previous_grouped = (_rows(session, prev_from, prev_to, prev_as_of, by, level)
+                        if by is not None and compare and by not in ("day", "week", "month") else None)
+    overall = figures_of(_total(rows) if rows is not None else _rows(session, date_from, date_to, as_of)[0])
+    previous_overall = None
+    previous_rows: dict = {}
     if compare:
-        previous_overall = figures_of(_rows(session, prev_from, prev_to, prev_as_of)[0])
+        previous_overall = figures_of(_total(previous_grouped) if previous_grouped is not None else _rows(session, prev_from, prev_to, prev_as_of)[0])
     result = {
         "definitions_version": definitions_.version,
         "from": date_from.isoformat(),
@@ -285,9 +297,8 @@ def compute(
     }
     if by is None:
         return result
-    rows = _rows(session, date_from, date_to, as_of, by, level)
-    if compare and by not in ("day", "week", "month"):
-        previous_rows = {r["key"]: figures_of(r) for r in _rows(session, prev_from, prev_to, prev_as_of, by, level)}
+    if previous_grouped is not None:
+        previous_rows = {r["key"]: figures_of(r) for r in previous_grouped}
     labels = labels_for(session, by, [r["key"] for r in rows])
     groups = []
     for row in rows:
