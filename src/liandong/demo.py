@@ -74,9 +74,10 @@ def prepare_demo(*, orders: int = 360, months: float | None = None, progress=Non
     with unit_of_work() as session:
         knowledge = _seed_knowledge(session, at=at)
     with unit_of_work() as session:
-        from liandong.report.rollup import refresh
+        from liandong.report.rollup import refresh, roll
 
         refresh(session, now=at)  # the report facts of the demo orders, so the first dashboard does not wait for them
+        roll(session, now=at)  # and the daily rollup of those already settled, as the worker would
     with unit_of_work() as session:
         total = session.scalar(select(func.count()).select_from(WorkOrder))
     return {"orders_created": created, "orders_total": total, "accounts_created": accounts, "knowledge_items_created": knowledge}

@@ -14,7 +14,7 @@ from liandong.core.clock import SHANGHAI
 from liandong.core.errors import DomainError, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from liandong.db import MAX_ID
 from liandong.report import hotspots, signals
-from liandong.report.models import Hotspot, OrderFact
+from liandong.report.models import Hotspot, OrderFact, ReportState
 from liandong.report.problems import place_name, topic_names
 from liandong.report.rollup import ensure_fresh
 
@@ -26,14 +26,28 @@ HANDLERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
 STATUS_LABELS = {"open": "待处置", "merged": "已并单", "supervised": "已联合督办", "dismissed": "已忽略"}
 
 
-def _signals(session: Session, start: datetime, end: datetime) -> list[hotspots.Signal]:
-    rows = session.execute(
-        select(F.order_id, F.received_at, F.topic_key, F.place_key, F.caller_key, F.division_code, F.town_code).where(
-            F.received_at > start, F.received_at <= end, F.topic_key.is_not(None), F.place_key.is_not(None),
-            F.merged_at.is_(None), F.invalid_at.is_(None),
-        )
-    ).all()
-    return [hotspots.Signal(*row) for row in rows]
+def _window(start: datetime, end: datetime) -> tuple:
+    return (F.received_at > start, F.received_at <= end, F.topic_key.is_not(None), F.place_key.is_not(None),
+            F.merged_at.is_(None), F.invalid_at.is_(None))
+
+
+def _signals(session: Session, start: datetime, end: datetime, keys: set[tuple[str, str]] | None = None) -> list[hotspots.Signal]:
+    """The window's signals: all of them, or those of some (topic, place) keys (read through the key index)."""
+    columns = (F.order_id, F.received_at, F.topic_key, F.place_key, F.caller_key, F.division_code, F.town_code)
+    if keys is None:
+        return [hotspots.Signal(*row) for row in session.execute(select(*columns).where(*_window(start, end))).all()]
+    found = []
+    by_topic: dict[str, list[str]] = {}
+    for topic, place in sorted(keys):
+        by_topic.setdefault(topic, []).append(place)
+    for topic, places in by_topic.items():
+        rows = session.execute(select(*columns).where(*_window(start, end), F.topic_key == topic, F.place_key.in_(places))).all()
+        found += [hotspots.Signal(*row) for row in rows]
+    return found
+
+
+SCANNED = "hotspots.scanned_at"
+OVERLAP = timedelta(minutes=30)
 
 
 def _baseline(session: Session, keys: set[tuple[str, str]], start: datetime, end: datetime) -> tuple[dict, dict]:
@@ -52,15 +66,31 @@ def _baseline(session: Session, keys: set[tuple[str, str]], start: datetime, end
     return {(t, p): n for t, p, n in rows if (t, p) in keys}, {t: (n, k) for t, n, k in totals}
 
 
-def scan(session: Session, *, now: datetime, settings: hotspots.Settings = SETTINGS, fresh: bool = True) -> list[Hotspot]:
-    """One pass of the detector ending at `now`: new alerts are raised, open ones grow; returns those touched."""
+def scan(session: Session, *, now: datetime, settings: hotspots.Settings = SETTINGS, fresh: bool = True,
+         since: datetime | None = None) -> list[Hotspot]:
+    """One pass of the detector ending at `now`: new alerts are raised, open ones grow; returns those touched.
+
+    With `since` (the previous pass), only the (topic, place) keys that had an order arrive in (since, now] are
+    tested: a key's windows gain callers only when an order arrives, so the others cannot have become a burst, and
+    the cost of a pass follows the arrivals, not the size of the window. The correction for multiple tests still
+    counts every key of the window.
+    """
     if fresh:
         ensure_fresh(session, now=now)
     longest = max(settings.windows)
-    found = _signals(session, now - longest, now)
+    keys_in_window = None
+    if since is not None and now - longest < since < now:
+        arrived = {(t, p) for t, p in session.execute(select(F.topic_key, F.place_key).where(*_window(since, now)).distinct())}
+        if not arrived:
+            return []
+        keys_in_window = session.scalar(select(func.count()).select_from(
+            select(F.topic_key, F.place_key).where(*_window(now - longest, now)).distinct().subquery()))
+        found = _signals(session, now - longest, now, arrived)
+    else:
+        found = _signals(session, now - longest, now)
     keys = {(s.topic_key, s.place_key) for s in found}
     baseline, totals = _baseline(session, keys, now - longest - settings.baseline, now - longest)
-    bursts = hotspots.detect(found, now=now, baseline_counts=baseline, topic_totals=totals, settings=settings)
+    bursts = hotspots.detect(found, now=now, baseline_counts=baseline, topic_totals=totals, settings=settings, keys_in_window=keys_in_window)
     if not bursts:
         return []
     names = topic_names(session)
@@ -102,11 +132,12 @@ def detect_range(session: Session, *, start: datetime, end: datetime, step: time
     if end - start > timedelta(days=400):
         raise ValidationFailed("一次最多检测 400 天", field="to")
     ensure_fresh(session, now=end)
-    moment = start + step
+    moment, previous = start + step, None
     while True:
-        scan(session, now=min(moment, end), fresh=False)
+        scan(session, now=min(moment, end), fresh=False, since=previous)
         if moment >= end:
             break
+        previous = moment
         moment += step
     return list_hotspots(session, start=start, end=end)
 
@@ -215,6 +246,20 @@ def dismiss(session: Session, *, hotspot_id: int, actor: Actor, now: datetime, n
     hotspot = require_hotspot(session, hotspot_id)
     _handler(actor, hotspot)
     _mark(hotspot, "dismissed", actor, now, (note or "").strip() or None)
+
+
+def scan_since_last(session: Session, *, now: datetime) -> list[Hotspot]:
+    """The worker's pass: since its previous pass (kept in report_state; with an overlap for orders whose facts came
+    in a little late), or over the whole window the first time."""
+    state = session.get(ReportState, SCANNED)
+    since = state.updated_at - OVERLAP if state is not None and state.updated_at < now else None
+    touched = scan(session, now=now, since=since)
+    if state is None:
+        session.add(ReportState(key=SCANNED, value=0, updated_at=now))
+    else:
+        state.updated_at = max(state.updated_at, now)
+    session.flush()
+    return touched
 
 
 def open_count(session: Session) -> int:

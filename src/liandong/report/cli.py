@@ -162,16 +162,17 @@ def refresh_command(
     rebuild: Annotated[bool, typer.Option("--rebuild", help="全部重新推导（指标定义变化后）")] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """更新统计事实表。"""
+    """更新统计事实表和按日汇总表。"""
     from liandong.report import rollup
 
     now = clock_now()
     with unit_of_work() as session:
         result = rollup.rebuild(session, now=now) if rebuild else rollup.refresh(session, now=now, look_back=rollup.LOOK_BACK_IDS)
+        result |= rollup.roll(session, now=now)
     if as_json:
         _echo_json(result)
     else:
-        typer.echo(f"已更新 {result['orders']} 张工单的统计事实")
+        typer.echo(f"已更新 {result['orders']} 张工单的统计事实，{result['rolled']} 张已办结稳定的工单计入按日汇总")
 
 
 def hotspots_command(

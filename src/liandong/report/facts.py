@@ -63,12 +63,23 @@ class Fact:
     topic_key: str | None = None
     place_key: str | None = None
     caller_key: str | None = None
+    settled_at: datetime | None = None
+
+    def settle(self) -> None:
+        """Note the latest moment any figure of this order changes: from then on it counts the same at every as-of."""
+        self.settled_at = max(t for t in (getattr(self, name) for name in EVENT_TIMES) if t is not None)
 
     def to_row(self) -> dict:
         return {name: getattr(self, name) for name in FIELDS}
 
 
 FIELDS = tuple(f.name for f in fields(Fact))
+# Every time a figure compares with its evaluation moment (reply_due_at, the deadline in force now, is not one).
+EVENT_TIMES = (
+    "received_at", "merged_at", "invalid_at", "direct_answer_at", "transferred_at", "dispatched_at", "sign_ok_at", "sign_late_at",
+    "accepted_at", "overdue_at", "first_closed_at", "closed_at", "reopened_at", "open_again_at", "returned_at", "extended_at",
+    "repeat_at", "callback_due_at", "first_reached_at", "last_reached_at",
+)
 
 
 def _first(*times: datetime | None) -> datetime | None:
@@ -207,4 +218,5 @@ def derive(
     if reached:
         fact.first_reached_at, fact.first_satisfaction, fact.first_resolved = reached[0].called_at, reached[0].satisfaction, reached[0].resolved
         fact.last_reached_at, fact.last_satisfaction, fact.last_resolved = reached[-1].called_at, reached[-1].satisfaction, reached[-1].resolved
+    fact.settle()
     return fact

@@ -84,18 +84,21 @@ def detect(
     baseline_counts: Mapping[tuple[str, str], int],
     topic_totals: Mapping[str, tuple[int, int]] | None = None,
     settings: Settings = Settings(),
+    keys_in_window: int | None = None,
 ) -> list[Burst]:
     """Bursts among `signals` (orders received up to `now`), most significant first, one per (topic, place).
 
     `baseline_counts` are the orders of each (topic, place) in the baseline period before the longest window;
-    `topic_totals` each topic's (orders, distinct places) over the same period.
+    `topic_totals` each topic's (orders, distinct places) over the same period. `keys_in_window` is how many
+    (topic, place) keys the longest window holds when `signals` are only those of some of them (the keys that
+    just had an arrival): the correction for multiple tests counts every key, tested now or not.
     """
     longest = max(settings.windows)
     recent = [s for s in signals if now - longest < s.at <= now]
     by_key: dict[tuple[str, str], list[Signal]] = defaultdict(list)
     for signal in recent:
         by_key[(signal.topic_key, signal.place_key)].append(signal)
-    tests = max(1, len(by_key)) * len(settings.windows)
+    tests = max(1, len(by_key), keys_in_window or 0) * len(settings.windows)
     baseline_days = settings.baseline.total_seconds() / 86400
     best: dict[tuple[str, str], Burst] = {}
     for key, members in by_key.items():

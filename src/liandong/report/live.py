@@ -9,14 +9,15 @@ from sqlalchemy.orm import Session
 
 from liandong.core.clock import SHANGHAI
 from liandong.report.alerts import open_count
-from liandong.report.models import OrderFact
-from liandong.workorder.lifecycle import OPEN_STATUSES, REPLY_CLOCK_STATUSES, SIGN_CLOCK_STATUSES, Status
+from liandong.report.models import OPEN_ORDERS, OrderFact
+from liandong.workorder.lifecycle import REPLY_CLOCK_STATUSES, SIGN_CLOCK_STATUSES, Status
 from liandong.workorder.models import WorkOrder
 
 
 def live_counts(session: Session, *, now: datetime) -> dict:
+    """Counted from the partial index of open orders alone (`ix_work_orders_open_clocks`): the closed millions are
+    not in it, and it holds every column the counts compare, so the table itself is not read."""
     today = datetime.combine(now.astimezone(SHANGHAI).date(), time(0), tzinfo=SHANGHAI)
-    open_values = [s.value for s in OPEN_STATUSES]
     clock = [s.value for s in REPLY_CLOCK_STATUSES]
     signing = [s.value for s in SIGN_CLOCK_STATUSES]
     w = WorkOrder
@@ -29,7 +30,7 @@ def live_counts(session: Session, *, now: datetime) -> dict:
             func.sum(_flag(yellow)),
             func.sum(_flag(w.status == Status.AWAITING_CALLBACK.value)),
             func.sum(_flag(w.status == Status.REPLIED.value)),
-        ).where(w.status.in_(open_values))
+        ).where(OPEN_ORDERS)
     ).one()
     received_today = session.scalar(select(func.count()).select_from(OrderFact).where(OrderFact.received_at >= today, OrderFact.received_at <= now))
     return {

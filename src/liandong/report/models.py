@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from liandong.db import Base, UTCDateTime
+from liandong.workorder.lifecycle import OPEN_STATUSES
+from liandong.workorder.models import WorkOrder
+
+# Open orders, as literal SQL: a partial index is used only when the query states its condition the same way
+# (SQLite cannot match bound parameters against it).
+OPEN_ORDERS = text("status IN (" + ", ".join(f"'{s.value}'" for s in sorted(OPEN_STATUSES, key=lambda s: s.value)) + ")")
+# The dashboard's live counts read this index only: open orders with every clock they compare.
+OPEN_CLOCKS_INDEX = Index(
+    "ix_work_orders_open_clocks", WorkOrder.status, WorkOrder.reply_due_at, WorkOrder.sign_due_at, WorkOrder.reply_yellow_at,
+    WorkOrder.sign_yellow_at, postgresql_where=OPEN_ORDERS, sqlite_where=OPEN_ORDERS,
+)
 
 
 class OrderFact(Base):
@@ -19,8 +30,15 @@ class OrderFact(Base):
 
     __tablename__ = "report_order_facts"
     __table_args__ = (
-        Index("ix_report_order_facts_received_at", "received_at"),
+        # The cohort range scan; with settled_at, the rows of a cohort still moving at an as-of in the past.
+        Index("ix_report_order_facts_received_at_settled_at", "received_at", "settled_at"),
         Index("ix_report_order_facts_topic_key_place_key_received_at", "topic_key", "place_key", "received_at"),
+        # The recurring problems of a period (每月一题: per topic, places, callers, repeats, dissatisfaction) read this
+        # index alone: every column they need is in it, so a month of a city is an index-only range scan.
+        Index("ix_report_order_facts_problems", "received_at", "topic_key", "place_key", "caller_key", "merged_at", "invalid_at",
+              "repeat_at", "reopened_at", "first_reached_at", "last_reached_at", "first_satisfaction", "last_satisfaction", "order_id"),
+        # The few rows not yet in the daily rollup (recent and still moving), read on every as-of-now request.
+        Index("ix_report_order_facts_unrolled", "received_at", "settled_at", postgresql_where=text("NOT rolled"), sqlite_where=text("NOT rolled")),
     )
 
     order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id", ondelete="CASCADE"), primary_key=True, autoincrement=False)
@@ -67,6 +85,71 @@ class OrderFact(Base):
     topic_key: Mapped[str | None] = mapped_column(String(48), default=None)
     place_key: Mapped[str | None] = mapped_column(String(64), default=None)
     caller_key: Mapped[str | None] = mapped_column(String(16), default=None)
+
+    # The latest of the dated facts (`facts.EVENT_TIMES`): from then on the order counts the same at every as-of, so
+    # once that moment has passed its figures can be summed into `report_daily_figures` (then `rolled`).
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    rolled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+# The additive measures of one group of orders (numerators, denominators, sums and counts), as the metrics' SQL labels them.
+MEASURES = (
+    "received", "merged", "invalid", "dispatched",
+    "direct_answer_rate__n", "direct_answer_rate__d", "response_rate__n", "response_rate__d",
+    "on_time_reply_rate__n", "on_time_reply_rate__d", "completion_rate__n", "completion_rate__d",
+    "callback_rate__n", "callback_rate__d", "resolution_rate__n", "resolution_rate__d",
+    "satisfaction_rate__n", "satisfaction_rate__d", "return_rate__n", "return_rate__d",
+    "reopen_rate__n", "reopen_rate__d", "extension_rate__n", "extension_rate__d", "repeat_rate__n",
+    "satisfaction_score__s", "satisfaction_score__c", "avg_handling_hours__s", "avg_handling_hours__c",
+)
+# The groupings the daily rollup keeps (each order counts once in each): "all" for the overall figures and the trend.
+DIMENSIONS = ("all", "department", "division", "category", "channel", "type")
+
+
+class DailyFigures(Base):
+    """The settled orders' measures per local day of receipt and one grouping key — the rollup "as of now" reads.
+
+    A row holds the sums over the orders of that day and key whose facts are `rolled`, each counted as it stands at
+    any moment after its `settled_at`. Maintained only by `report.rollup` (adding newly settled orders, taking out
+    an order whose facts are derived again), never by hand; `liandong report refresh --rebuild` makes it again.
+    """
+
+    __tablename__ = "report_daily_figures"
+    __table_args__ = (UniqueConstraint("dimension", "day", "key", name="uq_report_daily_figures_dimension_day_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(16))
+    day: Mapped[date] = mapped_column(Date)  # Asia/Shanghai date of receipt
+    key: Mapped[str] = mapped_column(String(32))  # the unit, county, level-3 category, channel or type; "" for none
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    merged: Mapped[int] = mapped_column(Integer, default=0)
+    invalid: Mapped[int] = mapped_column(Integer, default=0)
+    dispatched: Mapped[int] = mapped_column(Integer, default=0)
+    direct_answer_rate__n: Mapped[int] = mapped_column(Integer, default=0)
+    direct_answer_rate__d: Mapped[int] = mapped_column(Integer, default=0)
+    response_rate__n: Mapped[int] = mapped_column(Integer, default=0)
+    response_rate__d: Mapped[int] = mapped_column(Integer, default=0)
+    on_time_reply_rate__n: Mapped[int] = mapped_column(Integer, default=0)
+    on_time_reply_rate__d: Mapped[int] = mapped_column(Integer, default=0)
+    completion_rate__n: Mapped[int] = mapped_column(Integer, default=0)
+    completion_rate__d: Mapped[int] = mapped_column(Integer, default=0)
+    callback_rate__n: Mapped[int] = mapped_column(Integer, default=0)
+    callback_rate__d: Mapped[int] = mapped_column(Integer, default=0)
+    resolution_rate__n: Mapped[int] = mapped_column(Integer, default=0)
+    resolution_rate__d: Mapped[int] = mapped_column(Integer, default=0)
+    satisfaction_rate__n: Mapped[int] = mapped_column(Integer, default=0)
+    satisfaction_rate__d: Mapped[int] = mapped_column(Integer, default=0)
+    return_rate__n: Mapped[int] = mapped_column(Integer, default=0)
+    return_rate__d: Mapped[int] = mapped_column(Integer, default=0)
+    reopen_rate__n: Mapped[int] = mapped_column(Integer, default=0)
+    reopen_rate__d: Mapped[int] = mapped_column(Integer, default=0)
+    extension_rate__n: Mapped[int] = mapped_column(Integer, default=0)
+    extension_rate__d: Mapped[int] = mapped_column(Integer, default=0)
+    repeat_rate__n: Mapped[int] = mapped_column(Integer, default=0)
+    satisfaction_score__s: Mapped[int] = mapped_column(Integer, default=0)  # sum of the last reached ratings (1–5)
+    satisfaction_score__c: Mapped[int] = mapped_column(Integer, default=0)
+    avg_handling_hours__s: Mapped[int] = mapped_column(BigInteger, default=0)  # thousandths of a working hour
+    avg_handling_hours__c: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ReportState(Base):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from liandong.catalog import service as catalog
@@ -26,17 +26,22 @@ def topic_names(session: Session) -> dict[str, str]:
     return {c.code: "·".join(c.path.split("/")[-2:]) for c in catalog.list_categories(session)}
 
 
-def recurring_problems(session: Session, *, date_from: date, date_to: date, as_of: datetime, limit: int = 10) -> list[dict]:
-    """Topics by number of valid orders, with places, repeat calls, dissatisfaction and the change on the last period."""
+def recurring_problems(session: Session, *, date_from: date, date_to: date, as_of: datetime, limit: int = 10,
+                       detail: bool = True) -> list[dict]:
+    """Topics by number of valid orders, with places, repeat calls, dissatisfaction and the change on the last period.
+
+    Without `detail` (the dashboard's panel) the distinct callers and the example orders are left out (None, []):
+    they are the two costly parts and the panel shows neither.
+    """
     t = AsOf(as_of)
     cohort = and_(_cohort(date_from, date_to, as_of), t.valid, F.topic_key.is_not(None))
     dissatisfied = and_(t.reached, t.satisfaction < 3)
+    callers = func.count(func.distinct(F.caller_key)) if detail else literal(None)
     rows = session.execute(
         select(
             F.topic_key,
             func.count().label("orders"),
-            func.count(func.distinct(F.place_key)).label("places"),
-            func.count(func.distinct(F.caller_key)).label("callers"),
+            callers.label("callers"),
             func.count(F.repeat_at).label("repeats"),
             func.sum(_flag(dissatisfied)).label("dissatisfied"),
             func.sum(_flag(F.reopened_at.is_not(None))).label("reopened"),
@@ -59,6 +64,7 @@ def recurring_problems(session: Session, *, date_from: date, date_to: date, as_o
     tree = catalog.unit_tree(session)
     # Two queries for all listed topics: their places by count, and their latest orders (window function).
     places: dict[str, list] = {}
+    distinct_places: dict[str, int] = {}
     for topic, key, n in session.execute(
         select(F.topic_key, F.place_key, func.count())
         .where(cohort, F.topic_key.in_(keys), F.place_key.is_not(None))
@@ -66,18 +72,20 @@ def recurring_problems(session: Session, *, date_from: date, date_to: date, as_o
         .order_by(F.topic_key, func.count().desc(), F.place_key)
     ):
         places.setdefault(topic, [])
+        distinct_places[topic] = distinct_places.get(topic, 0) + 1  # one row per (topic, place): the distinct places
         if len(places[topic]) < 3:
             places[topic].append((key, n))
-    rank = func.row_number().over(partition_by=F.topic_key, order_by=(F.received_at.desc(), F.order_id.desc())).label("rank")
-    latest = select(F.topic_key, F.order_id, rank).where(cohort, F.topic_key.in_(keys)).subquery()
     examples: dict[str, list] = {}
-    for topic, number, title in session.execute(
-        select(latest.c.topic_key, WorkOrder.number, WorkOrder.title)
-        .join(WorkOrder, WorkOrder.id == latest.c.order_id)
-        .where(latest.c.rank <= 3)
-        .order_by(latest.c.topic_key, latest.c.rank)
-    ):
-        examples.setdefault(topic, []).append((number, title))
+    if detail:
+        rank = func.row_number().over(partition_by=F.topic_key, order_by=(F.received_at.desc(), F.order_id.desc())).label("rank")
+        latest = select(F.topic_key, F.order_id, rank).where(cohort, F.topic_key.in_(keys)).subquery()
+        for topic, number, title in session.execute(
+            select(latest.c.topic_key, WorkOrder.number, WorkOrder.title)
+            .join(WorkOrder, WorkOrder.id == latest.c.order_id)
+            .where(latest.c.rank <= 3)
+            .order_by(latest.c.topic_key, latest.c.rank)
+        ):
+            examples.setdefault(topic, []).append((number, title))
     out = []
     for row in rows:
         out.append(
@@ -85,8 +93,8 @@ def recurring_problems(session: Session, *, date_from: date, date_to: date, as_o
                 "topic_key": row.topic_key,
                 "topic": signals.topic_label(row.topic_key, names),
                 "orders": int(row.orders),
-                "places": int(row.places),
-                "callers": int(row.callers),
+                "places": distinct_places.get(row.topic_key, 0),
+                "callers": int(row.callers) if detail else None,
                 "repeats": int(row.repeats or 0),
                 "dissatisfied": int(row.dissatisfied or 0),
                 "reopened": int(row.reopened or 0),

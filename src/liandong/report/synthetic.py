@@ -224,17 +224,19 @@ def _address(text: str, place: str) -> str | None:
 
 
 def plans(tree: UnitTree, *, count: int, now: datetime, days: float, seed: int, category_codes: dict, triage=None,
-          policy: CallbackPolicy | None = None) -> Iterator[Plan]:
-    """`count` plans received over the last `days`, denser towards today, in office hours mostly, in order of receipt."""
+          policy: CallbackPolicy | None = None, until: datetime | None = None) -> Iterator[Plan]:
+    """`count` plans received over the `days` before `until` (default now), denser towards its end, in office hours
+    mostly, in order of receipt; every path runs up to `now`, so a block received long ago is mostly settled."""
     rng = random.Random(seed)
     planner = Planner(tree, now=now, rng=rng, category_codes=category_codes, triage=triage, policy=policy)
     hours = (8, 9, 9, 10, 10, 11, 14, 15, 15, 16, 17, 19, 21)
-    start = now - timedelta(days=days)
+    end = min(until or now, now)
+    start = end - timedelta(days=days)
     for index in range(count):
         # Uniform over the period with a gentle rise (about +50 % from the first day to the last).
         share = ((1 + 1.5 * (index + rng.random()) / count) ** 2 - 1) / (2.5**2 - 1)
-        day = (start + (now - start) * share).astimezone(SHANGHAI)
-        received = min(day.replace(hour=rng.choice(hours), minute=rng.randrange(60), second=0, microsecond=0), now - timedelta(minutes=30))
+        day = (start + (end - start) * share).astimezone(SHANGHAI)
+        received = min(day.replace(hour=rng.choice(hours), minute=rng.randrange(60), second=0, microsecond=0), end - timedelta(minutes=30))
         yield planner.plan(index, received)
 
 
@@ -704,8 +706,9 @@ def _fix_sequences(session: Session) -> None:
 
 
 def generate(session_factory, *, count: int, months: float, now: datetime, seed: int = 12345, batch: int = 20_000, triage=None,
-             progress=None) -> dict:
-    """Plan and write `count` orders over the last `months`, each batch in its own transaction; the fact rollup too."""
+             progress=None, until: datetime | None = None) -> dict:
+    """Plan and write `count` orders received over the `months` before `until` (default now) and carried out up to
+    now, each batch in its own transaction; the fact rollup too."""
     from liandong.report.rollup import _set_watermark
 
     with session_factory() as session:
@@ -721,7 +724,8 @@ def generate(session_factory, *, count: int, months: float, now: datetime, seed:
     callback_policy = CallbackPolicy(max_attempts=policy.callback_max_attempts, window_hours=policy.callback_window_hours)
     simulator = Simulator(tree=tree, policy=policy, calendar=calendar, now=now, first_ids=first_ids, divisions=divisions, categories=categories)
     written = 0
-    stream = plans(tree, count=count, now=now, days=months * 30.4, seed=seed, category_codes=codes, triage=triage, policy=callback_policy)
+    stream = plans(tree, count=count, now=now, days=months * 30.4, seed=seed, category_codes=codes, triage=triage, policy=callback_policy,
+                   until=until)
     pending = 0
     for plan in stream:
         simulator.run(plan)

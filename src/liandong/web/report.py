@@ -110,7 +110,7 @@ def dashboard_panel(request: Request, session: ReadSession, operator: Reader, pa
     else:
         found = alerts.list_hotspots(session, start=datetime.combine(first, datetime.min.time(), tzinfo=SHANGHAI), limit=20)
         context.update(rows=[alerts.to_dict(h) for h in found], chart=None)
-        context["problems"] = problems.recurring_problems(session, date_from=first, date_to=end, as_of=now, limit=8)
+        context["problems"] = problems.recurring_problems(session, date_from=first, date_to=end, as_of=now, limit=8, detail=False)
     context["chart_json"] = _json(context.get("chart"))
     return page(request, "report/panel.html", now=now, **context)
 

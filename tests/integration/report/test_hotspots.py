@@ -13,6 +13,7 @@ from liandong.catalog.deadlines import SHANGHAI
 from liandong.core.actor import Actor, Role
 from liandong.core.errors import InvalidTransition, PermissionDenied
 from liandong.report import alerts, synthetic
+from liandong.report.models import ReportState
 from liandong.workorder import demo, service
 from liandong.workorder.models import WorkOrder
 
@@ -83,3 +84,26 @@ def test_joint_supervision_notes_every_member(session):
     alerts.supervise_members(session, hotspot_id=found[0].id, actor=SUPERVISOR, now=NOW)
     counts = session.execute(select(WorkOrder.supervise_count).where(WorkOrder.id.in_(burst))).scalars().all()
     assert counts == [1, 1, 1, 1]
+
+
+def test_passes_since_the_last_find_what_full_passes_find(session):
+    """The worker tests only the keys that just had an arrival; run over the same hours, it raises the same alerts
+    as passes that test every key of the window."""
+    _background(session)
+    burst = _burst(session, hours=20, size=6)
+    start, step = NOW - timedelta(days=2), timedelta(hours=2)
+    incremental = [(h.topic_key, h.place_key, sorted(h.order_ids), h.size) for h in alerts.detect_range(session, start=start, end=NOW, step=step)]
+    for hotspot in alerts.list_hotspots(session):
+        session.delete(hotspot)
+    session.flush()
+    moment = start + step
+    while moment <= NOW:
+        alerts.scan(session, now=moment, fresh=False)
+        moment += step
+    full = [(h.topic_key, h.place_key, sorted(h.order_ids), h.size) for h in alerts.list_hotspots(session, start=start, end=NOW)]
+    assert incremental == full
+    assert any(set(burst) <= set(ids) for _, _, ids, _ in full)
+    # The worker's own pass keeps its moment, and then has nothing new to look at.
+    alerts.scan_since_last(session, now=NOW)
+    assert session.get(ReportState, alerts.SCANNED).updated_at == NOW
+    assert alerts.scan_since_last(session, now=NOW + timedelta(minutes=10)) == []

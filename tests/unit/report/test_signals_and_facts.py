@@ -92,3 +92,21 @@ def test_an_extension_moves_the_overdue_moment():
     assert fact.overdue_at == local(19, 23, 59) and fact.extended_at == local(12, 10)
     assert fact.caller_key is None
     assert local(19, 23, 59) - local(16, 23, 59) == timedelta(days=3)
+
+
+def test_settled_at_is_the_latest_dated_fact_and_every_dated_fact_is_counted():
+    """The daily rollup sums an order once its last dated fact has passed: every time a figure compares with its
+    as-of must be among EVENT_TIMES (reply_due_at is the deadline in force now, not a fact; settled_at is the result)."""
+    from datetime import datetime, timedelta, timezone
+
+    from liandong.report.facts import EVENT_TIMES, Fact
+    from liandong.report.models import OrderFact
+
+    dated = {c.name for c in OrderFact.__table__.columns if c.type.__class__.__name__ == "UTCDateTime"}
+    assert dated - set(EVENT_TIMES) == {"reply_due_at", "settled_at"}
+    at = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
+    fact = Fact(order_id=1, received_at=at, channel="phone", request_type="complaint", division_code="140502", town_code=None,
+                category_code=None, unit_code=None, status="dispatched", reply_due_at=at + timedelta(days=30),
+                dispatched_at=at + timedelta(hours=1), sign_late_at=at + timedelta(days=2), overdue_at=at + timedelta(days=9))
+    fact.settle()
+    assert fact.settled_at == at + timedelta(days=9)
