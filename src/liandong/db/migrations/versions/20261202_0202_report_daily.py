@@ -1,7 +1,7 @@
 """Reports at scale: when each order's facts settle, whether they are in the daily rollup, and that rollup
 
 Revision ID: 20261202_0202
-Revises: 20261202_0201
+Revises: 20261202_0304
 Create Date: 2026-12-01 20:50:00
 """
 
@@ -12,7 +12,7 @@ import liandong.db
 
 
 revision = '20261202_0202'
-down_revision = '20261202_0201'
+down_revision = '20261202_0304'
 branch_labels = None
 depends_on = None
 
