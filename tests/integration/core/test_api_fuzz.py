@@ -3,6 +3,7 @@ whatever arrives, the answer is never a server error and always matches the docu
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
 import uuid
@@ -26,6 +27,17 @@ POSTGRES = os.environ.get("LIANDONG_TEST_POSTGRES_URL")
 EXAMPLES = int(os.environ.get("LIANDONG_FUZZ_EXAMPLES", "25"))
 
 
+def _drop(name: str) -> None:
+    from liandong.db import _engines
+
+    for url in [u for u in _engines if name in u]:
+        _engines.pop(url).dispose()
+    admin = create_engine(make_url(POSTGRES).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def _database() -> str:
     if POSTGRES:
         name = f"liandong_fuzz_{uuid.uuid4().hex[:8]}"
@@ -33,6 +45,7 @@ def _database() -> str:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
+        atexit.register(_drop, name)
         return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False)
     return f"sqlite:///{Path(tempfile.mkdtemp(prefix='liandong-fuzz-')) / 'fuzz.db'}"
 
