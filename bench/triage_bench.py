@@ -76,7 +76,7 @@ def main() -> None:
 
     path = service.model_path()
     t2 = time.perf_counter()
-    model = load_model(path)
+    load_model(path)
     t3 = time.perf_counter()
     features.warm_up()
     t4 = time.perf_counter()

@@ -21,8 +21,8 @@ from liandong.core.actor import Actor, Role
 from liandong.db import get_engine, unit_of_work
 from liandong.db.migrate import upgrade
 from liandong.workorder import queries, service
-from liandong.workorder.queries import OrderFilter
 from liandong.workorder.lifecycle import Action
+from liandong.workorder.queries import OrderFilter
 
 ADMIN = Actor("bench", Role.ADMIN, records_history=True)
 TEXTS = [

@@ -68,9 +68,9 @@ def main() -> int:
         configure(database_url=url, var_dir=Path(tmp) / "var")
         from liandong.core.clock import local, now
         from liandong.db import unit_of_work
+        from liandong.db.migrate import upgrade
         from liandong.knowledge.ingest import ingest_paths
         from liandong.knowledge.search import search
-        from liandong.db.migrate import upgrade
 
         upgrade(url=url)
         with unit_of_work() as session:

@@ -6,8 +6,8 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import json
+import sys
 import time
 from collections import Counter
 from pathlib import Path

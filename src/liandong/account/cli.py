@@ -12,7 +12,6 @@ from liandong.core.actor import CLI, ROLE_LABELS, Role
 from liandong.core.clock import now as clock_now
 from liandong.db import unit_of_work
 
-
 ROLE_HELP = "角色：" + "、".join(f"{r.value}（{ROLE_LABELS[r]}）" for r in service.LOGIN_ROLES)
 
 

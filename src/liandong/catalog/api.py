@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from liandong.catalog import service
-from liandong.db.deps import ReadSession
 from liandong.core.http import ERROR_RESPONSES
+from liandong.db.deps import ReadSession
 
 router = APIRouter(prefix="/api/catalog", tags=["目录 catalogue"], responses=ERROR_RESPONSES)
 

@@ -11,6 +11,9 @@ from liandong.account.dependencies import scoped
 from liandong.core.actor import Actor
 from liandong.core.clock import local
 from liandong.core.clock import now as clock_now
+from liandong.core.http import ERROR_RESPONSES, RecordId
+from liandong.db import MAX_ID
+from liandong.db.deps import ReadSession, WriteSession
 from liandong.knowledge import answer as answer_service
 from liandong.knowledge import items
 from liandong.knowledge import search as search_service
@@ -24,9 +27,6 @@ from liandong.knowledge.schemas import (
     SearchResult,
 )
 from liandong.knowledge.states import parse_action
-from liandong.db.deps import ReadSession, WriteSession
-from liandong.core.http import ERROR_RESPONSES, RecordId
-from liandong.db import MAX_ID
 
 # Every knowledge endpoint needs a caller: drafts mined from calls can carry personal data.
 router = APIRouter(prefix="/api/kb", tags=["知识库 knowledge base"], responses=ERROR_RESPONSES, dependencies=[Depends(scoped("kb:read"))])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import pkgutil
 import time
 from datetime import datetime, timezone
 
@@ -22,17 +23,17 @@ from liandong.linkage.relay import Relay, RelayStats
 
 log = logging.getLogger("liandong.worker")
 logging.getLogger("apscheduler").setLevel(logging.ERROR)  # "skipped: already running" is the point of max_instances
-# Each domain's scheduled work, imported so that its @scheduled functions register.
-TASK_MODULES = ("liandong.report.tasks", "liandong.linkage.tasks", "liandong.workorder.tasks", "liandong.knowledge.tasks")
-
-
+# Each domain's scheduled work lives in its own `tasks.py`; importing it registers its @scheduled functions.
 def load_tasks() -> list:
-    for name in TASK_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
+    import liandong
+
+    for package in pkgutil.iter_modules(liandong.__path__):
+        if package.ispkg and package.name != "core":
+            try:
+                importlib.import_module(f"liandong.{package.name}.tasks")
+            except ModuleNotFoundError as error:
+                if error.name != f"liandong.{package.name}.tasks":
+                    raise
     return registered()
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated
-
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import select
 
 from liandong.account import service as accounts
+from liandong.catalog import edits as catalog_edits
 from liandong.catalog import service as catalog
 from liandong.catalog.calendar import DAY_SOURCE_LABELS
 from liandong.catalog.deadlines import REQUEST_TYPES
@@ -18,17 +18,16 @@ from liandong.catalog.models import CalendarOverride, Category
 from liandong.core.actor import Role
 from liandong.core.clock import SHANGHAI
 from liandong.core.clock import now as clock_now
-from liandong.core.vocabulary import TRANSFER_DIRECTIONS
-from liandong.workorder.validation import parse_int
 from liandong.core.errors import DomainError, ValidationFailed
-from liandong.triage.rules import DIRECTIONS, PLATFORMS
-from liandong.catalog import edits as catalog_edits
+from liandong.core.vocabulary import TRANSFER_DIRECTIONS
+from liandong.db.deps import ReadSession
 from liandong.triage import edits as transfer_edits
+from liandong.triage.rules import DIRECTIONS, PLATFORMS
 from liandong.web.common import Posted, attempt, see_other
 from liandong.web.render import page
 from liandong.web.security import Operator, flash, require, verify_csrf
 from liandong.web.suggest import PLATFORM_LABELS
-from liandong.db.deps import ReadSession
+from liandong.workorder.validation import parse_int
 
 Admin = Annotated[Operator, Depends(require(Role.ADMIN))]
 

@@ -11,13 +11,12 @@ from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from liandong.catalog.deadlines import SHANGHAI
 from liandong.core.actor import Role
-from liandong.core.errors import translate
+from liandong.core.errors import ValidationFailed, translate
+from liandong.core.vocabulary import parse_yes_no
 from liandong.db import unit_of_work
 from liandong.web.security import flash
-from liandong.catalog.deadlines import SHANGHAI
-from liandong.core.errors import ValidationFailed
-from liandong.core.vocabulary import parse_yes_no
 from liandong.workorder.validation import parse_int
 
 T = TypeVar("T")

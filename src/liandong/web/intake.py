@@ -11,13 +11,13 @@ from liandong.core.actor import Role
 from liandong.core.clock import local
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import ValidationFailed
+from liandong.core.vocabulary import TRANSFER_TARGETS as TRANSFER_TARGET_TERMS
+from liandong.db.deps import ReadSession
 from liandong.knowledge import answer as knowledge_answer
 from liandong.web import suggest as suggestions
 from liandong.web.common import Posted, attempt, see_other
 from liandong.web.render import page
 from liandong.web.security import Operator, flash, require, verify_csrf
-from liandong.db.deps import ReadSession
-from liandong.core.vocabulary import TRANSFER_TARGETS as TRANSFER_TARGET_TERMS
 from liandong.workorder import queries, service, summary, validation
 from liandong.workorder.lifecycle import Action
 

@@ -12,6 +12,8 @@ from liandong.core.actor import Role
 from liandong.core.clock import local
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import NotFound, ValidationFailed
+from liandong.core.http import RecordId
+from liandong.db.deps import ReadSession
 from liandong.knowledge import items
 from liandong.knowledge.models import Passage
 from liandong.knowledge.states import ACTION_LABELS, STATUS_LABELS, ItemAction, ItemStatus, may_read
@@ -20,8 +22,6 @@ from liandong.web.common import Posted, attempt, see_other
 from liandong.web.intake import search_knowledge
 from liandong.web.render import page
 from liandong.web.security import CurrentOperator, Operator, flash, require, verify_csrf
-from liandong.db.deps import ReadSession
-from liandong.core.http import RecordId
 from liandong.workorder.validation import parse_int
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])

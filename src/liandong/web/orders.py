@@ -16,19 +16,19 @@ from liandong.catalog import service as catalog
 from liandong.catalog.deadlines import Warning
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import ValidationFailed
-from liandong.core.outbox import OutboxMessage
 from liandong.core.http import RecordId
+from liandong.core.outbox import OutboxMessage
+from liandong.core.vocabulary import REQUEST_TYPES
+from liandong.db import unit_of_work
+from liandong.db.deps import ReadSession
 from liandong.web.common import Posted, action_inputs, attempt, safe_next, see_other
 from liandong.web.render import page
 from liandong.web.security import CurrentOperator, flash, verify_csrf
-from liandong.db.deps import ReadSession
 from liandong.workorder import attachments, privacy, queries, service, validation
-from liandong.db import unit_of_work
-from liandong.core.vocabulary import REQUEST_TYPES
+from liandong.workorder.lifecycle import ACTION_LABELS, STATUS_LABELS, parse_action
 from liandong.workorder.models import WorkOrder
 from liandong.workorder.queries import OrderFilter
 from liandong.workorder.service import visible_to
-from liandong.workorder.lifecycle import ACTION_LABELS, STATUS_LABELS, parse_action
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
 PAGE_SIZE = 50

@@ -14,7 +14,6 @@ from liandong.catalog.deadlines import SHANGHAI, WARNING_LABELS, Warning
 from liandong.config import PACKAGE_DIR
 from liandong.core.actor import ROLE_LABELS, Role
 from liandong.core.clock import now as clock_now
-from liandong.web.security import csrf_token, load_operator, pop_flashes
 from liandong.core.vocabulary import (
     CALLBACK_OUTCOMES,
     CHANNELS,
@@ -29,6 +28,7 @@ from liandong.core.vocabulary import (
     TRANSFER_TARGETS,
     UNIT_KINDS,
 )
+from liandong.web.security import csrf_token, load_operator, pop_flashes
 from liandong.workorder.lifecycle import ACTION_LABELS, REPLY_CLOCK_STATUSES, SIGN_CLOCK_STATUSES, STATUS_LABELS, TERMINAL_STATUSES, Status
 from liandong.workorder.queries import warning_of
 

@@ -14,14 +14,12 @@ from liandong.catalog.deadlines import Warning
 from liandong.core.actor import Actor
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import PermissionDenied, ValidationFailed
-from liandong.db import unit_of_work
-from liandong.workorder import privacy
+from liandong.core.http import ERROR_RESPONSES, RecordId
+from liandong.db import MAX_ID, unit_of_work
 from liandong.db.deps import ReadSession, WriteSession
-from liandong.workorder import queries, service
+from liandong.workorder import privacy, queries, service
 from liandong.workorder.queries import SORTS, OrderFilter
 from liandong.workorder.schemas import ActionRequest, EventRead, WorkOrderCreate, WorkOrderPage, WorkOrderRead
-from liandong.core.http import ERROR_RESPONSES, RecordId
-from liandong.db import MAX_ID
 
 router = APIRouter(prefix="/api/orders", tags=["工单 work orders"], responses=ERROR_RESPONSES)
 Reader = Annotated[Actor, Depends(scoped("orders:read"))]

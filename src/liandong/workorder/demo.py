@@ -19,8 +19,8 @@ from liandong.catalog import service as catalog
 from liandong.catalog.deadlines import SHANGHAI
 from liandong.core.actor import Actor, Role
 from liandong.workorder import service, summary
-from liandong.workorder.models import WorkOrder
 from liandong.workorder.lifecycle import Action, Status
+from liandong.workorder.models import WorkOrder
 
 PLACES = {
     "140502": ["城区北石店镇", "城区西街街道", "城区东街街道", "城区钟家庄街道", "城区南街街道凤台社区"],

@@ -9,8 +9,8 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, S
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from liandong.catalog.models import Category, Department, Division
-from liandong.db import Base, UTCDateTime
 from liandong.core.actor import Actor
+from liandong.db import Base, UTCDateTime
 from liandong.workorder import lifecycle
 from liandong.workorder.lifecycle import Status
 

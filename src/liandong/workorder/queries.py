@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session
 
 from liandong.catalog.deadlines import Warning, warning_level, worst
 from liandong.core.actor import CENTRE_ROLES, Actor, Role
-
 from liandong.workorder.lifecycle import OPEN_STATUSES, REPLY_CLOCK_STATUSES, SIGN_CLOCK_STATUSES, TERMINAL_STATUSES, Status
 from liandong.workorder.models import OrderAssist, OrderReply, WorkOrder
 

@@ -9,8 +9,8 @@ from liandong.app import create_app
 from liandong.config import configure, settings
 from liandong.db import get_engine, unit_of_work
 from liandong.demo import prepare_demo
-from liandong.workorder.models import WorkOrder
 from liandong.workorder.lifecycle import Status
+from liandong.workorder.models import WorkOrder
 
 
 def test_demo_covers_every_state_and_is_reused(fresh_sqlite_url):

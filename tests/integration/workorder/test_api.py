@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from liandong.app import create_app
 from liandong.workorder.models import WorkOrder
 
-
 TOKEN = "integration-test-token"
 
 

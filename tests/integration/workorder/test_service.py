@@ -13,9 +13,9 @@ from liandong.core.actor import Actor, Role
 from liandong.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from liandong.core.outbox import OutboxMessage
 from liandong.workorder import queries, service
+from liandong.workorder.lifecycle import Action, Status
 from liandong.workorder.models import AppendOnlyViolation, OrderEvent, WorkOrder
 from liandong.workorder.queries import OrderFilter, warning_of
-from liandong.workorder.lifecycle import Action, Status
 
 ADMIN = Actor("tester", Role.ADMIN, records_history=True)
 NOW = datetime(2023, 12, 1, 9, 0, tzinfo=SHANGHAI)

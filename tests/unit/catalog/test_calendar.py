@@ -8,8 +8,8 @@ import pytest
 from liandong.catalog.calendar import (
     ChineseCalendarSource,
     DaySource,
-    Horizon,
     HolidaysSource,
+    Horizon,
     WorkingCalendar,
     horizon,
 )

@@ -1,15 +1,14 @@
 """Catalogue, accounts, work orders with their append-only timeline, and the outbox
 
 Revision ID: 20261123_0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 20:23:26.991472
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import liandong.db
-
 
 revision = '20261123_0001'
 down_revision = None

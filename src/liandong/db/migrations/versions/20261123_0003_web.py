@@ -5,11 +5,10 @@ Revises: 20261123_0002
 Create Date: 2026-11-23 21:00:00
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import liandong.db
-
 
 revision = "20261123_0003"
 down_revision = "20261123_0002"

@@ -5,11 +5,10 @@ Revises: 20261123_0003
 Create Date: 2026-12-01 18:00:00
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import liandong.db
-
 
 revision = "20261201_0004"
 down_revision = "20261123_0003"

@@ -5,9 +5,8 @@ Revises: 20261201_0005
 Create Date: 2026-12-01 16:30:00
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = "20261201_0006"
 down_revision = "20261201_0005"

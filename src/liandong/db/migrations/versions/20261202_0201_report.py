@@ -5,11 +5,10 @@ Revises: 20261201_0006
 Create Date: 2026-12-01 17:12:31.858479
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import liandong.db
-
 
 revision = '20261202_0201'
 down_revision = '20261201_0006'

@@ -5,11 +5,10 @@ Revises: 20261202_0304
 Create Date: 2026-12-01 20:50:00
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import liandong.db
-
 
 revision = '20261202_0202'
 down_revision = '20261202_0304'

@@ -6,9 +6,8 @@ Revises: 20261202_0202
 Create Date: 2026-12-01 21:30:00
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '20261202_0203'
 down_revision = '20261202_0202'

@@ -7,7 +7,6 @@ Create Date: 2026-12-01 21:35:00
 
 from alembic import op
 
-
 revision = '20261202_0204'
 down_revision = '20261202_0203'
 branch_labels = None

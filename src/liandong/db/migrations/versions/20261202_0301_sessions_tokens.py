@@ -5,11 +5,10 @@ Revises: 20261202_0101
 Create Date: 2026-12-01 20:40:00
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import liandong.db
-
 
 revision = '20261202_0301'
 down_revision = '20261202_0101'

@@ -5,11 +5,10 @@ Revises: 20261202_0301
 Create Date: 2026-12-01 20:55:00
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import liandong.db
-
 
 revision = '20261202_0302'
 down_revision = '20261202_0301'
