@@ -32,7 +32,6 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 LIANDONG = str(Path(sys.executable).with_name("liandong"))
 SECRET = "fault-test-shared-secret-0123456789"
-TOKEN = "fault-test-token"
 
 
 def free_port() -> int:
@@ -50,6 +49,7 @@ class Side:
     var: Path
     processes: dict = field(default_factory=dict)
     stopped: bool = False
+    token: str = ""  # the desk's own integration token on this side (`liandong tokens create`)
 
     @property
     def base(self) -> str:
@@ -59,7 +59,7 @@ class Side:
         env = dict(os.environ)
         env.update({
             "LIANDONG_DATABASE_URL": self.url, "LIANDONG_PLATFORM_ROLE": self.role, "LIANDONG_VAR_DIR": str(self.var),
-            "LIANDONG_API_TOKEN": TOKEN, "LIANDONG_EMBEDDED_WORKER": "false",
+            "LIANDONG_EMBEDDED_WORKER": "false",
             # Short delays so a test run drains in seconds; never a dead letter while processes come and go.
             "LIANDONG_LINK_BACKOFF_BASE": "0.2", "LIANDONG_LINK_BACKOFF_CAP": "1.5", "LIANDONG_LINK_MAX_ATTEMPTS": "100000",
             "LIANDONG_LINK_LEASE_SECONDS": "3", "LIANDONG_LINK_TIMEOUT": "5", "LIANDONG_WARM_UP": "false",
@@ -124,7 +124,7 @@ class Api:
 
     def __init__(self, side: Side):
         self.side = side
-        self.client = httpx.Client(base_url=side.base, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
+        self.client = httpx.Client(base_url=side.base, headers={"Authorization": f"Bearer {side.token}"}, timeout=10)
 
     def call(self, method: str, path: str, *, retry_for: float = 300, **kwargs):
         deadline = time.monotonic() + retry_for
@@ -132,7 +132,8 @@ class Api:
         while True:
             try:
                 response = self.client.request(method, path, **kwargs)
-                if response.status_code < 500:
+                # A read answered 409 met SQLite's write lock (the token's use being recorded): ask again.
+                if response.status_code < 500 and not (method == "GET" and response.status_code == 409):
                     return response
                 last = f"HTTP {response.status_code}: {response.text[:200]}"
             except httpx.HTTPError as error:
@@ -160,13 +161,18 @@ def _send_transfers(api: Api, n: int, *, texts: list[str], transfer: dict, tag: 
     """受理 and transfer N orders through the sender's API; an order whose response was lost is looked up, not re-created."""
     for i in range(n):
         marker = f"[{tag}-{i:05d}]"
-        existing = api.call("GET", "/api/orders", params={"q": marker, "limit": 5}).json()["items"]
-        if existing:
-            order = existing[0]
-        else:
+        order = None
+        while order is None:
+            existing = api.call("GET", "/api/orders", params={"q": marker, "limit": 5}).json()["items"]
+            if existing:
+                order = existing[0]
+                break
             body = {"content": f"{random.choice(texts)}{marker}", "request_type": "report" if tag == "a" else "help",
                     "caller_phone": "13812345678", "division_code": "140525"}
             response = api.call("POST", "/api/orders", json=body)
+            if response.status_code == 409:  # busy: look it up again (it may have been written) and retry
+                time.sleep(0.3)
+                continue
             if response.status_code != 201:
                 raise RuntimeError(f"create failed: {response.status_code} {response.text}")
             order = response.json()
@@ -180,9 +186,12 @@ def _send_transfers(api: Api, n: int, *, texts: list[str], transfer: dict, tag: 
 def desk(api: Api, channel: str, actions: list[dict], stop: threading.Event) -> None:
     """The receiving desk: answer every order that arrived (retrying through restarts)."""
     while not stop.is_set():
+        items = []
         try:
-            items = api.call("GET", "/api/orders", params={"channel": channel, "status": "received", "limit": 100}, retry_for=5).json()["items"]
-            items += api.call("GET", "/api/orders", params={"channel": channel, "status": "in_progress", "limit": 100}, retry_for=5).json()["items"]
+            for status in ("received", "in_progress"):
+                listed = api.call("GET", "/api/orders", params={"channel": channel, "status": status, "limit": 100}, retry_for=5)
+                # 409 "busy, try again" (SQLite's write lock while the token's use is recorded) is asked again next round.
+                items += listed.json()["items"] if listed.status_code == 200 else []
         except RuntimeError:
             continue
         for order in items:
@@ -280,6 +289,9 @@ def run(*, n: int = 100, postgres: str | None = None, seed: int = 0, chaos_pause
     for side, other in ((a, b), (b, a)):
         side.run("db", "upgrade")
         side.run("link", "peer", "add", other.name, other.base, "--secret", SECRET, "--platform", other.role)
+        # Each side's desk calls with its own token: the 12345 dispatch desk, the 110 police desk.
+        desk_role = "dispatcher" if side.role == "12345" else "police_desk"
+        side.token = json.loads(side.run("tokens", "create", f"fault-{side.name}", "--role", desk_role, "--json"))["token"]
     try:
         for side in sides:
             side.start("serve")

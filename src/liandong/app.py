@@ -84,4 +84,7 @@ def create_app(engine: Engine | None = None, *, api_token: str | None = None) ->
         body, content_type = metrics_text(_backlog(app.state.engine))
         return Response(body, media_type=content_type)
 
+    # Build every route's validators now: built lazily by the first requests, two threads at once can each see the
+    # other's half-built pydantic schema (seen as AttributeError __pydantic_core_schema__ under racing clients).
+    app.openapi()
     return app
