@@ -13,9 +13,10 @@ from liandong.catalog import edits, service
 from liandong.catalog.calendar import DAY_SOURCE_LABELS
 from liandong.catalog.edits import NoticePreview
 from liandong.config import settings
+from liandong.core import textfile
 from liandong.core.actor import CLI
 from liandong.core.clock import SHANGHAI, now
-from liandong.core.errors import NotFound, ValidationFailed
+from liandong.core.errors import NotFound
 from liandong.db import unit_of_work
 
 app = typer.Typer(help="目录：行政区划、承办单位、诉求分类、办理时限、工作日历。", no_args_is_help=True)
@@ -64,14 +65,7 @@ def policy_command() -> None:
 def _read_notice_file(path: Path) -> str:
     if not path.is_file():
         raise NotFound(f"文件不存在：{path}", field="file")
-    data = path.read_bytes()
-    # Notices copied on Chinese Windows machines are often saved as GB18030 rather than UTF-8.
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationFailed(f"无法识别文件编码（请保存为 UTF-8）：{path}", field="file")
+    return textfile.decode(path.read_bytes(), name=str(path))
 
 
 def _preview_json(preview: NoticePreview, *, saved: bool) -> dict:

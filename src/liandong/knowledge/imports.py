@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liandong.catalog.models import Department
+from liandong.core import textfile
 from liandong.core.actor import Actor
 from liandong.core.clock import local
 from liandong.core.errors import ValidationFailed
@@ -127,14 +128,7 @@ def read_table(path: Path, data: bytes | None = None) -> list[list[str]]:
             workbook.close()
     if suffix not in SUFFIXES:
         raise ValidationFailed(f"不支持的文件类型：{path.suffix or '无扩展名'}（支持 CSV 与 XLSX）", field="file")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValidationFailed(f"无法识别文件编码（应为 UTF-8 或 GB18030）：{path.name}", field="file")
+    text = textfile.decode(data, name=path.name)
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
     return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]

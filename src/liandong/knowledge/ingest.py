@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from liandong.core import textfile
 from liandong.core.errors import ValidationFailed
 from liandong.knowledge import split as splitter
 from liandong.knowledge.models import Document, Passage, Source
@@ -49,12 +50,7 @@ def extract_text(path: Path, data: bytes) -> str:
             for page in pdf.pages:
                 pages.append(page.extract_text() or "")
         return "\n\f".join(pages)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationFailed(f"无法识别文件编码（应为 UTF-8 或 GB18030）：{path.name}", field="path")
+    return textfile.decode(data, name=path.name, field="path")
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liandong.catalog import service as catalog
+from liandong.core import textfile
 from liandong.core.clock import SHANGHAI, ensure_aware
 from liandong.core.errors import ValidationFailed
 from liandong.report import signals
@@ -69,16 +70,7 @@ def _read_table(path: Path) -> list[list[str]]:
         return table
     if suffix not in (".csv", ".txt"):
         raise ValidationFailed(f"只支持 CSV 或 XLSX 文件：{path.name}", field="file")
-    raw = path.read_bytes()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise ValidationFailed("文件编码无法识别，请另存为 UTF-8 编码的 CSV", field="file")
-    return list(csv.reader(io.StringIO(text)))
+    return list(csv.reader(io.StringIO(textfile.decode(path.read_bytes(), name=path.name))))
 
 
 def _header(cells: list[str]) -> dict[str, int]:

@@ -13,6 +13,7 @@ from typing import Iterable
 
 import numpy as np
 
+from liandong.core import textfile
 from liandong.core.errors import ValidationFailed
 from liandong.triage.features import FIELD_SEP, MODEL_DESCRIPTION, WORDS_FILE, SvmNb, baseline_pipeline, build_vectorizer, strong_pipeline
 
@@ -177,15 +178,7 @@ def read_dataset(path: Path) -> list[dict]:
         book.close()
         return [r for r in rows if any(v.strip() for v in r.values())]
     if suffix in (".csv", ".tsv", ".txt"):
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValidationFailed("无法识别 CSV 文件编码（支持 UTF-8、GBK）")
+        text = textfile.decode(path.read_bytes(), name=path.name)
         dialect = csv.excel_tab if suffix == ".tsv" or ("\t" in text.split("\n", 1)[0] and "," not in text.split("\n", 1)[0]) else csv.excel
         return [{(k or "").strip(): (v or "") for k, v in row.items()} for row in csv.DictReader(io.StringIO(text), dialect=dialect)]
     raise ValidationFailed(f"不支持的数据文件格式：{suffix}（支持 CSV、XLSX、JSONL）")
