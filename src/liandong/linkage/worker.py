@@ -5,6 +5,7 @@ The scheduler only decides when; claims and leases (relay.py) make several worke
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
 import pkgutil
@@ -23,8 +24,11 @@ from liandong.linkage.relay import Relay, RelayStats
 
 log = logging.getLogger("liandong.worker")
 logging.getLogger("apscheduler").setLevel(logging.ERROR)  # "skipped: already running" is the point of max_instances
-# Each domain's scheduled work lives in its own `tasks.py`; importing it registers its @scheduled functions.
-def load_tasks() -> list:
+
+
+@functools.cache
+def _import_domain_tasks() -> None:
+    """Each domain's scheduled work lives in its own `tasks.py`; importing it registers its @scheduled functions."""
     import liandong
 
     for package in pkgutil.iter_modules(liandong.__path__):
@@ -34,6 +38,10 @@ def load_tasks() -> list:
             except ModuleNotFoundError as error:
                 if error.name != f"liandong.{package.name}.tasks":
                     raise
+
+
+def load_tasks() -> list:
+    _import_domain_tasks()
     return registered()
 
 
