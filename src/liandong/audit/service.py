@@ -6,36 +6,88 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.orm import Session
 
 from liandong.audit.chain import GENESIS, Break, first_break, record_hash
 from liandong.audit.models import AuditRecord
 from liandong.core.actor import Actor
 
-# Any constant: PostgreSQL advisory lock that serialises appends (SQLite write units are serial already).
+# Any constant: PostgreSQL advisory lock that serialises the short chaining step (SQLite write units are serial already).
 _LOCK_KEY = 0x4C44_4155  # "LDAU"
 ANCHOR_FILE = "audit-anchors.jsonl"
+_PENDING = "liandong.audit_pending"
 
 
 def record(session: Session, *, actor: Actor | None, action: str, now: datetime, target: str | None = None, **detail) -> AuditRecord:
-    """Append one record; it commits or rolls back with the action it describes."""
+    """Add one record to this transaction's batch; it is chained and written when the transaction commits (or at an
+    explicit seal), so it commits or rolls back with the action it describes and the chain's lock is held only for
+    that last step, never across the request."""
+    name, role = (actor.name, actor.role.value) if actor else ("anonymous", "none")
+    clean = json.loads(json.dumps(detail, ensure_ascii=False, default=str))
+    row = AuditRecord(
+        at=now, actor=name[:80], actor_role=role, action=action[:48], target=(target or None) and str(target)[:80], detail=clean,
+    )
+    transaction = session.get_nested_transaction() or session.get_transaction()  # None: the one about to begin
+    session.info.setdefault(_PENDING, []).append((transaction, row))
+    return row
+
+
+def seal(session: Session) -> list[AuditRecord]:
+    """Chain this transaction's batch onto the head, in the order the records were made, and flush them."""
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return []
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
     last = session.execute(select(AuditRecord.id, AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)).first()
     next_id, prev_hash = (last.id + 1, last.hash) if last else (1, GENESIS)
-    name, role = (actor.name, actor.role.value) if actor else ("anonymous", "none")
-    clean = json.loads(json.dumps(detail, ensure_ascii=False, default=str))
-    row = AuditRecord(
-        id=next_id, at=now, actor=name[:80], actor_role=role, action=action[:48], target=(target or None) and str(target)[:80],
-        detail=clean, prev_hash=prev_hash,
-    )
-    row.hash = record_hash(
-        id=row.id, at=now, actor=row.actor, actor_role=role, action=row.action, target=row.target, detail=clean, prev_hash=prev_hash
-    )
-    session.add(row)
+    rows = [row for _transaction, row in pending]
+    for row in rows:
+        row.id, row.prev_hash = next_id, prev_hash
+        row.hash = record_hash(
+            id=row.id, at=row.at, actor=row.actor, actor_role=row.actor_role, action=row.action, target=row.target, detail=row.detail,
+            prev_hash=prev_hash,
+        )
+        next_id, prev_hash = next_id + 1, row.hash
+    session.add_all(rows)
     session.flush()
-    return row
+    return rows
+
+
+@event.listens_for(Session, "before_commit")
+def _seal_on_commit(session: Session) -> None:
+    seal(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_rolled_back(session: Session, previous_transaction) -> None:
+    """Records made inside a rolled-back transaction or savepoint describe nothing that happened."""
+    pending = session.info.get(_PENDING)
+    if not pending:
+        return
+
+    def inside(transaction) -> bool:
+        if transaction is None or previous_transaction.parent is None:
+            return previous_transaction.parent is None
+        while transaction is not None:
+            if transaction is previous_transaction:
+                return True
+            transaction = transaction.parent
+        return False
+
+    kept = [(transaction, row) for transaction, row in pending if not inside(transaction)]
+    if kept:
+        session.info[_PENDING] = kept
+    else:
+        session.info.pop(_PENDING, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_unsealed(session: Session, transaction) -> None:
+    # A session closed without committing leaves nothing behind for its next transaction.
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
 
 
 def anchor_path(var_dir: Path) -> Path:
@@ -66,6 +118,7 @@ def anchor(session: Session, *, path: Path, now: datetime) -> dict | None:
 
 def verify(session: Session, *, anchors: dict[int, str] | None = None) -> tuple[int, Break | None]:
     """(records checked, first break or None), reading the chain in id order in batches."""
+    seal(session)  # this transaction's own records are part of the chain it checks
     count = 0
 
     def rows():

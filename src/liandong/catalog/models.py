@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from liandong.db import Base, UTCDateTime
 
@@ -88,3 +89,42 @@ class CalendarOverride(Base):
     @property
     def manual(self) -> bool:
         return self.notice_year is None
+
+
+# ---------------------------------------------------------------- the catalogue version
+
+# catalog_settings key of a random token that every write to a catalogue table replaces, in the writer's own
+# transaction: processes keep the catalogue they built under the token they read and rebuild when it differs
+# (catalog.service.snapshot). Random rather than a counter, so two concurrent edits never leave the same value.
+VERSION_KEY = "catalogue_version"
+CATALOGUE = (Division, Department, Category, CatalogSetting, CalendarNotice, CalendarOverride)
+
+
+def _is_catalogue(instance) -> bool:
+    return isinstance(instance, CATALOGUE) and not (isinstance(instance, CatalogSetting) and instance.key == VERSION_KEY)
+
+
+def bump_version(session: Session) -> None:
+    """Replace the token (the row is created the first time); the caller's transaction carries it."""
+    session.info.pop("liandong.catalog_snapshot", None)
+    row = session.get(CatalogSetting, VERSION_KEY)
+    token = {"token": secrets.token_hex(8)}
+    if row is None:
+        session.add(CatalogSetting(key=VERSION_KEY, value=token))
+    else:
+        row.value = token
+
+
+@event.listens_for(Session, "before_flush")
+def _version_on_flush(session: Session, _context, _instances) -> None:
+    if any(_is_catalogue(o) for o in (*session.new, *session.dirty, *session.deleted)):
+        with session.no_autoflush:
+            bump_version(session)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _version_on_bulk(state) -> None:
+    # ORM-enabled insert()/update()/delete() statements skip the flush; they change the catalogue just the same.
+    if (state.is_update or state.is_delete or state.is_insert) and any(m.class_ in CATALOGUE for m in state.all_mappers):
+        with state.session.no_autoflush:
+            bump_version(state.session)

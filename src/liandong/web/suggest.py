@@ -65,11 +65,7 @@ class Suggestion:
 
 def run_triage(session: Session, text: str, *, location: str | None = None, channel: str | None = None) -> dict | None:
     """The engine's raw answer (dict), or None when the engine is unavailable: intake must never break on triage."""
-    try:
-        return triage.engine_for(session).triage(text, location=location, channel=channel).to_dict()
-    except Exception:  # noqa: BLE001 - the form keeps working without a suggestion
-        log.exception("triage failed")
-        return None
+    return triage.suggestion(session, text, location=location, channel=channel)
 
 
 def warm_up() -> None:

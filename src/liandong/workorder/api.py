@@ -15,8 +15,9 @@ from liandong.core.actor import Actor
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import PermissionDenied, ValidationFailed
 from liandong.core.http import ERROR_RESPONSES, RecordId
-from liandong.db import MAX_ID, unit_of_work
+from liandong.db import MAX_ID, session_factory, unit_of_work
 from liandong.db.deps import ReadSession, WriteSession
+from liandong.triage import service as triage
 from liandong.workorder import privacy, queries, service
 from liandong.workorder.queries import SORTS, OrderFilter
 from liandong.workorder.schemas import ActionRequest, EventRead, WorkOrderCreate, WorkOrderPage, WorkOrderRead
@@ -31,9 +32,14 @@ def create_order(
     body: WorkOrderCreate,
     session: WriteSession,
     actor: Writer,
+    request: Request,
 ) -> WorkOrderRead:
     now = clock_now()
-    order = service.create_order(session, actor=actor, now=now, **body.model_dump())
+    # The order keeps triage's suggestion, as an order taken at the intake page does (dispatch proposes from it).
+    # Triage is worked out in its own short read, before the write transaction (and SQLite's write lock) begins.
+    with session_factory(request.app.state.engine)() as db:
+        suggested = triage.suggestion(db, body.content) if body.content.strip() else None
+    order = service.create_order(session, actor=actor, now=now, triage=suggested, **body.model_dump())
     return WorkOrderRead.of(order, now=now, actor=actor)
 
 

@@ -53,7 +53,8 @@ class World:
 
 
 def load_world(session: Session, now: datetime) -> World:
-    return World(policy=catalog.get_policy(session), calendar=catalog.get_calendar(session), tree=catalog.unit_tree(session), now=now)
+    current = catalog.snapshot(session)  # cached per process and catalogue version
+    return World(policy=current.policy, calendar=current.calendar, tree=current.tree, now=now)
 
 
 def current_hop(session: Session, order: WorkOrder) -> OrderHop | None:
@@ -173,21 +174,21 @@ def create_order(
     received = event_time(received_at, now=now, may_backdate=actor.may_backdate, field="received_at")
     config = settings()
     world = load_world(session, now)
-    division = catalog.require_division(session, division_code or config.city_code)
+    division = catalog.require_known_division(world.tree, division_code or config.city_code)
     town = None
     if town_code:
-        town = catalog.require_division(session, town_code)
+        town = catalog.require_known_division(world.tree, town_code)
         if town.level != "town" or (division.level == "county" and town.parent_code != division.code):
             raise ValidationFailed(f"乡镇（街道）{town.name}不属于{division.name}", field="town_code")
         if division.level != "county":
-            division = catalog.require_division(session, town.parent_code)
+            division = catalog.require_known_division(world.tree, town.parent_code)
     if division.level == "town":  # a township code given as the division: keep the county, remember the town
-        town, division = division, catalog.require_division(session, division.parent_code)
+        town, division = division, catalog.require_known_division(world.tree, division.parent_code)
     # What the text already says is kept: the address it names, and the township within the county.
     address = address or summary.find_address(content)
     if town is None and division.level == "county":
         found = world.tree.town_in(f"{address or ''} {content}", division.code)
-        town = catalog.require_division(session, found.code) if found else None
+        town = catalog.require_known_division(world.tree, found.code) if found else None
     category = catalog.require_category(session, category_code) if category_code else None
     if department_code:
         world.tree.check_reach(CITY_CENTRE, department_code, field="department_code")

@@ -19,7 +19,9 @@ LEADER = Actor("leader", Role.LEADER)
 
 
 def _append(session, n: int = 5) -> list[AuditRecord]:
-    return [audit.record(session, actor=LEADER, action="personal.reveal", now=now(), target=f"JC-{i}", reason="回访") for i in range(n)]
+    rows = [audit.record(session, actor=LEADER, action="personal.reveal", now=now(), target=f"JC-{i}", reason="回访") for i in range(n)]
+    audit.seal(session)  # chained at commit; the tests tamper inside their own transaction, so seal now
+    return rows
 
 
 def test_an_intact_chain_verifies(session):
@@ -80,3 +82,45 @@ def test_the_verify_command(run_cli, fresh_sqlite_url):
         connection.execute("UPDATE audit_records SET actor = 'someone-else' WHERE id = 1")
     code, _out, err = run_cli("audit", "verify")
     assert code != 0 and "#1" in err and "Traceback" not in err
+
+
+def test_records_of_a_rolled_back_savepoint_are_not_written(session):
+    kept = audit.record(session, actor=LEADER, action="personal.reveal", now=now(), target="JC-kept")
+    nested = session.begin_nested()
+    audit.record(session, actor=LEADER, action="personal.reveal", now=now(), target="JC-undone")
+    nested.rollback()
+    sealed = audit.seal(session)
+    assert [row.target for row in sealed] == ["JC-kept"] and kept.id is not None
+    assert audit.verify(session)[1] is None
+
+
+def test_concurrent_writers_chain_without_holding_a_lock_across_their_work(engine):
+    """Each writer's records are chained at its commit: 8 threads committing at once leave one intact chain."""
+    import threading
+
+    from liandong.db import unit_of_work
+
+    failures: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            for i in range(6):
+                with unit_of_work(engine) as db:
+                    audit.record(db, actor=LEADER, action="test.concurrent", now=now(), target=f"w{n}-{i}", step=1)
+                    audit.record(db, actor=LEADER, action="test.concurrent", now=now(), target=f"w{n}-{i}", step=2)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            failures.append(error)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures
+    with unit_of_work(engine) as db:
+        count, found = audit.verify(db)
+        rows = db.scalars(select(AuditRecord).where(AuditRecord.action == "test.concurrent").order_by(AuditRecord.id)).all()
+    assert found is None and count >= 96 and len(rows) == 96
+    # A transaction's records stay together, in the order they were made.
+    for first, second in zip(rows[::2], rows[1::2], strict=True):
+        assert (first.target, first.detail["step"], second.detail["step"]) == (second.target, 1, 2) and second.id == first.id + 1
