@@ -36,10 +36,12 @@ def create_order(
 ) -> WorkOrderRead:
     now = clock_now()
     # The order keeps triage's suggestion, as an order taken at the intake page does (dispatch proposes from it).
-    # Triage is worked out in its own short read, before the write transaction (and SQLite's write lock) begins.
+    # Triage and the catalogue are read in a short read of their own, before the write transaction (and SQLite's
+    # write lock) begins: the write is then only the INSERTs and the commit.
     with session_factory(request.app.state.engine)() as db:
         suggested = triage.suggestion(db, body.content) if body.content.strip() else None
-    order = service.create_order(session, actor=actor, now=now, triage=suggested, **body.model_dump())
+        world = service.load_world(db, now)
+    order = service.create_order(session, actor=actor, now=now, triage=suggested, world=world, **body.model_dump())
     return WorkOrderRead.of(order, now=now, actor=actor)
 
 

@@ -155,8 +155,12 @@ def create_order(
     triage: dict | None = None,
     confidential: bool = False,
     reply_wanted: bool = True,
+    world: World | None = None,
 ) -> WorkOrder:
-    """受理: record a new request with its deadlines. The order waits for dispatch."""
+    """受理: record a new request with its deadlines. The order waits for dispatch.
+
+    `world` may be loaded by the caller in a read just before (the API does, so that on SQLite the write lock is
+    taken at the first INSERT rather than held while the order is worked out)."""
     if actor.role not in CENTRE_ROLES:
         raise PermissionDenied("承办单位和分中心不能直接受理新工单，请通过 12345 受理")
     # An empty field from a form or an API client means "not given".
@@ -173,7 +177,7 @@ def create_order(
     address = validation.clean_address(address)
     received = event_time(received_at, now=now, may_backdate=actor.may_backdate, field="received_at")
     config = settings()
-    world = load_world(session, now)
+    world = world or load_world(session, now)
     division = catalog.require_known_division(world.tree, division_code or config.city_code)
     town = None
     if town_code:
