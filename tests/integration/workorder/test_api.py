@@ -124,3 +124,14 @@ def test_catalogue_and_docs(client):
     spec = client.get("/openapi.json").json()
     assert {"/api/orders", "/api/orders/{order_id}", "/api/orders/{order_id}/actions", "/api/orders/{order_id}/timeline"} <= set(spec["paths"])
     assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_an_api_order_keeps_triage_s_suggestion_and_its_audit_record(client, engine):
+    from liandong.audit.models import AuditRecord
+
+    order = create(client, content="小区楼下饭店油烟直排，熏得窗户都不能开，请环保部门来查一查")
+    assert order["triage"] and order["triage"]["platform"] == "12345" and order["triage"].get("department")
+    with engine.connect() as connection:
+        stored = connection.execute(select(WorkOrder.triage).where(WorkOrder.id == order["id"])).scalar_one()
+        audited = connection.scalar(select(func.count()).select_from(AuditRecord).where(AuditRecord.target == order["number"]))
+    assert stored == order["triage"] and audited == 1
