@@ -349,10 +349,14 @@ def _single(form: Sequence[tuple[str, str]], allowed: frozenset[str]) -> tuple[d
             raise ValidationFailed(f"不支持的字段：{key[:64]}", field=key[:64])
         if key in fields:
             raise ValidationFailed(f"字段 {key} 重复提交", field=key)
-        if len(value) > (MAX_DESCRIPTION if key == "description" else MAX_FIELD if key != "media_url" else MAX_MEDIA_URL):
+        if key != "api_key" and len(value) > (MAX_DESCRIPTION if key == "description" else MAX_FIELD if key != "media_url" else MAX_MEDIA_URL):
             raise ValidationFailed(f"字段 {key} 过长", field=key)
         fields[key] = value.strip()
     return {key: value for key, value in fields.items() if value}, attributes
+
+
+def _api_key(form: Sequence[tuple[str, str]]) -> str | None:
+    return next((value for key, value in form if key == "api_key"), None)
 
 
 def _coordinate(raw: str, *, field: str, bound: float) -> float:
@@ -400,8 +404,8 @@ def _attributes(session: Session, attributes: dict[str, list[str]]) -> tuple[str
 
 def create_request(session: Session, *, form: Sequence[tuple[str, str]], now: datetime) -> list[dict]:
     """POST requests: a new order on the open311 channel, created by the partner's token, in this transaction."""
+    actor = partner(session, _api_key(form), now=now)  # a caller without a valid key hears 403 before anything else
     fields, attributes = _single(form, REQUEST_FIELDS)
-    actor = partner(session, fields.get("api_key"), now=now)
     check_jurisdiction(fields.get("jurisdiction_id"))
     category = _require_service(session, fields.get("service_code"))
     lat, lon, place = _location(session, fields)
@@ -482,10 +486,10 @@ def list_updates(session: Session, *, now: datetime, start_date: str | None = No
 
 def post_update(session: Session, *, form: Sequence[tuple[str, str]], now: datetime) -> list[dict]:
     """POST servicerequestupdates: the partner's update is added to the order's timeline as 追加诉求, once per update_id."""
+    actor = partner(session, _api_key(form), now=now)
     fields, attributes = _single(form, UPDATE_FIELDS)
     if attributes:
         raise ValidationFailed("更新不接受 attribute 字段", field="attribute")
-    actor = partner(session, fields.get("api_key"), now=now)
     check_jurisdiction(fields.get("jurisdiction_id"))
     for required in ("service_request_id", "update_id", "status", "updated_datetime", "description"):
         if not fields.get(required):

@@ -536,3 +536,18 @@ def test_json_bodies_are_utf8_not_escaped(client, key):
     response = _post(client, key)
     assert "求助类诉求" in response.content.decode("utf-8")
     assert json.loads(response.content)[0]["service_notice"].startswith("求助类诉求")
+
+
+@pytest.mark.parametrize("fmt", ["xml", "json"])
+def test_what_the_door_refuses_is_answered_in_the_spec_format(client, engine, key, fmt):
+    before = _counts(engine)
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    _check_errors(client.post(f"{V2}/requests.{fmt}", content=f"api_key={key}&description=a%00b".encode(), headers=form), 400, fmt)
+    _check_errors(client.get(f"{V2}/requests.{fmt}?start_date=%00"), 400, fmt)
+    assert "过大" in _check_errors(client.post(f"{V2}/requests.{fmt}", content=b"a=" + b"x" * 300_000, headers=form), 413, fmt)
+    _check_errors(client.put(f"{V2}/requests.{fmt}"), 400, fmt)
+    assert _counts(engine) == before
+
+
+def test_an_unauthenticated_caller_hears_403_before_any_field_check(client):
+    _check_errors(client.post(f"{V2}/requests.json", data={"api_key": "ld_x" * 100, "nickname": "x"}), 403, "json")
