@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from liandong.account import tokens
-from liandong.catalog.models import Category, Division
+from liandong.catalog.models import Category, Department, Division
 from liandong.config import settings
 from liandong.core.actor import Actor
 from liandong.core.clock import local, parse_aware
@@ -180,56 +180,60 @@ def _local_text(value: datetime | None) -> str | None:
     return local(value).strftime("%Y年%m月%d日 %H:%M") if value else None
 
 
-def _address(order: WorkOrder) -> str:
+def _address(row) -> str:
     """The address as given, after the township (or county) unless it already names it; scrubbed like all text."""
-    place = order.town.name if order.town else order.division.name
-    given = order.address or ""
-    return privacy.scrub_text(given if place in given else " ".join(part for part in (place, given) if part))
+    place = row.town_name or row.division_name or ""
+    given = row.address or ""
+    return privacy.scrub_text(given if place and place in given else " ".join(part for part in (place, given) if part))
 
 
-def _request(order: WorkOrder, extra: Open311Request | None, last: tuple[str, datetime] | None) -> dict:
-    status = Status(order.status)
-    value = mapping.open311_status(status)
-    updated = order.closed_at if status is Status.CLOSED and order.closed_at else (order.last_action_at or order.updated_at)
+def _request(row) -> dict:
+    status = Status(row.status)
+    updated = row.closed_at if status is Status.CLOSED and row.closed_at else (row.last_action_at or row.updated_at)
     return {
-        "service_request_id": str(order.id),
-        "status": value,
-        "status_notes": mapping.status_notes(
-            status, number=order.number, last_action=last[0] if last else None, last_at=_local_text(last[1]) if last else None
-        ),
-        "service_name": order.category.name if order.category else None,
-        "service_code": order.category_code,
-        "description": privacy.scrub_text(order.content),
-        "agency_responsible": order.department.name if order.department else None,
+        "service_request_id": str(row.id),
+        "status": mapping.open311_status(status),
+        "status_notes": mapping.status_notes(status, number=row.number, last_action=row.last_action, last_at=_local_text(row.last_at)),
+        "service_name": row.category_name,
+        "service_code": row.category_code,
+        "description": privacy.scrub_text(row.content),
+        "agency_responsible": row.department_name,
         "service_notice": mapping.service_notice(
-            status, request_type=REQUEST_TYPES.label(order.request_type), due=_local_text(order.reply_due_at), closed=_local_text(order.closed_at)
+            status, request_type=REQUEST_TYPES.label(row.request_type), due=_local_text(row.reply_due_at), closed=_local_text(row.closed_at)
         ),
-        "requested_datetime": w3(order.received_at),
+        "requested_datetime": w3(row.received_at),
         "updated_datetime": w3(updated),
-        "expected_datetime": w3(order.reply_due_at),
-        "address": _address(order),
-        "address_id": order.town_code or order.division_code,
+        "expected_datetime": w3(row.reply_due_at),
+        "address": _address(row),
+        "address_id": row.town_code or row.division_code,
         "zipcode": None,
-        "lat": extra.latitude if extra else None,
-        "long": extra.longitude if extra else None,
-        "media_url": extra.media_url if extra else None,
+        "lat": row.latitude,
+        "long": row.longitude,
+        "media_url": row.media_url,
     }
 
 
-def _render(session: Session, found: Sequence[WorkOrder]) -> list[dict]:
-    ids = [order.id for order in found]
-    if not ids:
-        return []
-    extras = {row.order_id: row for row in session.scalars(select(Open311Request).where(Open311Request.order_id.in_(ids)))}
-    last = {
-        order_id: (action, at)
-        for order_id, action, at in session.execute(
-            select(OrderEvent.order_id, OrderEvent.action, OrderEvent.occurred_at)
-            .join(WorkOrder, and_(WorkOrder.id == OrderEvent.order_id, WorkOrder.event_count == OrderEvent.seq))
-            .where(OrderEvent.order_id.in_(ids))
+def _published():
+    """Published orders as plain rows with every name they show and their last timeline entry: one query, no ORM objects."""
+    county, town = aliased(Division), aliased(Division)
+    return (
+        select(
+            WorkOrder.id, WorkOrder.number, WorkOrder.status, WorkOrder.category_code, WorkOrder.content, WorkOrder.request_type,
+            WorkOrder.division_code, WorkOrder.town_code, WorkOrder.address, WorkOrder.received_at, WorkOrder.reply_due_at,
+            WorkOrder.closed_at, WorkOrder.last_action_at, WorkOrder.updated_at,
+            Category.name.label("category_name"), Department.name.label("department_name"),
+            county.name.label("division_name"), town.name.label("town_name"),
+            Open311Request.latitude, Open311Request.longitude, Open311Request.media_url,
+            OrderEvent.action.label("last_action"), OrderEvent.occurred_at.label("last_at"),
         )
-    }
-    return [_request(order, extras.get(order.id), last.get(order.id)) for order in found]
+        .outerjoin(Category, Category.code == WorkOrder.category_code)
+        .outerjoin(Department, Department.code == WorkOrder.department_code)
+        .outerjoin(county, county.code == WorkOrder.division_code)
+        .outerjoin(town, town.code == WorkOrder.town_code)
+        .outerjoin(Open311Request, Open311Request.order_id == WorkOrder.id)
+        .outerjoin(OrderEvent, and_(OrderEvent.order_id == WorkOrder.id, OrderEvent.seq == WorkOrder.event_count))
+        .where(_public())
+    )
 
 
 def _ids(raw: str | None, *, field: str) -> list[int]:
@@ -296,7 +300,7 @@ def list_requests(
 ) -> list[dict]:
     """GET requests: newest first, at most 1000; service_request_id overrides every other argument."""
     ids = _ids(service_request_id, field="service_request_id")
-    query = select(WorkOrder).where(_public())
+    query = _published()
     if ids:
         query = query.where(WorkOrder.id.in_(ids))
     else:
@@ -308,8 +312,8 @@ def list_requests(
         wanted = _codes(status, field="status", allowed=mapping.OPEN311_STATUSES)
         if wanted and set(wanted) != set(mapping.OPEN311_STATUSES):
             query = query.where(WorkOrder.status.in_([s.value for s in mapping.STATUS_MAP if mapping.open311_status(s) in wanted]))
-    found = session.scalars(query.order_by(WorkOrder.received_at.desc(), WorkOrder.id.desc()).limit(MAX_RESULTS)).all()
-    return _render(session, found)
+    found = session.execute(query.order_by(WorkOrder.received_at.desc(), WorkOrder.id.desc()).limit(MAX_RESULTS))
+    return [_request(row) for row in found]
 
 
 def _public_order(session: Session, raw: str, *, label: str = "service_request_id") -> WorkOrder:
@@ -321,7 +325,8 @@ def _public_order(session: Session, raw: str, *, label: str = "service_request_i
 
 
 def get_request(session: Session, service_request_id: str) -> list[dict]:
-    return _render(session, [_public_order(session, service_request_id)])
+    order = _public_order(session, service_request_id)
+    return [_request(row) for row in session.execute(_published().where(WorkOrder.id == order.id))]
 
 
 def from_token(session: Session, token: str) -> list[dict]:
