@@ -8,6 +8,7 @@ published text is scrubbed of numbers and 王女士-style names. Writes need a p
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
@@ -21,11 +22,12 @@ from liandong.config import settings
 from liandong.core.actor import Actor
 from liandong.core.clock import local, parse_aware
 from liandong.core.errors import NotFound, PermissionDenied, ValidationFailed
-from liandong.core.vocabulary import INVALID_REASONS, REQUEST_TYPES
+from liandong.core.vocabulary import INVALID_REASONS, PLATFORMS, REQUEST_TYPES
 from liandong.db import MAX_ID
 from liandong.open311 import mapping
 from liandong.open311.models import Open311Request, Open311Update
 from liandong.open311.render import w3
+from liandong.triage import service as triage
 from liandong.workorder import privacy
 from liandong.workorder import service as orders
 from liandong.workorder.lifecycle import Action, Status
@@ -42,6 +44,8 @@ MAX_LIST = 200  # comma-separated ids or codes in one query
 ATTRIBUTE = re.compile(r"^attribute\[([A-Za-z0-9_.-]{1,64})\](\[\])?$")
 MEDIA_URL = re.compile(r"^https?://[^\s]+$")
 UPDATE_STATUSES = ("OPEN", "CLOSED")
+EMERGENCY_DESKS = ("110", "119", "120")
+log = logging.getLogger(__name__)
 
 # Fields a POST may carry; anything else is refused, so a typo is not silently dropped.
 REQUEST_FIELDS = frozenset(
@@ -407,6 +411,15 @@ def _attributes(session: Session, attributes: dict[str, list[str]]) -> tuple[str
     return request_type, county
 
 
+def _triage(session: Session, text: str, location: str | None) -> dict | None:
+    """The same triage as the phone desk (kept on the order for the dispatcher); None when it is unavailable."""
+    try:
+        return triage.engine_for(session).triage(text, location=location, channel="open311").to_dict()
+    except Exception:  # noqa: BLE001 - a submission never fails because the suggestion engine did
+        log.exception("triage failed for an Open311 request")
+        return None
+
+
 def create_request(session: Session, *, form: Sequence[tuple[str, str]], now: datetime) -> list[dict]:
     """POST requests: a new order on the open311 channel, created by the partner's token, in this transaction."""
     actor = partner(session, _api_key(form), now=now)  # a caller without a valid key hears 403 before anything else
@@ -427,6 +440,12 @@ def create_request(session: Session, *, form: Sequence[tuple[str, str]], now: da
         if county and county != division_code:
             raise ValidationFailed("attribute[county] 与 address_id 所在县（市、区）不一致", field="attribute[county]")
     division_code = division_code or county
+    suggestion = _triage(session, fields["description"], fields.get("address_string"))
+    if suggestion and (suggestion.get("emergency") or suggestion.get("platform") in EMERGENCY_DESKS):
+        desk = suggestion.get("platform") if suggestion.get("platform") in EMERGENCY_DESKS else "110"
+        raise ValidationFailed(
+            f"描述的情况属于紧急警情，请立即拨打 {desk}（{PLATFORMS.label(desk)}）；本接口受理非紧急诉求，未提交", field="description"
+        )
     order = orders.create_order(
         session,
         actor=actor,
@@ -440,6 +459,7 @@ def create_request(session: Session, *, form: Sequence[tuple[str, str]], now: da
         town_code=town_code,
         address=fields.get("address_string"),
         category_code=category.code,
+        triage=suggestion,
     )
     session.add(
         Open311Request(

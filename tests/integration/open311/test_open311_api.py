@@ -250,6 +250,7 @@ def test_post_then_get_round_trip(client, engine, key, fmt):
         assert (order.caller_name, order.caller_phone, order.created_by.startswith("token:o311-")) == ("张三", PHONE, True)
         extra = session.get(Open311Request, order.id)
         assert (extra.latitude, extra.longitude, extra.media_url) == (35.4903, 112.8561, "https://img.example.com/well.jpg")
+        assert order.triage["platform"] == "12345"  # the desk's own triage, kept for the dispatcher
         number = order.number
 
     for read in ("json", "xml"):
@@ -311,6 +312,7 @@ def test_an_address_id_places_the_order_in_its_township(client, engine, key):
         ({"media_url": "javascript:alert(1)"}, 400, "media_url"),
         ({"nickname": "x"}, 400, "nickname"),
         ({"phone": "12"}, 400, ""),
+        ({"description": "楼道里着火了，浓烟很大，有人被困"}, 400, "119"),  # an emergency: call 119 now, not a queue
     ],
 )
 def test_bad_posts_are_refused_as_the_spec_says_and_change_nothing(client, engine, key, fmt, change, status, word):
