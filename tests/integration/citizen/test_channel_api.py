@@ -31,7 +31,7 @@ def _token(engine, *, role="citizen", scopes=ALL) -> str:
     return secret
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def client(engine):
     with TestClient(create_app(engine)) as test_client:
         yield test_client
