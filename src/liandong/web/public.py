@@ -76,11 +76,17 @@ async def _photos(form) -> tuple[citizen.Photo, ...]:
     return tuple([citizen.Photo(f.filename, f.content_type, await f.read(citizen.MAX_PHOTO_BYTES + 1)) for f in files])
 
 
-async def posted_photos(request: Request) -> tuple[citizen.Photo, ...] | ValidationFailed:
+async def posted_photos(request: Request):
+    """The uploaded photos (or the refusal to report), the uploads' temporary files closed after the response."""
+    form = await request.form()
     try:
-        return await _photos(await request.form())
+        photos = await _photos(form)
     except ValidationFailed as refusal:
-        return refusal
+        photos = refusal
+    try:
+        yield photos
+    finally:
+        await form.close()
 
 
 @router.post("/public")
