@@ -184,3 +184,12 @@ def test_bad_input_is_422_in_chinese_and_changes_nothing(engine, client, change)
     assert re.search(r"[\u4e00-\u9fff]", answer.json()["detail"])
     with unit_of_work(engine) as session:
         assert session.scalar(select(func.count()).select_from(WorkOrder)) == before
+
+
+def test_the_cli_issues_gateway_tokens_but_no_citizen_accounts(run_cli):
+    assert run_cli("db", "upgrade")[0] == 0
+    code, out, _err = run_cli("tokens", "create", "wechat-gateway", "--role", "citizen", "--scope", "channel:submit",
+                              "--scope", "channel:track", "--scope", "channel:feedback", "--json")
+    assert code == 0 and json.loads(out)["scopes"] == ALL
+    code, _out, err = run_cli("users", "create", "zhangsan", "--role", "citizen", "--password", "a-long-password-1")
+    assert code == 2 and "市民角色只用于渠道网关" in err
