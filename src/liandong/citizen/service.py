@@ -365,6 +365,12 @@ def submit(
     return _receipt(ticket)
 
 
+def map_point(session: Session, order_id: int) -> tuple[float, float] | None:
+    """The map point a citizen gave with the request (shown to the unit on the order page), or None."""
+    row = session.execute(select(CitizenTicket.latitude, CitizenTicket.longitude).where(CitizenTicket.order_id == order_id)).first()
+    return (row.latitude, row.longitude) if row is not None and row.latitude is not None else None
+
+
 def _by_request(session: Session, source: str, request_id: str) -> CitizenTicket | None:
     return session.scalar(select(CitizenTicket).where(CitizenTicket.source == source, CitizenTicket.request_id == request_id))
 

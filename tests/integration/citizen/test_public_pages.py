@@ -127,3 +127,30 @@ def test_a_form_without_its_csrf_token_is_refused(app):
     client = _browser(app)
     client.get("/public")
     assert client.post("/public/track", data={"tracking_code": "ABCDEFGHJK", "phone_last4": "1234"}).status_code == 403
+
+
+def test_the_unit_sees_the_map_point_photos_and_the_supplement_on_the_order_page(app, engine):
+    from liandong.account import service as accounts
+    from liandong.core.clock import now
+
+    client = _browser(app)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x02" * 100
+    form = _form(client.get("/public").text)
+    values = {"request_type": "complaint", "content": TEXT, "phone": _phone(), "latitude": "35.49", "longitude": "112.85"}
+    answer = client.post("/public", data={**form, **values}, files=[("photos", ("地砖.png", png, "image/png"))], follow_redirects=False)
+    assert answer.status_code == 303
+    code = re.search(r'data-code="([A-Z0-9]{10})"', client.get("/public/submitted").text).group(1)
+    client.post(f"/public/status/{code}/supplement", data={"csrf_token": _csrf(client), "note": "靠近校门东侧"})
+    with unit_of_work(engine) as session:
+        from liandong.citizen.models import CitizenTicket
+
+        order_id = session.scalar(select(CitizenTicket.order_id).where(CitizenTicket.tracking_code == code))
+        name = f"c_admin_{uuid.uuid4().hex[:6]}"
+        accounts.create_user(session, now=now(), username=name, password="citizen-test-pass", role="admin", display_name=name)
+    staff = TestClient(app)
+    login = staff.get("/login").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
+    staff.post("/login", data={"csrf_token": csrf, "username": name, "password": "citizen-test-pass"})
+    page = staff.get(f"/orders/{order_id}").text
+    assert "纬度 35.49，经度 112.85" in page and "地砖.png" in page
+    assert "市民补充" in page and "靠近校门东侧" in page
