@@ -154,3 +154,15 @@ def test_the_unit_sees_the_map_point_photos_and_the_supplement_on_the_order_page
     page = staff.get(f"/orders/{order_id}").text
     assert "纬度 35.49，经度 112.85" in page and "地砖.png" in page
     assert "市民补充" in page and "靠近校门东侧" in page
+
+
+def test_guessing_from_one_address_is_throttled_with_the_same_answer_until_then(app):
+    client = _browser(app)
+    csrf = _csrf(client)
+    from liandong.citizen import codes
+
+    answers = [client.post("/public/track", data={"csrf_token": csrf, "tracking_code": codes.new_code(), "phone_last4": "1234"})
+               for _ in range(citizen.LIMITS["ctrk"].limit + 1)]
+    assert {a.status_code for a in answers[:-1]} == {404}
+    assert all(citizen.TRACK_MISS in a.text for a in answers[:-1])
+    assert answers[-1].status_code == 429 and "查询过于频繁" in answers[-1].text
