@@ -193,3 +193,19 @@ def test_the_cli_issues_gateway_tokens_but_no_citizen_accounts(run_cli):
     assert code == 0 and json.loads(out)["scopes"] == ALL
     code, _out, err = run_cli("users", "create", "zhangsan", "--role", "citizen", "--password", "a-long-password-1")
     assert code == 2 and "市民角色只用于渠道网关" in err
+
+
+def test_the_same_request_id_at_the_same_moment_still_gives_one_order(engine, client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    headers = _headers(_token(engine))
+    body = {**BODY, "phone": _phone(), "request_id": f"race-{uuid.uuid4().hex[:8]}"}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: client.post("/api/channel/v1/requests", json=body, headers=headers), range(4)))
+    assert {a.status_code for a in answers} <= {200, 201, 409}
+    assert [a.status_code for a in answers].count(201) == 1
+    retried = client.post("/api/channel/v1/requests", json=body, headers=headers)
+    assert retried.status_code == 200
+    assert {a.json()["tracking_code"] for a in answers if a.status_code in (200, 201)} == {retried.json()["tracking_code"]}
+    with unit_of_work(engine) as session:
+        assert session.scalar(select(func.count()).select_from(WorkOrder).where(WorkOrder.caller_phone == body["phone"])) == 1
