@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from liandong import __version__
 from liandong.catalog.api import router as catalog_router
+from liandong.citizen.api import router as channel_router
 from liandong.config import settings
 from liandong.core.errors import PermissionDenied
 from liandong.core.limits import BodyLimit
@@ -65,6 +66,7 @@ def create_app(engine: Engine | None = None, *, api_token: str | None = None) ->
     app.include_router(report_router)
     app.include_router(linkage_router)
     install_open311(app)  # GeoReport v2 under /open311/v2, with the spec's error bodies
+    app.include_router(channel_router)
 
     @app.get("/healthz", tags=["运维 ops"], summary="健康检查")
     def healthz() -> dict:

@@ -24,10 +24,18 @@ LIMITS = {
     "application/json": 1 * MB,
 }
 DEFAULT_LIMIT = 1 * MB
+# Citizens' photos (citizen.service: at most 3 of 3 MB): the public page's form, and a gateway's JSON (base64).
+PATH_LIMITS = {
+    ("/public", "multipart/form-data"): 10 * MB,
+    ("/api/channel/", "application/json"): 13 * MB,
+}
 
 
-def limit_for(content_type: str) -> int:
+def limit_for(content_type: str, path: str = "") -> int:
     kind = content_type.split(";", 1)[0].strip().lower()
+    for (prefix, typed), limit in PATH_LIMITS.items():
+        if typed == kind and path.startswith(prefix):
+            return limit
     return LIMITS.get(kind, DEFAULT_LIMIT)
 
 
@@ -72,7 +80,7 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers") or [])
         content_type = headers.get(b"content-type", b"").decode("latin-1")
-        limit = limit_for(content_type)
+        limit = limit_for(content_type, scope.get("path", ""))
         if _has_nul_in_target(scope):
             return await _refuse(scope, send, 422, NUL_MESSAGE)
         marks = _NUL_MARKS.get(content_type.split(";", 1)[0].strip().lower(), ())
