@@ -410,6 +410,14 @@ class TriageEngine:
 
     def _live_spans(self, layout: Layout, hit: Hit) -> tuple[list[tuple[str, int, int]], str | None]:
         """The spans of a 12345 hit that are about the request, and why the others were set aside."""
+        key = ("live", hit.item.id, hit.spans, hit.keyword, hit.start)
+        found = layout.memo.get(key)
+        if found is None:
+            found = layout.memo[key] = self._find_live_spans(layout, hit)
+        return list(found[0]), found[1]
+
+    @staticmethod
+    def _find_live_spans(layout: Layout, hit: Hit) -> tuple[list[tuple[str, int, int]], str | None]:
         live, why = [], None
         for word, start, end in hit.spans or ((hit.keyword, hit.start, hit.start + len(hit.keyword)),):
             clause = layout.clause_at(start, end)

@@ -403,9 +403,27 @@ class SvmNb(ClassifierMixin, BaseEstimator):
                 "nb": np.ascontiguousarray(np.asarray(nb.feature_log_prob_, dtype=np.float32).T),
             }
         margins = _linear(X, fast["svm"], svm.intercept_)
+        return self.vote(margins, np.asarray(X @ fast["nb"], dtype=np.float64))
+
+    def dense_weights(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(SVM coefficients, NB log-probabilities), both features × classes, dense float32: what `TriageModel`
+        stacks for all heads to score a batch with one sparse × dense product (see `from_scores`)."""
+        if not self.members_:
+            return None
+        svm, nb = self.members_
+        coef = svm.coef_.toarray() if hasattr(svm.coef_, "toarray") else np.asarray(svm.coef_)
+        return (np.ascontiguousarray(np.asarray(coef, dtype=np.float32).T),
+                np.ascontiguousarray(np.asarray(nb.feature_log_prob_, dtype=np.float32).T))
+
+    def from_scores(self, raw_margins: np.ndarray, raw_jll: np.ndarray) -> np.ndarray:
+        """`predict_proba` from the products X·coef and X·log-prob computed elsewhere (float32, as `_linear` gets them)."""
+        svm, _ = self.members_
+        margins = raw_margins.astype(np.float64) + np.asarray(svm.intercept_, dtype=np.float64)
+        return self.vote(margins, np.asarray(raw_jll, dtype=np.float64))
+
+    def vote(self, margins: np.ndarray, jll: np.ndarray) -> np.ndarray:
         if margins.shape[1] == 1:
             margins = np.column_stack([-margins[:, 0], margins[:, 0]])
-        jll = np.asarray(X @ fast["nb"], dtype=np.float64)
         total = _softmax(margins * self.svm_scale) + self.nb_weight * _softmax(jll)
         return total / (1.0 + self.nb_weight)
 
