@@ -7,6 +7,8 @@ boundary function, and touches no database or network.
 
 from __future__ import annotations
 
+import heapq
+
 import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
@@ -608,7 +610,7 @@ class TriageEngine:
     def _model_category(self, probs, department: str | None, *, with_probability: bool = False):
         dist = self._dist(probs, "category")
         found: tuple[list[str], float] = ([], 0.0)
-        for label, p in sorted(dist.items(), key=lambda kv: -kv[1])[:6]:
+        for label, p in heapq.nlargest(6, dist.items(), key=lambda kv: kv[1]):  # = sorted(…, reverse)[:6], ties in order
             if department is None or self._category_fits(label.split("/"), department):
                 found = (label.split("/"), p)
                 break

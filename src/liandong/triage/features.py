@@ -34,7 +34,8 @@ class CompactTfidfVectorizer(TfidfVectorizer):
 
     def __getstate__(self):
         state = dict(super().__getstate__())
-        state.pop("_char_codes", None)  # a lookup table rebuilt on first use
+        state.pop("_char_codes", None)  # lookup tables rebuilt on first use
+        state.pop("_pairs", None)
         vocabulary = state.pop("vocabulary_", None)
         if vocabulary is not None:
             terms = [""] * len(vocabulary)
@@ -78,6 +79,18 @@ class CompactTfidfVectorizer(TfidfVectorizer):
 
             return word_grams
         return None
+
+    def _pair_columns(self) -> dict[tuple[str, str], int]:
+        """The vocabulary's word bigrams ("w1 w2") keyed by the pair of words, built once."""
+        pairs = self.__dict__.get("_pairs")
+        if pairs is None:
+            pairs = {}
+            for term, index in self.vocabulary_.items():
+                parts = term.split(" ")
+                if len(parts) == 2 and all(parts):
+                    pairs[(parts[0], parts[1])] = index
+            self.__dict__["_pairs"] = pairs
+        return pairs
 
     def _char_table(self):
         """The vocabulary's character 1–3 grams as integer codes (code points packed 21 bits each), sorted, with
@@ -150,11 +163,21 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             return vocabulary, self._char_count_matrix(list(raw_documents))
         get = vocabulary.get
         analyze = self._fast_analyzer() or self.build_analyzer()
+        pairs = self._pair_columns() if self.analyzer == "word" and analyze is not None and self._fast_analyzer() is not None else None
+        if pairs is not None:
+            # Word bigrams looked up as (word, word) pairs: no "w1 w2" string is built (and hashed) per bigram.
+            from itertools import chain
+
+            tokenize, preprocess, pair_get = self.tokenizer, self.preprocessor, pairs.get
+
+            def analyze_ids(doc):
+                tokens = tokenize(preprocess(doc))
+                return chain(map(get, tokens), map(pair_get, zip(tokens, tokens[1:])))
         indices: list[int] = []
         values: list[int] = []
         indptr = [0]
         for doc in raw_documents:
-            counts = Counter(map(get, analyze(doc)))
+            counts = Counter(analyze_ids(doc)) if pairs is not None else Counter(map(get, analyze(doc)))
             counts.pop(None, None)
             indices.extend(counts.keys())
             values.extend(counts.values())
@@ -253,7 +276,8 @@ class LinearEnsemble(ClassifierMixin, BaseEstimator):
 
     def __getstate__(self):
         state = dict(super().__getstate__())
-        state.pop("_char_codes", None)  # a lookup table rebuilt on first use
+        state.pop("_char_codes", None)  # lookup tables rebuilt on first use
+        state.pop("_pairs", None)
         state.pop("_fast", None)
         members = state.get("members_")
         if members and len(members) > 2:
@@ -352,7 +376,8 @@ class SvmNb(ClassifierMixin, BaseEstimator):
 
     def __getstate__(self):
         state = dict(super().__getstate__())
-        state.pop("_char_codes", None)  # a lookup table rebuilt on first use
+        state.pop("_char_codes", None)  # lookup tables rebuilt on first use
+        state.pop("_pairs", None)
         state.pop("_fast", None)
         members = state.get("members_")
         if members and len(members) == 2:
