@@ -261,6 +261,7 @@ def _timeline(session: Session, note_: Notification, *, now: datetime, note: str
     order.append_event(Record.NOTIFIED.value, to_status=order.status, actor=NOTIFY_ACTOR.name, actor_role=NOTIFY_ACTOR.role.value,
                        at=now, recorded_at=now, note=note, data=data)
     order.last_action_at = last
+    session.flush()
 
 
 def record(session: Session, notification_id: int, *, now: datetime, receipt: Receipt | None = None,
@@ -298,6 +299,7 @@ def record(session: Session, notification_id: int, *, now: datetime, receipt: Re
     delay = events.backoff_delay(note_.attempts, base=config.notify_backoff_base, cap=config.notify_backoff_cap, rand=random.random())
     note_.state, note_.due_at = "failed", now + timedelta(seconds=delay)
     stats.failed += 1
+    session.flush()
     return "failed"
 
 
