@@ -348,7 +348,7 @@ class Sender:
 
 
 def _as_dict(n: Notification) -> dict:
-    return {"id": n.id, "key": n.key, "order_number": n.order_number, "event": n.event, "event_label": events.EVENT_LABELS[Event(n.event)],
+    return {"id": n.id, "key": n.key, "order_id": n.order_id, "order_number": n.order_number, "event": n.event, "event_label": events.EVENT_LABELS[Event(n.event)],
             "phone": mask(n.phone) if n.phone else None, "text": n.text, "urgent": n.urgent, "state": n.state,
             "state_label": STATE_LABELS[n.state], "attempts": n.attempts, "created_at": n.created_at.isoformat(),
             "due_at": n.due_at.isoformat(), "finished_at": n.finished_at.isoformat() if n.finished_at else None,
