@@ -130,6 +130,7 @@ class FileNotifier(Notifier):
             try:
                 self._catch_up()
                 if message.key in self._known:
+                    log.info("duplicate key %s: already sent, not sent again", message.key)
                     return Receipt(self.name, self._known[message.key], duplicate=True)
                 receipt = uuid.uuid4().hex[:16]
                 entry = {"key": message.key, "receipt": receipt, "phone": message.phone, "text": message.text,

@@ -284,7 +284,7 @@ def record(session: Session, notification_id: int, *, now: datetime, receipt: Re
         stats.latencies.append((now - note_.created_at).total_seconds())
         _timeline(session, note_, now=now, note=f"已发送短信通知：{label}（{mask(note_.phone)}）",
                   data={"event": note_.event, "key": note_.key, "phone": mask(note_.phone), "provider": receipt.provider,
-                        "receipt": receipt.receipt, "text": note_.text})
+                        "receipt": receipt.receipt, "duplicate": receipt.duplicate, "text": note_.text})
         return "sent"
     config = settings()
     assert error is not None
