@@ -31,7 +31,7 @@ from liandong.workorder.lifecycle import STATUS_LABELS, Record, Status
 from liandong.workorder.models import WorkOrder
 
 log = logging.getLogger("liandong.notify")
-NOTIFY_ACTOR = Actor(name="notify", role=Role.SYSTEM)
+NOTIFY_ACTOR = Actor(name="短信通知服务", role=Role.SYSTEM)  # shown as is on the timeline
 SKIP_REASONS = {"no_phone": "来电人未留电话", "anonymous": "匿名来电", "no_consent": "来电人未同意联系"}
 
 

@@ -14,14 +14,14 @@ from liandong.notify.providers import from_settings
 
 
 @functools.cache
-def _sender(url: str, notifier: str) -> service.Sender:
+def _sender(url: str, notifier: str, path: str) -> service.Sender:
     # One provider per process and configuration: the file notifier remembers the keys it has seen.
     return service.Sender(get_engine(url), from_settings(settings()))
 
 
 def sender() -> service.Sender:
     config = settings()
-    return _sender(config.database_url, config.notifier)
+    return _sender(config.database_url, config.notifier, str(config.notify_file))
 
 
 @scheduled("notify.send", every=timedelta(seconds=1), description="发送到期的市民短信通知（免打扰时段顺延，失败退避重试）")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from functools import cache
 from pathlib import Path
@@ -45,6 +46,11 @@ def _environment() -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=False, keep_trailing_newline=False)
 
 
+@functools.lru_cache(maxsize=64)
+def _compiled(body: str):
+    return _environment().from_string(body)
+
+
 def defaults() -> dict[str, str]:
     data = json.loads(DEFAULTS_FILE.read_text(encoding="utf-8"))
     missing = {e.value for e in Event} - set(data)
@@ -80,7 +86,7 @@ def render(body: str, fields: dict[str, object]) -> str:
     """The message text for these fields (unknown keys ignored, missing ones empty)."""
     values = {name: ("" if fields.get(name) is None else str(fields.get(name))) for name in FIELDS}
     try:
-        text = _environment().from_string(body).render(**values)
+        text = _compiled(body).render(**values)
     except (SecurityError, UndefinedError, TypeError, ValueError) as error:
         raise ValidationFailed(f"模板无法生成短信：{error}", field="body") from None
     except TemplateSyntaxError as error:
