@@ -2,7 +2,9 @@
 notifications through the file notifier, and started again. At the end every message reached the provider exactly once
 per idempotency key, every one is marked sent, and each order's timeline shows it once.
 
-LIANDONG_NOTIFY_FAULT_N sets the number of orders (default 60).
+LIANDONG_NOTIFY_FAULT_N sets the number of orders (default 60); LIANDONG_NOTIFY_FAULT_WORKERS runs several workers side by side
+(default 1; each kill takes the first); LIANDONG_NOTIFY_FAULT_POSTGRES_URL (an admin URL) runs on a throw-away PostgreSQL
+database instead of SQLite (claims with FOR UPDATE SKIP LOCKED).
 """
 
 from __future__ import annotations
@@ -42,7 +44,17 @@ def test_every_message_once_after_sigkills(tmp_path):
     from liandong.workorder.models import OrderEvent
 
     n = int(os.environ.get("LIANDONG_NOTIFY_FAULT_N", "60"))
-    url = f"sqlite:///{tmp_path / 'fault.db'}"
+    workers_wanted = int(os.environ.get("LIANDONG_NOTIFY_FAULT_WORKERS", "1"))
+    url, admin_url = f"sqlite:///{tmp_path / 'fault.db'}", os.environ.get("LIANDONG_NOTIFY_FAULT_POSTGRES_URL")
+    if admin_url:
+        from sqlalchemy import create_engine, text
+
+        name = f"liandong_notify_fault_{os.getpid()}"
+        admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        url = admin_url.rsplit("/", 1)[0] + f"/{name}"
     sent_file = tmp_path / "sent.jsonl"
     upgrade(url=url)
     engine = get_engine(url)
@@ -71,14 +83,14 @@ def test_every_message_once_after_sigkills(tmp_path):
 
     began = time.monotonic()
     kills_mid_batch = 0
-    worker = start_worker()
+    workers = [start_worker() for _ in range(workers_wanted)]
     try:
         for threshold in (n // 4, n // 2):
             assert wait_for(lambda t=threshold: len(_lines(sent_file)) >= t, 30), (tmp_path / "worker.log").read_text()
-            worker.send_signal(signal.SIGKILL)
-            worker.wait(timeout=10)
+            workers[0].send_signal(signal.SIGKILL)
+            workers[0].wait(timeout=10)
             kills_mid_batch += len(_lines(sent_file)) < n
-            worker = start_worker()
+            workers[0] = start_worker()
 
         def all_final() -> bool:
             with unit_of_work(engine) as session:
@@ -86,8 +98,9 @@ def test_every_message_once_after_sigkills(tmp_path):
 
         assert wait_for(all_final, 40), (tmp_path / "worker.log").read_text()[-3000:]
     finally:
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
+        for worker in workers:
+            worker.send_signal(signal.SIGKILL)
+            worker.wait(timeout=10)
         log.close()
 
     assert kills_mid_batch == 2
@@ -104,4 +117,8 @@ def test_every_message_once_after_sigkills(tmp_path):
     # The receipt recorded is the provider's first one, also when a worker died between sending and recording.
     assert receipts == {line["key"]: line["receipt"] for line in _lines(sent_file)}
     engine.dispose()
-    print(f"\nnotify fault test: {n} messages, 2 SIGKILLs mid-batch, {time.monotonic() - began:.1f} s, {duplicates} resent after a crash and refused by the provider")
+    if admin_url:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    print(f"\nnotify fault test ({url.split(':')[0]}, {workers_wanted} worker(s)): {n} messages, 2 SIGKILLs mid-batch, {time.monotonic() - began:.1f} s, {duplicates} resent after a crash and refused by the provider")
