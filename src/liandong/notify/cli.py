@@ -70,7 +70,7 @@ def templates_command(
     with unit_of_work() as session:
         rows = service.list_templates(session)
         if preview is not None:
-            kind = service._require_event(preview)
+            kind = service.require_event(preview)
             current = next(r for r in rows if r["event"] == kind.value)
             text = service.preview_template(body=current["body"] if body is None else body)
             result = {"event": kind.value, "label": current["label"], "body": current["body"] if body is None else body, "preview": text}

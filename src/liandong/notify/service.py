@@ -54,7 +54,7 @@ def load_templates(session: Session) -> int:
     return added
 
 
-def _require_event(event: str) -> Event:
+def require_event(event: str) -> Event:
     try:
         return Event(str(event).strip())
     except ValueError:
@@ -90,7 +90,7 @@ def save_template(session: Session, *, event: str, body: str, actor: Actor, now:
         from liandong.core.errors import PermissionDenied
 
         raise PermissionDenied("只有管理员可以修改通知模板")
-    kind = _require_event(event)
+    kind = require_event(event)
     body = templates.check(body)
     row = session.get(NotifyTemplate, kind.value)
     if row is None:
@@ -105,7 +105,7 @@ def save_template(session: Session, *, event: str, body: str, actor: Actor, now:
 
 
 def reset_template(session: Session, *, event: str, actor: Actor, now: datetime) -> NotifyTemplate:
-    return save_template(session, event=event, body=templates.defaults()[_require_event(event).value], actor=actor, now=now)
+    return save_template(session, event=event, body=templates.defaults()[require_event(event).value], actor=actor, now=now)
 
 
 # ---------------------------------------------------------------- outbox → messages

@@ -13,7 +13,7 @@ from liandong.notify.templates import FIELDS
 from liandong.web.admin import TABS, Admin, calendar_horizon
 from liandong.web.common import Posted, attempt, see_other
 from liandong.web.render import page
-from liandong.web.security import verify_csrf
+from liandong.web.security import flash, verify_csrf
 
 NOTIFIER_LABELS = {"console": "写入日志（开发用）", "file": "写入本地文件（开发、测试用）", "http": "短信网关"}
 
@@ -36,24 +36,21 @@ def admin_notify(request: Request, session: ReadSession, _operator: Admin):
 
 @router.post("/admin/notify/{event}")
 def admin_notify_save(request: Request, event: str, session: ReadSession, operator: Admin, form: Posted):
+    event = service.require_event(event).value  # an unknown kind: the Chinese 404 page, nothing changed
     body = str(form.get("body") or "")
     intent = str(form.get("intent") or "save")
     if intent == "preview":
         try:
-            service._require_event(event)
             text = service.preview_template(body=body)
         except DomainError as error:
             return _page(request, session, status_code=422, drafts={event: body}, errors={event: error.message})
         return _page(request, session, drafts={event: body}, previews={event: text})
     if intent == "reset":
-        outcome = attempt(request, lambda s: service.reset_template(s, event=event, actor=operator.actor, now=clock_now()),
-                          success="已恢复默认模板", report=True)
+        attempt(request, lambda s: service.reset_template(s, event=event, actor=operator.actor, now=clock_now()), success="已恢复默认模板")
         return see_other(f"/admin/notify#tpl-{event}")
     outcome = attempt(request, lambda s: service.save_template(s, event=event, body=body, actor=operator.actor, now=clock_now()),
-                      success="已保存通知模板", report=False)
+                      report=False)
     if not outcome.ok:
         return _page(request, session, status_code=422, drafts={event: body}, errors={event: outcome.error})
-    from liandong.web.security import flash
-
     flash(request, "已保存通知模板", "ok")
     return see_other(f"/admin/notify#tpl-{event}")
