@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 
-def test_worker_sends_and_cli_reports(run_cli, monkeypatch, tmp_path):
+def test_worker_sends_cli_reports_and_templates_preview(run_cli, monkeypatch, tmp_path):
     monkeypatch.setenv("LIANDONG_NOTIFIER", "file")
     monkeypatch.setenv("LIANDONG_NOTIFY_QUIET_HOURS", "")
     assert run_cli("db", "upgrade")[0] == 0
     code, out, _ = run_cli("orders", "create", "--text", "巴公镇锦绣小区楼上装修噪音扰民", "--type", "complaint", "--phone", "13812345678",
-                           "--division", "140525", "--received-at", "2026-11-30T10:00:00+08:00", "--json")
+                           "--division", "140525", "--received-at", "2026-11-30T10:00:00+08:00", "--title", "巴公镇锦绣小区装修噪音", "--json")
     assert code == 0
     number = json.loads(out)["number"]
     status = json.loads(run_cli("notify", "status", "--json")[1])
@@ -25,9 +25,7 @@ def test_worker_sends_and_cli_reports(run_cli, monkeypatch, tmp_path):
     shown = json.loads(run_cli("orders", "show", number, "--json")[1])
     assert [e["note"] for e in shown["events"] if e["action"] == "notified"] == ["已发送短信通知：受理通知（138****5678）"]
 
-
-def test_templates_list_and_preview(run_cli):
-    assert run_cli("db", "upgrade")[0] == 0
+    # The templates, on the same database (one migration for both halves keeps the suite quick).
     listed = json.loads(run_cli("notify", "templates", "--json")[1])
     assert [t["event"] for t in listed["templates"]] == ["accepted", "sign_overdue", "replied", "callback", "closed"]
     assert "number" in listed["fields"]
