@@ -14,6 +14,7 @@ from liandong.core.observe import Observe, metrics_text
 from liandong.db import get_engine
 from liandong.knowledge.api import router as knowledge_router
 from liandong.linkage.api import router as linkage_router
+from liandong.open311.api import install as install_open311
 from liandong.report.api import router as report_router
 from liandong.web.install import install as install_web
 from liandong.workorder.api import router as workorder_router
@@ -63,6 +64,7 @@ def create_app(engine: Engine | None = None, *, api_token: str | None = None) ->
     app.include_router(knowledge_router)
     app.include_router(report_router)
     app.include_router(linkage_router)
+    install_open311(app)  # GeoReport v2 under /open311/v2, with the spec's error bodies
 
     @app.get("/healthz", tags=["运维 ops"], summary="健康检查")
     def healthz() -> dict:

@@ -24,6 +24,7 @@ SCOPES: dict[str, str] = {
     "kb:write": "新建、修改与流转一问一答",
     "reports:read": "读取统计指标与热点",
     "personal:read": "查看市民姓名与电话原文（每次查看均记录）",
+    "open311:write": "通过 Open311 GeoReport v2 接口提交诉求与补充信息",
 }
 DEFAULT_SCOPES = ("orders:read", "orders:write")
 DEFAULT_ROLE = Role.CALL_TAKER.value

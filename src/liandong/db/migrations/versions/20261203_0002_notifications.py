@@ -1,7 +1,7 @@
 """Notifications to citizens: editable templates and the messages to send
 
 Revision ID: notify_0001
-Revises: 20261202_0204
+Revises: open311_0001
 Create Date: 2026-12-02 00:10:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import liandong.db
 
 revision = 'notify_0001'
-down_revision = '20261202_0204'
+down_revision = 'open311_0001'
 branch_labels = None
 depends_on = None
 
