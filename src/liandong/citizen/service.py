@@ -371,6 +371,12 @@ def map_point(session: Session, order_id: int) -> tuple[float, float] | None:
     return (row.latitude, row.longitude) if row is not None and row.latitude is not None else None
 
 
+def tracking_code_of(session: Session, order_id: int) -> str | None:
+    """The citizen's tracking code for an order they submitted themselves, as it is read out (ABCD-EFGH-JK), or None."""
+    code = session.scalar(select(CitizenTicket.tracking_code).where(CitizenTicket.order_id == order_id))
+    return codes.display_code(code) if code else None
+
+
 def _by_request(session: Session, source: str, request_id: str) -> CitizenTicket | None:
     return session.scalar(select(CitizenTicket).where(CitizenTicket.source == source, CitizenTicket.request_id == request_id))
 

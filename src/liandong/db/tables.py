@@ -7,6 +7,7 @@ from liandong.citizen import models as citizen_models  # noqa: F401
 from liandong.core import outbox  # noqa: F401
 from liandong.knowledge import models as knowledge_models  # noqa: F401
 from liandong.linkage import models as linkage_models  # noqa: F401
+from liandong.notify import models as notify_models  # noqa: F401
 from liandong.open311 import models as open311_models  # noqa: F401
 from liandong.report import models as report_models  # noqa: F401
 from liandong.workorder import models as workorder_models  # noqa: F401

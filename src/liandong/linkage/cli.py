@@ -171,6 +171,9 @@ def worker_command(
             r = figures["relay"]
             typer.echo(f"已发送 {r['sent']} 次：送达 {r['delivered']}（其中对方已有 {r['duplicates']}），失败 {r['failed']}，转入死信 {r['dead']}")
         return
+    from liandong.core.observe import configure_logging
+
+    configure_logging()  # JSON lines on stderr like `serve`: task figures, dead letters, the console notifier's messages
     typer.echo(f"后台任务已启动（{settings().sender_name}，{settings().database_url.split('@')[-1]}），按 Ctrl+C 退出", err=True)
     worker.run_forever(interval=interval)
 

@@ -155,6 +155,7 @@ class Record(StrEnum):
     MERGED_IN = "merged_in"
     NEGOTIATION = "negotiation"  # 协商记录 exchanged with a peer platform
     LINK_RECEIVED = "link_received"  # transferred here by a peer platform
+    NOTIFIED = "notified"  # an SMS to the caller sent (or finally failed) by the notification worker
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -199,6 +200,7 @@ ACTION_LABELS: dict[str, str] = {
     Record.MERGED_IN: "并入重复件",
     Record.NEGOTIATION: "协商记录",
     Record.LINK_RECEIVED: "对方转入",
+    Record.NOTIFIED: "短信通知",
 }
 
 

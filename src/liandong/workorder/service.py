@@ -25,6 +25,7 @@ from liandong.core.clock import ensure_aware, event_time
 from liandong.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from liandong.core.vocabulary import CHANNELS, LEVELS, REQUEST_TYPES, SATISFACTION, TRANSFER_TARGETS, parse_yes_no
 from liandong.db import MAX_ID
+from liandong.notify import events as notify_events
 from liandong.workorder import lifecycle, nuisance, privacy, summary, validation
 from liandong.workorder.lifecycle import Action, CallbackPolicy, Decision, OrderFacts, Record, Status
 from liandong.workorder.models import OrderAssist, OrderCallback, OrderHop, OrderReply, WorkOrder
@@ -243,7 +244,7 @@ def create_order(
     session.add(order)
     session.flush()
     order.number = _order_number(config.number_prefix, received, order.id)
-    order.append_event(
+    created = order.append_event(
         Record.CREATE,
         to_status=Status.RECEIVED.value,
         actor=actor.name,
@@ -254,6 +255,7 @@ def create_order(
         data={"channel": channel},
     )
     order.status = Status.RECEIVED.value
+    _notify(session, order, created)
     session.flush()
     audit.record(session, actor=actor, action="order.create", now=now, target=order.number, order_id=order.id, channel=channel)
     return order
@@ -431,6 +433,7 @@ def act(
     decision, entry = order.transition(
         action, actor=actor, facts=facts, inputs=inputs, at=when, recorded_at=now, note=inputs.get("note"), effect=effect
     )
+    _notify(session, order, entry)
     if action is Action.MARK_INVALID:
         # 恶意骚扰: the marking that completes a pattern flags the number for review, with the calls as evidence.
         nuisance.check(session, phone=order.caller_phone, now=now, rule=nuisance.rule_from_settings())
@@ -908,6 +911,19 @@ def _enqueue_transfer(session: Session, order: WorkOrder, seq: int, when: dateti
             "note": note,
             "pair": pair,  # 分级响应: this order stays open here, linked with the one the peer makes
         },
+    )
+
+
+def _notify(session: Session, order: WorkOrder, entry) -> None:
+    """The one hook to citizens' notifications: notify.events' table decides, the outbox carries it in this transaction."""
+    trigger = notify_events.Trigger(entry.action, entry.from_status, entry.to_status, (entry.data or {}).get("outcome"))
+    event = notify_events.event_for(trigger)
+    if event is None:
+        return
+    outbox.enqueue(
+        session, topic=notify_events.TOPIC, key=notify_events.outbox_key(order.number, entry.seq, event), at=entry.recorded_at,
+        payload=notify_events.outbox_payload(order_id=order.id, order_number=order.number, event=event, seq=entry.seq,
+                                             at=entry.occurred_at, department_code=order.department_code, level=order.level),
     )
 
 
