@@ -248,3 +248,15 @@ def test_a_gateway_request_id_gives_the_same_order_twice(session):
         citizen.submit(session, actor=GATEWAY, now=_now(), submission=citizen.Submission(content=TEXT, phone="13812345678"), channel="phone")
     with pytest.raises(PermissionDenied):
         citizen.submit(session, actor=ADMIN, now=_now(), submission=citizen.Submission(content=TEXT, phone="13812345678"), channel="app")
+
+
+def test_the_acceptance_message_carries_the_tracking_code(session):
+    from liandong.notify import service as notify
+    from liandong.notify.models import Notification
+
+    now = _now()
+    receipt = _submit(session, now=now)
+    order = _order(session, receipt)
+    notify.fan_out(session, now=now + timedelta(minutes=1))
+    texts = [n.text for n in session.scalars(select(Notification).where(Notification.order_id == order.id))]
+    assert texts and any(receipt.display_code in text for text in texts), texts
