@@ -123,6 +123,9 @@ class Action(StrEnum):
     PEER_PROGRESS = "peer_progress"
     PEER_COMPLETE = "peer_complete"
     PEER_RETURN = "peer_return"
+    # Grid-worker ledgers (docs/grid.md), applied by the ledger import only:
+    CLOSE_ON_SPOT = "close_on_spot"
+    LEDGER_DISPATCH = "ledger_dispatch"
 
 
 class Record(StrEnum):
@@ -169,6 +172,8 @@ ACTION_LABELS: dict[str, str] = {
     Action.PEER_PROGRESS: "对方处置反馈",
     Action.PEER_COMPLETE: "对方办结反馈",
     Action.PEER_RETURN: "对方退回",
+    Action.CLOSE_ON_SPOT: "网格员当场处置",
+    Action.LEDGER_DISPATCH: "网格台账派单",
     Record.CREATE: "受理",
     Record.MERGED_IN: "并入重复件",
     Record.NEGOTIATION: "协商记录",
@@ -197,6 +202,7 @@ class OrderFacts:
     now: datetime | None = None
     linked: bool = False  # transferred to this platform by a peer (it has `transferred_from`)
     level: str = "一般"
+    channel: str = "phone"
 
 
 @dataclass(frozen=True)
@@ -334,6 +340,10 @@ def _major(facts: OrderFacts) -> bool:
     return facts.level in ("较大", "重大", "特别重大")
 
 
+def _grid(facts: OrderFacts) -> bool:
+    return facts.channel == "grid"
+
+
 def _peer_returned(facts: OrderFacts, inputs: Mapping) -> Status:
     """待派单（回到本平台派单员 / 接警台，附退回理由）"""
     return Status.RECEIVED
@@ -353,6 +363,8 @@ _LINK_RETURNERS = (Grant(R.POLICE_DESK), Grant(R.DISPATCHER))  # 12345 answers a
 _LINKED = Guard(_linked, "该工单不是对方平台转来的，无需反馈")
 _SENT = {S.TRANSFERRED_110, S.TRANSFERRED_12345}
 _PEER = (Grant(R.LINKAGE),)
+_GRID = Guard(_grid, "只有网格员台账导入的工单可以这样处理")
+_LEDGER = (Grant(R.SYSTEM),)
 
 RULES: tuple[Rule, ...] = (
     # 派单: the city centre to a city bureau or a county sub-centre; a sub-centre onward to its bureaus and townships.
@@ -452,6 +464,11 @@ RULES: tuple[Rule, ...] = (
     rule(Action.PEER_RETURN, OPEN_STATUSES, None, _PEER, [_note("退回理由")], exclusive=True),
     rule(Action.LINK_PAIR, _TRANSFERABLE, None, _CENTRE_DESK, [_note("联动说明", hint="110 先期处置，12345 协调相关部门")],
           guards=[Guard(_major, "只有较大及以上事件采用 110 与 12345 联动处置，一般事件请直接派单或转警")]),
+    # Grid-worker ledgers: a problem the worker already solved on patrol is recorded closed with the worker's note;
+    # the rest go straight to the unit the ledger routes them to (the township for 周末集中处置, or the duty unit).
+    rule(Action.CLOSE_ON_SPOT, {S.RECEIVED}, S.CLOSED, _LEDGER, [_note("网格员处置说明")], guards=[_GRID], exclusive=True),
+    rule(Action.LEDGER_DISPATCH, {S.RECEIVED}, _dispatch_target, _LEDGER, [_TO, _note("派单意见", False)], guards=[_GRID],
+          exclusive=True),
 )
 
 def _check_conditional(action: Action, facts: OrderFacts, inputs: Mapping) -> None:
