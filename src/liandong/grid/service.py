@@ -367,3 +367,16 @@ def is_open(item: LedgerItem) -> bool:
 
 def may_import(actor: Actor) -> bool:
     return actor.role in IMPORTERS or actor.role in CENTRE_WIDE
+
+
+def towns_seen(session: Session, *, actor: Actor, now: datetime) -> list[tuple[str, str]]:
+    """The townships of the ledger items the actor may see (the page's township filter)."""
+    from liandong.catalog.models import Division
+
+    conditions = queries.filter_conditions(queries.OrderFilter(channel="grid"), actor=actor, now=now)
+    query = (
+        select(Division.code, Division.name).where(Division.code.in_(
+            select(LedgerItem.town_code).join(WorkOrder, WorkOrder.id == LedgerItem.order_id).where(*conditions)
+        )).order_by(Division.code)
+    )
+    return [tuple(row) for row in session.execute(query)]

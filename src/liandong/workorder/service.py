@@ -618,6 +618,12 @@ def _dispatch(session, order: WorkOrder, decision: Decision, *, world: World, wh
     )
 
 
+def _ledger_dispatch(session, order: WorkOrder, decision: Decision, **kw):
+    _dispatch(session, order, decision, **kw)
+    if decision.inputs["level"] is not CITY_CENTRE:
+        order.sub_centre_code = decision.inputs["level"]  # sent on the county's behalf: the sub-centre follows it as its own
+
+
 def _redispatch(session, order, decision, **kw):
     _dispatch(session, order, decision, outcome="redispatched", **kw)
 
@@ -856,7 +862,7 @@ def _remind(session, order, decision, **_):
 _EFFECTS = {
     Action.DISPATCH: _dispatch,
     Action.REDISPATCH: _redispatch,
-    Action.LEDGER_DISPATCH: _dispatch,
+    Action.LEDGER_DISPATCH: _ledger_dispatch,
     Action.CLOSE_ON_SPOT: _close_on_spot,
     Action.ACCEPT: _accept,
     Action.RETURN: _return,
