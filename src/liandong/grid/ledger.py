@@ -259,6 +259,9 @@ def validate_row(number: int, cells: Sequence[object], header: Header, *, today:
         except LookupError as error:
             key, reason = error.args
             refuse(key, reason)
+    # Reasons in the order of the file's columns, as a person reads the row.
+    position = {header.names[k]: i for k, i in header.index.items()}
+    row.errors.sort(key=lambda error: position.get(error[0], len(position)))
     return row
 
 

@@ -260,7 +260,7 @@ def _existing(session: Session, keys: list[str]) -> dict[str, str]:
     for start in range(0, len(keys), 500):
         chunk = keys[start:start + 500]
         query = select(LedgerItem.row_key, WorkOrder.number).join(WorkOrder, WorkOrder.id == LedgerItem.order_id)
-        found.update(dict(session.execute(query.where(LedgerItem.row_key.in_(chunk))).tuples().all()))
+        found.update(dict(session.execute(query.where(LedgerItem.row_key.in_(chunk))).all()))
     return found
 
 
