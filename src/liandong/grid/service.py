@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from liandong.audit import service as audit
@@ -23,7 +24,7 @@ from liandong.core.clock import local
 from liandong.core.errors import DomainError, PermissionDenied, ValidationFailed
 from liandong.grid import ledger
 from liandong.grid.models import LedgerItem
-from liandong.workorder import queries
+from liandong.workorder import queries, summary
 from liandong.workorder import service as orders
 from liandong.workorder.lifecycle import OPEN_STATUSES, Action
 from liandong.workorder.models import WorkOrder
@@ -237,6 +238,9 @@ def import_ledger(
                                           filename=filename, county=county))
         except DomainError as error:
             result.update(_result(row.number, "rejected", reasons=[error.message]))
+        except IntegrityError:
+            # The unique row key: another import committed the same row while this one ran.
+            result.update(_result(row.number, "duplicate", reasons=["已导入（重复）：另一次导入同时导入了该行"]))
 
     counts = {status: sum(1 for r in results if r["status"] == status) for status in ("accepted", "rejected", "duplicate")}
     report = {
@@ -269,6 +273,7 @@ def _import_row(session: Session, row: ledger.Row, key: str, *, triage: dict, tr
     category = catalog.find_category_by_names(session, list(triage.get("category") or []))
     order = orders.create_order(
         session, actor=system, now=now, content=ledger.content_of(row), channel="grid",
+        title=summary.title_for(row.problem, place=None, address=row.place, topic=None),
         request_type=triage.get("request_type") or "help", caller_name=row.worker,
         division_code=row.division_code or county or triage.get("division_code"), town_code=row.town_code, address=row.place,
         category_code=category.code if category else None, level=triage.get("level") or "一般", triage=triage, reply_wanted=False,
