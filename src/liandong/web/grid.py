@@ -10,10 +10,10 @@ from starlette.concurrency import run_in_threadpool
 
 from liandong.core.actor import Role
 from liandong.core.clock import now as clock_now
-from liandong.core.errors import ValidationFailed
+from liandong.core.errors import ValidationFailed, translate
+from liandong.db import unit_of_work
 from liandong.db.deps import ReadSession
 from liandong.grid import service
-from liandong.web.common import attempt
 from liandong.web.render import page
 from liandong.web.security import Operator, require, verify_csrf
 
@@ -70,13 +70,18 @@ async def grid_import(request: Request, operator: GridDesk):
         return service.import_ledger(session, actor=operator.actor, now=now, filename=name, data=data,
                                      handle_on=_day(handle_on, "handle_on"), dry_run=dry_run)
 
-    outcome = await run_in_threadpool(attempt, request, use_case, report=False)
-
-    def render():
-        from liandong.db import unit_of_work
-
+    def run():
+        # One transaction for the file; a refusal keeps its status (422 for a wrong header, 403 for a unit) and its words.
+        report, error, status = None, None, 200
+        try:
+            with unit_of_work(request.app.state.engine) as session:
+                report = use_case(session)
+        except Exception as failure:  # noqa: BLE001 - only what the domain can say in words is answered here
+            refusal = translate(failure)
+            if refusal is None:
+                raise
+            error, status = refusal.message, refusal.http_status
         with unit_of_work(request.app.state.engine) as session:
-            return _board(request, session, operator, params={}, report=outcome.value, error=outcome.error,
-                          status_code=200 if outcome.ok else 422)
+            return _board(request, session, operator, params={}, report=report, error=error, status_code=status)
 
-    return await run_in_threadpool(render)
+    return await run_in_threadpool(run)
