@@ -9,16 +9,16 @@ from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
-from tests.conftest import local
 
 from liandong.core.actor import CLI, Actor, Role
+from liandong.core.clock import SHANGHAI
 from liandong.core.errors import PermissionDenied, ValidationFailed
 from liandong.grid import service
 from liandong.grid.models import LedgerItem
 from liandong.workorder import service as orders
 from liandong.workorder.models import WorkOrder
 
-NOW = local(2026, 12, 2, 10, 0)  # a Wednesday: the coming Saturday is 2026-12-05
+NOW = datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI)  # a Wednesday: the coming Saturday is 2026-12-05
 HEADER = "排查日期,网格,地点,问题描述,群众诉求,照片,是否当场处置,处置情况,网格员,县（市、区）,乡镇（街道）"
 ROWS = [
     "2026-11-28,新开巷社区第三网格,新开南巷,路面坑洼影响居民出行,希望周末施工,IMG_001.jpg;IMG_002.jpg,否,,孙桂梅,泽州县,巴公镇",
