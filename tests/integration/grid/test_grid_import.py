@@ -104,7 +104,8 @@ def test_the_rest_go_to_the_township_for_the_weekend_and_urgent_ones_at_once(ses
 
     # The township's handler sees its items by handling day, the county sub-centre too; another unit sees none.
     seen = dict(service.list_items(session, actor=BGZ, now=NOW, flt=service.ItemFilter()))
-    assert [i.order_id for i in seen["2026-12-05（周六）"]] == [scheduled.id]
+    assert scheduled.id in [i.order_id for i in seen["2026-12-05（周六）"]]
+    assert urgent.id not in {i.order_id for items in seen.values() for i in items}  # urgent: with the duty unit, not the township
     assert {i.order_id for items in service.list_items(session, actor=ZZ, now=NOW, flt=service.ItemFilter()) for i in items[1]} >= {scheduled.id}
     assert service.list_items(session, actor=CGJ, now=NOW, flt=service.ItemFilter()) == []
     on_spot = service.list_items(session, actor=CLI, now=NOW, flt=service.ItemFilter(kind="on_spot"))
@@ -201,3 +202,32 @@ def test_the_command_line(run_cli, tmp_path):
     assert code == 2 and out == "" and "整个文件未导入" in err and "Traceback" not in err
     code, _, err = run_cli("grid", "import", str(ledger_file), "--handle-on", "12月5日")
     assert code == 2 and "YYYY-MM-DD" in err
+
+
+def test_two_imports_of_the_same_rows_at_once_import_each_row_once(engine):
+    """PostgreSQL: the second import waits on the unique row key and reports the row as a duplicate, not a fault."""
+    import threading
+    import uuid
+
+    from liandong.db import unit_of_work
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serialises whole transactions; the race needs PostgreSQL's row-level waits")
+    grid = f"并发网格{uuid.uuid4().hex[:8]}"
+    data = csv_bytes(rows=[f"2026-11-28,{grid},新开南巷,路面坑洼,,,否,,孙桂梅,泽州县,巴公镇"])
+    reports: list[dict] = []
+
+    def second():
+        with unit_of_work(engine) as other:
+            reports.append(run(other, data))
+
+    with unit_of_work(engine) as one:
+        reports.append(run(one, data))
+        racer = threading.Thread(target=second)
+        racer.start()
+        racer.join(timeout=3)  # blocked on the uncommitted row key
+        assert racer.is_alive()
+    racer.join(timeout=60)
+    assert not racer.is_alive()
+    assert [r["accepted"] for r in reports] == [1, 0]
+    assert reports[1]["rows"][0]["reasons"] == ["已导入（重复）：另一次导入同时导入了该行"]
