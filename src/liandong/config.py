@@ -60,10 +60,24 @@ class Settings(BaseSettings):
     link_timeout: float = Field(default=10.0, description="HTTP timeout for one delivery, seconds.")
     warm_up: bool = Field(default=True, description="Load the triage model when `serve` starts (off: on first use).")
     embedded_worker: bool | None = Field(default=None, description="Run the worker inside `serve` (default: on SQLite only).")
+    open311_jurisdiction_id: str | None = Field(
+        default=None, description="Open311 jurisdiction_id this endpoint serves (default: the city's division code)."
+    )
+    open311_contact: str = Field(
+        default="12345 政务服务便民热线：拨打 12345，或联系本平台管理员", description="Open311 discovery: who to ask."
+    )
+    open311_key_service: str = Field(
+        default="接口密钥（api_key）由本平台管理员以 liandong tokens create 名称 --scope open311:write 签发",
+        description="Open311 discovery: how a partner gets an api_key.",
+    )
 
     @property
     def sender_name(self) -> str:
         return self.platform_name or f"jc{self.platform_role}"
+
+    @property
+    def jurisdiction_id(self) -> str:
+        return self.open311_jurisdiction_id or self.city_code
 
     @property
     def number_prefix(self) -> str:

@@ -7,7 +7,7 @@ tree), ask the lifecycle table, apply the effect, record it on the timeline. No 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -76,6 +76,7 @@ def facts_of(order: WorkOrder, now: datetime) -> OrderFacts:
         now=now,
         linked=bool(order.transferred_from) and order.channel.startswith("transfer_"),
         level=order.level,
+        order_id=order.id,
         channel=order.channel,
     )
 
@@ -157,7 +158,7 @@ def create_order(
     reply_wanted: bool = True,
 ) -> WorkOrder:
     """受理: record a new request with its deadlines. The order waits for dispatch."""
-    if actor.role not in CENTRE_ROLES:
+    if actor.role not in CENTRE_ROLES and actor.role is not Role.CITIZEN:
         raise PermissionDenied("承办单位和分中心不能直接受理新工单，请通过 12345 受理")
     # An empty field from a form or an API client means "not given".
     division_code, town_code, category_code, department_code = (
@@ -281,6 +282,8 @@ def visible_to(order: WorkOrder, actor: Actor) -> bool:
     """A unit sees the orders it holds or assists; a county sub-centre its county's; the centre sees all."""
     if actor.role in CENTRE_ROLES:
         return True
+    if actor.role is Role.CITIZEN:
+        return actor.own_order is not None and actor.own_order == order.id
     if actor.role is Role.COUNTY_DISPATCHER:
         return actor.department_code is not None and order.sub_centre_code == actor.department_code
     if actor.role is Role.UNIT_HANDLER:
@@ -798,6 +801,17 @@ def _visit(session, order: WorkOrder, decision, *, world: World, when, actor, da
         data["reply_due_at"] = order.reply_due_at.isoformat()
 
 
+def _rate(session, order: WorkOrder, decision, *, data, **kw):
+    """好差评 by the citizen: the same callback record a reached callback writes, so it closes or reopens alike."""
+    _visit(session, order, replace(decision, inputs={**decision.inputs, "outcome": "reached"}), data=data, **kw)
+    data["self_service"] = True
+
+
+def _withdraw(session, order: WorkOrder, decision, *, when, data, **_):
+    data["close_reason"] = "withdrawn"
+    _close_now(session, order, when, "withdrawn")
+
+
 def _reopen(session, order: WorkOrder, decision, *, world, when, data, **_):
     order.reopen_count += 1
     order.closed_at = None
@@ -883,6 +897,8 @@ _EFFECTS = {
     Action.APPEND: _append,
     Action.SUPERVISE: _supervise,
     Action.REMIND: _remind,
+    Action.RATE: _rate,
+    Action.WITHDRAW: _withdraw,
     Action.TRANSFER_110: _transfer,
     Action.TRANSFER_12345: _transfer,
     Action.LINK_PAIR: lambda session, order, decision, *, data, **_: data.update({"target": "110", "pair": True}),

@@ -1,7 +1,7 @@
 """Grid-worker ledger rows (their identity, so a file imported twice adds nothing) and the handling day on orders
 
 Revision ID: grid_0001
-Revises: 20261202_0204
+Revises: citizen_0001
 Create Date: 2026-12-01 23:52:02.096138
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import liandong.db
 
 revision = 'grid_0001'
-down_revision = '20261202_0204'
+down_revision = 'citizen_0001'
 branch_labels = None
 depends_on = None
 
