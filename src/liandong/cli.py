@@ -38,6 +38,7 @@ def _mount_domains() -> None:
     from liandong.account import cli as account_cli
     from liandong.catalog.cli import register as register_catalog
     from liandong.db import cli as db_cli
+    from liandong.grid.cli import register as register_grid
     from liandong.knowledge.cli import register as register_knowledge
     from liandong.linkage.cli import register as register_linkage
     from liandong.notify.cli import register as register_notify
@@ -55,6 +56,7 @@ def _mount_domains() -> None:
     register_report(app)
     register_linkage(app)
     register_notify(app)
+    register_grid(app)
     app.command("serve")(web_cli.serve_command)
     app.command("demo")(web_cli.demo_command)
     app.add_typer(account_cli.app, name="users")

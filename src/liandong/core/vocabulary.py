@@ -163,6 +163,7 @@ CLOSE_REASONS = _v(
     ("callback_refused", "来电人拒访办结"),
     ("no_callback", "无需回访办结"),
     ("direct_answer", "直接答复办结"),
+    ("on_spot", "网格员当场处置办结"),
     ("manual", "人工办结"),
     ("invalid", "无效来电办结"),
     ("malicious", "恶意来电办结"),

@@ -146,6 +146,9 @@ class Action(StrEnum):
     RATE = "rate"
     SUPPLEMENT = "supplement"
     WITHDRAW = "withdraw"
+    # Grid-worker ledgers (docs/grid.md), applied by the ledger import only:
+    CLOSE_ON_SPOT = "close_on_spot"
+    LEDGER_DISPATCH = "ledger_dispatch"
 
 
 class Record(StrEnum):
@@ -196,6 +199,8 @@ ACTION_LABELS: dict[str, str] = {
     Action.RATE: "市民评价",
     Action.SUPPLEMENT: "市民补充",
     Action.WITHDRAW: "市民撤回",
+    Action.CLOSE_ON_SPOT: "网格员当场处置",
+    Action.LEDGER_DISPATCH: "网格台账派单",
     Record.CREATE: "受理",
     Record.MERGED_IN: "并入重复件",
     Record.NEGOTIATION: "协商记录",
@@ -226,6 +231,7 @@ class OrderFacts:
     linked: bool = False  # transferred to this platform by a peer (it has `transferred_from`)
     level: str = "一般"
     order_id: int | None = None
+    channel: str = "phone"
 
 
 @dataclass(frozen=True)
@@ -374,6 +380,10 @@ def _major(facts: OrderFacts) -> bool:
     return facts.level in ("较大", "重大", "特别重大")
 
 
+def _grid(facts: OrderFacts) -> bool:
+    return facts.channel == "grid"
+
+
 def _peer_returned(facts: OrderFacts, inputs: Mapping) -> Status:
     """待派单（回到本平台派单员 / 接警台，附退回理由）"""
     return Status.RECEIVED
@@ -394,6 +404,8 @@ _LINKED = Guard(_linked, "该工单不是对方平台转来的，无需反馈")
 _SENT = {S.TRANSFERRED_110, S.TRANSFERRED_12345}
 _PEER = (Grant(R.LINKAGE),)
 _CITIZEN = (Grant(R.CITIZEN, "own"),)
+_GRID = Guard(_grid, "只有网格员台账导入的工单可以这样处理")
+_LEDGER = (Grant(R.SYSTEM),)
 
 RULES: tuple[Rule, ...] = (
     # 派单: the city centre to a city bureau or a county sub-centre; a sub-centre onward to its bureaus and townships.
@@ -501,6 +513,11 @@ RULES: tuple[Rule, ...] = (
            _note("评价意见", False)], exclusive=True),
     rule(Action.SUPPLEMENT, OPEN_STATUSES, None, _CITIZEN, [_note("补充内容", hint="承办单位可见")], exclusive=True),
     rule(Action.WITHDRAW, WITHDRAWABLE, S.CLOSED, _CITIZEN, [_note("撤回原因")], exclusive=True, danger=True),
+    # Grid-worker ledgers: a problem the worker already solved on patrol is recorded closed with the worker's note;
+    # the rest go straight to the unit the ledger routes them to (the township for 周末集中处置, or the duty unit).
+    rule(Action.CLOSE_ON_SPOT, {S.RECEIVED}, S.CLOSED, _LEDGER, [_note("网格员处置说明")], guards=[_GRID], exclusive=True),
+    rule(Action.LEDGER_DISPATCH, {S.RECEIVED}, _dispatch_target, _LEDGER, [_TO, _note("派单意见", False)], guards=[_GRID],
+          exclusive=True),
 )
 
 def _check_conditional(action: Action, facts: OrderFacts, inputs: Mapping) -> None:

@@ -78,6 +78,7 @@ def facts_of(order: WorkOrder, now: datetime) -> OrderFacts:
         linked=bool(order.transferred_from) and order.channel.startswith("transfer_"),
         level=order.level,
         order_id=order.id,
+        channel=order.channel,
     )
 
 
@@ -507,6 +508,13 @@ def _prepare(session: Session, order: WorkOrder, action: Action, inputs: dict, f
                 raise ValidationFailed("协办单位不能与主办单位相同", field="assist")
         if action is Action.DISPATCH and order.status == Status.AT_SUB_CENTRE.value and inputs.get("to") == order.department_code:
             raise ValidationFailed("不能派给分中心自己，请选择本县（市、区）的承办单位", field="to")
+    if action is Action.LEDGER_DISPATCH and inputs.get("to"):
+        # A ledger item goes straight to the unit that acts; the hop is sent by that unit's level (its county
+        # sub-centre, or the city centre), so redispatch and objections go where they would for any order.
+        unit = world.tree.require(inputs["to"])
+        level = _ledger_level(world.tree, unit)
+        world.tree.check_reach(level, unit.code)
+        inputs.update({"level": level, "to_kind": unit.kind})
     if action is Action.TRANSFER_110:
         inputs["to"] = TRANSFER_TARGETS.require(inputs.get("to") or "110", field="to")
     if action is Action.MERGE and "into" in inputs:
@@ -531,6 +539,15 @@ def _prepare(session: Session, order: WorkOrder, action: Action, inputs: dict, f
         inputs["contacted_at"] = ensure_aware(inputs["contacted_at"], field="contacted_at")
         if inputs["contacted_at"] > world.now + FUTURE_TOLERANCE or inputs["contacted_at"] < order.received_at:
             raise ValidationFailed("联系来电人的时间应在受理之后、当前时间之前", field="contacted_at")
+
+
+def _ledger_level(tree: UnitTree, unit) -> str | None:
+    """The dispatching level whose reach holds a unit: the city centre, or the county sub-centre above it."""
+    if unit in tree.reach(CITY_CENTRE):
+        return CITY_CENTRE
+    county = tree.unit_county(unit)
+    sub = tree.sub_centre_of(county)
+    return sub.code if sub else CITY_CENTRE
 
 
 # ---------------------------------------------------------------- effects (state is loaded; decisions are made)
@@ -605,6 +622,12 @@ def _dispatch(session, order: WorkOrder, decision: Decision, *, world: World, wh
             "sign_due_at": order.sign_due_at.isoformat(),
         }
     )
+
+
+def _ledger_dispatch(session, order: WorkOrder, decision: Decision, **kw):
+    _dispatch(session, order, decision, **kw)
+    if decision.inputs["level"] is not CITY_CENTRE:
+        order.sub_centre_code = decision.inputs["level"]  # sent on the county's behalf: the sub-centre follows it as its own
 
 
 def _redispatch(session, order, decision, **kw):
@@ -811,6 +834,12 @@ def _close(session, order: WorkOrder, decision, *, when, **_):
     _close_now(session, order, when, "manual")
 
 
+def _close_on_spot(session, order: WorkOrder, decision, *, when, **_):
+    order.replied_at = when
+    order.reply_text = decision.inputs["note"]
+    _close_now(session, order, when, "on_spot")
+
+
 def _answer_directly(session, order: WorkOrder, decision, *, when, **_):
     order.replied_at = when
     order.reply_text = decision.inputs["note"]
@@ -850,6 +879,8 @@ def _remind(session, order, decision, **_):
 _EFFECTS = {
     Action.DISPATCH: _dispatch,
     Action.REDISPATCH: _redispatch,
+    Action.LEDGER_DISPATCH: _ledger_dispatch,
+    Action.CLOSE_ON_SPOT: _close_on_spot,
     Action.ACCEPT: _accept,
     Action.RETURN: _return,
     Action.OBJECT: _object,
