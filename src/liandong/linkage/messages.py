@@ -224,3 +224,38 @@ def envelope(*, message_id: str, kind: str, sender: dict, receiver_platform: str
         "body": {k: v for k, v in body.items() if v is not None or k in ("town_code", "address", "category_code", "note")},
     }
     return validate(message)
+
+
+# A batch is transport, not a message: several messages to one peer in one signed request (docs/linkage.md, 批量投递).
+MAX_BATCH = 500
+BATCH = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "联动对接批量报文",
+    "type": "object",
+    "required": ["version", "batch_id", "messages"],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"type": "string"},
+        "batch_id": {"type": "string", "pattern": r"^[A-Za-z0-9._:\-]{8,64}$"},
+        # Each message is checked against its own schema by the receiver, and refused on its own.
+        "messages": {"type": "array", "minItems": 1, "maxItems": MAX_BATCH},
+    },
+}
+_BATCH_VALIDATOR = Draft202012Validator(BATCH, format_checker=_FORMATS)
+
+
+def validate_batch(batch: Any) -> dict:
+    """The batch wrapper if it conforms; its messages are validated one by one with `validate`."""
+    if not isinstance(batch, dict):
+        raise MessageRefused("malformed", "批量报文必须是 JSON 对象")
+    version = batch.get("version")
+    if version is not None and version not in SUPPORTED_VERSIONS:
+        raise MessageRefused("unknown_version", f"不支持的报文版本：{str(version)[:16]}（本平台支持 {'、'.join(sorted(SUPPORTED_VERSIONS))}）")
+    error = next(iter(sorted(_BATCH_VALIDATOR.iter_errors(batch), key=lambda e: e.path)), None)
+    if error is not None:
+        raise MessageRefused("schema", f"批量报文不符合对接标准：字段 {_where(error)} {_explain(error)}（每批 1–{MAX_BATCH} 条）")
+    return batch
+
+
+def batch(*, batch_id: str, items: list[dict]) -> dict:
+    return {"version": VERSION, "batch_id": batch_id, "messages": items}

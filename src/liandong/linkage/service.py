@@ -13,7 +13,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from liandong.config import settings
@@ -254,35 +254,50 @@ def _refuse(engine: Engine, *, now: datetime, peer_name: str | None, remote_addr
                             excerpt=body[:2000].decode("utf-8", "replace")))
 
 
+def _authenticate(engine: Engine, *, method: str, path: str, headers: dict, body: bytes, now: datetime) -> tuple[str, str]:
+    """The signed request's peer (name, platform), its nonce recorded; MessageRefused for anything else."""
+    peer_name = headers.get(signing.PEER_HEADER.lower())
+    with session_factory(engine)() as session:
+        peer = session.scalar(select(Peer).where(Peer.name == (peer_name or "")[:64], Peer.active.is_(True))) if peer_name else None
+        if peer is None:
+            raise MessageRefused("unknown_peer", "未知的对接平台：请求头缺少或未登记 X-Liandong-Peer", 401)
+        try:
+            signing.verify(secret=peer.secret, method=method, path=path, body=body, now=now.timestamp(),
+                           timestamp=headers.get(signing.TIMESTAMP_HEADER.lower()),
+                           nonce=headers.get(signing.NONCE_HEADER.lower()), signature=headers.get(signing.SIGNATURE_HEADER.lower()))
+        except signing.SignatureRefused as refused:
+            raise MessageRefused(refused.code, refused.detail, 401) from None
+        peer_name, platform = peer.name, peer.platform
+    nonce = headers.get(signing.NONCE_HEADER.lower())
+    try:
+        with session_factory(engine)() as session, session.begin():
+            session.add(SeenNonce(peer_name=peer_name, nonce=nonce, seen_at=now))
+    except IntegrityError:
+        raise MessageRefused("replayed", "重放的请求：该随机数（nonce）已使用过", 409) from None
+    return peer_name, platform
+
+
+def _parse(body: bytes):
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise MessageRefused("malformed", "报文不是有效的 JSON") from None
+
+
+def _check_sender(message, platform: str) -> dict:
+    message = messages.validate(message)
+    if message["sender"]["platform"] != platform:
+        raise MessageRefused("wrong_sender", f"报文发送方平台 {message['sender']['platform']} 与登记的 {platform} 不一致", 403)
+    return message
+
+
 def receive(engine: Engine, *, method: str, path: str, headers: dict, body: bytes, remote_addr: str | None, now: datetime) -> tuple[int, dict]:
     """One signed HTTP request from a peer: (status, answer). Refusals are recorded and change nothing else."""
     peer_name = headers.get(signing.PEER_HEADER.lower())
     message_id = headers.get(signing.IDEMPOTENCY_HEADER.lower())
     try:
-        with session_factory(engine)() as session:
-            peer = session.scalar(select(Peer).where(Peer.name == (peer_name or "")[:64], Peer.active.is_(True))) if peer_name else None
-            if peer is None:
-                raise MessageRefused("unknown_peer", "未知的对接平台：请求头缺少或未登记 X-Liandong-Peer", 401)
-            try:
-                signing.verify(secret=peer.secret, method=method, path=path, body=body, now=now.timestamp(),
-                               timestamp=headers.get(signing.TIMESTAMP_HEADER.lower()),
-                               nonce=headers.get(signing.NONCE_HEADER.lower()), signature=headers.get(signing.SIGNATURE_HEADER.lower()))
-            except signing.SignatureRefused as refused:
-                raise MessageRefused(refused.code, refused.detail, 401) from None
-            peer_name, platform = peer.name, peer.platform
-        nonce = headers.get(signing.NONCE_HEADER.lower())
-        try:
-            with session_factory(engine)() as session, session.begin():
-                session.add(SeenNonce(peer_name=peer_name, nonce=nonce, seen_at=now))
-        except IntegrityError:
-            raise MessageRefused("replayed", "重放的请求：该随机数（nonce）已使用过", 409) from None
-        try:
-            message = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise MessageRefused("malformed", "报文不是有效的 JSON") from None
-        message = messages.validate(message)
-        if message["sender"]["platform"] != platform:
-            raise MessageRefused("wrong_sender", f"报文发送方平台 {message['sender']['platform']} 与登记的 {platform} 不一致", 403)
+        peer_name, platform = _authenticate(engine, method=method, path=path, headers=headers, body=body, now=now)
+        message = _check_sender(_parse(body), platform)
         if message_id and message_id != message["message_id"]:
             raise MessageRefused("idempotency_mismatch", "Idempotency-Key 与报文 message_id 不一致")
         if message["kind"] == "status_query":
@@ -305,6 +320,105 @@ def receive(engine: Engine, *, method: str, path: str, headers: dict, body: byte
         return error.http_status if 400 <= error.http_status < 500 else 422, error.to_dict()
 
 
+def _refused_answer(message_id, code: str, detail: str, status: int) -> dict:
+    return {"message_id": message_id, "result": "refused", "code": code, "detail": detail, "status": status}
+
+
+def receive_batch(engine: Engine, *, method: str, path: str, headers: dict, body: bytes, remote_addr: str | None,
+                  now: datetime) -> tuple[int, dict]:
+    """A signed batch of messages from one peer: each validated on its own, all applied in one transaction (a savepoint
+    each, so one refused message does not undo the others), exactly once and in order; one result per message."""
+    peer_name = headers.get(signing.PEER_HEADER.lower())
+    try:
+        peer_name, platform = _authenticate(engine, method=method, path=path, headers=headers, body=body, now=now)
+        batch = messages.validate_batch(_parse(body))
+    except MessageRefused as refused:
+        _refuse(engine, now=now, peer_name=peer_name, remote_addr=remote_addr, code=refused.code, detail=refused.detail,
+                message_id=None, body=body)
+        return refused.status, {"code": refused.code, "detail": refused.detail}
+    results: list[dict | None] = [None] * len(batch["messages"])
+    refused: list[tuple[str | None, str, str, dict]] = []
+    valid: list[tuple[int, dict]] = []
+    seen_ids: set[str] = set()
+    for index, raw in enumerate(batch["messages"]):
+        message_id = raw.get("message_id") if isinstance(raw, dict) and isinstance(raw.get("message_id"), str) else None
+        try:
+            message = _check_sender(raw, platform)
+        except MessageRefused as error:
+            results[index] = _refused_answer(message_id, error.code, error.detail, error.status)
+            refused.append((message_id, error.code, error.detail, raw))
+            continue
+        if message["message_id"] in seen_ids:  # the same message twice in one batch: the second is a duplicate
+            results[index] = {"result": "duplicate", "message_id": message["message_id"]}
+            continue
+        seen_ids.add(message["message_id"])
+        if message["kind"] == "status_query":
+            with session_factory(engine)() as session:
+                results[index] = status_answer(session, message["body"]["order_number"], peer_name=peer_name)
+            continue
+        valid.append((index, message))
+    if valid:
+        try:
+            with session_factory(engine)() as session, session.begin():
+                for index, answer, problem in apply_batch(session, peer_name=peer_name, platform=platform,
+                                                          batch=valid, now=now):
+                    results[index] = answer
+                    if problem is not None:
+                        refused.append(problem)
+        except OperationalError as error:  # a deadlock or lost connection: nothing of the batch was applied; send again
+            log.warning("batch from %s not applied: %s", peer_name, error)
+            return 503, {"code": "busy", "detail": "本平台暂时无法处理该批报文，未应用任何一条，请稍后重发"}
+    if refused:
+        with session_factory(engine)() as session, session.begin():
+            for message_id, code, detail, raw in refused:
+                session.add(Refusal(at=now, peer_name=peer_name[:64], remote_addr=(remote_addr or "")[:64] or None, code=code,
+                                    detail=detail, message_id=(message_id or None) and message_id[:64],
+                                    excerpt=json.dumps(raw, ensure_ascii=False)[:2000]))
+    return 200, {"batch_id": batch["batch_id"], "results": results}
+
+
+def apply_batch(session: Session, *, peer_name: str, platform: str, batch: list[tuple[int, dict]], now: datetime):
+    """Apply valid messages of one peer in (conversation, seq) order, each exactly once: (index, answer, refusal or None).
+
+    One read of the inbox for the whole batch; rows are touched in a fixed order so two batches cannot deadlock."""
+    write_lock(session)
+    ids = [message["message_id"] for _, message in batch]
+    conversations = sorted({message["conversation"] for _, message in batch})
+    seen = set(session.scalars(select(InboxEntry.message_id).where(InboxEntry.peer_name == peer_name, InboxEntry.message_id.in_(ids))))
+    last = dict(session.execute(
+        select(InboxEntry.conversation, func.max(InboxEntry.seq))
+        .where(InboxEntry.peer_name == peer_name, InboxEntry.conversation.in_(conversations))
+        .group_by(InboxEntry.conversation)).all())
+    out = []
+    for index, message in sorted(batch, key=lambda item: (item[1]["conversation"], item[1]["seq"])):
+        message_id, conversation, seq = message["message_id"], message["conversation"], message["seq"]
+        if message_id in seen or seq <= last.get(conversation, 0):
+            out.append((index, {"result": "duplicate", "message_id": message_id}, None))
+            continue
+        if seq > last.get(conversation, 0) + 1:
+            out.append((index, {"message_id": message_id, "result": "refused", "code": OutOfOrder.code, "status": 409,
+                                "detail": f"报文顺序未到：本会话已应用到第 {last.get(conversation, 0)} 条，收到第 {seq} 条，请稍后重发"}, None))
+            continue
+        try:
+            with session.begin_nested():
+                answer = _apply_in_order(session, peer_name=peer_name, platform=platform, message=message, now=now)
+        except IntegrityError:  # a concurrent copy of this message won the race
+            out.append((index, {"result": "duplicate", "message_id": message_id}, None))
+            continue
+        except MessageRefused as error:
+            out.append((index, _refused_answer(message_id, error.code, error.detail, error.status),
+                        (message_id, error.code, error.detail, message)))
+            continue
+        except DomainError as error:  # valid by the standard, refused by this platform's rules: recorded, nothing applied
+            status = error.http_status if 400 <= error.http_status < 500 else 422
+            out.append((index, _refused_answer(message_id, error.code, error.message, status),
+                        (message_id, error.code, error.message, message)))
+            continue
+        last[conversation] = seq
+        out.append((index, answer, None))
+    return out
+
+
 def apply(session: Session, *, peer_name: str, platform: str, message: dict, now: datetime) -> dict:
     """Apply one valid message exactly once and in order within its conversation (the caller commits)."""
     write_lock(session)
@@ -316,6 +430,11 @@ def apply(session: Session, *, peer_name: str, platform: str, message: dict, now
         return {"result": "duplicate", "message_id": message["message_id"]}
     if message["seq"] > last + 1:
         raise OutOfOrder(f"报文顺序未到：本会话已应用到第 {last} 条，收到第 {message['seq']} 条，请稍后重发")
+    return _apply_in_order(session, peer_name=peer_name, platform=platform, message=message, now=now)
+
+
+def _apply_in_order(session: Session, *, peer_name: str, platform: str, message: dict, now: datetime) -> dict:
+    """The message is the next of its conversation and not seen before: apply it and record it in the inbox."""
     kind = message["kind"]
     if kind == "transfer":
         order_id, outcome, detail = _apply_transfer(session, peer_name, platform, message, now)
