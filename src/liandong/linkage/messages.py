@@ -22,10 +22,12 @@ KIND_LABELS = {
     "completion": "办结反馈",
     "status_query": "状态查询",
     "negotiation": "协商记录",
+    "transfer_list": "分流转办清单发布",
 }
 KINDS = tuple(KIND_LABELS)
 SHORT_LABELS = {"transfer": "转办", "receipt": "签收", "acceptance": "受理/退回", "progress": "处置反馈", "completion": "办结反馈",
-                "status_query": "状态查询", "negotiation": "协商记录"}
+                "status_query": "状态查询", "negotiation": "协商记录",
+                "transfer_list": "清单发布"}
 
 _TIME = {"type": "string", "format": "date-time", "pattern": r"(Z|[+-]\d{2}:\d{2})$"}
 _NUMBER = {"type": "string", "minLength": 1, "maxLength": 32}
@@ -90,6 +92,14 @@ BODIES: dict[str, dict] = {
             },
             # 分级响应: 较大 and above — the linked order on the other side that handles the same event.
             "linked_order_number": _NUMBER,
+            # The 分流转办清单 item the sender transferred it under, checked against the version the receiver published.
+            "transfer_item": {
+                "type": "object",
+                "required": ["id", "agreed"],
+                "additionalProperties": False,
+                "properties": {"id": {"type": "string", "minLength": 1, "maxLength": 32}, "name": {"type": "string", "maxLength": 200},
+                               "list_version": {"type": ["string", "null"], "maxLength": 32}, "agreed": {"type": "boolean"}},
+            },
         },
     },
     "receipt": {"type": "object", "required": ["order_number", "receiver_order_number", "at"], "additionalProperties": False,
@@ -127,6 +137,36 @@ BODIES: dict[str, dict] = {
             "outcome": {"enum": ["agreed_sender", "agreed_receiver", "failed"]},
             "keeper": {"enum": ["sender", "receiver"]},
             "note": _NOTE,
+        },
+    },
+    # 分流转办清单: a platform publishes the version it uses, with the items either side hands over to the other.
+    "transfer_list": {
+        "type": "object",
+        "required": ["version", "published_at", "items"],
+        "additionalProperties": False,
+        "properties": {
+            "version": {"type": "string", "minLength": 1, "maxLength": 32},
+            "city": {"type": "string", "maxLength": 32},
+            "basis": {"type": "string", "maxLength": 500},
+            "published_at": _TIME,
+            "items": {
+                "type": "array",
+                "maxItems": 2000,
+                "items": {
+                    "type": "object",
+                    "required": ["id", "name", "direction", "platform"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "id": {"type": "string", "minLength": 1, "maxLength": 32},
+                        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                        "direction": {"enum": ["12345→110", "110→12345", "emergency"]},
+                        "platform": {"enum": list(PLATFORMS)},
+                        "category": {"type": "array", "items": {"type": "string", "maxLength": 64}, "maxItems": 3},
+                        "level": {"enum": ["一般", "较大", "重大", "特别重大"]},
+                        "description": {"type": "string", "maxLength": 2000},
+                    },
+                },
+            },
         },
     },
 }

@@ -63,3 +63,42 @@ GRADED_LEVELS = frozenset({"较大", "重大", "特别重大"})
 def needs_linked_pair(level: str) -> bool:
     """分级响应: 较大 and above — 110 dispatches first and 12345 coordinates the units, as a linked pair of orders."""
     return level in GRADED_LEVELS
+
+
+# 分流转办清单 shared between peers: the items one platform hands over to the other (both directions), and the
+# emergencies that always go to 110. Other items (12345's own, guidance, invalid) stay each platform's own business.
+SHARED_DIRECTIONS = ("12345→110", "110→12345")
+ITEM_FIELDS = ("id", "name", "direction", "platform", "category", "level", "description")
+
+
+def shared_items(data: dict) -> list[dict]:
+    """The items of a transfer list (its TOML-shaped data) that a platform publishes to its peers, in a stable order."""
+    out = []
+    for item in data.get("item", []):
+        direction, platform = item.get("direction"), item.get("platform") or "12345"
+        if direction in SHARED_DIRECTIONS or (direction == "emergency" and platform == "110"):
+            shared = {"id": str(item["id"])[:32], "name": str(item.get("name") or item["id"])[:200], "direction": direction,
+                      "platform": platform}
+            if item.get("category"):
+                shared["category"] = [str(c)[:64] for c in item["category"][:3]]
+            if item.get("level"):
+                shared["level"] = item["level"]
+            if item.get("description"):
+                shared["description"] = str(item["description"])[:2000]
+            out.append(shared)
+    return sorted(out, key=lambda i: i["id"])
+
+
+def transfer_direction(item_direction: str | None, own: str, target: str) -> str | None:
+    """The direction a transfer takes under an item: an emergency item sent to 110 is a 12345→110 handover."""
+    wanted = f"{own}→{target}"
+    if item_direction == wanted or (item_direction == "emergency" and wanted == "12345→110"):
+        return wanted
+    return None
+
+
+def is_agreed(item_id: str, own: str, target: str, peer_items: Sequence[dict] | None) -> bool:
+    """Whether the receiver's published list has this item for this direction (None: the receiver published none)."""
+    if peer_items is None:
+        return False
+    return any(i.get("id") == item_id and transfer_direction(i.get("direction"), own, target) for i in peer_items)

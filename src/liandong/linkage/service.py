@@ -18,13 +18,14 @@ from sqlalchemy.orm import Session
 
 from liandong.config import settings
 from liandong.core.actor import Actor, Role
+from liandong.core.clock import SHANGHAI
 from liandong.core.errors import DomainError, InvalidTransition, NotFound, ValidationFailed
 from liandong.core.outbox import OutboxMessage, enqueue
 from liandong.core.vocabulary import REQUEST_TYPES
 from liandong.db import session_factory
 from liandong.linkage import messages, rules, signing
 from liandong.linkage.messages import MessageRefused
-from liandong.linkage.models import Delivery, InboxEntry, OrderLink, Peer, Refusal, SeenNonce
+from liandong.linkage.models import DELIVERY_LABELS, Delivery, InboxEntry, OrderLink, Peer, PeerTransferList, Refusal, SeenNonce
 from liandong.workorder import service as orders
 from liandong.workorder.lifecycle import STATUS_LABELS, Action, Record, Status
 from liandong.workorder.models import WorkOrder
@@ -166,7 +167,11 @@ def _route(session: Session, row: OutboxMessage, peers: list[Peer], now: datetim
         if order_id is None:
             raise ValueError(f"no order {payload['order_number']}")
         _link_out(session, order_id=order_id, peer=peer, conversation=payload["order_number"], now=now)
-        return [(peer, "transfer", payload["order_number"], _transfer_body(payload, config.platform_role, target), order_id)]
+        body = _transfer_body(payload, config.platform_role, target)
+        item = transfer_item_check(session, order_id=order_id, peer_name=peer.name, target=target)
+        if item is not None:
+            body["transfer_item"] = item
+        return [(peer, "transfer", payload["order_number"], body, order_id)]
     if row.topic == "order.receipt":
         peer = next((p for p in peers if p.name == payload["peer"]), None)
         if peer is None:
@@ -438,6 +443,8 @@ def _apply_in_order(session: Session, *, peer_name: str, platform: str, message:
     kind = message["kind"]
     if kind == "transfer":
         order_id, outcome, detail = _apply_transfer(session, peer_name, platform, message, now)
+    elif kind == "transfer_list":
+        order_id, outcome, detail = _apply_transfer_list(session, peer_name, message, now)
     elif kind == "negotiation":
         order_id, outcome, detail = _apply_negotiation(session, peer_name, message, now)
     else:
@@ -462,6 +469,8 @@ def _apply_transfer(session: Session, peer_name: str, platform: str, message: di
         note += f"；转办说明：{body['note']}"
     if body.get("incident"):
         note += f"；警情：{body['incident'].get('facts', '')}"
+    if body.get("transfer_item"):
+        note += "；" + transfer_item_note(body["transfer_item"], own_items=own_shared_items(session))
     fields = dict(
         content=body["content"], title=body["title"], request_type=body["request_type"] if body["request_type"] in REQUEST_TYPES else "help",
         channel=f"transfer_{platform}", caller_name=caller.get("name"), caller_phone=caller.get("phone"),
@@ -669,3 +678,113 @@ def transfer_incident(session: Session, *, actor: Actor, now: datetime, content:
     order = orders.create_order(session, actor=actor, now=now, content=content, request_type="help", channel="phone",
                                 caller_phone=caller_phone, caller_name=caller_name, division_code=division_code, address=address, level=level)
     return orders.act(session, order_id=order.id, action=Action.TRANSFER_12345, actor=actor, now=now, note=facts)
+
+
+# ---------------------------------------------------------------- 分流转办清单 shared between peers
+
+TRANSFER_LIST_CONVERSATION = "transfer-list"  # one stream per peer: each publication is the next message of it
+
+
+def own_transfer_list(session: Session) -> dict:
+    """This platform's current list (as administrators edited it, else the packaged file): version and shared items."""
+    from liandong.triage import edits
+
+    data = edits.transfer_list_data(session)
+    return {"version": str(data.get("version") or "未标注")[:32], "city": str(data.get("city") or "")[:32],
+            "basis": str(data.get("basis") or "")[:500], "items": rules.shared_items(data)}
+
+
+def own_shared_items(session: Session) -> list[dict]:
+    return own_transfer_list(session)["items"]
+
+
+def _published_versions(session: Session) -> dict[str, str]:
+    """The version last published to each peer (the newest transfer_list delivery, whatever its state)."""
+    rows = session.execute(select(Delivery.peer_name, Delivery.message).where(Delivery.kind == "transfer_list")
+                           .order_by(Delivery.peer_name, Delivery.seq)).all()
+    return {peer: message["body"]["version"] for peer, message in rows}
+
+
+def publish_transfer_list(session: Session, *, now: datetime, force: bool = False, peer: str | None = None) -> list[str]:
+    """Send the current list to every active peer that has not had this version (or to all, with `force`)."""
+    current = own_transfer_list(session)
+    published = _published_versions(session)
+    sent = []
+    for target in list_peers(session):
+        if not target.active or (peer is not None and target.name != peer):
+            continue
+        if not force and published.get(target.name) == current["version"]:
+            continue
+        body = {"version": current["version"], "published_at": now.isoformat(), "items": current["items"]}
+        body.update({k: current[k] for k in ("city", "basis") if current[k]})
+        write_lock(session)
+        _deliver(session, peer=target, kind="transfer_list", conversation=TRANSFER_LIST_CONVERSATION, body=body, order_id=None, now=now)
+        sent.append(target.name)
+    return sent
+
+
+def _apply_transfer_list(session: Session, peer_name: str, message: dict, now: datetime):
+    body = message["body"]
+    stored = session.scalar(select(PeerTransferList).where(PeerTransferList.peer_name == peer_name,
+                                                          PeerTransferList.version == body["version"]))
+    if stored is None:
+        stored = PeerTransferList(peer_name=peer_name, version=body["version"], received_at=now, items=body["items"],
+                                  published_at=datetime.fromisoformat(body["published_at"]))
+        session.add(stored)
+    else:  # the same version published again: the newest copy counts
+        stored.items, stored.received_at = body["items"], now
+        stored.published_at = datetime.fromisoformat(body["published_at"])
+    session.flush()
+    return None, "applied", f"已记录对方分流转办清单版本 {body['version']}（{len(body['items'])} 项）"
+
+
+def peer_transfer_list(session: Session, peer_name: str) -> PeerTransferList | None:
+    """The version the peer uses now: the one it published last."""
+    return session.scalar(select(PeerTransferList).where(PeerTransferList.peer_name == peer_name)
+                          .order_by(PeerTransferList.received_at.desc(), PeerTransferList.id.desc()).limit(1))
+
+
+def transfer_item_check(session: Session, *, order_id: int, peer_name: str, target: str) -> dict | None:
+    """一键转办 under a transfer-list item: is the item on the list the receiver published (the agreed version)?"""
+    triage = session.scalar(select(WorkOrder.triage).where(WorkOrder.id == order_id)) or {}
+    item_id = triage.get("transfer_item_id") if isinstance(triage, dict) else None
+    if not item_id:
+        return None
+    listed = peer_transfer_list(session, peer_name)
+    agreed = rules.is_agreed(item_id, settings().platform_role, target, listed.items if listed else None)
+    out = {"id": str(item_id)[:32], "list_version": listed.version if listed else None, "agreed": agreed}
+    if triage.get("transfer_item_name"):
+        out["name"] = str(triage["transfer_item_name"])[:200]
+    return out
+
+
+def transfer_item_note(item: dict, *, own_items: list[dict]) -> str:
+    """What the receiver's timeline says of the item a transfer came under, checked against the receiver's own list."""
+    name = f"{item['id']} {item.get('name') or ''}".strip()
+    ours = any(i["id"] == item["id"] for i in own_items)
+    if item.get("agreed") and ours:
+        return f"依据分流转办清单事项 {name}（双方约定版本 {item.get('list_version')}）"
+    version = f"（对方核对的版本 {item['list_version']}）" if item.get("list_version") else "（对方尚未收到本方清单）"
+    return f"清单外事项：{name} 不在本方现行分流转办清单中{version}，如有异议请协商"
+
+
+def transfer_list_status(session: Session) -> dict:
+    """Which version each side uses: this platform's, the one last published to each peer, and each peer's own."""
+    current = own_transfer_list(session)
+    published = _published_versions(session)
+    states = dict(session.execute(select(Delivery.peer_name, Delivery.state).where(Delivery.kind == "transfer_list")
+                                  .order_by(Delivery.peer_name, Delivery.seq)).all())
+    peers = []
+    for peer in list_peers(session):
+        theirs = peer_transfer_list(session, peer.name)
+        peers.append({
+            "peer": peer.name, "platform": peer.platform,
+            "published_version": published.get(peer.name), "published_state": states.get(peer.name),
+            "published_state_label": DELIVERY_LABELS.get(states.get(peer.name), "未发布"),
+            "peer_version": theirs.version if theirs else None, "peer_items": len(theirs.items) if theirs else 0,
+            "peer_received_at": theirs.received_at.astimezone(SHANGHAI).isoformat(timespec="seconds") if theirs else None,
+            "current_published": published.get(peer.name) == current["version"],
+        })
+    return {"version": current["version"], "items": len(current["items"]),
+            "by_direction": {d: sum(1 for i in current["items"] if i["direction"] == d) for d in (*rules.SHARED_DIRECTIONS, "emergency")},
+            "peers": peers}

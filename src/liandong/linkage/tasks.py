@@ -18,6 +18,12 @@ def forget_nonces(now: datetime) -> dict:
         return {"forgotten": service.forget_nonces(session, now=now)}
 
 
+@scheduled("linkage.publish_transfer_list", every=timedelta(minutes=5), description="向对接平台发布本方分流转办清单的新版本")
+def publish_transfer_list(now: datetime) -> dict:
+    with unit_of_work() as session:
+        return {"published_to": service.publish_transfer_list(session, now=now)}
+
+
 @scheduled("linkage.unsigned_transfers", every=timedelta(minutes=1), description="统计对方超时未签收的转办（发送方看板预警）")
 def unsigned_transfers(now: datetime) -> dict:
     with unit_of_work() as session:
