@@ -92,6 +92,14 @@ BODIES: dict[str, dict] = {
             },
             # 分级响应: 较大 and above — the linked order on the other side that handles the same event.
             "linked_order_number": _NUMBER,
+            # Forwarded (county 110 → city 110 → city 12345): the order it started as, on the platform where it started.
+            "relayed_from": {
+                "type": "object",
+                "required": ["order_number", "platform", "name"],
+                "additionalProperties": False,
+                "properties": {"order_number": _NUMBER, "platform": {"enum": list(PLATFORMS)}, "name": {"type": "string", "maxLength": 64},
+                               "division_code": {"anyOf": [_DIVISION, {"type": "null"}]}},
+            },
             # The 分流转办清单 item the sender transferred it under, checked against the version the receiver published.
             "transfer_item": {
                 "type": "object",

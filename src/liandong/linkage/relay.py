@@ -32,7 +32,8 @@ from liandong.linkage.models import Delivery, Peer
 log = logging.getLogger("liandong.linkage.relay")
 PATH = "/api/link/messages"
 BATCH_PATH = "/api/link/batch"
-MAX_BATCH_BYTES = 768 * 1024  # under the receiver's 1 MB JSON body limit (core/limits.py)
+MAX_BATCH_BYTES = 768 * 1024
+SQLITE_BATCH, POSTGRES_BATCH = 25, 200  # messages claimed at once (and at most sent in one request)  # under the receiver's 1 MB JSON body limit (core/limits.py)
 
 
 def backoff_delay(failures: int, *, base: float, cap: float, rand: float) -> float:
@@ -239,12 +240,15 @@ class Relay:
     """Sends what is due in signed batches, one kept-alive HTTP client per worker process; several lanes (claim → send →
     record) run side by side so one batch's round trip does not leave the others waiting."""
 
-    def __init__(self, engine, *, owner: str | None = None, batch: int = 200, concurrency: int = 8, lanes: int = 2):
+    def __init__(self, engine, *, owner: str | None = None, batch: int | None = None, concurrency: int = 8, lanes: int | None = None):
         self.engine = engine
         self.owner = owner or worker_id()
-        self.batch = batch
+        # SQLite has one writer: a receiver applies a batch under its write lock, so batches there stay small and one
+        # lane claims at a time; PostgreSQL locks rows and takes large batches from several lanes.
+        sqlite = engine.dialect.name == "sqlite"
+        self.batch = batch or (SQLITE_BATCH if sqlite else POSTGRES_BATCH)
         self.concurrency = concurrency
-        self.lanes = max(1, lanes)
+        self.lanes = max(1, lanes or (1 if sqlite else 2))
         self.client = httpx.Client(timeout=settings().link_timeout, limits=httpx.Limits(max_connections=concurrency * 2,
                                                                                           max_keepalive_connections=concurrency * 2))
         self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="relay")

@@ -36,21 +36,29 @@ def route(target: str, division_code: str | None, peers: Sequence[PeerRef], *, c
 # What an action on a transferred-in order tells the platform that sent it.
 ACCEPTING = frozenset({"link_accept"})
 RETURNING = frozenset({"link_return"})
-PROGRESS = frozenset({"link_progress", "note", "reply", "approve_extension", "redispatch"})
+PROGRESS = frozenset({"link_progress", "note", "reply", "approve_extension", "redispatch", "transfer_12345"})
 COMPLETING = frozenset({"link_complete"})
+# A relayed order (county 110 → city 110 → city 12345): what 12345 answers the city 110 goes on down to the county.
+RELAYED_ACCEPTING = frozenset({"peer_accept"})
+RELAYED_PROGRESS = frozenset({"peer_receipt", "peer_progress", "peer_return"})
 
 
-def feedback_kind(action: str, status: str, *, first_dispatch: bool) -> str | None:
+def feedback_kind(action: str, status: str, *, first_dispatch: bool, relayed: bool = False) -> str | None:
     """acceptance | returned | progress | completion, or None when the sender need not hear of it."""
-    if action in ACCEPTING or (action == "dispatch" and first_dispatch):
+    if action in ACCEPTING or (action == "dispatch" and first_dispatch) or (relayed and action in RELAYED_ACCEPTING):
         return "acceptance"
     if action in RETURNING:
         return "returned"
     if action in COMPLETING or (status == "closed" and action not in RETURNING):
         return "completion"
-    if action in PROGRESS or action == "dispatch":
+    if action in PROGRESS or action == "dispatch" or (relayed and action in RELAYED_PROGRESS):
         return "progress"
     return None
+
+
+def relays_to_12345(own: str, sender_platform: str, direction: str) -> bool:
+    """A city 110 forwards what a county 110 sent it for 12345 (section 三: county 110 → city 110 → city 12345)."""
+    return own == "110" and sender_platform == "110" and direction == "110→12345"
 
 
 def direction(sender_platform: str, target: str) -> str:

@@ -168,6 +168,9 @@ def _route(session: Session, row: OutboxMessage, peers: list[Peer], now: datetim
             raise ValueError(f"no order {payload['order_number']}")
         _link_out(session, order_id=order_id, peer=peer, conversation=payload["order_number"], now=now)
         body = _transfer_body(payload, config.platform_role, target)
+        origin = _relayed_from(session, order_id=order_id, peers=peers, target_peer=peer.name)
+        if origin is not None:
+            body["relayed_from"] = origin
         item = transfer_item_check(session, order_id=order_id, peer_name=peer.name, target=target)
         if item is not None:
             body["transfer_item"] = item
@@ -180,17 +183,31 @@ def _route(session: Session, row: OutboxMessage, peers: list[Peer], now: datetim
                 "status": payload["status"], "status_label": STATUS_LABELS[Status(payload["status"])]}
         return [(peer, "receipt", payload["transferred_from"], body, payload["order_id"])]
     if row.topic == "order.feedback":
-        kind = rules.feedback_kind(payload["action"], payload["status"], first_dispatch=payload.get("first_dispatch", False))
-        links = session.scalars(select(OrderLink).where(OrderLink.order_id == payload["order_id"], OrderLink.direction == "in"))
+        links = list(session.scalars(select(OrderLink).where(OrderLink.order_id == payload["order_id"])))
         out = []
-        for link in links:
+        for link in (link for link in links if link.direction == "in"):
             peer = next((p for p in peers if p.name == link.peer_name), None)
             if peer is None:
                 return None
+            # Forwarded to another peer (county 110 → city 110 → 12345): that peer's answers go on down to this one.
+            relayed = any(other.direction == "out" and other.peer_name != link.peer_name for other in links)
+            kind = rules.feedback_kind(payload["action"], payload["status"], first_dispatch=payload.get("first_dispatch", False),
+                                       relayed=relayed)
             if kind is not None:
                 out.append((peer, *_feedback(kind, payload, link), payload["order_id"]))
         return out
     return []  # another domain's topic that is not for peers
+
+
+def _relayed_from(session: Session, *, order_id: int, peers: list[Peer], target_peer: str) -> dict | None:
+    """An order that came here from a peer of this platform's kind (a county 110) and goes on elsewhere: where it started."""
+    own = settings().platform_role
+    for link in session.scalars(select(OrderLink).where(OrderLink.order_id == order_id, OrderLink.direction == "in")):
+        source = next((p for p in peers if p.name == link.peer_name), None)
+        if source is not None and source.platform == own and link.peer_name != target_peer and link.remote_number:
+            return {"order_number": link.remote_number, "platform": source.platform, "name": source.name,
+                    "division_code": source.division_code}
+    return None
 
 
 def _transfer_body(payload: dict, own: str, target: str) -> dict:
@@ -471,6 +488,9 @@ def _apply_transfer(session: Session, peer_name: str, platform: str, message: di
         note += f"；警情：{body['incident'].get('facts', '')}"
     if body.get("transfer_item"):
         note += "；" + transfer_item_note(body["transfer_item"], own_items=own_shared_items(session))
+    origin = body.get("relayed_from")
+    if origin:
+        note += f"；原始警单：{origin['name']}（{PLATFORM_LABELS.get(origin['platform'], origin['platform'])}）编号 {origin['order_number']}"
     fields = dict(
         content=body["content"], title=body["title"], request_type=body["request_type"] if body["request_type"] in REQUEST_TYPES else "help",
         channel=f"transfer_{platform}", caller_name=caller.get("name"), caller_phone=caller.get("phone"),
@@ -489,7 +509,8 @@ def _apply_transfer(session: Session, peer_name: str, platform: str, message: di
             order = orders.create_order(session, actor=LINKAGE_ACTOR, now=now, **fields)
     order.append_event(Record.LINK_RECEIVED.value, to_status=order.status, actor=LINKAGE_ACTOR.name,
                        actor_role=LINKAGE_ACTOR.role.value, at=now, recorded_at=now, note=note,
-                       data={"peer": peer_name, "message_id": message["message_id"], "remote_number": body["order_number"]})
+                       data={"peer": peer_name, "message_id": message["message_id"], "remote_number": body["order_number"],
+                             **({"relayed_from": origin} if origin else {})})
     link = OrderLink(order_id=order.id, peer_name=peer_name, direction="in", conversation=message["conversation"],
                      remote_number=body["order_number"], sent_at=datetime.fromisoformat(body["transferred_at"]), received_at=now,
                      linked_order_number=body.get("linked_order_number"),
@@ -499,6 +520,10 @@ def _apply_transfer(session: Session, peer_name: str, platform: str, message: di
     enqueue(session, topic="order.receipt", key=f"{order.number}:receipt", at=now,
             payload={"peer": peer_name, "order_id": order.id, "order_number": order.number, "transferred_from": body["order_number"],
                      "at": now.isoformat(), "status": order.status})
+    if rules.relays_to_12345(settings().platform_role, platform, body["direction"]):
+        # A county 110's 警单 for 12345: the city 110 keeps its own record and forwards it at once, both numbers kept.
+        orders.act(session, order_id=order.id, action=Action.TRANSFER_12345, actor=LINKAGE_ACTOR, now=now,
+                   note=f"{peer_name} 转来的警单（编号 {body['order_number']}）经本平台转市 12345 办理"[:4000])
     return order.id, "applied", None
 
 

@@ -163,7 +163,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.LINK_PROGRESS: "处置反馈",
     Action.LINK_COMPLETE: "办结反馈",
     Action.TRANSFER_12345: "转12345",
-    Action.LINK_PAIR: "联动110（分级响应）",
+    Action.LINK_PAIR: "联动处置（分级响应）",
     Action.PEER_RECEIPT: "对方签收",
     Action.PEER_ACCEPT: "对方受理",
     Action.PEER_PROGRESS: "对方处置反馈",
@@ -439,7 +439,8 @@ RULES: tuple[Rule, ...] = (
     rule(Action.LINK_COMPLETE, {S.IN_PROGRESS}, S.CLOSED, _LINK_DESK, [_note("办结反馈", hint="处置结果，对方据此回访来电人")],
           guards=[_LINKED]),
     # 警单转办: a 110 desk sends a request outside police duties to 12345 with the incident facts.
-    rule(Action.TRANSFER_12345, {S.RECEIVED, S.IN_PROGRESS}, S.TRANSFERRED_12345, [Grant(R.POLICE_DESK)],
+    # The linkage itself forwards a county 110's 警单 from the city 110 (county 110 → city 110 → city 12345).
+    rule(Action.TRANSFER_12345, {S.RECEIVED, S.IN_PROGRESS}, S.TRANSFERRED_12345, [Grant(R.POLICE_DESK), Grant(R.LINKAGE)],
           [_note("转办说明")], danger=True),
     # Linkage, sending side: the peer's answers, applied by the integration account only.
     rule(Action.PEER_RECEIPT, _SENT | OPEN_STATUSES, None, _PEER, exclusive=True),
@@ -450,7 +451,8 @@ RULES: tuple[Rule, ...] = (
     # A linked pair (分级响应): 110's answers go on the 12345 order's timeline; 12345 keeps its own course.
     rule(Action.PEER_COMPLETE, OPEN_STATUSES, None, _PEER, exclusive=True),
     rule(Action.PEER_RETURN, OPEN_STATUSES, None, _PEER, [_note("退回理由")], exclusive=True),
-    rule(Action.LINK_PAIR, _TRANSFERABLE, None, _CENTRE_DESK, [_note("联动说明", hint="110 先期处置，12345 协调相关部门")],
+    rule(Action.LINK_PAIR, _TRANSFERABLE, None, (*_CENTRE_DESK, Grant(R.POLICE_DESK)),
+          [_note("联动说明", hint="110 先期处置，12345 协调相关部门")],
           guards=[Guard(_major, "只有较大及以上事件采用 110 与 12345 联动处置，一般事件请直接派单或转警")]),
 )
 
