@@ -132,6 +132,8 @@ class Record(StrEnum):
     MERGED_IN = "merged_in"
     NEGOTIATION = "negotiation"  # 协商记录 exchanged with a peer platform
     LINK_RECEIVED = "link_received"  # transferred here by a peer platform
+    DEADLINE_WARNING = "deadline_warning"  # the worker: the order turned yellow (near due) or red (overdue)
+    LINK_SIGN_LATE = "link_sign_late"  # the worker: the peer has not signed for a transfer within the agreed time
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -173,6 +175,8 @@ ACTION_LABELS: dict[str, str] = {
     Record.MERGED_IN: "并入重复件",
     Record.NEGOTIATION: "协商记录",
     Record.LINK_RECEIVED: "对方转入",
+    Record.DEADLINE_WARNING: "超时预警",
+    Record.LINK_SIGN_LATE: "对方超时未签收",
 }
 
 
@@ -425,7 +429,8 @@ RULES: tuple[Rule, ...] = (
           guards=[Guard(_recently_closed_or_open, "该工单办结已超过 7 天，请新建工单")]),
     rule(Action.SUPERVISE, OPEN_STATUSES, None, [Grant(R.SUPERVISOR), Grant(R.LEADER)], [_note("督办意见", False)]),
     rule(Action.REMIND, OPEN_STATUSES, None,
-          [Grant(R.SUPERVISOR), Grant(R.LEADER), Grant(R.DISPATCHER), Grant(R.CALL_TAKER), Grant(R.COUNTY_DISPATCHER, "county")],
+          [Grant(R.SUPERVISOR), Grant(R.LEADER), Grant(R.DISPATCHER), Grant(R.CALL_TAKER), Grant(R.COUNTY_DISPATCHER, "county"),
+           Grant(R.SYSTEM)],  # the worker's automatic 催办 of overdue hops (workorder/warnings.py)
           [_note("催办说明", False)]),
     rule(Action.TRANSFER_110, _TRANSFERABLE, S.TRANSFERRED_110,
           [*_CENTRE_DESK, Grant(R.UNIT_HANDLER, "holder"), Grant(R.COUNTY_DISPATCHER, "county")],
