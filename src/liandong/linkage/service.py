@@ -813,3 +813,33 @@ def transfer_list_status(session: Session) -> dict:
     return {"version": current["version"], "items": len(current["items"]),
             "by_direction": {d: sum(1 for i in current["items"] if i["direction"] == d) for d in (*rules.SHARED_DIRECTIONS, "emergency")},
             "peers": peers}
+
+
+# ---------------------------------------------------------------- the sender's board: late 签收
+
+
+def warn_unsigned(session: Session, *, now: datetime) -> dict:
+    """Transfers the peer has not signed for within the agreed time: one 对方超时未签收 on the sender's order per transfer."""
+    late = session.execute(select(OrderLink, WorkOrder).join(WorkOrder, WorkOrder.id == OrderLink.order_id).where(
+        OrderLink.direction == "out", OrderLink.received_at.is_(None), OrderLink.sign_due_at < now,
+        WorkOrder.status.notin_(("closed", "merged")))).all()
+    from liandong.workorder.models import OrderEvent
+
+    ids = [order.id for _, order in late]
+    said = set()
+    if ids:
+        said = {(order_id, (data or {}).get("peer"), (data or {}).get("sign_due_at")) for order_id, data in session.execute(
+            select(OrderEvent.order_id, OrderEvent.data).where(OrderEvent.order_id.in_(ids), OrderEvent.action == Record.LINK_SIGN_LATE.value))}
+    warned = 0
+    for link, order in late:
+        due = link.sign_due_at.isoformat()
+        if (order.id, link.peer_name, due) in said:
+            continue
+        minutes = int((now - link.sign_due_at).total_seconds() // 60)
+        order.append_event(Record.LINK_SIGN_LATE.value, to_status=order.status, actor=LINKAGE_ACTOR.name, actor_role=LINKAGE_ACTOR.role.value,
+                           at=max(now, order.last_action_at or now), recorded_at=now,
+                           note=f"{link.peer_name} 超过约定时限（{link.sign_due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）仍未签收，已超时 {minutes} 分钟",
+                           data={"peer": link.peer_name, "sign_due_at": due})
+        warned += 1
+    session.flush()
+    return {"unsigned_late": len(late), "warned": warned}
