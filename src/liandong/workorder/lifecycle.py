@@ -159,6 +159,8 @@ class Record(StrEnum):
     NEGOTIATION = "negotiation"  # 协商记录 exchanged with a peer platform
     LINK_RECEIVED = "link_received"  # transferred here by a peer platform
     NOTIFIED = "notified"  # an SMS to the caller sent (or finally failed) by the notification worker
+    DEADLINE_WARNING = "deadline_warning"  # the worker: the order turned yellow (near due) or red (overdue)
+    LINK_SIGN_LATE = "link_sign_late"  # the worker: the peer has not signed for a transfer within the agreed time
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -190,7 +192,7 @@ ACTION_LABELS: dict[str, str] = {
     Action.LINK_PROGRESS: "处置反馈",
     Action.LINK_COMPLETE: "办结反馈",
     Action.TRANSFER_12345: "转12345",
-    Action.LINK_PAIR: "联动110（分级响应）",
+    Action.LINK_PAIR: "联动处置（分级响应）",
     Action.PEER_RECEIPT: "对方签收",
     Action.PEER_ACCEPT: "对方受理",
     Action.PEER_PROGRESS: "对方处置反馈",
@@ -206,6 +208,8 @@ ACTION_LABELS: dict[str, str] = {
     Record.NEGOTIATION: "协商记录",
     Record.LINK_RECEIVED: "对方转入",
     Record.NOTIFIED: "短信通知",
+    Record.DEADLINE_WARNING: "超时预警",
+    Record.LINK_SIGN_LATE: "对方超时未签收",
 }
 
 
@@ -478,7 +482,8 @@ RULES: tuple[Rule, ...] = (
           guards=[Guard(_recently_closed_or_open, "该工单办结已超过 7 天，请新建工单")]),
     rule(Action.SUPERVISE, OPEN_STATUSES, None, [Grant(R.SUPERVISOR), Grant(R.LEADER)], [_note("督办意见", False)]),
     rule(Action.REMIND, OPEN_STATUSES, None,
-          [Grant(R.SUPERVISOR), Grant(R.LEADER), Grant(R.DISPATCHER), Grant(R.CALL_TAKER), Grant(R.COUNTY_DISPATCHER, "county")],
+          [Grant(R.SUPERVISOR), Grant(R.LEADER), Grant(R.DISPATCHER), Grant(R.CALL_TAKER), Grant(R.COUNTY_DISPATCHER, "county"),
+           Grant(R.SYSTEM)],  # the worker's automatic 催办 of overdue hops (workorder/warnings.py)
           [_note("催办说明", False)]),
     rule(Action.TRANSFER_110, _TRANSFERABLE, S.TRANSFERRED_110,
           [*_CENTRE_DESK, Grant(R.UNIT_HANDLER, "holder"), Grant(R.COUNTY_DISPATCHER, "county")],
@@ -492,7 +497,8 @@ RULES: tuple[Rule, ...] = (
     rule(Action.LINK_COMPLETE, {S.IN_PROGRESS}, S.CLOSED, _LINK_DESK, [_note("办结反馈", hint="处置结果，对方据此回访来电人")],
           guards=[_LINKED]),
     # 警单转办: a 110 desk sends a request outside police duties to 12345 with the incident facts.
-    rule(Action.TRANSFER_12345, {S.RECEIVED, S.IN_PROGRESS}, S.TRANSFERRED_12345, [Grant(R.POLICE_DESK)],
+    # The linkage itself forwards a county 110's 警单 from the city 110 (county 110 → city 110 → city 12345).
+    rule(Action.TRANSFER_12345, {S.RECEIVED, S.IN_PROGRESS}, S.TRANSFERRED_12345, [Grant(R.POLICE_DESK), Grant(R.LINKAGE)],
           [_note("转办说明")], danger=True),
     # Linkage, sending side: the peer's answers, applied by the integration account only.
     rule(Action.PEER_RECEIPT, _SENT | OPEN_STATUSES, None, _PEER, exclusive=True),
@@ -503,7 +509,8 @@ RULES: tuple[Rule, ...] = (
     # A linked pair (分级响应): 110's answers go on the 12345 order's timeline; 12345 keeps its own course.
     rule(Action.PEER_COMPLETE, OPEN_STATUSES, None, _PEER, exclusive=True),
     rule(Action.PEER_RETURN, OPEN_STATUSES, None, _PEER, [_note("退回理由")], exclusive=True),
-    rule(Action.LINK_PAIR, _TRANSFERABLE, None, _CENTRE_DESK, [_note("联动说明", hint="110 先期处置，12345 协调相关部门")],
+    rule(Action.LINK_PAIR, _TRANSFERABLE, None, (*_CENTRE_DESK, Grant(R.POLICE_DESK)),
+          [_note("联动说明", hint="110 先期处置，12345 协调相关部门")],
           guards=[Guard(_major, "只有较大及以上事件采用 110 与 12345 联动处置，一般事件请直接派单或转警")]),
     # The citizen's own actions (docs/channels.md); exclusive: nobody rates, adds or withdraws on a citizen's behalf.
     # 好差评 after the reply passed 12345 review: recorded as a reached callback, so it closes or reopens alike.

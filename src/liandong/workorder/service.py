@@ -904,7 +904,9 @@ _EFFECTS = {
     Action.WITHDRAW: _withdraw,
     Action.TRANSFER_110: _transfer,
     Action.TRANSFER_12345: _transfer,
-    Action.LINK_PAIR: lambda session, order, decision, *, data, **_: data.update({"target": "110", "pair": True}),
+    # A linked pair goes to the other platform: from 12345 to 110, from a 110 desk to 12345.
+    Action.LINK_PAIR: lambda session, order, decision, *, data, **_: data.update(
+        {"target": "12345" if settings().platform_role == "110" else "110", "pair": True}),
     Action.PEER_RETURN: lambda session, order, decision, **_: setattr(order, "department_code", None),
     Action.PEER_COMPLETE: lambda session, order, decision, *, when, **_: (
         _close_now(session, order, when, "peer_completed") if decision.target is Status.CLOSED else None
