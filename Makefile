@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/kb_search.py
 	$(BIN)/python bench/kb_ingest.py
 	$(BIN)/python bench/calendar_bench.py
+	$(BIN)/python bench/open311_bench.py
 
 clean:
 	rm -rf $(VENV) var build .pytest_cache .hypothesis .ruff_cache

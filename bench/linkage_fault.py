@@ -176,10 +176,15 @@ def _send_transfers(api: Api, n: int, *, texts: list[str], transfer: dict, tag: 
             if response.status_code != 201:
                 raise RuntimeError(f"create failed: {response.status_code} {response.text}")
             order = response.json()
-        if order["status"] == "received":
+        while order["status"] == "received":
             response = api.call("POST", f"/api/orders/{order['id']}/actions", json=transfer)
-            if response.status_code not in (200, 409):
+            if response.status_code == 200:
+                break
+            if response.status_code != 409:
                 raise RuntimeError(f"transfer failed: {response.status_code} {response.text}")
+            # 409: already transferred (a lost answer) or SQLite was busy — ask again whether it went, and retry if not.
+            time.sleep(0.3)
+            order = api.call("GET", f"/api/orders/{order['id']}").json()
         sent.append(order["number"])
 
 

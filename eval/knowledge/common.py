@@ -19,12 +19,13 @@ BANKS = {
     "answer_heldout2": HERE / "answer_heldout2.jsonl",  # written after round 1, scored once blind in round 2, then development
     "answer_heldout3": HERE / "answer_heldout3.jsonl",  # written before round 3 (knowledge2), never tuned on: aggregates only
     "answer_heldout4": HERE / "answer_heldout4.jsonl",  # written in round 3 after heldout3's first scoring, before the changes that followed
+    "answer_heldout5": HERE / "answer_heldout5.jsonl",  # written in the triage3 session before any change of it; never tuned on
     "questions": HERE / "questions.jsonl",  # the first search bank (answerable; tuned on before)
     "questions_test2": HERE / "questions_test2.jsonl",  # the second search bank (answerable; tuned on)
 }
 DEV_BANKS = ("answer_dev", "questions", "questions_test2", "answer_heldout", "answer_heldout2")
 HELDOUT_BANK = "answer_heldout3"
-HELDOUT_BANKS = ("answer_heldout3", "answer_heldout4")  # never tuned on; only aggregates are printed
+HELDOUT_BANKS = ("answer_heldout3", "answer_heldout4", "answer_heldout5")  # never tuned on; only aggregates are printed
 
 _PUNCT = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"})
 

@@ -56,7 +56,7 @@ def score(rows: list[dict], runs: dict[str, dict]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", choices=("dev", "heldout", "all"), default="dev")
+    parser.add_argument("--split", choices=("dev", "heldout", "heldout5", "all"), default="dev")
     parser.add_argument("--misses", action="store_true", help="list development misses (never the held-out ones)")
     parser.add_argument(
         "--search-only",
@@ -65,7 +65,7 @@ def main() -> int:
     )
     args = parser.parse_args()
 
-    parser_banks = {"dev": list(DEV_BANKS), "heldout": list(HELDOUT_BANKS), "all": [*DEV_BANKS, *HELDOUT_BANKS]}
+    parser_banks = {"dev": list(DEV_BANKS), "heldout": list(HELDOUT_BANKS), "heldout5": ["answer_heldout5"], "all": [*DEV_BANKS, *HELDOUT_BANKS]}
     banks = parser_banks[args.split]
     rows = []
     for name in banks:

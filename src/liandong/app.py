@@ -7,6 +7,7 @@ from sqlalchemy import Engine
 
 from liandong import __version__
 from liandong.catalog.api import router as catalog_router
+from liandong.citizen.api import router as channel_router
 from liandong.config import settings
 from liandong.core.errors import PermissionDenied
 from liandong.core.limits import BodyLimit
@@ -14,6 +15,7 @@ from liandong.core.observe import Observe, metrics_text
 from liandong.db import get_engine
 from liandong.knowledge.api import router as knowledge_router
 from liandong.linkage.api import router as linkage_router
+from liandong.open311.api import install as install_open311
 from liandong.report.api import router as report_router
 from liandong.web.install import install as install_web
 from liandong.workorder.api import router as workorder_router
@@ -63,6 +65,8 @@ def create_app(engine: Engine | None = None, *, api_token: str | None = None) ->
     app.include_router(knowledge_router)
     app.include_router(report_router)
     app.include_router(linkage_router)
+    install_open311(app)  # GeoReport v2 under /open311/v2, with the spec's error bodies
+    app.include_router(channel_router)
 
     @app.get("/healthz", tags=["运维 ops"], summary="健康检查")
     def healthz() -> dict:

@@ -38,8 +38,10 @@ def _mount_domains() -> None:
     from liandong.account import cli as account_cli
     from liandong.catalog.cli import register as register_catalog
     from liandong.db import cli as db_cli
+    from liandong.grid.cli import register as register_grid
     from liandong.knowledge.cli import register as register_knowledge
     from liandong.linkage.cli import register as register_linkage
+    from liandong.notify.cli import register as register_notify
     from liandong.report.cli import register as register_report
     from liandong.triage.cli import register as register_triage
     from liandong.web import cli as web_cli
@@ -53,6 +55,8 @@ def _mount_domains() -> None:
     register_knowledge(app)
     register_report(app)
     register_linkage(app)
+    register_notify(app)
+    register_grid(app)
     app.command("serve")(web_cli.serve_command)
     app.command("demo")(web_cli.demo_command)
     app.add_typer(account_cli.app, name="users")

@@ -58,12 +58,43 @@ class Settings(BaseSettings):
     link_lease_seconds: float = Field(default=30.0, description="How long a worker holds a claimed delivery before others may take it.")
     link_sign_minutes: int = Field(default=30, description="Agreed time for the receiver to sign for a transfer (签收时限).")
     link_timeout: float = Field(default=10.0, description="HTTP timeout for one delivery, seconds.")
+    # Notifications to citizens (docs/notifications.md): which provider, quiet hours, retries.
+    notifier: str = Field(default="console", pattern="^(console|file|http)$",
+                          description="console (log only) | file (JSON lines in var/notify/sent.jsonl) | http (an HTTPS SMS gateway).")
+    notify_file: Path | None = Field(default=None, description="The file notifier's JSON-lines file (default var/notify/sent.jsonl).")
+    notify_http_url: str | None = Field(default=None, description="The SMS gateway's send URL (http notifier).")
+    notify_http_account: str | None = Field(default=None, description="Our account at the SMS gateway.")
+    notify_http_secret: str | None = Field(default=None, description="The shared secret that signs each request to the gateway.")
+    notify_http_timeout: float = Field(default=10.0, gt=0, le=120, description="HTTP timeout for one message, seconds.")
+    notify_quiet_hours: str = Field(default="22:00-08:00", pattern=r"^(|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$",
+                                    description="Local (Asia/Shanghai) quiet period HH:MM-HH:MM; empty = none. Urgent messages ignore it.")
+    notify_max_attempts: int = Field(default=8, ge=1, le=100, description="Failed sends before a message is dead.")
+    notify_backoff_base: float = Field(default=30.0, gt=0, description="First retry delay in seconds (doubles each time, with jitter).")
+    notify_backoff_cap: float = Field(default=3600.0, gt=0, description="Longest retry delay in seconds.")
+    notify_lease_seconds: float = Field(default=60.0, gt=0, description="How long a worker holds claimed messages before others may take them.")
+    notify_batch: int = Field(default=50, ge=1, le=1000, description="Messages claimed at once by one worker.")
+    notify_provider_latency: float = Field(default=0.0, ge=0, le=10,
+                                           description="The file notifier waits this long per message (drills: a slow provider).")
     warm_up: bool = Field(default=True, description="Load the triage model when `serve` starts (off: on first use).")
     embedded_worker: bool | None = Field(default=None, description="Run the worker inside `serve` (default: on SQLite only).")
+    open311_jurisdiction_id: str | None = Field(
+        default=None, description="Open311 jurisdiction_id this endpoint serves (default: the city's division code)."
+    )
+    open311_contact: str = Field(
+        default="12345 政务服务便民热线：拨打 12345，或联系本平台管理员", description="Open311 discovery: who to ask."
+    )
+    open311_key_service: str = Field(
+        default="接口密钥（api_key）由本平台管理员以 liandong tokens create 名称 --scope open311:write 签发",
+        description="Open311 discovery: how a partner gets an api_key.",
+    )
 
     @property
     def sender_name(self) -> str:
         return self.platform_name or f"jc{self.platform_role}"
+
+    @property
+    def jurisdiction_id(self) -> str:
+        return self.open311_jurisdiction_id or self.city_code
 
     @property
     def number_prefix(self) -> str:

@@ -196,3 +196,25 @@ def test_supervisors_retry_dead_letters(browser, desk_server):
     with unit_of_work(engine) as session:
         assert session.get(Delivery, dead_id).state == "pending"
     context.close()
+
+
+def test_the_board_shows_which_transfer_list_each_side_uses(desk_page, desk_server):
+    """分流转办清单 shared between peers: 12345 publishes its version; the 110 desk's board shows both sides' versions."""
+    from liandong.core.clock import now
+    from liandong.db import unit_of_work
+    from liandong.linkage import messages, service
+
+    _base, engine = desk_server
+    at = now()
+    with unit_of_work(engine) as session:
+        own = service.own_transfer_list(session)
+        seq = 1 + len([r for r in service.transfer_list_status(session)["peers"] if r["peer_version"]])
+        message = messages.envelope(message_id=uuid.uuid4().hex, kind="transfer_list", sender=PARTY_12345, receiver_platform="110",
+                                    conversation=service.TRANSFER_LIST_CONVERSATION, seq=seq, sent_at=at,
+                                    body={"version": "2099.01-7", "published_at": at.isoformat(), "items": own["items"][:3]})
+        service.apply(session, peer_name="jc12345", platform="12345", message=message, now=at)
+    desk_page.goto("/link")
+    row = desk_page.locator("#link-lists tr[data-peer=jc12345]")
+    expect(row.locator(".peer-version")).to_contain_text("2099.01-7")
+    expect(row.locator(".peer-version")).to_contain_text("与本方不同")
+    expect(desk_page.locator("#own-list-version")).to_have_text(own["version"])

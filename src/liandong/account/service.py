@@ -23,7 +23,7 @@ USERNAME = re.compile(r"^[A-Za-z0-9_.-]{2,64}$")
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 # People log in with these roles; "system" is for scheduled tasks and integrations only.
-LOGIN_ROLES = tuple(r for r in Role if r not in (Role.SYSTEM, Role.LINKAGE))
+LOGIN_ROLES = tuple(r for r in Role if r not in (Role.SYSTEM, Role.LINKAGE, Role.CITIZEN))
 
 
 def hash_password(password: str) -> str:
@@ -44,7 +44,7 @@ def _check_password(password: str) -> None:
         raise ValidationFailed(f"密码不能超过 {MAX_PASSWORD} 位", field="password")
 
 
-def _check_role(session: Session, role: str, department_code: str | None) -> tuple[Role, str | None]:
+def _check_role(session: Session, role: str, department_code: str | None, *, token: bool = False) -> tuple[Role, str | None]:
     try:
         parsed = Role(role)
     except ValueError:
@@ -52,6 +52,9 @@ def _check_role(session: Session, role: str, department_code: str | None) -> tup
         raise ValidationFailed(f"角色无效：{role}。可选：{labels}", field="role") from None
     if parsed in (Role.SYSTEM, Role.LINKAGE):
         raise ValidationFailed("系统角色不能用于登录账号", field="role")
+    if parsed is Role.CITIZEN and not token:
+        # Citizens never log in; the role is for channel gateways' tokens (WeChat, apps, 政务服务网).
+        raise ValidationFailed("市民角色只用于渠道网关的接口令牌，不能用于登录账号", field="role")
     code = (department_code or "").strip() or None
     if parsed is Role.UNIT_HANDLER and not code:
         raise ValidationFailed("承办单位账号必须指定所属单位", field="department_code")

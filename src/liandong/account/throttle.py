@@ -34,6 +34,8 @@ PAIR = Policy(limit=5, window=timedelta(minutes=15), lock=True)
 ADDRESS = Policy(limit=30, window=timedelta(minutes=15), lock=True)
 ACCOUNT = Policy(limit=10, window=timedelta(minutes=15), lock=False)
 PACE = timedelta(seconds=3)
+# Named limits (citizens' submissions per phone, …) may count over a day; purge keeps their windows.
+LONGEST_NAMED = timedelta(days=1)
 
 
 def _key(kind: str, *parts: str) -> str:
@@ -113,11 +115,22 @@ def succeeded(session: Session, *, username: str, address: str) -> None:
     )
 
 
+def hit(session: Session, *, kind: str, value: str, limit: int, window: timedelta, now: datetime) -> timedelta | None:
+    """Count one request under a named limit (a kind such as "csub" and a value such as an address), atomically
+    and shared by every process; the wait when this request is over the limit, else None."""
+    if window > LONGEST_NAMED:
+        raise ValueError("named limits count over at most a day")
+    attempts, start = _count(session, _key(kind, value), Policy(limit=limit, window=window, lock=True), now)
+    return start + window - now if attempts > limit else None
+
+
 def purge(session: Session, *, now: datetime) -> int:
     """Drop counters whose window is long over (keeps the table small)."""
     longest = max(PAIR.window, ADDRESS.window, ACCOUNT.window)
-    result = session.execute(delete(LoginCounter).where(LoginCounter.window_start < now - longest))
-    return result.rowcount or 0
+    login = or_(*(LoginCounter.key.like(f"{kind}:%") for kind in ("pair", "addr", "user")))
+    result = session.execute(delete(LoginCounter).where(LoginCounter.window_start < now - longest, login))
+    named = session.execute(delete(LoginCounter).where(LoginCounter.window_start < now - LONGEST_NAMED))
+    return (result.rowcount or 0) + (named.rowcount or 0)
 
 
 def attempts(session: Session, *, key: str) -> int:

@@ -24,6 +24,11 @@ SCOPES: dict[str, str] = {
     "kb:write": "新建、修改与流转一问一答",
     "reports:read": "读取统计指标与热点",
     "personal:read": "查看市民姓名与电话原文（每次查看均记录）",
+    "open311:write": "通过 Open311 GeoReport v2 接口提交诉求与补充信息",
+    # A channel gateway (role citizen) acting for citizens: docs/channels.md.
+    "channel:submit": "渠道网关：代市民提交诉求",
+    "channel:track": "渠道网关：凭查询码和手机尾号查询进度",
+    "channel:feedback": "渠道网关：代市民评价、补充信息、撤回",
 }
 DEFAULT_SCOPES = ("orders:read", "orders:write")
 DEFAULT_ROLE = Role.CALL_TAKER.value
@@ -74,7 +79,7 @@ def create_token(
         parsed_role = None
     if parsed_role in REFUSED_ROLES:
         raise ValidationFailed("接口令牌不能具有管理员或系统角色", field="role")
-    parsed, code = _check_role(session, role, department_code)
+    parsed, code = _check_role(session, role, department_code, token=True)
     if expires_at is not None and expires_at <= now:
         raise ValidationFailed("到期时间必须晚于现在", field="expires")
     secret = PREFIX + secrets.token_urlsafe(32)

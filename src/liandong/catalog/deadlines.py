@@ -43,6 +43,9 @@ class DeadlinePolicy:
     # 回访: how many unanswered attempts, over at least how many hours, before 回访不成功 closes the order.
     callback_max_attempts: int = 3
     callback_window_hours: int = 24
+    # 自动催办: an overdue hop is reminded by the worker every N hours, at most M times for one deadline (0: never).
+    remind_every_hours: int = 24
+    remind_max: int = 3
 
     def reply_days_for(self, request_type: str) -> int:
         return self.reply_days[request_type]

@@ -38,6 +38,8 @@ def read_policy_file(path: Path) -> DeadlinePolicy:
         extension_default_days=int(data["extension"]["default_days"]),
         extension_max_days=int(data["extension"]["max_days"]),
         yellow_fraction=float(data["warning"]["yellow_fraction"]),
+        remind_every_hours=int(data.get("remind", {}).get("every_hours", 24)),
+        remind_max=int(data.get("remind", {}).get("max_per_deadline", 3)),
     )
 
 

@@ -19,6 +19,7 @@ class Role(StrEnum):
     SYSTEM = "system"
     POLICE_DESK = "police_desk"  # the 110 desk of a 110-role platform
     LINKAGE = "linkage"  # a peer platform's messages, applied by the integration account
+    CITIZEN = "citizen"  # a citizen on the public page or through a channel gateway (WeChat, apps, 政务服务网)
 
 
 ROLE_LABELS: dict[Role, str] = {
@@ -32,6 +33,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.SYSTEM: "系统",
     Role.POLICE_DESK: "110 接警员",
     Role.LINKAGE: "对接平台",
+    Role.CITIZEN: "市民",
 }
 
 # Roles that act for the whole centre regardless of unit.
@@ -52,6 +54,8 @@ class Actor:
     scopes: frozenset[str] | None = None
     # Records what happened elsewhere (data imports on the command line, history generators): may give past times.
     records_history: bool = False
+    # A citizen acts on the one order they proved is theirs (tracking code + the phone's last four digits).
+    own_order: int | None = None
 
     @property
     def centre_wide(self) -> bool:
@@ -60,7 +64,7 @@ class Actor:
     @property
     def may_backdate(self) -> bool:
         """The system, an integrating system or a history import may say an event happened earlier; people may not."""
-        return self.role is Role.SYSTEM or self.token is not None or self.records_history
+        return self.role is not Role.CITIZEN and (self.role is Role.SYSTEM or self.token is not None or self.records_history)
 
     def may(self, scope: str) -> bool:
         """People are governed by their role alone; a token also needs the scope of the operation."""

@@ -58,6 +58,14 @@ class PermissionDenied(DomainError):
     code = "permission_denied"
 
 
+class TooManyRequests(DomainError):
+    """A rate limit (per address, phone or tracking code) refused the request; it was counted, nothing else changed."""
+
+    http_status = 429
+    exit_code = 4
+    code = "too_many_requests"
+
+
 CONCURRENT_CHANGE = "工单已被他人同时修改，请刷新后重试"
 
 

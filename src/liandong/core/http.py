@@ -85,6 +85,10 @@ def install_error_handlers(app: FastAPI, render_page: PageRenderer | None = None
     """The one error translation of the application: JSON under /api, an HTML page elsewhere when pages exist."""
 
     def answer(request: Request, status: int, body: dict, message: str, headers: dict | None = None) -> Response:
+        # A standard interface with its own error body (Open311) registers it for its path prefix.
+        for prefix, render in getattr(request.app.state, "error_formats", {}).items():
+            if request.url.path.startswith(prefix):
+                return render(request, status, message)
         if render_page is None or wants_json(request):
             return JSONResponse(body, status_code=status, headers=headers)
         return render_page(request, status, HEADINGS.get(status, "无法完成"), message)

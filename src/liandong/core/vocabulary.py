@@ -78,7 +78,9 @@ CHANNELS = _v(
     ("web", "网站"),
     ("wechat", "微信"),
     ("app", "移动端"),
+    ("zwfw", "政务服务网"),
     ("api", "接口"),
+    ("open311", "Open311接口"),
     ("grid", "网格员"),
     ("transfer_110", "110转来"),
     ("transfer_12345", "12345转来"),
@@ -161,9 +163,11 @@ CLOSE_REASONS = _v(
     ("callback_refused", "来电人拒访办结"),
     ("no_callback", "无需回访办结"),
     ("direct_answer", "直接答复办结"),
+    ("on_spot", "网格员当场处置办结"),
     ("manual", "人工办结"),
     ("invalid", "无效来电办结"),
     ("malicious", "恶意来电办结"),
+    ("withdrawn", "市民撤回办结"),
 )
 
 # Why a call is marked 无效/恶意 (counted in 受理量, excluded from every rate); the code is also its close reason.

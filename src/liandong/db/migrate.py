@@ -33,6 +33,9 @@ def upgrade(*, url: str | None = None, seed: bool = True, revision: str = "head"
         with unit_of_work(engine) as session:
             # First run: the whole catalogue; later upgrades: only rows the packaged files gained (edits are kept).
             seeded = load_defaults(session, settings())
+            from liandong.notify.service import load_templates
+
+            seeded["notify_templates"] = load_templates(session)  # the SMS templates, editable at /admin/notify
             if is_loaded(session) and not any(seeded.values()):
                 seeded = {}
     return {"revision": current_revision(engine), "seeded": seeded}

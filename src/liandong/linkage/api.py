@@ -20,15 +20,23 @@ router = APIRouter(prefix="/api/link", tags=["对接 linkage"])
 async def receive_message(request: Request) -> JSONResponse:
     body = await request.body()
     headers = {k.lower(): v for k, v in request.headers.items()}
-    status, answer = await _in_thread(request, body, headers)
+    status, answer = await _in_thread(service.receive, request, body, headers)
     return JSONResponse(answer, status_code=status)
 
 
-async def _in_thread(request: Request, body: bytes, headers: dict):
+@router.post("/batch", summary="接收对方平台的批量报文：一次签名请求多条，逐条答复（见 docs/linkage.md）")
+async def receive_batch(request: Request) -> JSONResponse:
+    body = await request.body()
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    status, answer = await _in_thread(service.receive_batch, request, body, headers)
+    return JSONResponse(answer, status_code=status)
+
+
+async def _in_thread(handler, request: Request, body: bytes, headers: dict):
     from starlette.concurrency import run_in_threadpool
 
     return await run_in_threadpool(
-        service.receive, request.app.state.engine, method=request.method, path=request.url.path, headers=headers, body=body,
+        handler, request.app.state.engine, method=request.method, path=request.url.path, headers=headers, body=body,
         remote_addr=request.client.host if request.client else None, now=clock_now(),
     )
 

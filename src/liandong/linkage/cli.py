@@ -148,6 +148,35 @@ def negotiate_command(
         typer.echo(service.negotiation_note(link.negotiation))
 
 
+@app.command("transfer-list")
+def transfer_list_command(
+    publish: Annotated[bool, typer.Option("--publish", help="把本方现行清单发布给尚未收到该版本的对接平台")] = False,
+    force: Annotated[bool, typer.Option("--force", help="与 --publish 同用：即使对方已收到该版本也重新发布")] = False,
+    peer: Annotated[Optional[str], typer.Option("--peer", help="只发布给该平台")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """分流转办清单：本方现行版本、已发布给各对接平台的版本、对方所用版本；--publish 发布。"""
+    from liandong.linkage import service
+
+    with unit_of_work() as session:
+        if peer is not None:
+            service.require_peer(session, peer)
+        sent = service.publish_transfer_list(session, now=clock_now(), force=force, peer=peer) if publish else []
+        status = service.transfer_list_status(session)
+    status["published_now"] = sent
+    if as_json:
+        _echo_json(status)
+        return
+    d = status["by_direction"]
+    typer.echo(f"本方清单版本 {status['version']}：共享事项 {status['items']} 项（12345→110 {d['12345→110']}，110→12345 {d['110→12345']}，"
+               f"紧急警情 {d['emergency']}）")
+    if publish:
+        typer.echo(f"已发布给：{'、'.join(sent)}" if sent else "各对接平台均已有此版本，未重复发布")
+    for p in status["peers"]:
+        typer.echo(f"{p['peer']}（{p['platform']}）：本方已发布 {p['published_version'] or '—'}（{p['published_state_label']}）"
+                   f"  对方所用 {p['peer_version'] or '未收到'}")
+
+
 def worker_command(
     once: Annotated[bool, typer.Option("--once", help="发送当前到期的报文、运行一次各定时任务后退出")] = False,
     interval: Annotated[float, typer.Option("--interval", min=0.05, max=60, help="发送轮询间隔（秒）")] = 0.5,
@@ -171,6 +200,9 @@ def worker_command(
             r = figures["relay"]
             typer.echo(f"已发送 {r['sent']} 次：送达 {r['delivered']}（其中对方已有 {r['duplicates']}），失败 {r['failed']}，转入死信 {r['dead']}")
         return
+    from liandong.core.observe import configure_logging
+
+    configure_logging()  # JSON lines on stderr like `serve`: task figures, dead letters, the console notifier's messages
     typer.echo(f"后台任务已启动（{settings().sender_name}，{settings().database_url.split('@')[-1]}），按 Ctrl+C 退出", err=True)
     worker.run_forever(interval=interval)
 

@@ -22,10 +22,12 @@ KIND_LABELS = {
     "completion": "办结反馈",
     "status_query": "状态查询",
     "negotiation": "协商记录",
+    "transfer_list": "分流转办清单发布",
 }
 KINDS = tuple(KIND_LABELS)
 SHORT_LABELS = {"transfer": "转办", "receipt": "签收", "acceptance": "受理/退回", "progress": "处置反馈", "completion": "办结反馈",
-                "status_query": "状态查询", "negotiation": "协商记录"}
+                "status_query": "状态查询", "negotiation": "协商记录",
+                "transfer_list": "清单发布"}
 
 _TIME = {"type": "string", "format": "date-time", "pattern": r"(Z|[+-]\d{2}:\d{2})$"}
 _NUMBER = {"type": "string", "minLength": 1, "maxLength": 32}
@@ -90,6 +92,22 @@ BODIES: dict[str, dict] = {
             },
             # 分级响应: 较大 and above — the linked order on the other side that handles the same event.
             "linked_order_number": _NUMBER,
+            # Forwarded (county 110 → city 110 → city 12345): the order it started as, on the platform where it started.
+            "relayed_from": {
+                "type": "object",
+                "required": ["order_number", "platform", "name"],
+                "additionalProperties": False,
+                "properties": {"order_number": _NUMBER, "platform": {"enum": list(PLATFORMS)}, "name": {"type": "string", "maxLength": 64},
+                               "division_code": {"anyOf": [_DIVISION, {"type": "null"}]}},
+            },
+            # The 分流转办清单 item the sender transferred it under, checked against the version the receiver published.
+            "transfer_item": {
+                "type": "object",
+                "required": ["id", "agreed"],
+                "additionalProperties": False,
+                "properties": {"id": {"type": "string", "minLength": 1, "maxLength": 32}, "name": {"type": "string", "maxLength": 200},
+                               "list_version": {"type": ["string", "null"], "maxLength": 32}, "agreed": {"type": "boolean"}},
+            },
         },
     },
     "receipt": {"type": "object", "required": ["order_number", "receiver_order_number", "at"], "additionalProperties": False,
@@ -127,6 +145,36 @@ BODIES: dict[str, dict] = {
             "outcome": {"enum": ["agreed_sender", "agreed_receiver", "failed"]},
             "keeper": {"enum": ["sender", "receiver"]},
             "note": _NOTE,
+        },
+    },
+    # 分流转办清单: a platform publishes the version it uses, with the items either side hands over to the other.
+    "transfer_list": {
+        "type": "object",
+        "required": ["version", "published_at", "items"],
+        "additionalProperties": False,
+        "properties": {
+            "version": {"type": "string", "minLength": 1, "maxLength": 32},
+            "city": {"type": "string", "maxLength": 32},
+            "basis": {"type": "string", "maxLength": 500},
+            "published_at": _TIME,
+            "items": {
+                "type": "array",
+                "maxItems": 2000,
+                "items": {
+                    "type": "object",
+                    "required": ["id", "name", "direction", "platform"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "id": {"type": "string", "minLength": 1, "maxLength": 32},
+                        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+                        "direction": {"enum": ["12345→110", "110→12345", "emergency"]},
+                        "platform": {"enum": list(PLATFORMS)},
+                        "category": {"type": "array", "items": {"type": "string", "maxLength": 64}, "maxItems": 3},
+                        "level": {"enum": ["一般", "较大", "重大", "特别重大"]},
+                        "description": {"type": "string", "maxLength": 2000},
+                    },
+                },
+            },
         },
     },
 }
@@ -224,3 +272,38 @@ def envelope(*, message_id: str, kind: str, sender: dict, receiver_platform: str
         "body": {k: v for k, v in body.items() if v is not None or k in ("town_code", "address", "category_code", "note")},
     }
     return validate(message)
+
+
+# A batch is transport, not a message: several messages to one peer in one signed request (docs/linkage.md, 批量投递).
+MAX_BATCH = 500
+BATCH = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "联动对接批量报文",
+    "type": "object",
+    "required": ["version", "batch_id", "messages"],
+    "additionalProperties": False,
+    "properties": {
+        "version": {"type": "string"},
+        "batch_id": {"type": "string", "pattern": r"^[A-Za-z0-9._:\-]{8,64}$"},
+        # Each message is checked against its own schema by the receiver, and refused on its own.
+        "messages": {"type": "array", "minItems": 1, "maxItems": MAX_BATCH},
+    },
+}
+_BATCH_VALIDATOR = Draft202012Validator(BATCH, format_checker=_FORMATS)
+
+
+def validate_batch(batch: Any) -> dict:
+    """The batch wrapper if it conforms; its messages are validated one by one with `validate`."""
+    if not isinstance(batch, dict):
+        raise MessageRefused("malformed", "批量报文必须是 JSON 对象")
+    version = batch.get("version")
+    if version is not None and version not in SUPPORTED_VERSIONS:
+        raise MessageRefused("unknown_version", f"不支持的报文版本：{str(version)[:16]}（本平台支持 {'、'.join(sorted(SUPPORTED_VERSIONS))}）")
+    error = next(iter(sorted(_BATCH_VALIDATOR.iter_errors(batch), key=lambda e: e.path)), None)
+    if error is not None:
+        raise MessageRefused("schema", f"批量报文不符合对接标准：字段 {_where(error)} {_explain(error)}（每批 1–{MAX_BATCH} 条）")
+    return batch
+
+
+def batch(*, batch_id: str, items: list[dict]) -> dict:
+    return {"version": VERSION, "batch_id": batch_id, "messages": items}

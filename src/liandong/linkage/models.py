@@ -125,3 +125,17 @@ class SeenNonce(Base):
     peer_name: Mapped[str] = mapped_column(String(64))
     nonce: Mapped[str] = mapped_column(String(64))
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class PeerTransferList(Base):
+    """A version of a peer's 分流转办清单 (the items it hands over and takes on), as the peer published it to us."""
+
+    __tablename__ = "link_transfer_lists"
+    __table_args__ = (UniqueConstraint("peer_name", "version", name="uq_link_transfer_lists_peer_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    peer_name: Mapped[str] = mapped_column(String(64), index=True)
+    version: Mapped[str] = mapped_column(String(32))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)  # by the peer
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    items: Mapped[list] = mapped_column(JSON)

@@ -1,8 +1,9 @@
 """The relay: claim due deliveries (row claims and expiring leases), POST them signed, record the outcome.
 
 Several workers on PostgreSQL share the work: claims use `FOR UPDATE SKIP LOCKED` and a lease, so a worker that
-dies mid-send leaves its claims to expire and another takes them. Messages of one conversation to one peer go
-one at a time and in order; the receiver's inbox drops anything sent twice.
+dies mid-send leaves its claims to expire and another takes them. What one claim takes for one peer goes in one
+signed batch request (`/api/link/batch`) over a kept-alive connection; the receiver answers per message. Messages
+of one conversation to one peer go one at a time and in order; the receiver's inbox drops anything sent twice.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ from liandong.linkage.models import Delivery, Peer
 
 log = logging.getLogger("liandong.linkage.relay")
 PATH = "/api/link/messages"
+BATCH_PATH = "/api/link/batch"
+MAX_BATCH_BYTES = 768 * 1024  # under the receiver's 1 MB JSON body limit (core/limits.py)
+SQLITE_BATCH, POSTGRES_BATCH = 25, 200  # messages claimed at once
+# Messages per request: a receiver applies one request's messages one after another in one transaction, so a claim is
+# cut into several requests sent side by side — the receiver's transactions then wait on the database in parallel.
+PER_REQUEST = 25
 
 
 def backoff_delay(failures: int, *, base: float, cap: float, rand: float) -> float:
@@ -106,17 +113,21 @@ class RelayStats:
     duplicates: int = 0
     latencies: list[float] = field(default_factory=list)
 
+    def merge(self, other: RelayStats) -> None:
+        for key in ("sent", "delivered", "failed", "dead", "duplicates"):
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+        self.latencies.extend(other.latencies)
+
     def as_dict(self) -> dict:
         return {"sent": self.sent, "delivered": self.delivered, "failed": self.failed, "dead": self.dead, "duplicates": self.duplicates}
 
 
 def _send(client: httpx.Client, delivery: dict, peer: dict) -> Outcome:
     body = json.dumps(delivery["message"], ensure_ascii=False, separators=(",", ":")).encode()
-    path = urlsplit(peer["url"]).path.rstrip("/") + PATH
-    headers = signing.headers(peer=settings().sender_name, secret=peer["secret"], method="POST", path=path, body=body, now=time.time())
-    headers.update({"Content-Type": "application/json", signing.IDEMPOTENCY_HEADER: delivery["message_id"]})
+    url, headers = _signed(peer, PATH, body)
+    headers[signing.IDEMPOTENCY_HEADER] = delivery["message_id"]
     try:
-        response = client.post(peer["url"] + PATH, content=body, headers=headers)
+        response = client.post(url, content=body, headers=headers)
     except httpx.HTTPError as error:
         return Outcome(delivery["id"], False, None, f"{type(error).__name__}: {error}"[:500])
     if response.status_code == 200:
@@ -133,8 +144,7 @@ def _send(client: httpx.Client, delivery: dict, peer: dict) -> Outcome:
     return Outcome(delivery["id"], False, response.status_code, f"HTTP {response.status_code}: {detail}"[:500], retry_soon=code == "out_of_order")
 
 
-def _record(session: Session, outcome: Outcome, *, now: datetime, stats: RelayStats) -> None:
-    delivery = session.get(Delivery, outcome.delivery_id)
+def _record(delivery: Delivery | None, outcome: Outcome, *, now: datetime, stats: RelayStats) -> None:
     if delivery is None or delivery.state == "delivered":
         return
     delivery.lease_owner, delivery.lease_expires_at = None, None
@@ -164,23 +174,96 @@ def _record(session: Session, outcome: Outcome, *, now: datetime, stats: RelaySt
     stats.failed += 1
 
 
-class Relay:
-    """Sends what is due, with a small pool of HTTP connections; one instance per worker process."""
+def _signed(peer: dict, path_suffix: str, body: bytes) -> tuple[str, dict]:
+    path = urlsplit(peer["url"]).path.rstrip("/") + path_suffix
+    headers = signing.headers(peer=settings().sender_name, secret=peer["secret"], method="POST", path=path, body=body, now=time.time())
+    headers["Content-Type"] = "application/json"
+    return peer["url"] + path_suffix, headers
 
-    def __init__(self, engine, *, owner: str | None = None, batch: int = 64, concurrency: int = 8):
+
+def _failed_all(deliveries: list[dict], status: int | None, error: str) -> list[Outcome]:
+    return [Outcome(d["id"], False, status, error[:500]) for d in deliveries]
+
+
+def _send_batch(client: httpx.Client, deliveries: list[dict], peer: dict) -> list[Outcome]:
+    """One signed request with several messages for one peer; one outcome per message from the peer's answers."""
+    import uuid
+
+    from liandong.linkage import messages
+
+    body = json.dumps(messages.batch(batch_id=uuid.uuid4().hex, items=[d["message"] for d in deliveries]),
+                      ensure_ascii=False, separators=(",", ":")).encode()
+    url, headers = _signed(peer, BATCH_PATH, body)
+    try:
+        response = client.post(url, content=body, headers=headers)
+    except httpx.HTTPError as error:
+        return _failed_all(deliveries, None, f"{type(error).__name__}: {error}")
+    if response.status_code in (404, 405):  # a peer without batches (an older release): one request per message
+        return [_send(client, d, peer) for d in deliveries]
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = {}
+    if response.status_code != 200 or not isinstance(answer.get("results"), list) or len(answer["results"]) != len(deliveries):
+        detail = answer.get("detail") if isinstance(answer, dict) else None
+        return _failed_all(deliveries, response.status_code, f"HTTP {response.status_code}: {detail or response.text}")
+    outcomes = []
+    for delivery, result in zip(deliveries, answer["results"], strict=True):
+        result = result if isinstance(result, dict) else {}
+        if result.get("result") in ("applied", "recorded", "duplicate", "ok", "unknown"):
+            outcomes.append(Outcome(delivery["id"], True, 200, None, duplicate=result.get("result") == "duplicate", answer=result))
+        else:
+            status = result.get("status") if isinstance(result.get("status"), int) else None
+            outcomes.append(Outcome(delivery["id"], False, status, f"HTTP {status}: {result.get('detail') or result}"[:500],
+                                    retry_soon=result.get("code") == "out_of_order"))
+    return outcomes
+
+
+def batches(work: list[tuple[dict, dict]], *, max_bytes: int = MAX_BATCH_BYTES, max_items: int = 500) -> list[tuple[list[dict], dict]]:
+    """Group claimed deliveries by peer, then cut each group so one request stays under the receiver's body limit."""
+    by_peer: dict[str, tuple[list[dict], dict]] = {}
+    for delivery, peer in work:
+        by_peer.setdefault(peer["url"], ([], peer))[0].append(delivery)
+    out = []
+    for deliveries, peer in by_peer.values():
+        chunk, size = [], 0
+        for delivery in deliveries:
+            length = len(json.dumps(delivery["message"], ensure_ascii=False).encode()) + 1
+            if chunk and (size + length > max_bytes or len(chunk) >= max_items):
+                out.append((chunk, peer))
+                chunk, size = [], 0
+            chunk.append(delivery)
+            size += length
+        if chunk:
+            out.append((chunk, peer))
+    return out
+
+
+class Relay:
+    """Sends what is due in signed batches, one kept-alive HTTP client per worker process; several lanes (claim → send →
+    record) run side by side so one batch's round trip does not leave the others waiting."""
+
+    def __init__(self, engine, *, owner: str | None = None, batch: int | None = None, concurrency: int = 8, lanes: int | None = None):
         self.engine = engine
         self.owner = owner or worker_id()
-        self.batch = batch
+        # SQLite has one writer: a receiver applies a batch under its write lock, so batches there stay small and one
+        # lane claims at a time; PostgreSQL locks rows and takes large batches from several lanes.
+        sqlite = engine.dialect.name == "sqlite"
+        self.batch = batch or (SQLITE_BATCH if sqlite else POSTGRES_BATCH)
         self.concurrency = concurrency
-        self.client = httpx.Client(timeout=settings().link_timeout, limits=httpx.Limits(max_connections=concurrency * 2))
+        self.lanes = max(1, lanes or (1 if sqlite else 2))
+        self.client = httpx.Client(timeout=settings().link_timeout, limits=httpx.Limits(max_connections=concurrency * 2,
+                                                                                          max_keepalive_connections=concurrency * 2))
         self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="relay")
+        self.lane_pool = ThreadPoolExecutor(max_workers=self.lanes, thread_name_prefix="relay-lane")
 
     def close(self) -> None:
+        self.lane_pool.shutdown(wait=True)
         self.pool.shutdown(wait=True)
         self.client.close()
 
     def run_once(self, stats: RelayStats | None = None) -> RelayStats:
-        """Claim one batch, send it, record the outcomes. Returns what happened (sent == 0: nothing was due)."""
+        """Claim one batch, send it (one request per peer and size chunk), record the outcomes. sent == 0: nothing was due."""
         stats = stats or RelayStats()
         factory = session_factory(self.engine)
         now = _utcnow()
@@ -188,24 +271,32 @@ class Relay:
             ids = claim(session, owner=self.owner, now=now, limit=self.batch, lease=settings().link_lease_seconds)
             if not ids:
                 return stats
-            rows = session.execute(select(Delivery, Peer).join(Peer, Peer.name == Delivery.peer_name).where(Delivery.id.in_(ids))).all()
+            rows = session.execute(select(Delivery, Peer).join(Peer, Peer.name == Delivery.peer_name).where(Delivery.id.in_(ids))
+                                   .order_by(Delivery.id)).all()
             work = [({"id": d.id, "message_id": d.message_id, "message": d.message}, {"url": p.url, "secret": p.secret}) for d, p in rows]
-        outcomes = list(self.pool.map(lambda item: _send(self.client, *item), work))
+        outcomes = [o for group in self.pool.map(lambda item: _send_batch(self.client, *item), batches(work, max_items=PER_REQUEST)) for o in group]
         with factory() as session, session.begin():
             now = _utcnow()
+            loaded = {d.id: d for d in session.scalars(select(Delivery).where(Delivery.id.in_([o.delivery_id for o in outcomes])))}
             for outcome in outcomes:
-                _record(session, outcome, now=now, stats=stats)
+                _record(loaded.get(outcome.delivery_id), outcome, now=now, stats=stats)
         return stats
 
-    def drain(self, *, budget: float = 5.0) -> RelayStats:
-        """Send until nothing is due or the time budget is spent (a scheduler tick, or `worker --once`)."""
+    def _lane(self, deadline: float) -> RelayStats:
         stats = RelayStats()
-        deadline = time.monotonic() + budget
         while time.monotonic() < deadline:
             before = stats.sent
             self.run_once(stats)
             if stats.sent == before:
                 break
+        return stats
+
+    def drain(self, *, budget: float = 5.0) -> RelayStats:
+        """Send until nothing is due or the time budget is spent (a scheduler tick, or `worker --once`)."""
+        deadline = time.monotonic() + budget
+        stats = RelayStats()
+        for lane in list(self.lane_pool.map(lambda _: self._lane(deadline), range(self.lanes))):
+            stats.merge(lane)
         return stats
 
 

@@ -13,18 +13,19 @@ import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine, func, select, text, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from liandong.config import settings
 from liandong.core.actor import Actor, Role
+from liandong.core.clock import SHANGHAI
 from liandong.core.errors import DomainError, InvalidTransition, NotFound, ValidationFailed
 from liandong.core.outbox import OutboxMessage, enqueue
 from liandong.core.vocabulary import REQUEST_TYPES
 from liandong.db import session_factory
 from liandong.linkage import messages, rules, signing
 from liandong.linkage.messages import MessageRefused
-from liandong.linkage.models import Delivery, InboxEntry, OrderLink, Peer, Refusal, SeenNonce
+from liandong.linkage.models import DELIVERY_LABELS, Delivery, InboxEntry, OrderLink, Peer, PeerTransferList, Refusal, SeenNonce
 from liandong.workorder import service as orders
 from liandong.workorder.lifecycle import STATUS_LABELS, Action, Record, Status
 from liandong.workorder.models import WorkOrder
@@ -166,7 +167,14 @@ def _route(session: Session, row: OutboxMessage, peers: list[Peer], now: datetim
         if order_id is None:
             raise ValueError(f"no order {payload['order_number']}")
         _link_out(session, order_id=order_id, peer=peer, conversation=payload["order_number"], now=now)
-        return [(peer, "transfer", payload["order_number"], _transfer_body(payload, config.platform_role, target), order_id)]
+        body = _transfer_body(payload, config.platform_role, target)
+        origin = _relayed_from(session, order_id=order_id, peers=peers, target_peer=peer.name)
+        if origin is not None:
+            body["relayed_from"] = origin
+        item = transfer_item_check(session, order_id=order_id, peer_name=peer.name, target=target)
+        if item is not None:
+            body["transfer_item"] = item
+        return [(peer, "transfer", payload["order_number"], body, order_id)]
     if row.topic == "order.receipt":
         peer = next((p for p in peers if p.name == payload["peer"]), None)
         if peer is None:
@@ -175,17 +183,31 @@ def _route(session: Session, row: OutboxMessage, peers: list[Peer], now: datetim
                 "status": payload["status"], "status_label": STATUS_LABELS[Status(payload["status"])]}
         return [(peer, "receipt", payload["transferred_from"], body, payload["order_id"])]
     if row.topic == "order.feedback":
-        kind = rules.feedback_kind(payload["action"], payload["status"], first_dispatch=payload.get("first_dispatch", False))
-        links = session.scalars(select(OrderLink).where(OrderLink.order_id == payload["order_id"], OrderLink.direction == "in"))
+        links = list(session.scalars(select(OrderLink).where(OrderLink.order_id == payload["order_id"])))
         out = []
-        for link in links:
+        for link in (link for link in links if link.direction == "in"):
             peer = next((p for p in peers if p.name == link.peer_name), None)
             if peer is None:
                 return None
+            # Forwarded to another peer (county 110 → city 110 → 12345): that peer's answers go on down to this one.
+            relayed = any(other.direction == "out" and other.peer_name != link.peer_name for other in links)
+            kind = rules.feedback_kind(payload["action"], payload["status"], first_dispatch=payload.get("first_dispatch", False),
+                                       relayed=relayed)
             if kind is not None:
                 out.append((peer, *_feedback(kind, payload, link), payload["order_id"]))
         return out
     return []  # another domain's topic that is not for peers
+
+
+def _relayed_from(session: Session, *, order_id: int, peers: list[Peer], target_peer: str) -> dict | None:
+    """An order that came here from a peer of this platform's kind (a county 110) and goes on elsewhere: where it started."""
+    own = settings().platform_role
+    for link in session.scalars(select(OrderLink).where(OrderLink.order_id == order_id, OrderLink.direction == "in")):
+        source = next((p for p in peers if p.name == link.peer_name), None)
+        if source is not None and source.platform == own and link.peer_name != target_peer and link.remote_number:
+            return {"order_number": link.remote_number, "platform": source.platform, "name": source.name,
+                    "division_code": source.division_code}
+    return None
 
 
 def _transfer_body(payload: dict, own: str, target: str) -> dict:
@@ -254,35 +276,50 @@ def _refuse(engine: Engine, *, now: datetime, peer_name: str | None, remote_addr
                             excerpt=body[:2000].decode("utf-8", "replace")))
 
 
+def _authenticate(engine: Engine, *, method: str, path: str, headers: dict, body: bytes, now: datetime) -> tuple[str, str]:
+    """The signed request's peer (name, platform), its nonce recorded; MessageRefused for anything else."""
+    peer_name = headers.get(signing.PEER_HEADER.lower())
+    with session_factory(engine)() as session:
+        peer = session.scalar(select(Peer).where(Peer.name == (peer_name or "")[:64], Peer.active.is_(True))) if peer_name else None
+        if peer is None:
+            raise MessageRefused("unknown_peer", "未知的对接平台：请求头缺少或未登记 X-Liandong-Peer", 401)
+        try:
+            signing.verify(secret=peer.secret, method=method, path=path, body=body, now=now.timestamp(),
+                           timestamp=headers.get(signing.TIMESTAMP_HEADER.lower()),
+                           nonce=headers.get(signing.NONCE_HEADER.lower()), signature=headers.get(signing.SIGNATURE_HEADER.lower()))
+        except signing.SignatureRefused as refused:
+            raise MessageRefused(refused.code, refused.detail, 401) from None
+        peer_name, platform = peer.name, peer.platform
+    nonce = headers.get(signing.NONCE_HEADER.lower())
+    try:
+        with session_factory(engine)() as session, session.begin():
+            session.add(SeenNonce(peer_name=peer_name, nonce=nonce, seen_at=now))
+    except IntegrityError:
+        raise MessageRefused("replayed", "重放的请求：该随机数（nonce）已使用过", 409) from None
+    return peer_name, platform
+
+
+def _parse(body: bytes):
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise MessageRefused("malformed", "报文不是有效的 JSON") from None
+
+
+def _check_sender(message, platform: str) -> dict:
+    message = messages.validate(message)
+    if message["sender"]["platform"] != platform:
+        raise MessageRefused("wrong_sender", f"报文发送方平台 {message['sender']['platform']} 与登记的 {platform} 不一致", 403)
+    return message
+
+
 def receive(engine: Engine, *, method: str, path: str, headers: dict, body: bytes, remote_addr: str | None, now: datetime) -> tuple[int, dict]:
     """One signed HTTP request from a peer: (status, answer). Refusals are recorded and change nothing else."""
     peer_name = headers.get(signing.PEER_HEADER.lower())
     message_id = headers.get(signing.IDEMPOTENCY_HEADER.lower())
     try:
-        with session_factory(engine)() as session:
-            peer = session.scalar(select(Peer).where(Peer.name == (peer_name or "")[:64], Peer.active.is_(True))) if peer_name else None
-            if peer is None:
-                raise MessageRefused("unknown_peer", "未知的对接平台：请求头缺少或未登记 X-Liandong-Peer", 401)
-            try:
-                signing.verify(secret=peer.secret, method=method, path=path, body=body, now=now.timestamp(),
-                               timestamp=headers.get(signing.TIMESTAMP_HEADER.lower()),
-                               nonce=headers.get(signing.NONCE_HEADER.lower()), signature=headers.get(signing.SIGNATURE_HEADER.lower()))
-            except signing.SignatureRefused as refused:
-                raise MessageRefused(refused.code, refused.detail, 401) from None
-            peer_name, platform = peer.name, peer.platform
-        nonce = headers.get(signing.NONCE_HEADER.lower())
-        try:
-            with session_factory(engine)() as session, session.begin():
-                session.add(SeenNonce(peer_name=peer_name, nonce=nonce, seen_at=now))
-        except IntegrityError:
-            raise MessageRefused("replayed", "重放的请求：该随机数（nonce）已使用过", 409) from None
-        try:
-            message = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
-            raise MessageRefused("malformed", "报文不是有效的 JSON") from None
-        message = messages.validate(message)
-        if message["sender"]["platform"] != platform:
-            raise MessageRefused("wrong_sender", f"报文发送方平台 {message['sender']['platform']} 与登记的 {platform} 不一致", 403)
+        peer_name, platform = _authenticate(engine, method=method, path=path, headers=headers, body=body, now=now)
+        message = _check_sender(_parse(body), platform)
         if message_id and message_id != message["message_id"]:
             raise MessageRefused("idempotency_mismatch", "Idempotency-Key 与报文 message_id 不一致")
         if message["kind"] == "status_query":
@@ -305,6 +342,105 @@ def receive(engine: Engine, *, method: str, path: str, headers: dict, body: byte
         return error.http_status if 400 <= error.http_status < 500 else 422, error.to_dict()
 
 
+def _refused_answer(message_id, code: str, detail: str, status: int) -> dict:
+    return {"message_id": message_id, "result": "refused", "code": code, "detail": detail, "status": status}
+
+
+def receive_batch(engine: Engine, *, method: str, path: str, headers: dict, body: bytes, remote_addr: str | None,
+                  now: datetime) -> tuple[int, dict]:
+    """A signed batch of messages from one peer: each validated on its own, all applied in one transaction (a savepoint
+    each, so one refused message does not undo the others), exactly once and in order; one result per message."""
+    peer_name = headers.get(signing.PEER_HEADER.lower())
+    try:
+        peer_name, platform = _authenticate(engine, method=method, path=path, headers=headers, body=body, now=now)
+        batch = messages.validate_batch(_parse(body))
+    except MessageRefused as refused:
+        _refuse(engine, now=now, peer_name=peer_name, remote_addr=remote_addr, code=refused.code, detail=refused.detail,
+                message_id=None, body=body)
+        return refused.status, {"code": refused.code, "detail": refused.detail}
+    results: list[dict | None] = [None] * len(batch["messages"])
+    refused: list[tuple[str | None, str, str, dict]] = []
+    valid: list[tuple[int, dict]] = []
+    seen_ids: set[str] = set()
+    for index, raw in enumerate(batch["messages"]):
+        message_id = raw.get("message_id") if isinstance(raw, dict) and isinstance(raw.get("message_id"), str) else None
+        try:
+            message = _check_sender(raw, platform)
+        except MessageRefused as error:
+            results[index] = _refused_answer(message_id, error.code, error.detail, error.status)
+            refused.append((message_id, error.code, error.detail, raw))
+            continue
+        if message["message_id"] in seen_ids:  # the same message twice in one batch: the second is a duplicate
+            results[index] = {"result": "duplicate", "message_id": message["message_id"]}
+            continue
+        seen_ids.add(message["message_id"])
+        if message["kind"] == "status_query":
+            with session_factory(engine)() as session:
+                results[index] = status_answer(session, message["body"]["order_number"], peer_name=peer_name)
+            continue
+        valid.append((index, message))
+    if valid:
+        try:
+            with session_factory(engine)() as session, session.begin():
+                for index, answer, problem in apply_batch(session, peer_name=peer_name, platform=platform,
+                                                          batch=valid, now=now):
+                    results[index] = answer
+                    if problem is not None:
+                        refused.append(problem)
+        except OperationalError as error:  # a deadlock or lost connection: nothing of the batch was applied; send again
+            log.warning("batch from %s not applied: %s", peer_name, error)
+            return 503, {"code": "busy", "detail": "本平台暂时无法处理该批报文，未应用任何一条，请稍后重发"}
+    if refused:
+        with session_factory(engine)() as session, session.begin():
+            for message_id, code, detail, raw in refused:
+                session.add(Refusal(at=now, peer_name=peer_name[:64], remote_addr=(remote_addr or "")[:64] or None, code=code,
+                                    detail=detail, message_id=(message_id or None) and message_id[:64],
+                                    excerpt=json.dumps(raw, ensure_ascii=False)[:2000]))
+    return 200, {"batch_id": batch["batch_id"], "results": results}
+
+
+def apply_batch(session: Session, *, peer_name: str, platform: str, batch: list[tuple[int, dict]], now: datetime):
+    """Apply valid messages of one peer in (conversation, seq) order, each exactly once: (index, answer, refusal or None).
+
+    One read of the inbox for the whole batch; rows are touched in a fixed order so two batches cannot deadlock."""
+    write_lock(session)
+    ids = [message["message_id"] for _, message in batch]
+    conversations = sorted({message["conversation"] for _, message in batch})
+    seen = set(session.scalars(select(InboxEntry.message_id).where(InboxEntry.peer_name == peer_name, InboxEntry.message_id.in_(ids))))
+    last = dict(session.execute(
+        select(InboxEntry.conversation, func.max(InboxEntry.seq))
+        .where(InboxEntry.peer_name == peer_name, InboxEntry.conversation.in_(conversations))
+        .group_by(InboxEntry.conversation)).all())
+    out = []
+    for index, message in sorted(batch, key=lambda item: (item[1]["conversation"], item[1]["seq"])):
+        message_id, conversation, seq = message["message_id"], message["conversation"], message["seq"]
+        if message_id in seen or seq <= last.get(conversation, 0):
+            out.append((index, {"result": "duplicate", "message_id": message_id}, None))
+            continue
+        if seq > last.get(conversation, 0) + 1:
+            out.append((index, {"message_id": message_id, "result": "refused", "code": OutOfOrder.code, "status": 409,
+                                "detail": f"报文顺序未到：本会话已应用到第 {last.get(conversation, 0)} 条，收到第 {seq} 条，请稍后重发"}, None))
+            continue
+        try:
+            with session.begin_nested():
+                answer = _apply_in_order(session, peer_name=peer_name, platform=platform, message=message, now=now)
+        except IntegrityError:  # a concurrent copy of this message won the race
+            out.append((index, {"result": "duplicate", "message_id": message_id}, None))
+            continue
+        except MessageRefused as error:
+            out.append((index, _refused_answer(message_id, error.code, error.detail, error.status),
+                        (message_id, error.code, error.detail, message)))
+            continue
+        except DomainError as error:  # valid by the standard, refused by this platform's rules: recorded, nothing applied
+            status = error.http_status if 400 <= error.http_status < 500 else 422
+            out.append((index, _refused_answer(message_id, error.code, error.message, status),
+                        (message_id, error.code, error.message, message)))
+            continue
+        last[conversation] = seq
+        out.append((index, answer, None))
+    return out
+
+
 def apply(session: Session, *, peer_name: str, platform: str, message: dict, now: datetime) -> dict:
     """Apply one valid message exactly once and in order within its conversation (the caller commits)."""
     write_lock(session)
@@ -316,9 +452,16 @@ def apply(session: Session, *, peer_name: str, platform: str, message: dict, now
         return {"result": "duplicate", "message_id": message["message_id"]}
     if message["seq"] > last + 1:
         raise OutOfOrder(f"报文顺序未到：本会话已应用到第 {last} 条，收到第 {message['seq']} 条，请稍后重发")
+    return _apply_in_order(session, peer_name=peer_name, platform=platform, message=message, now=now)
+
+
+def _apply_in_order(session: Session, *, peer_name: str, platform: str, message: dict, now: datetime) -> dict:
+    """The message is the next of its conversation and not seen before: apply it and record it in the inbox."""
     kind = message["kind"]
     if kind == "transfer":
         order_id, outcome, detail = _apply_transfer(session, peer_name, platform, message, now)
+    elif kind == "transfer_list":
+        order_id, outcome, detail = _apply_transfer_list(session, peer_name, message, now)
     elif kind == "negotiation":
         order_id, outcome, detail = _apply_negotiation(session, peer_name, message, now)
     else:
@@ -343,6 +486,11 @@ def _apply_transfer(session: Session, peer_name: str, platform: str, message: di
         note += f"；转办说明：{body['note']}"
     if body.get("incident"):
         note += f"；警情：{body['incident'].get('facts', '')}"
+    if body.get("transfer_item"):
+        note += "；" + transfer_item_note(body["transfer_item"], own_items=own_shared_items(session))
+    origin = body.get("relayed_from")
+    if origin:
+        note += f"；原始警单：{origin['name']}（{PLATFORM_LABELS.get(origin['platform'], origin['platform'])}）编号 {origin['order_number']}"
     fields = dict(
         content=body["content"], title=body["title"], request_type=body["request_type"] if body["request_type"] in REQUEST_TYPES else "help",
         channel=f"transfer_{platform}", caller_name=caller.get("name"), caller_phone=caller.get("phone"),
@@ -361,7 +509,8 @@ def _apply_transfer(session: Session, peer_name: str, platform: str, message: di
             order = orders.create_order(session, actor=LINKAGE_ACTOR, now=now, **fields)
     order.append_event(Record.LINK_RECEIVED.value, to_status=order.status, actor=LINKAGE_ACTOR.name,
                        actor_role=LINKAGE_ACTOR.role.value, at=now, recorded_at=now, note=note,
-                       data={"peer": peer_name, "message_id": message["message_id"], "remote_number": body["order_number"]})
+                       data={"peer": peer_name, "message_id": message["message_id"], "remote_number": body["order_number"],
+                             **({"relayed_from": origin} if origin else {})})
     link = OrderLink(order_id=order.id, peer_name=peer_name, direction="in", conversation=message["conversation"],
                      remote_number=body["order_number"], sent_at=datetime.fromisoformat(body["transferred_at"]), received_at=now,
                      linked_order_number=body.get("linked_order_number"),
@@ -371,6 +520,10 @@ def _apply_transfer(session: Session, peer_name: str, platform: str, message: di
     enqueue(session, topic="order.receipt", key=f"{order.number}:receipt", at=now,
             payload={"peer": peer_name, "order_id": order.id, "order_number": order.number, "transferred_from": body["order_number"],
                      "at": now.isoformat(), "status": order.status})
+    if rules.relays_to_12345(settings().platform_role, platform, body["direction"]):
+        # A county 110's 警单 for 12345: the city 110 keeps its own record and forwards it at once, both numbers kept.
+        orders.act(session, order_id=order.id, action=Action.TRANSFER_12345, actor=LINKAGE_ACTOR, now=now,
+                   note=f"{peer_name} 转来的警单（编号 {body['order_number']}）经本平台转市 12345 办理"[:4000])
     return order.id, "applied", None
 
 
@@ -550,3 +703,143 @@ def transfer_incident(session: Session, *, actor: Actor, now: datetime, content:
     order = orders.create_order(session, actor=actor, now=now, content=content, request_type="help", channel="phone",
                                 caller_phone=caller_phone, caller_name=caller_name, division_code=division_code, address=address, level=level)
     return orders.act(session, order_id=order.id, action=Action.TRANSFER_12345, actor=actor, now=now, note=facts)
+
+
+# ---------------------------------------------------------------- 分流转办清单 shared between peers
+
+TRANSFER_LIST_CONVERSATION = "transfer-list"  # one stream per peer: each publication is the next message of it
+
+
+def own_transfer_list(session: Session) -> dict:
+    """This platform's current list (as administrators edited it, else the packaged file): version and shared items."""
+    from liandong.triage import edits
+
+    data = edits.transfer_list_data(session)
+    return {"version": str(data.get("version") or "未标注")[:32], "city": str(data.get("city") or "")[:32],
+            "basis": str(data.get("basis") or "")[:500], "items": rules.shared_items(data)}
+
+
+def own_shared_items(session: Session) -> list[dict]:
+    return own_transfer_list(session)["items"]
+
+
+def _published_versions(session: Session) -> dict[str, str]:
+    """The version last published to each peer (the newest transfer_list delivery, whatever its state)."""
+    rows = session.execute(select(Delivery.peer_name, Delivery.message).where(Delivery.kind == "transfer_list")
+                           .order_by(Delivery.peer_name, Delivery.seq)).all()
+    return {peer: message["body"]["version"] for peer, message in rows}
+
+
+def publish_transfer_list(session: Session, *, now: datetime, force: bool = False, peer: str | None = None) -> list[str]:
+    """Send the current list to every active peer that has not had this version (or to all, with `force`)."""
+    current = own_transfer_list(session)
+    published = _published_versions(session)
+    sent = []
+    for target in list_peers(session):
+        if not target.active or (peer is not None and target.name != peer):
+            continue
+        if not force and published.get(target.name) == current["version"]:
+            continue
+        body = {"version": current["version"], "published_at": now.isoformat(), "items": current["items"]}
+        body.update({k: current[k] for k in ("city", "basis") if current[k]})
+        write_lock(session)
+        _deliver(session, peer=target, kind="transfer_list", conversation=TRANSFER_LIST_CONVERSATION, body=body, order_id=None, now=now)
+        sent.append(target.name)
+    return sent
+
+
+def _apply_transfer_list(session: Session, peer_name: str, message: dict, now: datetime):
+    body = message["body"]
+    stored = session.scalar(select(PeerTransferList).where(PeerTransferList.peer_name == peer_name,
+                                                          PeerTransferList.version == body["version"]))
+    if stored is None:
+        stored = PeerTransferList(peer_name=peer_name, version=body["version"], received_at=now, items=body["items"],
+                                  published_at=datetime.fromisoformat(body["published_at"]))
+        session.add(stored)
+    else:  # the same version published again: the newest copy counts
+        stored.items, stored.received_at = body["items"], now
+        stored.published_at = datetime.fromisoformat(body["published_at"])
+    session.flush()
+    return None, "applied", f"已记录对方分流转办清单版本 {body['version']}（{len(body['items'])} 项）"
+
+
+def peer_transfer_list(session: Session, peer_name: str) -> PeerTransferList | None:
+    """The version the peer uses now: the one it published last."""
+    return session.scalar(select(PeerTransferList).where(PeerTransferList.peer_name == peer_name)
+                          .order_by(PeerTransferList.received_at.desc(), PeerTransferList.id.desc()).limit(1))
+
+
+def transfer_item_check(session: Session, *, order_id: int, peer_name: str, target: str) -> dict | None:
+    """一键转办 under a transfer-list item: is the item on the list the receiver published (the agreed version)?"""
+    triage = session.scalar(select(WorkOrder.triage).where(WorkOrder.id == order_id)) or {}
+    item_id = triage.get("transfer_item_id") if isinstance(triage, dict) else None
+    if not item_id:
+        return None
+    listed = peer_transfer_list(session, peer_name)
+    agreed = rules.is_agreed(item_id, settings().platform_role, target, listed.items if listed else None)
+    out = {"id": str(item_id)[:32], "list_version": listed.version if listed else None, "agreed": agreed}
+    if triage.get("transfer_item_name"):
+        out["name"] = str(triage["transfer_item_name"])[:200]
+    return out
+
+
+def transfer_item_note(item: dict, *, own_items: list[dict]) -> str:
+    """What the receiver's timeline says of the item a transfer came under, checked against the receiver's own list."""
+    name = f"{item['id']} {item.get('name') or ''}".strip()
+    ours = any(i["id"] == item["id"] for i in own_items)
+    if item.get("agreed") and ours:
+        return f"依据分流转办清单事项 {name}（双方约定版本 {item.get('list_version')}）"
+    version = f"（对方核对的版本 {item['list_version']}）" if item.get("list_version") else "（对方尚未收到本方清单）"
+    return f"清单外事项：{name} 不在本方现行分流转办清单中{version}，如有异议请协商"
+
+
+def transfer_list_status(session: Session) -> dict:
+    """Which version each side uses: this platform's, the one last published to each peer, and each peer's own."""
+    current = own_transfer_list(session)
+    published = _published_versions(session)
+    states = dict(session.execute(select(Delivery.peer_name, Delivery.state).where(Delivery.kind == "transfer_list")
+                                  .order_by(Delivery.peer_name, Delivery.seq)).all())
+    peers = []
+    for peer in list_peers(session):
+        theirs = peer_transfer_list(session, peer.name)
+        peers.append({
+            "peer": peer.name, "platform": peer.platform,
+            "published_version": published.get(peer.name), "published_state": states.get(peer.name),
+            "published_state_label": DELIVERY_LABELS.get(states.get(peer.name), "未发布"),
+            "peer_version": theirs.version if theirs else None, "peer_items": len(theirs.items) if theirs else 0,
+            "peer_received_at": theirs.received_at.astimezone(SHANGHAI).isoformat(timespec="seconds") if theirs else None,
+            "current_published": published.get(peer.name) == current["version"],
+        })
+    return {"version": current["version"], "items": len(current["items"]),
+            "by_direction": {d: sum(1 for i in current["items"] if i["direction"] == d) for d in (*rules.SHARED_DIRECTIONS, "emergency")},
+            "peers": peers}
+
+
+# ---------------------------------------------------------------- the sender's board: late 签收
+
+
+def warn_unsigned(session: Session, *, now: datetime) -> dict:
+    """Transfers the peer has not signed for within the agreed time: one 对方超时未签收 on the sender's order per transfer."""
+    late = session.execute(select(OrderLink, WorkOrder).join(WorkOrder, WorkOrder.id == OrderLink.order_id).where(
+        OrderLink.direction == "out", OrderLink.received_at.is_(None), OrderLink.sign_due_at < now,
+        WorkOrder.status.notin_(("closed", "merged")))).all()
+    from liandong.workorder.models import OrderEvent
+
+    ids = [order.id for _, order in late]
+    said = set()
+    if ids:
+        said = {(order_id, (data or {}).get("peer"), (data or {}).get("sign_due_at")) for order_id, data in session.execute(
+            select(OrderEvent.order_id, OrderEvent.data).where(OrderEvent.order_id.in_(ids), OrderEvent.action == Record.LINK_SIGN_LATE.value))}
+    warned = 0
+    for link, order in late:
+        due = link.sign_due_at.isoformat()
+        if (order.id, link.peer_name, due) in said:
+            continue
+        minutes = int((now - link.sign_due_at).total_seconds() // 60)
+        order.append_event(Record.LINK_SIGN_LATE.value, to_status=order.status, actor=LINKAGE_ACTOR.name, actor_role=LINKAGE_ACTOR.role.value,
+                           at=max(now, order.last_action_at or now), recorded_at=now,
+                           note=f"{link.peer_name} 超过约定时限（{link.sign_due_at.astimezone(SHANGHAI):%Y-%m-%d %H:%M}）仍未签收，已超时 {minutes} 分钟",
+                           data={"peer": link.peer_name, "sign_due_at": due})
+        warned += 1
+    session.flush()
+    return {"unsigned_late": len(late), "warned": warned}

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-
 from liandong.core.tasks import scheduled
 from liandong.db import unit_of_work
 from liandong.linkage import service
-from liandong.linkage.models import OrderLink
 
 
 @scheduled("linkage.forget_nonces", every=timedelta(minutes=5), description="清理超出防重放时间窗的随机数")
@@ -18,9 +15,13 @@ def forget_nonces(now: datetime) -> dict:
         return {"forgotten": service.forget_nonces(session, now=now)}
 
 
-@scheduled("linkage.unsigned_transfers", every=timedelta(minutes=1), description="统计对方超时未签收的转办（发送方看板预警）")
+@scheduled("linkage.publish_transfer_list", every=timedelta(minutes=5), description="向对接平台发布本方分流转办清单的新版本")
+def publish_transfer_list(now: datetime) -> dict:
+    with unit_of_work() as session:
+        return {"published_to": service.publish_transfer_list(session, now=now)}
+
+
+@scheduled("linkage.unsigned_transfers", every=timedelta(minutes=1), description="对方超时未签收的转办：记入发送方工单时间线并在看板预警")
 def unsigned_transfers(now: datetime) -> dict:
     with unit_of_work() as session:
-        late = session.scalar(select(func.count()).select_from(OrderLink).where(
-            OrderLink.direction == "out", OrderLink.received_at.is_(None), OrderLink.sign_due_at < now)) or 0
-    return {"unsigned_late": late}
+        return service.warn_unsigned(session, now=now)

@@ -80,7 +80,9 @@ class Worker:
         except Exception:  # noqa: BLE001 - one task failing must not stop the worker; it runs again next time
             log.exception("scheduled task %s failed", task.name)
             return {"error": True}
-        log.info("task %s done in %.2fs: %s", task.name, time.monotonic() - started, figures)
+        # A tick that found nothing to do (notify.send runs every second) is not worth a log line.
+        level = logging.INFO if any((figures or {}).values()) else logging.DEBUG
+        log.log(level, "task %s done in %.2fs: %s", task.name, time.monotonic() - started, figures)
         return figures or {}
 
     def once(self, *, tasks: bool = True, budget: float = 30.0) -> dict:

@@ -33,6 +33,15 @@ def transfer_list_data(session: Session) -> dict:
         return tomllib.load(handle)
 
 
+def bump_version(version: str | None) -> str:
+    """The list's next version after an edit ("2026.12-1" → "2026.12-2"), so peers can tell which list each side uses."""
+    version = str(version or "").strip()
+    match = re.fullmatch(r"(.*-)(\d+)", version)
+    if match:
+        return f"{match.group(1)}{int(match.group(2)) + 1}"[:32]
+    return f"{version or '本地'}-1"[:32]
+
+
 def _words(text: str) -> list[str]:
     return [w.strip() for w in re.split(r"[\n,，、]+", text or "") if w.strip()]
 
@@ -89,7 +98,7 @@ def save_transfer_item(
         current["department"] = department
     else:
         current.pop("department", None)
-    updated = {**data, "item": items}
+    updated = {**data, "item": items, "version": bump_version(data.get("version"))}
     parse_transfer_list(updated, source="web")  # raises with a Chinese message on a bad pattern or value
     setting = session.get(CatalogSetting, TRANSFER_LIST_KEY)
     if setting is None:

@@ -7,6 +7,7 @@ boundary function, and touches no database or network.
 
 from __future__ import annotations
 
+import heapq
 import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
@@ -410,6 +411,14 @@ class TriageEngine:
 
     def _live_spans(self, layout: Layout, hit: Hit) -> tuple[list[tuple[str, int, int]], str | None]:
         """The spans of a 12345 hit that are about the request, and why the others were set aside."""
+        key = ("live", hit.item.id, hit.spans, hit.keyword, hit.start)
+        found = layout.memo.get(key)
+        if found is None:
+            found = layout.memo[key] = self._find_live_spans(layout, hit)
+        return list(found[0]), found[1]
+
+    @staticmethod
+    def _find_live_spans(layout: Layout, hit: Hit) -> tuple[list[tuple[str, int, int]], str | None]:
         live, why = [], None
         for word, start, end in hit.spans or ((hit.keyword, hit.start, hit.start + len(hit.keyword)),):
             clause = layout.clause_at(start, end)
@@ -455,13 +464,30 @@ class TriageEngine:
         for unit, match in self.duties.match(duty_text).items():
             candidate = candidates.setdefault(unit, _Candidate(unit))
             candidate.duty, candidate.duty_terms = match.score, match.terms
+        units = self.catalog.units
+        model_only: list[tuple[str, float]] = []
         for unit, p in dept_probs.items():
-            if unit in self.catalog.units:
-                candidates.setdefault(unit, _Candidate(unit)).model_p = p
+            if unit in units:
+                if unit in candidates:
+                    candidates[unit].model_p = p
+                else:
+                    model_only.append((unit, p))
         for c in candidates.values():
             weight = W_MODEL if c.hit is not None else W_MODEL_ONLY
             c.score = c.rule + weight * c.model_p + W_DUTY * min(c.duty, 1.0)
-        return sorted(candidates.values(), key=lambda c: -c.score)
+        # Only the best three are used (the choice, the runner-up, the alternatives): the units only the model
+        # names are scored as plain pairs and become candidates when they are among them. Ties keep the order
+        # the candidates were found in (rule, duty, model), as the full stable sort did.
+        seq = len(candidates)
+        pool = [(-c.score, i, c) for i, c in enumerate(candidates.values())]
+        pool += [(-(0.0 + W_MODEL_ONLY * p + W_DUTY * min(0.0, 1.0)), seq + i, (unit, p)) for i, (unit, p) in enumerate(model_only)]
+        top = []
+        for neg, _, c in heapq.nsmallest(3, pool, key=lambda e: (e[0], e[1])):
+            if isinstance(c, tuple):
+                c = _Candidate(c[0], model_p=c[1])
+                c.score = -neg
+            top.append(c)
+        return top
 
     def _candidate_reasons(self, c: _Candidate) -> list[str]:
         out = []
@@ -600,7 +626,7 @@ class TriageEngine:
     def _model_category(self, probs, department: str | None, *, with_probability: bool = False):
         dist = self._dist(probs, "category")
         found: tuple[list[str], float] = ([], 0.0)
-        for label, p in sorted(dist.items(), key=lambda kv: -kv[1])[:6]:
+        for label, p in heapq.nlargest(6, dist.items(), key=lambda kv: kv[1]):  # = sorted(…, reverse)[:6], ties in order
             if department is None or self._category_fits(label.split("/"), department):
                 found = (label.split("/"), p)
                 break

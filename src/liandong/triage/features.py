@@ -34,7 +34,8 @@ class CompactTfidfVectorizer(TfidfVectorizer):
 
     def __getstate__(self):
         state = dict(super().__getstate__())
-        state.pop("_char_codes", None)  # a lookup table rebuilt on first use
+        state.pop("_char_codes", None)  # lookup tables rebuilt on first use
+        state.pop("_pairs", None)
         vocabulary = state.pop("vocabulary_", None)
         if vocabulary is not None:
             terms = [""] * len(vocabulary)
@@ -78,6 +79,18 @@ class CompactTfidfVectorizer(TfidfVectorizer):
 
             return word_grams
         return None
+
+    def _pair_columns(self) -> dict[tuple[str, str], int]:
+        """The vocabulary's word bigrams ("w1 w2") keyed by the pair of words, built once."""
+        pairs = self.__dict__.get("_pairs")
+        if pairs is None:
+            pairs = {}
+            for term, index in self.vocabulary_.items():
+                parts = term.split(" ")
+                if len(parts) == 2 and all(parts):
+                    pairs[(parts[0], parts[1])] = index
+            self.__dict__["_pairs"] = pairs
+        return pairs
 
     def _char_table(self):
         """The vocabulary's character 1–3 grams as integer codes (code points packed 21 bits each), sorted, with
@@ -150,11 +163,21 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             return vocabulary, self._char_count_matrix(list(raw_documents))
         get = vocabulary.get
         analyze = self._fast_analyzer() or self.build_analyzer()
+        pairs = self._pair_columns() if self.analyzer == "word" and analyze is not None and self._fast_analyzer() is not None else None
+        if pairs is not None:
+            # Word bigrams looked up as (word, word) pairs: no "w1 w2" string is built (and hashed) per bigram.
+            from itertools import chain
+
+            tokenize, preprocess, pair_get = self.tokenizer, self.preprocessor, pairs.get
+
+            def analyze_ids(doc):
+                tokens = tokenize(preprocess(doc))
+                return chain(map(get, tokens), map(pair_get, zip(tokens, tokens[1:])))
         indices: list[int] = []
         values: list[int] = []
         indptr = [0]
         for doc in raw_documents:
-            counts = Counter(map(get, analyze(doc)))
+            counts = Counter(analyze_ids(doc)) if pairs is not None else Counter(map(get, analyze(doc)))
             counts.pop(None, None)
             indices.extend(counts.keys())
             values.extend(counts.values())
@@ -253,7 +276,8 @@ class LinearEnsemble(ClassifierMixin, BaseEstimator):
 
     def __getstate__(self):
         state = dict(super().__getstate__())
-        state.pop("_char_codes", None)  # a lookup table rebuilt on first use
+        state.pop("_char_codes", None)  # lookup tables rebuilt on first use
+        state.pop("_pairs", None)
         state.pop("_fast", None)
         members = state.get("members_")
         if members and len(members) > 2:
@@ -352,7 +376,8 @@ class SvmNb(ClassifierMixin, BaseEstimator):
 
     def __getstate__(self):
         state = dict(super().__getstate__())
-        state.pop("_char_codes", None)  # a lookup table rebuilt on first use
+        state.pop("_char_codes", None)  # lookup tables rebuilt on first use
+        state.pop("_pairs", None)
         state.pop("_fast", None)
         members = state.get("members_")
         if members and len(members) == 2:
@@ -403,9 +428,27 @@ class SvmNb(ClassifierMixin, BaseEstimator):
                 "nb": np.ascontiguousarray(np.asarray(nb.feature_log_prob_, dtype=np.float32).T),
             }
         margins = _linear(X, fast["svm"], svm.intercept_)
+        return self.vote(margins, np.asarray(X @ fast["nb"], dtype=np.float64))
+
+    def dense_weights(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """(SVM coefficients, NB log-probabilities), both features × classes, dense float32: what `TriageModel`
+        stacks for all heads to score a batch with one sparse × dense product (see `from_scores`)."""
+        if not self.members_:
+            return None
+        svm, nb = self.members_
+        coef = svm.coef_.toarray() if hasattr(svm.coef_, "toarray") else np.asarray(svm.coef_)
+        return (np.ascontiguousarray(np.asarray(coef, dtype=np.float32).T),
+                np.ascontiguousarray(np.asarray(nb.feature_log_prob_, dtype=np.float32).T))
+
+    def from_scores(self, raw_margins: np.ndarray, raw_jll: np.ndarray) -> np.ndarray:
+        """`predict_proba` from the products X·coef and X·log-prob computed elsewhere (float32, as `_linear` gets them)."""
+        svm, _ = self.members_
+        margins = raw_margins.astype(np.float64) + np.asarray(svm.intercept_, dtype=np.float64)
+        return self.vote(margins, np.asarray(raw_jll, dtype=np.float64))
+
+    def vote(self, margins: np.ndarray, jll: np.ndarray) -> np.ndarray:
         if margins.shape[1] == 1:
             margins = np.column_stack([-margins[:, 0], margins[:, 0]])
-        jll = np.asarray(X @ fast["nb"], dtype=np.float64)
         total = _softmax(margins * self.svm_scale) + self.nb_weight * _softmax(jll)
         return total / (1.0 + self.nb_weight)
 

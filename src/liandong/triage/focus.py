@@ -60,6 +60,7 @@ class Layout:
                     self.sentences.append(Sentence(start, stop, self._role(start, stop)))
             position = match.end() if match else len(text)
         self._starts = [s.start for s in self.sentences]
+        self.memo: dict = {}  # per-text results other modules compute once (the engine's live spans)
 
     def _pieces(self, start: int, end: int) -> list[tuple[int, int]]:
         """A long sentence cut at commas into pieces of about LONG_SENTENCE characters."""
@@ -100,10 +101,15 @@ class Layout:
         return sentence.role if sentence else "body"
 
     def clause_at(self, start: int, end: int) -> str:
-        text = self.text
-        left = max(text.rfind(stop, 0, start) for stop in CLAUSE_STOPS) + 1
-        found = [at for at in (text.find(stop, end) for stop in CLAUSE_STOPS) if at >= 0]
-        return text[left : min(found) if found else len(text)]
+        """From just after the last clause stop before `start` to the first one at or after `end`."""
+        import bisect
+
+        stops = self.__dict__.get("_stops")
+        if stops is None:  # the offsets of every clause stop, found once per text
+            stops = self._stops = [i for i, ch in enumerate(self.text) if ch in CLAUSE_STOPS]
+        before = bisect.bisect_left(stops, start)
+        after = bisect.bisect_left(stops, end)
+        return self.text[stops[before - 1] + 1 if before else 0 : stops[after] if after < len(stops) else len(self.text)]
 
     def requests(self) -> list[str]:
         return [self.text[s.start : s.end] for s in self.sentences if s.role == "request"]

@@ -44,7 +44,7 @@ def calendar_horizon(request: Request, session: ReadSession, _operator: Admin) -
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf), Depends(calendar_horizon)])
 
-TABS = {"units": "承办单位", "users": "账号", "categories": "诉求分类", "deadlines": "办理时限与日历", "transfer": "分流转办清单"}
+TABS = {"units": "承办单位", "users": "账号", "categories": "诉求分类", "deadlines": "办理时限与日历", "transfer": "分流转办清单", "notify": "短信通知"}
 
 
 def _text(form, name: str) -> str:

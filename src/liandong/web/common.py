@@ -86,6 +86,7 @@ NAV: tuple[tuple[str, str, frozenset[Role]], ...] = (
     ("/hotspots", "民意热点", frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})),
     ("/reports", "报表", frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN})),
     ("/link", "对接联动", frozenset({Role.POLICE_DESK, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})),
+    ("/grid", "网格台账", frozenset({Role.UNIT_HANDLER, Role.COUNTY_DISPATCHER, Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})),
     ("/orders", "工单查询", frozenset(Role)),
     ("/kb", "知识库", frozenset(Role)),
     ("/kb/review", "知识审核", frozenset({Role.SUPERVISOR, Role.ADMIN})),

@@ -54,7 +54,7 @@ class SecurityHeaders:
 
 
 def install(app: FastAPI) -> None:
-    from liandong.web import admin, auth, dispatch, intake, knowledge, linkage, orders, supervision, unit
+    from liandong.web import admin, auth, dispatch, grid, intake, knowledge, linkage, notify, orders, public, supervision, unit
 
     config = settings()
     app.add_middleware(
@@ -71,7 +71,7 @@ def install(app: FastAPI) -> None:
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon():
         return RedirectResponse("/static/favicon.svg", status_code=301)
-    for module in (auth, intake, orders, dispatch, unit, supervision, knowledge, admin, linkage):
+    for module in (auth, intake, orders, dispatch, unit, supervision, knowledge, admin, notify, linkage, public, grid):
         app.include_router(module.router)
     # The same translation as the API, with HTML pages for people outside /api.
     install_error_handlers(app, render_page=_page_error)

@@ -40,6 +40,7 @@ def link_board(request: Request, session: ReadSession, operator: LinkDesk):
         forms[order.id] = [allowed[a] for a in ANSWERS if a in allowed]
     status = service.link_status(session, now=now)
     return page(request, "linkage/board.html", active="link", incoming=incoming, outgoing=outgoing, forms=forms, status=status,
+                lists=service.transfer_list_status(session),
                 labels=DELIVERY_LABELS, kinds=SHORT_LABELS, platform=settings().platform_role, now=now,
                 platform_label=service.PLATFORM_LABELS.get(settings().platform_role, settings().platform_role))
 

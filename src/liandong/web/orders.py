@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 from liandong.account.models import User
 from liandong.catalog import service as catalog
 from liandong.catalog.deadlines import Warning
+from liandong.citizen import service as citizen
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import ValidationFailed
 from liandong.core.http import RecordId
@@ -167,6 +168,7 @@ def _order_page(request: Request, order_id: int, session, operator, *, revealed:
         attachments=attachments.list_attachments(session, order_id=order.id, actor=actor),
         attachment_purposes=attachments.PURPOSES,
         transfers=transfers,
+        map_point=citizen.map_point(session, order.id),
         actor_names=names,
         unit_name=tree.name,
         warning=queries.warning_of(order, now),

@@ -76,6 +76,25 @@ OPEN_STATUSES = frozenset(
     }
 )
 TERMINAL_STATUSES = frozenset(set(Status) - OPEN_STATUSES)
+# 撤回: a citizen may withdraw a request until a unit signs for it (before anyone has started handling it).
+WITHDRAWABLE = frozenset({Status.RECEIVED, Status.AT_SUB_CENTRE, Status.RETURNED, Status.DISPATCHED})
+
+# What a citizen reads on the status page: plain progress, no internal step.
+PUBLIC_STATUS_LABELS: dict[Status, str] = {
+    Status.RECEIVED: "已受理，正在分派",
+    Status.AT_SUB_CENTRE: "已受理，正在分派",
+    Status.RETURNED: "已受理，正在分派",
+    Status.OBJECTED: "已受理，正在分派",
+    Status.DISPATCHED: "已派单，等待承办单位签收",
+    Status.IN_PROGRESS: "办理中",
+    Status.EXTENSION_REQUESTED: "办理中",
+    Status.REPLIED: "承办单位已答复，12345 审核中",
+    Status.AWAITING_CALLBACK: "已答复，请您评价",
+    Status.CLOSED: "已办结",
+    Status.MERGED: "已与相同诉求合并办理",
+    Status.TRANSFERRED_110: "已转交有关部门处置",
+    Status.TRANSFERRED_12345: "已转交 12345 办理",
+}
 # The unit's reply clock runs until it replies; while 12345 reviews the reply or calls back, it is stopped.
 REPLY_CLOCK_STATUSES = OPEN_STATUSES - {Status.REPLIED, Status.AWAITING_CALLBACK}
 # A hop waits to be signed for (by a unit, or by a county sub-centre re-dispatching it).
@@ -123,6 +142,13 @@ class Action(StrEnum):
     PEER_PROGRESS = "peer_progress"
     PEER_COMPLETE = "peer_complete"
     PEER_RETURN = "peer_return"
+    # A citizen's own actions (public page, channel API), on the order they proved is theirs:
+    RATE = "rate"
+    SUPPLEMENT = "supplement"
+    WITHDRAW = "withdraw"
+    # Grid-worker ledgers (docs/grid.md), applied by the ledger import only:
+    CLOSE_ON_SPOT = "close_on_spot"
+    LEDGER_DISPATCH = "ledger_dispatch"
 
 
 class Record(StrEnum):
@@ -132,6 +158,9 @@ class Record(StrEnum):
     MERGED_IN = "merged_in"
     NEGOTIATION = "negotiation"  # 协商记录 exchanged with a peer platform
     LINK_RECEIVED = "link_received"  # transferred here by a peer platform
+    NOTIFIED = "notified"  # an SMS to the caller sent (or finally failed) by the notification worker
+    DEADLINE_WARNING = "deadline_warning"  # the worker: the order turned yellow (near due) or red (overdue)
+    LINK_SIGN_LATE = "link_sign_late"  # the worker: the peer has not signed for a transfer within the agreed time
 
 
 ACTION_LABELS: dict[str, str] = {
@@ -163,16 +192,24 @@ ACTION_LABELS: dict[str, str] = {
     Action.LINK_PROGRESS: "处置反馈",
     Action.LINK_COMPLETE: "办结反馈",
     Action.TRANSFER_12345: "转12345",
-    Action.LINK_PAIR: "联动110（分级响应）",
+    Action.LINK_PAIR: "联动处置（分级响应）",
     Action.PEER_RECEIPT: "对方签收",
     Action.PEER_ACCEPT: "对方受理",
     Action.PEER_PROGRESS: "对方处置反馈",
     Action.PEER_COMPLETE: "对方办结反馈",
     Action.PEER_RETURN: "对方退回",
+    Action.RATE: "市民评价",
+    Action.SUPPLEMENT: "市民补充",
+    Action.WITHDRAW: "市民撤回",
+    Action.CLOSE_ON_SPOT: "网格员当场处置",
+    Action.LEDGER_DISPATCH: "网格台账派单",
     Record.CREATE: "受理",
     Record.MERGED_IN: "并入重复件",
     Record.NEGOTIATION: "协商记录",
     Record.LINK_RECEIVED: "对方转入",
+    Record.NOTIFIED: "短信通知",
+    Record.DEADLINE_WARNING: "超时预警",
+    Record.LINK_SIGN_LATE: "对方超时未签收",
 }
 
 
@@ -197,6 +234,8 @@ class OrderFacts:
     now: datetime | None = None
     linked: bool = False  # transferred to this platform by a peer (it has `transferred_from`)
     level: str = "一般"
+    order_id: int | None = None
+    channel: str = "phone"
 
 
 @dataclass(frozen=True)
@@ -232,12 +271,18 @@ def _county(facts: OrderFacts, actor: Actor) -> bool:
     return actor.department_code is not None and actor.department_code == facts.sub_centre_code
 
 
+def _own(facts: OrderFacts, actor: Actor) -> bool:
+    """The citizen who submitted the order (proved by its tracking code and the phone's last four digits)."""
+    return actor.own_order is not None and actor.own_order == facts.order_id
+
+
 SCOPES: dict[str, tuple[Callable[[OrderFacts, Actor], bool], str]] = {
     "holder": (_holder, "该工单不在本单位办理"),
     "assist": (_assist, "本单位不是该工单的协办单位"),
     "sender": (_sender, "只有派出该工单的一级可以处理"),
     "city_sender": (_city_sender, "该工单由县级分中心派出，请由分中心处理"),
     "county": (_county, "该工单不属于本县（市、区）分中心"),
+    "own": (_own, "只能办理您本人提交的诉求"),
 }
 
 
@@ -321,6 +366,11 @@ def _visited(facts: OrderFacts, inputs: Mapping) -> Status:
     return visit_outcome(facts, inputs, inputs.get("policy") or CallbackPolicy())[0]
 
 
+def _rated(facts: OrderFacts, inputs: Mapping) -> Status:
+    """满意且已解决：办结；不满意或未解决：重办（同回访接通）"""
+    return visit_outcome(facts, {**inputs, "outcome": "reached"}, inputs.get("policy") or CallbackPolicy())[0]
+
+
 def _linked(facts: OrderFacts) -> bool:
     return facts.linked
 
@@ -332,6 +382,10 @@ def _peer_completed(facts: OrderFacts, inputs: Mapping) -> Status:
 
 def _major(facts: OrderFacts) -> bool:
     return facts.level in ("较大", "重大", "特别重大")
+
+
+def _grid(facts: OrderFacts) -> bool:
+    return facts.channel == "grid"
 
 
 def _peer_returned(facts: OrderFacts, inputs: Mapping) -> Status:
@@ -353,6 +407,9 @@ _LINK_RETURNERS = (Grant(R.POLICE_DESK), Grant(R.DISPATCHER))  # 12345 answers a
 _LINKED = Guard(_linked, "该工单不是对方平台转来的，无需反馈")
 _SENT = {S.TRANSFERRED_110, S.TRANSFERRED_12345}
 _PEER = (Grant(R.LINKAGE),)
+_CITIZEN = (Grant(R.CITIZEN, "own"),)
+_GRID = Guard(_grid, "只有网格员台账导入的工单可以这样处理")
+_LEDGER = (Grant(R.SYSTEM),)
 
 RULES: tuple[Rule, ...] = (
     # 派单: the city centre to a city bureau or a county sub-centre; a sub-centre onward to its bureaus and townships.
@@ -425,7 +482,8 @@ RULES: tuple[Rule, ...] = (
           guards=[Guard(_recently_closed_or_open, "该工单办结已超过 7 天，请新建工单")]),
     rule(Action.SUPERVISE, OPEN_STATUSES, None, [Grant(R.SUPERVISOR), Grant(R.LEADER)], [_note("督办意见", False)]),
     rule(Action.REMIND, OPEN_STATUSES, None,
-          [Grant(R.SUPERVISOR), Grant(R.LEADER), Grant(R.DISPATCHER), Grant(R.CALL_TAKER), Grant(R.COUNTY_DISPATCHER, "county")],
+          [Grant(R.SUPERVISOR), Grant(R.LEADER), Grant(R.DISPATCHER), Grant(R.CALL_TAKER), Grant(R.COUNTY_DISPATCHER, "county"),
+           Grant(R.SYSTEM)],  # the worker's automatic 催办 of overdue hops (workorder/warnings.py)
           [_note("催办说明", False)]),
     rule(Action.TRANSFER_110, _TRANSFERABLE, S.TRANSFERRED_110,
           [*_CENTRE_DESK, Grant(R.UNIT_HANDLER, "holder"), Grant(R.COUNTY_DISPATCHER, "county")],
@@ -439,7 +497,8 @@ RULES: tuple[Rule, ...] = (
     rule(Action.LINK_COMPLETE, {S.IN_PROGRESS}, S.CLOSED, _LINK_DESK, [_note("办结反馈", hint="处置结果，对方据此回访来电人")],
           guards=[_LINKED]),
     # 警单转办: a 110 desk sends a request outside police duties to 12345 with the incident facts.
-    rule(Action.TRANSFER_12345, {S.RECEIVED, S.IN_PROGRESS}, S.TRANSFERRED_12345, [Grant(R.POLICE_DESK)],
+    # The linkage itself forwards a county 110's 警单 from the city 110 (county 110 → city 110 → city 12345).
+    rule(Action.TRANSFER_12345, {S.RECEIVED, S.IN_PROGRESS}, S.TRANSFERRED_12345, [Grant(R.POLICE_DESK), Grant(R.LINKAGE)],
           [_note("转办说明")], danger=True),
     # Linkage, sending side: the peer's answers, applied by the integration account only.
     rule(Action.PEER_RECEIPT, _SENT | OPEN_STATUSES, None, _PEER, exclusive=True),
@@ -450,8 +509,22 @@ RULES: tuple[Rule, ...] = (
     # A linked pair (分级响应): 110's answers go on the 12345 order's timeline; 12345 keeps its own course.
     rule(Action.PEER_COMPLETE, OPEN_STATUSES, None, _PEER, exclusive=True),
     rule(Action.PEER_RETURN, OPEN_STATUSES, None, _PEER, [_note("退回理由")], exclusive=True),
-    rule(Action.LINK_PAIR, _TRANSFERABLE, None, _CENTRE_DESK, [_note("联动说明", hint="110 先期处置，12345 协调相关部门")],
+    rule(Action.LINK_PAIR, _TRANSFERABLE, None, (*_CENTRE_DESK, Grant(R.POLICE_DESK)),
+          [_note("联动说明", hint="110 先期处置，12345 协调相关部门")],
           guards=[Guard(_major, "只有较大及以上事件采用 110 与 12345 联动处置，一般事件请直接派单或转警")]),
+    # The citizen's own actions (docs/channels.md); exclusive: nobody rates, adds or withdraws on a citizen's behalf.
+    # 好差评 after the reply passed 12345 review: recorded as a reached callback, so it closes or reopens alike.
+    rule(Action.RATE, {S.AWAITING_CALLBACK}, _rated, _CITIZEN,
+          [Field("satisfaction", "评价", "choice", True, SATISFACTION),
+           Field("resolved", "问题是否解决", "yesno", True),
+           _note("评价意见", False)], exclusive=True),
+    rule(Action.SUPPLEMENT, OPEN_STATUSES, None, _CITIZEN, [_note("补充内容", hint="承办单位可见")], exclusive=True),
+    rule(Action.WITHDRAW, WITHDRAWABLE, S.CLOSED, _CITIZEN, [_note("撤回原因")], exclusive=True, danger=True),
+    # Grid-worker ledgers: a problem the worker already solved on patrol is recorded closed with the worker's note;
+    # the rest go straight to the unit the ledger routes them to (the township for 周末集中处置, or the duty unit).
+    rule(Action.CLOSE_ON_SPOT, {S.RECEIVED}, S.CLOSED, _LEDGER, [_note("网格员处置说明")], guards=[_GRID], exclusive=True),
+    rule(Action.LEDGER_DISPATCH, {S.RECEIVED}, _dispatch_target, _LEDGER, [_TO, _note("派单意见", False)], guards=[_GRID],
+          exclusive=True),
 )
 
 def _check_conditional(action: Action, facts: OrderFacts, inputs: Mapping) -> None:
@@ -461,6 +534,8 @@ def _check_conditional(action: Action, facts: OrderFacts, inputs: Mapping) -> No
             raise ValidationFailed("接通回访需要记录满意度（1–5：非常不满意 … 非常满意）", field="satisfaction")
         if inputs.get("resolved") is None:
             raise ValidationFailed("接通回访需要记录问题是否解决（resolved yes|no）", field="resolved")
+    if action is Action.RATE and inputs.get("resolved") is None:
+        raise ValidationFailed("请选择问题是否已解决", field="resolved")
     if action is Action.REVIEW and inputs.get("passed") is False and missing(inputs.get("note")):
         raise ValidationFailed("退回答复需要填写审核意见（退回理由）", field="note")
     if action is Action.DECIDE_OBJECTION and inputs.get("uphold") is False:
@@ -514,6 +589,7 @@ SCOPE_LABELS = {
     "sender": "（派出本级的派单员）",
     "city_sender": "（本级由市中心派出时）",
     "county": "（本县分中心）",
+    "own": "（本人，凭查询码和手机尾号）",
 }
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from liandong.catalog.models import Category, Department, Division
@@ -85,6 +85,7 @@ class WorkOrder(Base):
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("work_orders.id"), default=None)
     transferred_from: Mapped[str | None] = mapped_column(String(64), default=None)  # e.g. a 110 alarm number
     triage: Mapped[dict | None] = mapped_column(JSON, default=None)  # the suggestion shown at intake
+    handle_on: Mapped[date | None] = mapped_column(Date, default=None, index=True)  # 周末集中处置: the day set for it (grid)
     created_by: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
 

@@ -319,3 +319,8 @@ def latest_replies(session: Session, order_ids: list[int]) -> dict[int, OrderRep
     newest = select(OrderReply.order_id, func.max(OrderReply.seq).label("seq")).where(OrderReply.order_id.in_(order_ids)).group_by(OrderReply.order_id).subquery()
     query = select(OrderReply).join(newest, and_(OrderReply.order_id == newest.c.order_id, OrderReply.seq == newest.c.seq))
     return {reply.order_id: reply for reply in session.scalars(query)}
+
+
+def filter_conditions(flt: OrderFilter, *, actor: Actor, now: datetime) -> list:
+    """The WHERE conditions of an order list (visibility included), for other domains' lists joined to orders."""
+    return _conditions(flt, actor=actor, now=now)

@@ -7,7 +7,7 @@ tree), ask the lifecycle table, apply the effect, record it on the timeline. No 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from liandong.core.clock import ensure_aware, event_time
 from liandong.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from liandong.core.vocabulary import CHANNELS, LEVELS, REQUEST_TYPES, SATISFACTION, TRANSFER_TARGETS, parse_yes_no
 from liandong.db import MAX_ID
+from liandong.notify import events as notify_events
 from liandong.workorder import lifecycle, nuisance, privacy, summary, validation
 from liandong.workorder.lifecycle import Action, CallbackPolicy, Decision, OrderFacts, Record, Status
 from liandong.workorder.models import OrderAssist, OrderCallback, OrderHop, OrderReply, WorkOrder
@@ -77,6 +78,8 @@ def facts_of(order: WorkOrder, now: datetime) -> OrderFacts:
         now=now,
         linked=bool(order.transferred_from) and order.channel.startswith("transfer_"),
         level=order.level,
+        order_id=order.id,
+        channel=order.channel,
     )
 
 
@@ -161,7 +164,7 @@ def create_order(
 
     `world` may be loaded by the caller in a read just before (the API does, so that on SQLite the write lock is
     taken at the first INSERT rather than held while the order is worked out)."""
-    if actor.role not in CENTRE_ROLES:
+    if actor.role not in CENTRE_ROLES and actor.role is not Role.CITIZEN:
         raise PermissionDenied("承办单位和分中心不能直接受理新工单，请通过 12345 受理")
     # An empty field from a form or an API client means "not given".
     division_code, town_code, category_code, department_code = (
@@ -247,7 +250,7 @@ def create_order(
     session.add(order)
     session.flush()
     order.number = _order_number(config.number_prefix, received, order.id)
-    order.append_event(
+    created = order.append_event(
         Record.CREATE,
         to_status=Status.RECEIVED.value,
         actor=actor.name,
@@ -258,6 +261,7 @@ def create_order(
         data={"channel": channel},
     )
     order.status = Status.RECEIVED.value
+    _notify(session, order, created)
     session.flush()
     audit.record(session, actor=actor, action="order.create", now=now, target=order.number, order_id=order.id, channel=channel)
     return order
@@ -285,6 +289,8 @@ def visible_to(order: WorkOrder, actor: Actor) -> bool:
     """A unit sees the orders it holds or assists; a county sub-centre its county's; the centre sees all."""
     if actor.role in CENTRE_ROLES:
         return True
+    if actor.role is Role.CITIZEN:
+        return actor.own_order is not None and actor.own_order == order.id
     if actor.role is Role.COUNTY_DISPATCHER:
         return actor.department_code is not None and order.sub_centre_code == actor.department_code
     if actor.role is Role.UNIT_HANDLER:
@@ -433,6 +439,7 @@ def act(
     decision, entry = order.transition(
         action, actor=actor, facts=facts, inputs=inputs, at=when, recorded_at=now, note=inputs.get("note"), effect=effect
     )
+    _notify(session, order, entry)
     if action is Action.MARK_INVALID:
         # 恶意骚扰: the marking that completes a pattern flags the number for review, with the calls as evidence.
         nuisance.check(session, phone=order.caller_phone, now=now, rule=nuisance.rule_from_settings())
@@ -506,6 +513,13 @@ def _prepare(session: Session, order: WorkOrder, action: Action, inputs: dict, f
                 raise ValidationFailed("协办单位不能与主办单位相同", field="assist")
         if action is Action.DISPATCH and order.status == Status.AT_SUB_CENTRE.value and inputs.get("to") == order.department_code:
             raise ValidationFailed("不能派给分中心自己，请选择本县（市、区）的承办单位", field="to")
+    if action is Action.LEDGER_DISPATCH and inputs.get("to"):
+        # A ledger item goes straight to the unit that acts; the hop is sent by that unit's level (its county
+        # sub-centre, or the city centre), so redispatch and objections go where they would for any order.
+        unit = world.tree.require(inputs["to"])
+        level = _ledger_level(world.tree, unit)
+        world.tree.check_reach(level, unit.code)
+        inputs.update({"level": level, "to_kind": unit.kind})
     if action is Action.TRANSFER_110:
         inputs["to"] = TRANSFER_TARGETS.require(inputs.get("to") or "110", field="to")
     if action is Action.MERGE and "into" in inputs:
@@ -530,6 +544,15 @@ def _prepare(session: Session, order: WorkOrder, action: Action, inputs: dict, f
         inputs["contacted_at"] = ensure_aware(inputs["contacted_at"], field="contacted_at")
         if inputs["contacted_at"] > world.now + FUTURE_TOLERANCE or inputs["contacted_at"] < order.received_at:
             raise ValidationFailed("联系来电人的时间应在受理之后、当前时间之前", field="contacted_at")
+
+
+def _ledger_level(tree: UnitTree, unit) -> str | None:
+    """The dispatching level whose reach holds a unit: the city centre, or the county sub-centre above it."""
+    if unit in tree.reach(CITY_CENTRE):
+        return CITY_CENTRE
+    county = tree.unit_county(unit)
+    sub = tree.sub_centre_of(county)
+    return sub.code if sub else CITY_CENTRE
 
 
 # ---------------------------------------------------------------- effects (state is loaded; decisions are made)
@@ -604,6 +627,12 @@ def _dispatch(session, order: WorkOrder, decision: Decision, *, world: World, wh
             "sign_due_at": order.sign_due_at.isoformat(),
         }
     )
+
+
+def _ledger_dispatch(session, order: WorkOrder, decision: Decision, **kw):
+    _dispatch(session, order, decision, **kw)
+    if decision.inputs["level"] is not CITY_CENTRE:
+        order.sub_centre_code = decision.inputs["level"]  # sent on the county's behalf: the sub-centre follows it as its own
 
 
 def _redispatch(session, order, decision, **kw):
@@ -780,6 +809,17 @@ def _visit(session, order: WorkOrder, decision, *, world: World, when, actor, da
         data["reply_due_at"] = order.reply_due_at.isoformat()
 
 
+def _rate(session, order: WorkOrder, decision, *, data, **kw):
+    """好差评 by the citizen: the same callback record a reached callback writes, so it closes or reopens alike."""
+    _visit(session, order, replace(decision, inputs={**decision.inputs, "outcome": "reached"}), data=data, **kw)
+    data["self_service"] = True
+
+
+def _withdraw(session, order: WorkOrder, decision, *, when, data, **_):
+    data["close_reason"] = "withdrawn"
+    _close_now(session, order, when, "withdrawn")
+
+
 def _reopen(session, order: WorkOrder, decision, *, world, when, data, **_):
     order.reopen_count += 1
     order.closed_at = None
@@ -797,6 +837,12 @@ def _reopen(session, order: WorkOrder, decision, *, world, when, data, **_):
 
 def _close(session, order: WorkOrder, decision, *, when, **_):
     _close_now(session, order, when, "manual")
+
+
+def _close_on_spot(session, order: WorkOrder, decision, *, when, **_):
+    order.replied_at = when
+    order.reply_text = decision.inputs["note"]
+    _close_now(session, order, when, "on_spot")
 
 
 def _answer_directly(session, order: WorkOrder, decision, *, when, **_):
@@ -838,6 +884,8 @@ def _remind(session, order, decision, **_):
 _EFFECTS = {
     Action.DISPATCH: _dispatch,
     Action.REDISPATCH: _redispatch,
+    Action.LEDGER_DISPATCH: _ledger_dispatch,
+    Action.CLOSE_ON_SPOT: _close_on_spot,
     Action.ACCEPT: _accept,
     Action.RETURN: _return,
     Action.OBJECT: _object,
@@ -857,9 +905,13 @@ _EFFECTS = {
     Action.APPEND: _append,
     Action.SUPERVISE: _supervise,
     Action.REMIND: _remind,
+    Action.RATE: _rate,
+    Action.WITHDRAW: _withdraw,
     Action.TRANSFER_110: _transfer,
     Action.TRANSFER_12345: _transfer,
-    Action.LINK_PAIR: lambda session, order, decision, *, data, **_: data.update({"target": "110", "pair": True}),
+    # A linked pair goes to the other platform: from 12345 to 110, from a 110 desk to 12345.
+    Action.LINK_PAIR: lambda session, order, decision, *, data, **_: data.update(
+        {"target": "12345" if settings().platform_role == "110" else "110", "pair": True}),
     Action.PEER_RETURN: lambda session, order, decision, **_: setattr(order, "department_code", None),
     Action.PEER_COMPLETE: lambda session, order, decision, *, when, **_: (
         _close_now(session, order, when, "peer_completed") if decision.target is Status.CLOSED else None
@@ -897,6 +949,19 @@ def _enqueue_transfer(session: Session, order: WorkOrder, seq: int, when: dateti
             "note": note,
             "pair": pair,  # 分级响应: this order stays open here, linked with the one the peer makes
         },
+    )
+
+
+def _notify(session: Session, order: WorkOrder, entry) -> None:
+    """The one hook to citizens' notifications: notify.events' table decides, the outbox carries it in this transaction."""
+    trigger = notify_events.Trigger(entry.action, entry.from_status, entry.to_status, (entry.data or {}).get("outcome"))
+    event = notify_events.event_for(trigger)
+    if event is None:
+        return
+    outbox.enqueue(
+        session, topic=notify_events.TOPIC, key=notify_events.outbox_key(order.number, entry.seq, event), at=entry.recorded_at,
+        payload=notify_events.outbox_payload(order_id=order.id, order_number=order.number, event=event, seq=entry.seq,
+                                             at=entry.occurred_at, department_code=order.department_code, level=order.level),
     )
 
 

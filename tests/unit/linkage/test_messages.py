@@ -87,3 +87,26 @@ def test_the_schema_of_each_kind_fixes_its_kind():
         messages.validate(receipt)
     for kind in messages.KINDS:
         assert messages.schema_for(kind)["properties"]["kind"] == {"const": kind}
+
+
+def test_batches_are_cut_by_peer_and_size():
+    from liandong.linkage.relay import batches
+
+    small = {"id": 1, "message_id": "a", "message": {"x": "y" * 100}}
+    peer_a, peer_b = {"url": "http://a", "secret": "s"}, {"url": "http://b", "secret": "s"}
+    work = [({**small, "id": i}, peer_a if i % 3 else peer_b) for i in range(30)]
+    groups = batches(work, max_bytes=1200)
+    assert sorted(d["id"] for chunk, _ in groups for d in chunk) == list(range(30))
+    assert all(len({p["url"] for p in [peer]}) == 1 for _, peer in groups)
+    assert all(sum(len(json.dumps(d["message"])) + 1 for d in chunk) <= 1200 for chunk, _ in groups)
+    assert max(len(chunk) for chunk, _ in batches(work, max_items=4)) == 4
+    huge = [({"id": 99, "message_id": "h", "message": {"x": "y" * 5000}}, peer_a)]
+    assert batches(huge, max_bytes=1200) == [([huge[0][0]], peer_a)]  # one message over the size still goes, alone
+
+
+@pytest.mark.parametrize("batch", [[], "x", {"version": "1.0", "batch_id": "short", "messages": [{}]},
+                                   {"version": "1.0", "batch_id": "abcdefgh", "messages": [{}] * (messages.MAX_BATCH + 1)},
+                                   {"version": "1.0", "batch_id": "abcdefgh", "messages": [{}], "extra": 1}])
+def test_a_bad_batch_wrapper_is_refused(batch):
+    with pytest.raises(MessageRefused):
+        messages.validate_batch(batch)

@@ -44,7 +44,7 @@ EXPECTED: dict[Status, tuple[dict, dict[Action, str]]] = {
     Status.RECEIVED: (NOBODY, {
         Action.DISPATCH: "DM", Action.ANSWER_DIRECTLY: "TM", Action.MERGE: "TDSM", Action.APPEND: "TSM",
         Action.SUPERVISE: "SLM", Action.REMIND: "SLDTM", Action.TRANSFER_110: "TDSM", Action.MARK_INVALID: "TDSM",
-        Action.TRANSFER_12345: "PM",
+        Action.TRANSFER_12345: "PKM",
     }),
     Status.AT_SUB_CENTRE: (AT_SUB, {
         Action.DISPATCH: "CM", Action.REDISPATCH: "DM", Action.RETURN: "CM", Action.OBJECT: "CM", Action.MERGE: "TDSCM",
@@ -58,7 +58,7 @@ EXPECTED: dict[Status, tuple[dict, dict[Action, str]]] = {
     Status.IN_PROGRESS: (COUNTY, {
         Action.REDISPATCH: "CM", Action.RETURN: "UM", Action.OBJECT: "UM", Action.REQUEST_EXTENSION: "UM", Action.ASSIST_OPINION: "AM",
         Action.NOTE: "USCM", Action.REPLY: "UM", Action.MERGE: "TDSCM", Action.APPEND: "TSM", Action.SUPERVISE: "SLM",
-        Action.REMIND: "SLDTCM", Action.TRANSFER_110: "TDSUCM", Action.TRANSFER_12345: "PM",
+        Action.REMIND: "SLDTCM", Action.TRANSFER_110: "TDSUCM", Action.TRANSFER_12345: "PKM",
     }),
     Status.EXTENSION_REQUESTED: (COUNTY, {
         Action.APPROVE_EXTENSION: "SDCM", Action.REJECT_EXTENSION: "SDCM", Action.ASSIST_OPINION: "AM", Action.NOTE: "USCM",
@@ -91,8 +91,8 @@ for _status in lifecycle.OPEN_STATUSES:
 # An order a peer platform transferred here: the desk answers it (受理、退回、处置反馈、办结反馈).
 LINKED = {**NOBODY, "linked": True}
 EXPECTED_LINKED: dict[Status, dict[Action, str]] = {
-    Status.RECEIVED: {Action.LINK_ACCEPT: "PM", Action.LINK_RETURN: "PDM", Action.TRANSFER_12345: "PM"},
-    Status.IN_PROGRESS: {Action.LINK_RETURN: "PDM", Action.LINK_PROGRESS: "PM", Action.LINK_COMPLETE: "PM", Action.TRANSFER_12345: "PM"},
+    Status.RECEIVED: {Action.LINK_ACCEPT: "PM", Action.LINK_RETURN: "PDM", Action.TRANSFER_12345: "PKM"},
+    Status.IN_PROGRESS: {Action.LINK_RETURN: "PDM", Action.LINK_PROGRESS: "PM", Action.LINK_COMPLETE: "PM", Action.TRANSFER_12345: "PKM"},
 }
 LINK_ACTIONS = [Action.LINK_ACCEPT, Action.LINK_RETURN, Action.LINK_PROGRESS, Action.LINK_COMPLETE, Action.TRANSFER_12345]
 LINKED_CASES = [(status, action, key) for status in EXPECTED_LINKED for action in LINK_ACTIONS for key in ACTORS]
@@ -109,7 +109,7 @@ def test_a_linked_pair_is_for_major_events_only(level):
     """分级响应: 较大 and above — 110 dispatches first while 12345 keeps coordinating its own order."""
     order = OrderFacts(status=Status.DISPATCHED, request_type="report", now=NOW, level=level, **COUNTY)
     allowed = [ACTORS[k] for k in ACTORS if "link_pair" in lifecycle.action_names(order, ACTORS[k])]
-    assert {a.name for a in allowed} == ({"hotline", "dispatcher", "supervisor", "admin"} if level != "一般" else set())
+    assert {a.name for a in allowed} == ({"hotline", "dispatcher", "supervisor", "admin", "desk110"} if level != "一般" else set())
     if level != "一般":
         assert lifecycle.decide(order, ACTORS["D"], Action.LINK_PAIR, {"note": "110 先期处置"}).target is Status.DISPATCHED
 

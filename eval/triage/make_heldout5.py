@@ -1,0 +1,53 @@
+"""Build ``heldout5.jsonl`` from the hand-written ``banks/heldout5.txt`` (triage3 session).
+
+    .venv/bin/python eval/triage/make_heldout5.py
+
+The messages were written by hand for this bank (not generated from fragments, not taken from ../shared) and
+committed before any change of the session that wrote them; the bank is never tuned on (see eval/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+EMERGENCY = {"110", "119", "120"}
+
+
+def parse(path: Path) -> list[dict]:
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = [p.strip() for p in line.split(" | ")]
+        if len(parts) != 8:
+            raise SystemExit(f"{path.name}:{number}: expected 8 fields, got {len(parts)}")
+        style, platform, kind, units, secondary, traps, title, text = parts
+        ok = [] if units == "-" else units.split(";")
+        counters = {s: sum(r["style"] == s for r in rows) for s in ("board", "phone", "emergency")}
+        rows.append({
+            "id": f"h5-{style}-{counters.get(style, 0):03d}",
+            "title": None if title == "-" else title,
+            "text": text,
+            "platform": platform,
+            "request_type": None if kind == "-" else kind,
+            "department": ok[0] if ok else None,
+            "department_ok": ok,
+            "emergency": platform in EMERGENCY,
+            "secondary_platforms": [] if secondary == "-" else secondary.split(";"),
+            "traps": [] if traps == "-" else traps.split(";"),
+            "style": style,
+        })
+    return rows
+
+
+def main() -> None:
+    rows = parse(HERE / "banks" / "heldout5.txt")
+    out = HERE / "heldout5.jsonl"
+    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"{len(rows)} rows → {out}")
+
+
+if __name__ == "__main__":
+    main()

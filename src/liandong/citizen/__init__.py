@@ -1,0 +1,1 @@
+"""Citizens' self-service: submit, track, rate, supplement and withdraw, for the public page and channel gateways."""
