@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from liandong import __version__
 from liandong.catalog.api import router as catalog_router
 from liandong.config import settings
+from liandong.core.after import AfterResponse
 from liandong.core.errors import PermissionDenied
 from liandong.core.limits import BodyLimit
 from liandong.core.observe import Observe, metrics_text
@@ -74,6 +75,7 @@ def create_app(engine: Engine | None = None, *, api_token: str | None = None) ->
 
     app.include_router(report_pages)
     # Outermost: oversized bodies are refused before sessions, parsing or authentication see them.
+    app.add_middleware(AfterResponse)
     app.add_middleware(BodyLimit)
     app.add_middleware(Observe)
 
