@@ -15,7 +15,9 @@ from datetime import datetime, timezone
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.exc import OperationalError
 
+from liandong.core import taskruns
 from liandong.core.clock import now as clock_now
 from liandong.core.tasks import registered
 from liandong.db import get_engine, unit_of_work
@@ -74,14 +76,29 @@ class Worker:
         return stats
 
     def run_task(self, task) -> dict:
-        started = time.monotonic()
+        started_at, started = _now(), time.monotonic()
         try:
-            figures = task.run(_now())
+            figures = task.run(started_at)
+            ok = True
         except Exception:  # noqa: BLE001 - one task failing must not stop the worker; it runs again next time
             log.exception("scheduled task %s failed", task.name)
-            return {"error": True}
-        log.info("task %s done in %.2fs: %s", task.name, time.monotonic() - started, figures)
+            figures, ok = {"error": True}, False
+        else:
+            log.info("task %s done in %.2fs: %s", task.name, time.monotonic() - started, figures)
+        self._record_run(task, started_at, ok)
         return figures or {}
+
+    def _record_run(self, task, started_at: datetime, ok: bool) -> None:
+        """When it ran and when it is next due, for /metrics (worker lag); bookkeeping, so a busy database skips it."""
+        try:
+            with unit_of_work(self.engine) as session:
+                taskruns.finished(session, name=task.name, every=task.every, started=started_at, now=_now(), ok=ok)
+        except OperationalError as error:
+            log.warning("run of %s not recorded: %s", task.name, type(error.orig).__name__)
+
+    def announce(self) -> None:
+        with unit_of_work(self.engine) as session:
+            taskruns.announce(session, tasks=[(task.name, task.every) for task in load_tasks()], now=_now())
 
     def once(self, *, tasks: bool = True, budget: float = 30.0) -> dict:
         """Drain what is due now (fan-out and relay), run each scheduled task once, and return the figures."""
@@ -96,6 +113,7 @@ class Worker:
         return figures
 
     def _jobs(self, scheduler, *, interval: float) -> None:
+        self.announce()
         scheduler.add_job(self.tick, "interval", seconds=interval, id="linkage.relay", max_instances=1, coalesce=True,
                           next_run_time=_now(), misfire_grace_time=None)
         for task in load_tasks():
