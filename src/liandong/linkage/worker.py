@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 
 from liandong.core import taskruns
 from liandong.core.clock import now as clock_now
@@ -93,12 +93,16 @@ class Worker:
         try:
             with unit_of_work(self.engine) as session:
                 taskruns.finished(session, name=task.name, every=task.every, started=started_at, now=_now(), ok=ok)
-        except OperationalError as error:
-            log.warning("run of %s not recorded: %s", task.name, type(error.orig).__name__)
+        except SQLAlchemyError as error:
+            log.warning("run of %s not recorded: %s", task.name, type(error).__name__)
 
     def announce(self) -> None:
-        with unit_of_work(self.engine) as session:
-            taskruns.announce(session, tasks=[(task.name, task.every) for task in load_tasks()], now=_now())
+        """Every task this worker runs is due from its start (worker lag in /metrics); bookkeeping, never fatal."""
+        try:
+            with unit_of_work(self.engine) as session:
+                taskruns.announce(session, tasks=[(task.name, task.every) for task in load_tasks()], now=_now())
+        except SQLAlchemyError as error:
+            log.warning("scheduled tasks not announced: %s", type(error).__name__)
 
     def once(self, *, tasks: bool = True, budget: float = 30.0) -> dict:
         """Drain what is due now (fan-out and relay), run each scheduled task once, and return the figures."""
