@@ -132,8 +132,7 @@ class Api:
         while True:
             try:
                 response = self.client.request(method, path, **kwargs)
-                # A read answered 409 met SQLite's write lock (the token's use being recorded): ask again.
-                if response.status_code < 500 and not (method == "GET" and response.status_code == 409):
+                if response.status_code < 500:
                     return response
                 last = f"HTTP {response.status_code}: {response.text[:200]}"
             except httpx.HTTPError as error:
@@ -195,7 +194,6 @@ def desk(api: Api, channel: str, actions: list[dict], stop: threading.Event) -> 
         try:
             for status in ("received", "in_progress"):
                 listed = api.call("GET", "/api/orders", params={"channel": channel, "status": status, "limit": 100}, retry_for=5)
-                # 409 "busy, try again" (SQLite's write lock while the token's use is recorded) is asked again next round.
                 items += listed.json()["items"] if listed.status_code == 200 else []
         except RuntimeError:
             continue

@@ -9,12 +9,15 @@ from liandong import __version__
 from liandong.catalog.api import router as catalog_router
 from liandong.citizen.api import router as channel_router
 from liandong.config import settings
+from liandong.core.after import AfterResponse
+from liandong.core.clock import now as clock_now
 from liandong.core.errors import PermissionDenied
 from liandong.core.limits import BodyLimit
 from liandong.core.observe import Observe, metrics_text
 from liandong.db import get_engine
 from liandong.knowledge.api import router as knowledge_router
 from liandong.linkage.api import router as linkage_router
+from liandong.linkage.lag import metrics_text as worker_lag
 from liandong.open311.api import install as install_open311
 from liandong.report.api import router as report_router
 from liandong.web.install import install as install_web
@@ -29,31 +32,6 @@ DESCRIPTION = """
 `Authorization: Bearer <令牌>`（`liandong tokens create`），按令牌的角色与权限范围（scopes）调用，令牌从不具备管理员权限。
 两者皆无时返回 401，权限不足时返回 403。
 """
-
-
-def _backlog(engine: Engine) -> str:
-    """Outbox backlog and the age of its oldest message, read at scrape time (shared by every process)."""
-    from sqlalchemy import func, select
-
-    from liandong.core.clock import now
-    from liandong.core.outbox import OutboxMessage
-    from liandong.db import session_factory
-
-    with session_factory(engine)() as session:
-        count, oldest = session.execute(
-            select(func.count(), func.min(OutboxMessage.created_at)).where(OutboxMessage.published_at.is_(None))
-        ).one()
-    if oldest is not None and oldest.tzinfo is None:
-        from datetime import timezone
-
-        oldest = oldest.replace(tzinfo=timezone.utc)
-    age = (now() - oldest).total_seconds() if oldest else 0.0
-    return (
-        "# HELP liandong_outbox_backlog Messages waiting in the outbox\n# TYPE liandong_outbox_backlog gauge\n"
-        f"liandong_outbox_backlog {count}\n"
-        "# HELP liandong_outbox_oldest_seconds Age of the oldest waiting outbox message\n# TYPE liandong_outbox_oldest_seconds gauge\n"
-        f"liandong_outbox_oldest_seconds {age:.1f}\n"
-    )
 
 
 def create_app(engine: Engine | None = None, *, api_token: str | None = None) -> FastAPI:
@@ -78,6 +56,7 @@ def create_app(engine: Engine | None = None, *, api_token: str | None = None) ->
 
     app.include_router(report_pages)
     # Outermost: oversized bodies are refused before sessions, parsing or authentication see them.
+    app.add_middleware(AfterResponse)
     app.add_middleware(BodyLimit)
     app.add_middleware(Observe)
 
@@ -85,7 +64,7 @@ def create_app(engine: Engine | None = None, *, api_token: str | None = None) ->
     def metrics(request: Request) -> Response:
         if not request.client or request.client.host not in ("127.0.0.1", "::1", "localhost"):
             raise PermissionDenied("指标接口只允许本机访问（请由监控代理在本机抓取）")
-        body, content_type = metrics_text(_backlog(app.state.engine))
+        body, content_type = metrics_text(worker_lag(app.state.engine, now=clock_now()))
         return Response(body, media_type=content_type)
 
     # Build every route's validators now: built lazily by the first requests, two threads at once can each see the

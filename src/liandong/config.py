@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +39,12 @@ class Settings(BaseSettings):
     )
     nuisance_threshold: int = Field(default=3, ge=2, le=100, description="Invalid/malicious calls from one number that flag it for review…")
     nuisance_window_hours: int = Field(default=24, ge=1, le=24 * 90, description="… within this many hours.")
+    nuisance_handling: Literal["mark", "auto_invalid"] = Field(
+        default="mark",
+        description="New calls from a confirmed nuisance number: 'mark' shows 疑似骚扰 to the call-taker; 'auto_invalid' also "
+        "closes them as 恶意来电 (never an emergency the triage sent to 110/119/120).",
+    )
+    nuisance_confirmed_days: int = Field(default=90, ge=1, le=3650, description="A confirmation lapses after this many days.")
     demo: bool = Field(default=False, description="Demo mode (`liandong demo`): a weak configured secret is tolerated.")
     session_idle_minutes: int = Field(default=60, ge=1, description="A log-in ends after this long without a request.")
     session_absolute_hours: int = Field(default=12, ge=1, description="A log-in ends this long after it began, whatever happens.")

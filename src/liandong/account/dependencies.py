@@ -9,14 +9,15 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from fastapi import Request
-from sqlalchemy.exc import OperationalError
 
 from liandong.account import sessions, tokens
 from liandong.account.models import User
 from liandong.catalog.models import Department
 from liandong.config import settings
+from liandong.core import after
 from liandong.core.actor import Actor, Role
 from liandong.core.clock import now as clock_now
 from liandong.core.errors import PermissionDenied, Unauthenticated
@@ -71,33 +72,28 @@ def _load(request: Request) -> Identity | None:
     presented = bearer(request)
     if not session_token and not presented:
         return None
-    # A read (page readers never queue behind writers); last-seen and expiry marks are written only when due.
-    with session_factory(request.app.state.engine)() as db:
+    engine = request.app.state.engine
+    # Only reads, so a read never waits for (or fails on) a writer; last-seen marks and token use are written after
+    # the response, each in its own short transaction (core.after).
+    with session_factory(engine)() as db:
         if session_token:
-            user = sessions.resolve(db, token=str(session_token), now=now, timeouts=timeouts())
+            user, mark = sessions.resolve(db, token=str(session_token), now=now, timeouts=timeouts())
             identity = _of_user(user, db, str(session_token)) if user is not None else None
-            _save_marks(db)
+            if mark is not None:
+                after.defer(request.scope, engine, partial(sessions.save_mark, mark=mark, now=now))
             if identity is None:
                 # A dead session id is dropped from the cookie; it never falls back to a token.
                 cookie.pop(SESSION_ID, None)
             return identity
         row = tokens.authenticate(db, token=presented, now=now)
-        identity = Identity(actor=tokens.actor_of(row), display_name=row.name) if row is not None else None
-        _save_marks(db)
-        if identity is not None:
-            return identity
+        if row is not None:
+            if tokens.use_due(row, now):
+                after.defer(request.scope, engine, partial(tokens.record_use, token_id=row.id, now=now))
+            return Identity(actor=tokens.actor_of(row), display_name=row.name)
     legacy = getattr(request.app.state, "api_token", None)
     if legacy and hmac.compare_digest(presented.encode("utf-8", "surrogatepass"), legacy.encode("utf-8", "surrogatepass")):
         return Identity(actor=tokens.LEGACY_ACTOR, display_name="legacy")
     return None
-
-
-def _save_marks(db) -> None:
-    """Commit last-seen / expiry marks; they are bookkeeping, so a busy database only postpones them."""
-    try:
-        db.commit()
-    except OperationalError:
-        db.rollback()
 
 
 def identify(request: Request) -> Identity | None:

@@ -47,31 +47,39 @@ def open_session(session: Session, *, user: User, now: datetime, timeouts: Timeo
     return token
 
 
-def resolve(session: Session, *, token: str, now: datetime, timeouts: Timeouts) -> User | None:
-    """The active user of a live session, or None (unknown, revoked, idle too long, past its end, user disabled)."""
+@dataclass(frozen=True)
+class Mark:
+    """Bookkeeping a session read found due: last seen now, or revoked (expired, idle, user disabled)."""
+
+    session_id: int
+    revoke_reason: str | None = None
+
+
+def resolve(session: Session, *, token: str, now: datetime, timeouts: Timeouts) -> tuple[User | None, Mark | None]:
+    """The active user of a live session, or None (unknown, revoked, idle too long, past its end, user disabled),
+    and the mark to write later. Only reads: the decision never depends on the mark being written."""
     if not token or len(token) > 128:
-        return None
+        return None, None
     row = session.scalar(select(UserSession).where(UserSession.token_hash == digest(token)))
     if row is None or row.revoked_at is not None:
-        return None
+        return None, None
     if now >= row.expires_at:
-        _revoke(row, now, "expired")
-        return None
+        return None, Mark(row.id, "expired")
     if now - row.last_seen_at >= timeouts.idle:
-        _revoke(row, now, "idle")
-        return None
+        return None, Mark(row.id, "idle")
     user = session.get(User, row.user_id)
     if user is None or not user.active:
-        _revoke(row, now, "disabled")
-        return None
-    if now - row.last_seen_at >= TOUCH_EVERY:
-        row.last_seen_at = now
-    return user
+        return None, Mark(row.id, "disabled")
+    return user, Mark(row.id) if now - row.last_seen_at >= TOUCH_EVERY else None
 
 
-def _revoke(row: UserSession, now: datetime, reason: str) -> None:
-    row.revoked_at = now
-    row.revoked_reason = reason
+def save_mark(session: Session, *, mark: Mark, now: datetime) -> None:
+    """Write a mark in the caller's own short transaction; a session revoked meanwhile stays as it is."""
+    live = update(UserSession).where(UserSession.id == mark.session_id, UserSession.revoked_at.is_(None))
+    if mark.revoke_reason:
+        session.execute(live.values(revoked_at=now, revoked_reason=mark.revoke_reason))
+    else:
+        session.execute(live.where(UserSession.last_seen_at < now).values(last_seen_at=now))
 
 
 def end_session(session: Session, *, token: str, now: datetime) -> None:

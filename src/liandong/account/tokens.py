@@ -7,7 +7,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from liandong.account.models import ApiToken
@@ -123,17 +123,33 @@ def status(row: ApiToken, now: datetime) -> str:
 
 
 def authenticate(session: Session, *, token: str, now: datetime) -> ApiToken | None:
-    """The live token row for a presented secret, or None."""
+    """The live token row for a presented secret, or None. Only reads: its use is recorded by `record_use`."""
     if not token or len(token) > 256:
         return None
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
     if row is None or status(row, now) != "active":
         return None
-    if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
-        # Token use is recorded at most once a minute per token (with the first call of that minute).
-        row.last_used_at = now
-        audit.record(session, actor=actor_of(row), action="token.use", now=now, target=row.name)
     return row
+
+
+def use_due(row: ApiToken, now: datetime) -> bool:
+    """Token use is recorded at most once a minute per token (with the first call of that minute)."""
+    return row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY
+
+
+def record_use(session: Session, *, token_id: int, now: datetime) -> bool:
+    """Mark the token used and audit it, in the caller's (own, short) transaction; False when another call of the
+    same minute already did. The conditional update makes simultaneous calls record one use, not several."""
+    marked = session.execute(
+        update(ApiToken)
+        .where(ApiToken.id == token_id, or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - TOUCH_EVERY))
+        .values(last_used_at=now)
+    )
+    if marked.rowcount != 1:
+        return False
+    row = session.get(ApiToken, token_id)
+    audit.record(session, actor=actor_of(row), action="token.use", now=now, target=row.name)
+    return True
 
 
 def actor_of(row: ApiToken) -> Actor:

@@ -15,7 +15,9 @@ from datetime import datetime, timezone
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from sqlalchemy.exc import SQLAlchemyError
 
+from liandong.core import taskruns
 from liandong.core.clock import now as clock_now
 from liandong.core.tasks import registered
 from liandong.db import get_engine, unit_of_work
@@ -74,16 +76,35 @@ class Worker:
         return stats
 
     def run_task(self, task) -> dict:
-        started = time.monotonic()
+        started_at, started = _now(), time.monotonic()
         try:
-            figures = task.run(_now())
+            figures = task.run(started_at)
+            ok = True
         except Exception:  # noqa: BLE001 - one task failing must not stop the worker; it runs again next time
             log.exception("scheduled task %s failed", task.name)
-            return {"error": True}
-        # A tick that found nothing to do (notify.send runs every second) is not worth a log line.
-        level = logging.INFO if any((figures or {}).values()) else logging.DEBUG
-        log.log(level, "task %s done in %.2fs: %s", task.name, time.monotonic() - started, figures)
+            figures, ok = {"error": True}, False
+        else:
+            # A tick that found nothing to do (notify.send runs every second) is not worth a log line.
+            level = logging.INFO if any((figures or {}).values()) else logging.DEBUG
+            log.log(level, "task %s done in %.2fs: %s", task.name, time.monotonic() - started, figures)
+        self._record_run(task, started_at, ok)
         return figures or {}
+
+    def _record_run(self, task, started_at: datetime, ok: bool) -> None:
+        """When it ran and when it is next due, for /metrics (worker lag); bookkeeping, so a busy database skips it."""
+        try:
+            with unit_of_work(self.engine) as session:
+                taskruns.finished(session, name=task.name, every=task.every, started=started_at, now=_now(), ok=ok)
+        except SQLAlchemyError as error:
+            log.warning("run of %s not recorded: %s", task.name, type(error).__name__)
+
+    def announce(self) -> None:
+        """Every task this worker runs is due from its start (worker lag in /metrics); bookkeeping, never fatal."""
+        try:
+            with unit_of_work(self.engine) as session:
+                taskruns.announce(session, tasks=[(task.name, task.every) for task in load_tasks()], now=_now())
+        except SQLAlchemyError as error:
+            log.warning("scheduled tasks not announced: %s", type(error).__name__)
 
     def once(self, *, tasks: bool = True, budget: float = 30.0) -> dict:
         """Drain what is due now (fan-out and relay), run each scheduled task once, and return the figures."""
@@ -98,6 +119,7 @@ class Worker:
         return figures
 
     def _jobs(self, scheduler, *, interval: float) -> None:
+        self.announce()
         scheduler.add_job(self.tick, "interval", seconds=interval, id="linkage.relay", max_instances=1, coalesce=True,
                           next_run_time=_now(), misfire_grace_time=None)
         for task in load_tasks():

@@ -18,7 +18,7 @@ from liandong.web import suggest as suggestions
 from liandong.web.common import Posted, attempt, see_other
 from liandong.web.render import page
 from liandong.web.security import Operator, flash, require, verify_csrf
-from liandong.workorder import queries, service, summary, validation
+from liandong.workorder import nuisance, queries, service, summary, validation
 from liandong.workorder.lifecycle import Action
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(verify_csrf)])
@@ -118,6 +118,7 @@ def intake_suggest(request: Request, session: ReadSession, operator: Taker, form
     duplicates = queries.possible_duplicates(session, actor=operator.actor, now=now, phone=phone, division_code=division, text=text)
     history = queries.caller_history(session, phone=phone, actor=operator.actor, now=now) if phone else None
     recent = queries.caller_recent(session, phone=phone, actor=operator.actor, now=now) if phone else []
+    suspected = nuisance.active(session, phone, now)
     appendable = {o.id for o in recent if any(a.action is Action.APPEND for a in service.permitted(o, operator.actor, now))}
     knowledge, background = split_answers(search_knowledge(session, text, top=5)) if len(text) >= 4 else ([], [])
     answer = knowledge_answer.intake_answer(session, text, today=local(now).date()) if len(text) >= 4 else None
@@ -135,6 +136,8 @@ def intake_suggest(request: Request, session: ReadSession, operator: Taker, form
         cite_ref=cite_ref,
         targets=TRANSFER_TARGETS,
         phone=phone or "",
+        suspected=suspected,
+        handling=nuisance.policy_from_settings().handling,
         now=now,
     )
 

@@ -286,12 +286,14 @@ def _flag_row(flag) -> dict:
     return {
         "id": flag.id, "caller_phone": flag.caller_phone, "status": flag.status, "order_ids": flag.order_ids,
         "flagged_at": flag.flagged_at.isoformat(), "reviewed_by": flag.reviewed_by, "note": flag.note,
+        "expires_at": flag.expires_at.isoformat() if flag.expires_at else None, "later_order_ids": flag.later_order_ids,
+        "lifted_by": flag.lifted_by, "lift_note": flag.lift_note,
     }
 
 
 @nuisance_app.command("list")
 def nuisance_list_command(
-    status: Annotated[Optional[str], typer.Option("--status", help="open / confirmed / dismissed；缺省只列待核实")] = "open",
+    status: Annotated[Optional[str], typer.Option("--status", help="open / confirmed / dismissed / lifted；缺省只列待核实")] = "open",
     as_json: JsonOption = False,
 ) -> None:
     """列出被标记的号码及其证据工单。"""
@@ -333,3 +335,18 @@ def nuisance_dismiss_command(
 ) -> None:
     """排除标记（并非骚扰）。"""
     _review(flag_id, False, note, user)
+
+
+@nuisance_app.command("lift")
+def nuisance_lift_command(
+    flag_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1)],
+    note: Annotated[str, typer.Option("--note", help="解除理由（如：来电人申诉，经核实为正常诉求）")],
+    user: UserOption = None,
+) -> None:
+    """申诉解除：已确认的骚扰号码恢复正常受理。"""
+    from liandong.workorder import nuisance
+
+    with unit_of_work() as session:
+        who = _actor(session, "cli", user)
+        flag = nuisance.lift(session, flag_id=flag_id, actor=who, now=clock_now(), note=note)
+        typer.echo(f"标记 #{flag.id}（{flag.caller_phone}）：已解除")

@@ -3,6 +3,11 @@ are flagged for review, with those calls as evidence; a supervisor confirms or d
 
 The rule is configuration (LIANDONG_NUISANCE_THRESHOLD calls within LIANDONG_NUISANCE_WINDOW_HOURS); the check runs
 in the same transaction as the 无效/恶意 marking that completes the pattern.
+
+The handling rule (LIANDONG_NUISANCE_HANDLING, LIANDONG_NUISANCE_CONFIRMED_DAYS) applies to a confirmed number for a
+limited time: its new calls are marked 疑似骚扰 for the call-taker and kept as further evidence, and with
+`auto_invalid` closed as 恶意来电 at once (never a call triage sent to 110/119/120). A supervisor lifts a
+confirmation on appeal (解除), with the reason. Every step is in the audit log.
 """
 
 from __future__ import annotations
@@ -15,11 +20,17 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from liandong.audit import service as audit
 from liandong.core.actor import Actor, Role
-from liandong.core.errors import InvalidTransition, NotFound, PermissionDenied
+from liandong.core.errors import InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from liandong.db import Base, UTCDateTime
 
 INVALID_CLOSES = ("invalid", "malicious")
-OPEN, CONFIRMED, DISMISSED = "open", "confirmed", "dismissed"
+OPEN, CONFIRMED, DISMISSED, LIFTED = "open", "confirmed", "dismissed", "lifted"
+STATUS_LABELS = {OPEN: "待核实", CONFIRMED: "已确认骚扰", DISMISSED: "已排除", LIFTED: "已解除"}
+MARK, AUTO_INVALID = "mark", "auto_invalid"
+HANDLINGS = {MARK: "标记疑似骚扰，由话务员判断", AUTO_INVALID: "标记并自动归为恶意来电"}
+# Never closed automatically, whatever the number's history: a nuisance caller can still be in danger.
+EMERGENCY_PLATFORMS = frozenset({"110", "119", "120"})
+NOTE_MAX = 500
 REVIEWERS = frozenset({Role.SUPERVISOR, Role.ADMIN, Role.SYSTEM})
 
 
@@ -34,12 +45,30 @@ class NuisanceFlag(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(80), default=None)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     note: Mapped[str | None] = mapped_column(String(500), default=None)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)  # a confirmation's time limit
+    later_order_ids: Mapped[list] = mapped_column(JSON, default=list)  # calls after confirmation, handled by the rule
+    lifted_by: Mapped[str | None] = mapped_column(String(80), default=None)
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    lift_note: Mapped[str | None] = mapped_column(String(500), default=None)
 
 
 @dataclass(frozen=True)
 class Rule:
     threshold: int
     window: timedelta
+
+
+@dataclass(frozen=True)
+class Policy:
+    handling: str  # MARK or AUTO_INVALID
+    confirmed_for: timedelta
+
+
+def policy_from_settings() -> Policy:
+    from liandong.config import settings
+
+    config = settings()
+    return Policy(handling=config.nuisance_handling, confirmed_for=timedelta(days=config.nuisance_confirmed_days))
 
 
 def rule_from_settings() -> Rule:
@@ -62,8 +91,8 @@ def check(session: Session, *, phone: str | None, now: datetime, rule: Rule) -> 
             ).order_by(WorkOrder.id)
         )
     )
-    if len(evidence) < rule.threshold:
-        return None
+    if len(evidence) < rule.threshold or active(session, phone, now) is not None:
+        return None  # a number already confirmed is handled by the rule, not flagged again
     flag = session.scalar(select(NuisanceFlag).where(NuisanceFlag.caller_phone == phone, NuisanceFlag.status == OPEN))
     if flag is None:
         flag = NuisanceFlag(caller_phone=phone, status=OPEN, order_ids=evidence, flagged_at=now)
@@ -82,22 +111,78 @@ def list_flags(session: Session, *, status: str | None = OPEN) -> list[NuisanceF
     return list(session.scalars(query))
 
 
-def review(session: Session, *, flag_id: int, actor: Actor, now: datetime, confirm: bool, note: str | None = None) -> NuisanceFlag:
+def _note(note: str | None) -> str | None:
+    from liandong.workorder import validation
+
+    value = (note or "").strip()
+    return validation.require_text(value, field="note", label="说明", limit=NOTE_MAX) or None
+
+
+def _flag(session: Session, flag_id: int, actor: Actor) -> NuisanceFlag:
     if actor.role not in REVIEWERS:
         raise PermissionDenied("只有热线督查或管理员可以核实骚扰号码")
     flag = session.get(NuisanceFlag, flag_id)
     if flag is None:
         raise NotFound(f"标记不存在：{flag_id}", field="flag_id")
-    if flag.status != OPEN:
-        raise InvalidTransition("该标记已核实过")
-    flag.status = CONFIRMED if confirm else DISMISSED
-    flag.reviewed_by, flag.reviewed_at, flag.note = actor.name, now, (note or "")[:500] or None
-    audit.record(session, actor=actor, action=f"nuisance.{flag.status}", now=now, target=f"flag:{flag.id}", note=flag.note)
     return flag
 
 
-def confirmed(session: Session, phone: str | None) -> bool:
-    """Whether calls from this number were confirmed as harassment."""
-    return bool(phone) and session.scalar(
-        select(NuisanceFlag.id).where(NuisanceFlag.caller_phone == phone, NuisanceFlag.status == CONFIRMED).limit(1)
-    ) is not None
+def review(
+    session: Session, *, flag_id: int, actor: Actor, now: datetime, confirm: bool, note: str | None = None, policy: Policy | None = None
+) -> NuisanceFlag:
+    flag = _flag(session, flag_id, actor)
+    note = _note(note)
+    if flag.status != OPEN:
+        raise InvalidTransition("该标记已核实过")
+    policy = policy or policy_from_settings()
+    flag.status = CONFIRMED if confirm else DISMISSED
+    flag.reviewed_by, flag.reviewed_at, flag.note = actor.name, now, note
+    flag.expires_at = now + policy.confirmed_for if confirm else None
+    audit.record(
+        session, actor=actor, action=f"nuisance.{flag.status}", now=now, target=f"flag:{flag.id}", note=flag.note,
+        expires_at=flag.expires_at, handling=policy.handling if confirm else None,
+    )
+    return flag
+
+
+def lift(session: Session, *, flag_id: int, actor: Actor, now: datetime, note: str | None) -> NuisanceFlag:
+    """解除 on appeal (the caller or a colleague shows the calls were genuine): the rule stops applying at once."""
+    flag = _flag(session, flag_id, actor)
+    note = _note(note)
+    if not note:
+        raise ValidationFailed("解除骚扰标记须说明理由（如：来电人申诉，经核实为正常诉求）", field="note")
+    if flag.status != CONFIRMED:
+        raise InvalidTransition(f"该标记当前为「{STATUS_LABELS[flag.status]}」，只有已确认的骚扰标记可以解除")
+    flag.status, flag.lifted_by, flag.lifted_at, flag.lift_note = LIFTED, actor.name, now, note
+    audit.record(session, actor=actor, action="nuisance.lifted", now=now, target=f"flag:{flag.id}", note=note)
+    return flag
+
+
+def active(session: Session, phone: str | None, now: datetime) -> NuisanceFlag | None:
+    """The confirmation that applies to calls from this number now (confirmed, within its time limit, not lifted)."""
+    if not phone:
+        return None
+    return session.scalar(
+        select(NuisanceFlag)
+        .where(NuisanceFlag.caller_phone == phone, NuisanceFlag.status == CONFIRMED, NuisanceFlag.expires_at > now)
+        .order_by(NuisanceFlag.id.desc())
+        .limit(1)
+    )
+
+
+def handle_new_call(session: Session, *, order_id: int, phone: str | None, triage: dict | None, now: datetime,
+                    policy: Policy) -> str | None:
+    """A new call from a confirmed number: kept as evidence and audited; returns MARK or AUTO_INVALID (None when the
+    number is not confirmed). An emergency is only ever marked."""
+    flag = active(session, phone, now)
+    if flag is None:
+        return None
+    flag.later_order_ids = [*(flag.later_order_ids or []), order_id]
+    emergency = str((triage or {}).get("platform") or "") in EMERGENCY_PLATFORMS
+    handling = AUTO_INVALID if policy.handling == AUTO_INVALID and not emergency else MARK
+    audit.record(session, actor=None, action="nuisance.call", now=now, target=f"flag:{flag.id}", order_id=order_id, handling=handling)
+    return handling
+
+
+def evidence_ids(flag: NuisanceFlag) -> list[int]:
+    return sorted(set(flag.order_ids or []) | set(flag.later_order_ids or []))

@@ -20,7 +20,7 @@ from liandong.catalog.deadlines import SHANGHAI, DeadlinePolicy, due_after_worki
 from liandong.catalog.tree import CITY_CENTRE, UnitTree
 from liandong.config import settings
 from liandong.core import outbox
-from liandong.core.actor import CENTRE_ROLES, Actor, Role
+from liandong.core.actor import CENTRE_ROLES, SYSTEM, Actor, Role
 from liandong.core.clock import ensure_aware, event_time
 from liandong.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
 from liandong.core.vocabulary import CHANNELS, LEVELS, REQUEST_TYPES, SATISFACTION, TRANSFER_TARGETS, parse_yes_no
@@ -264,6 +264,13 @@ def create_order(
     _notify(session, order, created)
     session.flush()
     audit.record(session, actor=actor, action="order.create", now=now, target=order.number, order_id=order.id, channel=channel)
+    handling = nuisance.handle_new_call(
+        session, order_id=order.id, phone=phone, triage=triage, now=now, policy=nuisance.policy_from_settings()
+    )
+    if handling == nuisance.AUTO_INVALID:
+        # The handling rule for a confirmed nuisance number, applied through the lifecycle like any closing.
+        act(session, order_id=order.id, action=Action.MARK_INVALID, actor=SYSTEM, now=now, reason="malicious",
+            note="已核实的骚扰号码来电，按处置规则自动归为恶意来电（可经督查申诉解除）")
     return order
 
 

@@ -117,3 +117,54 @@ def test_the_housekeeping_task_is_registered_and_runs(engine, monkeypatch):
     monkeypatch.setattr(tasks, "unit_of_work", lambda: unit_of_work(engine))
     figures = tasks.purge(now())
     assert set(figures) == {"counters", "sessions"}
+
+
+def _hold_the_write_lock(engine):
+    """Another writer mid-transaction: SQLite's write lock, or PostgreSQL's audit-append lock."""
+    from sqlalchemy import text
+
+    from liandong.audit.service import _LOCK_KEY
+
+    connection = engine.connect()
+    if engine.dialect.name == "sqlite":
+        connection.connection.driver_connection.execute("BEGIN IMMEDIATE")
+    else:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    return connection
+
+
+def _uses(engine, name: str) -> int:
+    from sqlalchemy import func
+
+    from liandong.audit.models import AuditRecord
+
+    with unit_of_work(engine) as session:
+        return session.scalar(select(func.count()).where(AuditRecord.action == "token.use", AuditRecord.target == name))
+
+
+def test_a_read_by_token_succeeds_while_another_connection_holds_the_write_lock(engine):
+    """Token use used to be written inside the read (last-used time and an audit record): with a writer holding the
+    lock the read waited out the busy timeout and answered 409. Now the read only reads; the use is recorded after
+    the response in its own short transaction, and when that finds the lock busy the next call records it."""
+    import time
+
+    name = _name("desk")
+    secret = _token(engine, name=name, scopes=["orders:read"])
+    holder = _hold_the_write_lock(engine)
+    try:
+        started = time.monotonic()
+        assert _call(engine, secret, "GET", "/api/orders") == 200
+        assert _call(engine, secret, "GET", "/api/orders?limit=1") == 200
+        # Each call's deferred bookkeeping gave up after its short lock wait instead of the 10 s busy timeout.
+        assert time.monotonic() - started < 5
+    finally:
+        if engine.dialect.name == "sqlite":
+            holder.connection.driver_connection.execute("ROLLBACK")
+        holder.close()
+    assert _uses(engine, name) == 0
+    assert _call(engine, secret, "GET", "/api/orders") == 200
+    assert _uses(engine, name) == 1  # still recorded in the audit log, once
+    assert _call(engine, secret, "GET", "/api/orders") == 200
+    assert _uses(engine, name) == 1  # at most once a minute per token
+    with unit_of_work(engine) as session:
+        assert tokens.find_token(session, name).last_used_at is not None

@@ -16,6 +16,7 @@ PASSWORD = "web-test-pass"
 USERS = {
     "w_taker": ("call_taker", None),
     "w_dispatcher": ("dispatcher", None),
+    "w_county": ("county_dispatcher", "zz-12345"),
     "w_zjj": ("unit_handler", "zjj"),
     "w_cgj": ("unit_handler", "cgj"),
     "w_supervisor": ("supervisor", None),
