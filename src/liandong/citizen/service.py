@@ -334,7 +334,7 @@ def submit(
         raise ValidationFailed("请把诉求说清楚一些（至少 5 个字）：什么地方、发生了什么、希望怎么解决", field="content")
     point = codes.check_point(submission.latitude, submission.longitude)
     photos = check_photos(submission.photos)
-    if nuisance.confirmed(session, phone):
+    if nuisance.active(session, phone, now) is not None:
         raise PermissionDenied("该号码经核实多次恶意骚扰，已暂停网上提交；如有紧急情况请拨打 110，其他诉求请拨打 12345")
     raw = _triage(session, content)
     platform = _emergency_platform(raw)

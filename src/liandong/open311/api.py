@@ -47,8 +47,11 @@ async def _form(request: Request) -> list[tuple[str, str]]:
         raise ValidationFailed(f"表单须为 UTF-8 编码，且不超过 {MAX_FIELDS} 个字段", field="body") from None
 
 
-def _jurisdiction(request: Request) -> None:
+def _read(fmt: str, request: Request) -> str:
+    """A read's common checks: the format asked for, then the jurisdiction_id if one is given."""
+    fmt = _format(fmt)
     service.check_jurisdiction(request.query_params.get("jurisdiction_id"))
+    return fmt
 
 
 @router.get("/discovery.{fmt}", summary="服务发现 Service Discovery")
@@ -60,22 +63,19 @@ def discovery(fmt: str, request: Request) -> Response:
 
 @router.get("/services.{fmt}", summary="服务列表 GET Service List")
 def services(fmt: str, request: Request, session: ReadSession) -> Response:
-    fmt = _format(fmt)
-    _jurisdiction(request)
+    fmt = _read(fmt, request)
     return _answer(fmt, "services", service.list_services(session))
 
 
 @router.get("/services/{code}.{fmt}", summary="服务定义 GET Service Definition")
 def service_definition(code: str, fmt: str, request: Request, session: ReadSession) -> Response:
-    fmt = _format(fmt)
-    _jurisdiction(request)
+    fmt = _read(fmt, request)
     return _answer(fmt, "service_definition", service.service_definition(session, code))
 
 
 @router.get("/requests.{fmt}", summary="诉求列表 GET Service Requests")
 def requests(fmt: str, request: Request, session: ReadSession) -> Response:
-    fmt = _format(fmt)
-    _jurisdiction(request)
+    fmt = _read(fmt, request)
     query = request.query_params
     found = service.list_requests(
         session,
@@ -98,22 +98,19 @@ async def create_request(fmt: str, request: Request, session: WriteSession) -> R
 
 @router.get("/requests/{service_request_id}.{fmt}", summary="单个诉求 GET Service Request")
 def one_request(service_request_id: str, fmt: str, request: Request, session: ReadSession) -> Response:
-    fmt = _format(fmt)
-    _jurisdiction(request)
+    fmt = _read(fmt, request)
     return _answer(fmt, "service_requests", service.get_request(session, service_request_id))
 
 
 @router.get("/tokens/{token}.{fmt}", summary="以工单编号换取 service_request_id GET service_request_id from a token")
 def token(token: str, fmt: str, request: Request, session: ReadSession) -> Response:
-    fmt = _format(fmt)
-    _jurisdiction(request)
+    fmt = _read(fmt, request)
     return _answer(fmt, "service_requests", service.from_token(session, token))
 
 
 @router.get("/servicerequestupdates.{fmt}", summary="办理进展（扩展）GET Service Request Updates")
 def updates(fmt: str, request: Request, session: ReadSession) -> Response:
-    fmt = _format(fmt)
-    _jurisdiction(request)
+    fmt = _read(fmt, request)
     query = request.query_params
     found = service.list_updates(session, now=clock_now(), start_date=query.get("start_date"), end_date=query.get("end_date"))
     return _answer(fmt, "service_request_updates", found)

@@ -355,6 +355,7 @@ class Simulator:
             "pending_extension_days": None, "objection": None, "dispatch_count": 0, "return_count": 0, "objection_count": 0,
             "extension_count": 0, "reopen_count": 0, "supervise_count": 0, "remind_count": 0, "append_count": 0, "event_count": 0,
             "duplicate_of_id": None, "merged_into_id": None, "transferred_from": None, "triage": c["triage"], "created_by": CALL_TAKER.name,
+            "handle_on": None,
             "version": 1,
         }
         self.records[order_id] = {"hops": [], "replies": [], "callbacks": [], "events": [], "assists": []}

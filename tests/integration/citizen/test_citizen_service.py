@@ -228,7 +228,8 @@ def test_an_emergency_is_sent_to_110_unless_the_citizen_says_otherwise(session):
 
 
 def test_confirmed_nuisance_numbers_cannot_submit_online(session):
-    session.add(NuisanceFlag(caller_phone="13600001234", status="confirmed", order_ids=[], flagged_at=_now()))
+    session.add(NuisanceFlag(caller_phone="13600001234", status="confirmed", order_ids=[], flagged_at=_now(),
+                            expires_at=_now() + timedelta(days=90)))
     session.flush()
     with pytest.raises(PermissionDenied, match="恶意骚扰"):
         _submit(session, phone="13600001234")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from liandong.config import configure, settings
 from liandong.core.actor import Actor, Role
@@ -34,6 +34,15 @@ def default_settings():
     configure(**{**previous.model_dump(exclude_unset=True), "notify_quiet_hours": "22:00-08:00", "notify_max_attempts": 3})
     yield
     configure(**previous.model_dump(exclude_unset=True))
+
+
+@pytest.fixture(autouse=True)
+def only_this_tests_orders(session):
+    """Other tests commit orders through the web app into the shared database; their notifications are not ours.
+    Removed inside this test's transaction (rolled back afterwards), so each test sees only what it made."""
+    session.execute(delete(Notification))
+    session.execute(delete(OutboxMessage).where(OutboxMessage.topic == events.TOPIC))
+    session.flush()
 
 
 def new(session, **overrides):

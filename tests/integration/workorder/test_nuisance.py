@@ -84,8 +84,10 @@ def _confirmed(session, phone: str):
 def _audited(session, action: str, target: str) -> int:
     from sqlalchemy import func, select
 
+    from liandong.audit import service as audit
     from liandong.audit.models import AuditRecord
 
+    audit.seal(session)  # records are chained onto the log at commit; seal this transaction's batch to count it
     return session.scalar(select(func.count()).where(AuditRecord.action == action, AuditRecord.target == target))
 
 
