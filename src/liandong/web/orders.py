@@ -164,6 +164,7 @@ def _order_page(request: Request, order_id: int, session, operator, *, revealed:
         caller_name=caller_name,
         caller_phone=caller_phone,
         caller_masked=access is privacy.Access.MASKED and bool(order.caller_name or order.caller_phone),
+        content=privacy.text_view(order.content, access),
         related=_related(session, order, operator),
         attachments=attachments.list_attachments(session, order_id=order.id, actor=actor),
         attachment_purposes=attachments.PURPOSES,

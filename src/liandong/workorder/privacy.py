@@ -67,6 +67,14 @@ _LONG_NUMBER = re.compile(r"\d[\d\- ]{5,}\d")
 _TITLE = re.compile(r"[\u4e00-\u9fff](?:女士|先生|师傅|大爷|大妈|阿姨)")
 
 
+def text_view(text: str | None, access: Access) -> str | None:
+    """The order's own words as this reader may see them: a number a caller typed into the text (a phone, an ID) is
+    masked like the caller's number (138****5678) for every reader who does not see the caller in full."""
+    if access is Access.FULL or not text:
+        return text
+    return _LONG_NUMBER.sub(lambda m: mask_phone(re.sub(r"[\- ]", "", m.group(0))), text)
+
+
 def scrub_text(text: str) -> str:
     """Numbers that could be a phone or an ID, and 王女士-style names, out of an order's text (retention purge)."""
     return _TITLE.sub("＊", _LONG_NUMBER.sub("＊", text or ""))

@@ -4,6 +4,7 @@ retention purge."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 
@@ -41,7 +42,8 @@ def test_the_leader_sees_masked_values_and_reveals_one_with_a_reason(browser, en
     detail = leader.client.get(f"/api/orders/{order['id']}").json()
     assert detail["caller_phone"] == "138****5678" and detail["caller_name"] == "张*" and detail["caller_masked"]
     listed = leader.client.get("/api/orders", params={"limit": 500}).text
-    assert PHONE not in listed and "138****5678" not in listed  # lists omit personal fields altogether
+    items = json.loads(listed)["items"]
+    assert PHONE not in listed and all(i["caller_phone"] is None and i["caller_name"] is None for i in items)  # omitted
     assert leader.client.get("/api/orders", params={"limit": 500, "personal": "true"}).status_code == 403
     assert leader.client.post(f"/api/orders/{order['id']}/reveal", json={"reason": ""}).status_code == 422
     revealed = leader.client.post(f"/api/orders/{order['id']}/reveal", json={"reason": "督办需联系来电人"})
@@ -100,3 +102,15 @@ def test_the_retention_purge_anonymises_old_closed_orders(browser, engine):
         assert PHONE not in purged.content and "李女士" not in purged.content
     with unit_of_work(engine) as session:
         assert service.purge_personal(session, now=now(), retention_days=730, actor=SYSTEM)["orders"] == 0
+
+
+def test_a_number_typed_into_the_text_is_masked_like_the_callers(browser):
+    taker, leader = browser("w_taker"), browser("w_leader")
+    order = _order(taker, content="李女士来电，说有事打她电话 " + PHONE + "，楼下烧烤油烟扰民")
+    assert PHONE in taker.client.get(f"/api/orders/{order['id']}").json()["content"]
+    seen = leader.client.get(f"/api/orders/{order['id']}").json()["content"]
+    assert PHONE not in seen and "138****5678" in seen
+    listed = leader.client.get("/api/orders", params={"limit": 500}).text
+    assert PHONE not in listed
+    page = leader.get(f"/orders/{order['id']}").text
+    assert PHONE not in page and "138****5678" in page
