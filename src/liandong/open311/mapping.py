@@ -7,27 +7,31 @@ the two equal), and the service-request-updates extension uses the same table fo
 
 from __future__ import annotations
 
-from liandong.workorder.lifecycle import ACTION_LABELS, STATUS_LABELS, Action, Status
+from liandong.workorder.lifecycle import ACTION_LABELS, OPEN_STATUSES, STATUS_LABELS, Action, Status
 
 OPEN = "open"
 CLOSED = "closed"
 OPEN311_STATUSES = (OPEN, CLOSED)
 
-# status → (Open311 status, what it means for the person who reported it)
+# What each status means for the person who reported it (status_notes). Open or closed is not restated here: a
+# request is `open` exactly while the lifecycle counts the order open.
+_MEANINGS: dict[Status, str] = {
+    Status.RECEIVED: "12345 已受理，等待派单",
+    Status.AT_SUB_CENTRE: "已派至县（市、区）12345 分中心，等待二级派单",
+    Status.DISPATCHED: "已派至承办单位，等待签收",
+    Status.RETURNED: "承办单位退回，12345 正在改派",
+    Status.OBJECTED: "承办单位提出派单异议，12345 正在审核",
+    Status.IN_PROGRESS: "承办单位正在办理",
+    Status.EXTENSION_REQUESTED: "承办单位申请延期，12345 正在审核",
+    Status.REPLIED: "承办单位已答复，12345 正在审核答复",
+    Status.AWAITING_CALLBACK: "答复已审核，等待 12345 回访",
+    Status.CLOSED: "已办结",
+    Status.MERGED: "与相同诉求合并办理（已并单）",
+    Status.TRANSFERRED_110: "已转 110 报警服务台处置",
+    Status.TRANSFERRED_12345: "已转 12345 热线办理",
+}
 STATUS_MAP: dict[Status, tuple[str, str]] = {
-    Status.RECEIVED: (OPEN, "12345 已受理，等待派单"),
-    Status.AT_SUB_CENTRE: (OPEN, "已派至县（市、区）12345 分中心，等待二级派单"),
-    Status.DISPATCHED: (OPEN, "已派至承办单位，等待签收"),
-    Status.RETURNED: (OPEN, "承办单位退回，12345 正在改派"),
-    Status.OBJECTED: (OPEN, "承办单位提出派单异议，12345 正在审核"),
-    Status.IN_PROGRESS: (OPEN, "承办单位正在办理"),
-    Status.EXTENSION_REQUESTED: (OPEN, "承办单位申请延期，12345 正在审核"),
-    Status.REPLIED: (OPEN, "承办单位已答复，12345 正在审核答复"),
-    Status.AWAITING_CALLBACK: (OPEN, "答复已审核，等待 12345 回访"),
-    Status.CLOSED: (CLOSED, "已办结"),
-    Status.MERGED: (CLOSED, "与相同诉求合并办理（已并单）"),
-    Status.TRANSFERRED_110: (CLOSED, "已转 110 报警服务台处置"),
-    Status.TRANSFERRED_12345: (CLOSED, "已转 12345 热线办理"),
+    status: (OPEN if status in OPEN_STATUSES else CLOSED, meaning) for status, meaning in _MEANINGS.items()
 }
 
 # Timeline entries whose note is the citizen's own words (追加诉求, scrubbed of numbers and names) or the answer
