@@ -107,6 +107,7 @@ def _is_catalogue(instance) -> bool:
 def bump_version(session: Session) -> None:
     """Replace the token (the row is created the first time); the caller's transaction carries it."""
     session.info.pop("liandong.catalog_snapshot", None)
+    session.info.pop("liandong.catalog_version", None)
     row = session.get(CatalogSetting, VERSION_KEY)
     token = {"token": secrets.token_hex(8)}
     if row is None:
@@ -120,6 +121,14 @@ def _version_on_flush(session: Session, _context, _instances) -> None:
     if any(_is_catalogue(o) for o in (*session.new, *session.dirty, *session.deleted)):
         with session.no_autoflush:
             bump_version(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_on_end(session: Session, transaction) -> None:
+    # What a transaction read of the catalogue (its version, its snapshot) is not carried into the session's next one.
+    if transaction.parent is None:
+        session.info.pop("liandong.catalog_snapshot", None)
+        session.info.pop("liandong.catalog_version", None)
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -194,14 +194,23 @@ class Snapshot:
 
 
 _SESSION_SNAPSHOT = "liandong.catalog_snapshot"
+_SESSION_VERSION = "liandong.catalog_version"
 _snapshots: dict[str, Snapshot] = {}  # database URL → the newest snapshot this process built
 _snapshots_lock = threading.Lock()
 
 
 def catalogue_version(session: Session) -> str | None:
-    """The token every catalogue change replaces (see catalog.models); None until the catalogue was first written."""
+    """The token every catalogue change replaces (see catalog.models); None until the catalogue was first written.
+    Read once per transaction (triage and the catalogue snapshot of one request share it); a change made in the
+    transaction forgets it (catalog.models.bump_version), and so does the transaction's end."""
+    info = session.info
+    if _SESSION_VERSION in info:
+        return info[_SESSION_VERSION]
     value = session.scalar(select(CatalogSetting.value).where(CatalogSetting.key == VERSION_KEY))
-    return value.get("token") if isinstance(value, dict) else None
+    token = value.get("token") if isinstance(value, dict) else None
+    if session.in_transaction():
+        info[_SESSION_VERSION] = token
+    return token
 
 
 def _build(session: Session, version: str | None) -> Snapshot:

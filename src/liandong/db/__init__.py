@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -68,12 +69,40 @@ def _sqlite_pragmas(dbapi_connection, _record):
 WRITE = {"liandong_write": True}
 
 
+_HOLDS = "liandong_write_turn"
+BUSY_SECONDS = 10
+
+
 def _sqlite_begin(connection) -> None:
-    """A write unit takes SQLite's write lock up front (BEGIN IMMEDIATE): writers queue on the busy timeout
-    instead of two transactions reading the same row and failing on upgrade ("database is locked"), and a
-    racing action reads the winner's state. Reads stay deferred, so page readers never wait for writers (WAL)."""
+    """A write unit takes SQLite's write lock up front (BEGIN IMMEDIATE): writers queue instead of two transactions
+    reading the same row and failing on upgrade ("database is locked"), and a racing action reads the winner's state.
+    Reads stay deferred, so page readers never wait for writers (WAL).
+
+    Within one process writers queue on a lock of their own before BEGIN IMMEDIATE (one writer at a time, handed
+    on at once when the previous one commits): SQLite's busy handler would make them poll with sleeps growing to
+    100 ms, which under a burst of writes is seconds of latency for nothing. Other processes still meet the busy
+    timeout. A writer that waited the whole timeout goes on to SQLite's own wait, as before."""
     immediate = connection.get_execution_options().get("liandong_write")
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    if immediate:
+        turn = connection.engine.pool.__dict__.get(_TURN)  # the pool: shared by the engine and its writer()
+        if turn is not None and turn.acquire(timeout=BUSY_SECONDS):
+            connection.info[_HOLDS] = turn
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _hand_on(connection.info)
+            raise
+    else:
+        connection.exec_driver_sql("BEGIN")
+
+
+def _hand_on(info: dict) -> None:
+    turn = info.pop(_HOLDS, None)
+    if turn is not None:
+        turn.release()
+
+
+_TURN = "_liandong_write_turn"
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
@@ -84,8 +113,12 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
+        engine.pool.__dict__[_TURN] = threading.Lock()  # any thread may hand it on (the commit may run on another thread)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "commit", lambda connection: _hand_on(connection.info))
+        event.listen(engine, "rollback", lambda connection: _hand_on(connection.info))
+        event.listen(engine.pool, "checkin", lambda _dbapi, record: _hand_on(record.info) if record is not None else None)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
@@ -100,8 +133,18 @@ def get_engine(url: str | None = None) -> Engine:
     return _engines[url]
 
 
+_FACTORY = "_liandong_session_factory"
+_WRITER = "_liandong_writer"
+
+
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine or get_engine(), expire_on_commit=False)
+    """The engine's session factory, made once per engine: a sessionmaker defines a Session subclass, and a new class
+    per request costs SQLAlchemy's event set-up for it on every request."""
+    engine = engine or get_engine()
+    factory = engine.__dict__.get(_FACTORY)
+    if factory is None:
+        factory = engine.__dict__[_FACTORY] = sessionmaker(bind=engine, expire_on_commit=False)
+    return factory
 
 
 @contextmanager
@@ -116,5 +159,8 @@ def unit_of_work(engine: Engine | None = None) -> Iterator[Session]:
 
 
 def writer(engine: Engine) -> Engine:
-    """The same engine (and pool) whose transactions are write units (BEGIN IMMEDIATE on SQLite)."""
-    return engine.execution_options(**WRITE)
+    """The same engine (and pool) whose transactions are write units (BEGIN IMMEDIATE on SQLite), made once per engine."""
+    found = engine.__dict__.get(_WRITER)
+    if found is None:
+        found = engine.__dict__[_WRITER] = engine.execution_options(**WRITE)
+    return found

@@ -78,17 +78,21 @@ def topic_words(text: str, *, exclude: str | tuple[str, ...] = "", limit: int = 
         sentence = sentence.replace(place, "，")
     exclude = "".join(places)
     tagger = _tagger()
-    clauses = []
+    # The first clause that says at least two things, else the first that says one (clauses after the chosen one
+    # are not tagged: tagging is most of a title's cost).
+    chosen, first = None, None
     for clause in re.split(r"[，,、：:]", sentence):
         scored = [
             (position, word.word, _POS_WEIGHT[word.flag] + min(len(word.word), 4) * 0.1)
             for position, word in enumerate(tagger.cut(clause))
             if word.flag in _POS_WEIGHT and len(word.word) >= 2 and word.word not in _STOP and word.word not in exclude and not _TOWN.fullmatch(word.word)
         ]
-        if scored:
-            clauses.append(scored)
-    # The first clause that says at least two things, else the first that says one.
-    chosen = next((c for c in clauses if len(c) >= 2), clauses[0] if clauses else [])
+        if len(scored) >= 2:
+            chosen = scored
+            break
+        if scored and first is None:
+            first = scored
+    chosen = chosen or first or []
     best = sorted(chosen, key=lambda item: -item[2])[:limit]
     return [word for _, word, _ in sorted(best)]
 
