@@ -42,7 +42,7 @@ def create_order(
         suggested = triage.suggestion(db, body.content) if body.content.strip() else None
         world = service.load_world(db, now)
     order = service.create_order(session, actor=actor, now=now, triage=suggested, world=world, **body.model_dump())
-    return WorkOrderRead.of(order, now=now, actor=actor)
+    return WorkOrderRead.of(order, now=now, actor=actor, tree=world.tree)
 
 
 def _aware(value: datetime | None, name: str) -> datetime | None:

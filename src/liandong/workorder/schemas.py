@@ -232,6 +232,16 @@ class AssistRead(BaseModel):
     name: str
 
 
+def _named(order: WorkOrder, relation: str, code: str | None, known: dict | None) -> str | None:
+    """The name of a related catalogue row: the loaded row's, else the snapshot's (no query), else loaded now."""
+    if code is None:
+        return None
+    if relation not in order.__dict__ and known and code in known:
+        return known[code].name
+    related = getattr(order, relation)
+    return related.name if related is not None else None
+
+
 class WorkOrderRead(BaseModel):
     id: int
     number: str
@@ -298,10 +308,11 @@ class WorkOrderRead(BaseModel):
     @classmethod
     def of(
         cls, order: WorkOrder, *, now: datetime, actor: Actor, full: bool = False, names: dict[str, str] | None = None,
-        personal: bool = True,
+        personal: bool = True, tree=None,
     ) -> WorkOrderRead:
         """`full` adds the timeline, the dispatch chain, every reply and callback (load them with get_order(full=True)).
-        `personal=False` (lists) leaves the caller's name and number out altogether."""
+        `personal=False` (lists) leaves the caller's name and number out altogether. `tree` (the catalogue snapshot's
+        UnitTree) names the division, town and unit of an order just made without loading them again."""
         warning = warning_of(order, now)
         access = caller_access(order, actor)
         name, phone = privacy.caller_view(name=order.caller_name, phone=order.caller_phone, access=access) if personal else (None, None)
@@ -332,12 +343,12 @@ class WorkOrderRead(BaseModel):
             category_code=order.category_code,
             category=order.category.names if order.category else [],
             division_code=order.division_code,
-            division_name=order.division.name,
+            division_name=_named(order, "division", order.division_code, tree and tree.divisions),
             town_code=order.town_code,
-            town_name=order.town.name if order.town else None,
+            town_name=_named(order, "town", order.town_code, tree and tree.divisions),
             address=order.address,
             department=order.department_code,
-            department_name=order.department.name if order.department else None,
+            department_name=_named(order, "department", order.department_code, tree and tree.units),
             sender=order.sender_code,
             sub_centre=order.sub_centre_code,
             assists=[AssistRead(code=d.code, name=d.name) for d in order.assists],
