@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -14,6 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from liandong.config import settings
+from liandong.db.turn import WriteTurn, lock_file_for
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -78,10 +78,8 @@ def _sqlite_begin(connection) -> None:
     reading the same row and failing on upgrade ("database is locked"), and a racing action reads the winner's state.
     Reads stay deferred, so page readers never wait for writers (WAL).
 
-    Within one process writers queue on a lock of their own before BEGIN IMMEDIATE (one writer at a time, handed
-    on at once when the previous one commits): SQLite's busy handler would make them poll with sleeps growing to
-    100 ms, which under a burst of writes is seconds of latency for nothing. Other processes still meet the busy
-    timeout. A writer that waited the whole timeout goes on to SQLite's own wait, as before."""
+    Writers take their turn first (db.turn: one writer at a time across threads and processes, handed on at once
+    when the previous one commits) instead of SQLite's busy handler and its growing sleeps."""
     immediate = connection.get_execution_options().get("liandong_write")
     if immediate:
         turn = connection.engine.pool.__dict__.get(_TURN)  # the pool: shared by the engine and its writer()
@@ -113,7 +111,7 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
-        engine.pool.__dict__[_TURN] = threading.Lock()  # any thread may hand it on (the commit may run on another thread)
+        engine.pool.__dict__[_TURN] = WriteTurn(lock_file_for(database))
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         event.listen(engine, "commit", lambda connection: _hand_on(connection.info))
