@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -118,7 +120,35 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         event.listen(engine, "rollback", lambda connection: _hand_on(connection.info))
         event.listen(engine.pool, "checkin", lambda _dbapi, record: _hand_on(record.info) if record is not None else None)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    event.listen(engine.pool, "checkin", _note_checkin)
+    event.listen(engine.pool, "checkout", _ping_if_idle)
+    return engine
+
+
+# A pooled connection unused for longer than this is tested before it is handed out (the server may have closed
+# it, or restarted meanwhile); one in steady use is not, which saves a round trip on every request.
+IDLE_PING_SECONDS = 10.0
+
+
+def _note_checkin(_dbapi, record) -> None:
+    if record is not None:
+        record.info["liandong_idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    since = record.info.get("liandong_idle_since")
+    if since is not None and time.monotonic() - since < IDLE_PING_SECONDS:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("SELECT 1")
+        finally:
+            cursor.close()
+        dbapi_connection.rollback()
+    except Exception as exc:  # noqa: BLE001 - any failure means: not usable, give me another
+        raise DisconnectionError("pooled connection no longer usable") from exc
 
 
 _engines: dict[str, Engine] = {}
