@@ -77,6 +77,8 @@ _TYPE_CUES: dict[str, list[tuple[re.Pattern, float]]] = {
 # Explicit words in a title decide the request type when present (leftmost wins).
 _TITLE_TYPES = re.compile(r"建议|倡议|咨询|请问|询问|投诉|举报|求助")
 _TITLE_TYPE_OF = {"建议": "suggestion", "倡议": "suggestion", "咨询": "consult", "请问": "consult", "询问": "consult", "投诉": "complaint", "举报": "report", "求助": "help"}
+# The same words as the label a body opens with ("举报：……", "建议，……").
+_LEAD_TYPE = re.compile(r"\s*(?:【[^】]{0,8}】)?\s*(建议|倡议|咨询|请问|询问|投诉|举报|求助)\s*[：:，,]")
 # The same words in a request sentence decide when only one kind of them is there.
 _EXPLICIT = re.compile(r"(?<!不)建议|咨询|请问|想问|投诉|举报|求助")
 _EXPLICIT_OF = {"建议": "suggestion", "咨询": "consult", "请问": "consult", "想问": "consult", "投诉": "complaint", "举报": "report", "求助": "help"}
@@ -358,8 +360,9 @@ class TriageEngine:
 
     def _drop_background_alarms(self, layout: Layout, hits: list[Hit]) -> tuple[list[Hit], list[Rejected]]:
         """In a long message an alarm word told as background (not in the title or the request, with nothing
-        saying it is happening now) does not make it an emergency. Overdose, poisoning and self-harm always do."""
-        if not layout.long:
+        saying it is happening now) does not make it an emergency; nor does one in a shorter titled post (written,
+        not a live call) with nothing urgent in its sentence. Overdose, poisoning and self-harm always do."""
+        if not layout.written:
             return hits, []
         kept, dropped = [], []
         for hit in hits:
@@ -377,7 +380,7 @@ class TriageEngine:
             if live:
                 kept.append(replace(hit, spans=tuple(live), keyword=live[0][0], start=live[0][1]))
             else:
-                dropped.append(Rejected(item, hit.keyword, "长篇留言中的背景叙述，标题和诉求都不是紧急求助", hit.start))
+                dropped.append(Rejected(item, hit.keyword, "长篇留言中的背景叙述，标题和诉求都不是紧急求助" if layout.long else "书面留言中的叙述，没有正在发生、需要紧急处置的说法", hit.start))
         return kept, dropped
 
     def _emergency(self, layout: Layout, hits: list[Hit], model_platform, place, base) -> TriageResult:
@@ -582,6 +585,11 @@ class TriageEngine:
             if m:
                 kind = _TITLE_TYPE_OF[m.group(0)]
                 return kind, f"诉求类型：{REQUEST_TYPE_NAMES[kind]}（标题写明「{m.group(0)}」）", 0.95
+        # A body that opens with a label ("举报：", "建议：") names its kind as plainly as a title does.
+        m = _LEAD_TYPE.match(layout.text, layout.title_end)
+        if m:
+            kind = _TITLE_TYPE_OF[m.group(1)]
+            return kind, f"诉求类型：{REQUEST_TYPE_NAMES[kind]}（开头写明「{m.group(1)}」）", 0.95
         requests = layout.requests() if layout.long or title else []
         explicit = {}
         # Explicit words decide: in the request sentences of a long message, anywhere in a short one.

@@ -15,6 +15,9 @@ CLAUSE_STOPS = "。！？!?；;\n，,"
 LONG_TEXT = 200
 # A titled text (a board message, an e-mail) is written, not a call: read as long from this length on.
 LONG_TITLED_TEXT = 80
+# A titled text whose body is at least this long is a written post, not a live call: an alarm word in it needs a
+# word saying it is happening now (the shorter "long" threshold above decides the reading for routing).
+WRITTEN_TEXT = 40
 # Sentences longer than this are read clause by clause (some writers never use a full stop).
 LONG_SENTENCE = 80
 CLAUSE = re.compile(r"[，,]+")
@@ -51,6 +54,7 @@ class Layout:
         self.title_end = title_end
         self.body_length = len(text) - title_end
         self.long = self.body_length >= LONG_TEXT or (title_end > 0 and self.body_length >= LONG_TITLED_TEXT)
+        self.written = self.long or (title_end > 0 and self.body_length >= WRITTEN_TEXT)
         self.sentences: list[Sentence] = []
         position = 0
         for match in list(SENTENCE_END.finditer(text)) + [None]:
