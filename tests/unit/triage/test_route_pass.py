@@ -85,3 +85,24 @@ def test_a_self_harm_caller_alone_brings_the_police(engine):
 )
 def test_duties_routed_to_the_unit_that_acts(engine, text, unit):
     assert engine.triage(text).department == unit
+
+
+@pytest.mark.parametrize(
+    "title, text, unit",
+    [
+        # the conduct (monopoly, false advertising) decides over the goods it concerns
+        ("热水器经销商价格垄断", "我们县几家卖燃气热水器的店价格一模一样，燃气灶也是，燃气公司的人还只让用他们家的。希望查一查。", "scjgj"),
+        ("商场门口写着全网最低价", "商场外墙写着全网最低价，进去一看同款比网上贵好几百，店员说是噱头，请有关部门查处。", "scjgj"),
+        ("有人私自砍伐后山柏树", "我们村后山上这几天有人私自砍伐柏树，拉了好几车，不知道有没有手续，请有关部门查一查。", "zrzyj"),
+    ],
+)
+def test_the_request_over_the_object(engine, title, text, unit):
+    assert engine.triage(text, title=title).department == unit
+
+
+def test_travel_as_the_purpose_of_a_passport_is_incidental(engine):
+    assert engine.triage("你好，我想办个护照，明年出国旅游用，要准备什么材料").department == "gaj"
+
+
+def test_prepaid_card_filing_goes_to_commerce(engine):
+    assert engine.triage("请问开美容店的单用途预付卡备案到哪里办").department == "swj"
