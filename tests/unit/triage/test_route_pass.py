@@ -106,3 +106,13 @@ def test_travel_as_the_purpose_of_a_passport_is_incidental(engine):
 
 def test_prepaid_card_filing_goes_to_commerce(engine):
     assert engine.triage("请问开美容店的单用途预付卡备案到哪里办").department == "swj"
+
+
+def test_looking_into_it_is_not_a_consultation(engine):
+    result = engine.triage("乡村公路坑坑洼洼，拉粮的车都过不去，好几年了也没修。希望领导能过问一下，尽快派人修一修。", title="村里公路破损严重")
+    assert result.request_type != "consult"
+
+
+def test_the_way_to_school_is_a_place(engine):
+    result = engine.triage("我们村口有间没人住的危房，墙裂了好几道缝，旁边就是孩子上学的路，请有关部门尽快拆除。", title="村口危房没人管")
+    assert result.department == "zjj"
