@@ -116,3 +116,19 @@ def test_looking_into_it_is_not_a_consultation(engine):
 def test_the_way_to_school_is_a_place(engine):
     result = engine.triage("我们村口有间没人住的危房，墙裂了好几道缝，旁边就是孩子上学的路，请有关部门尽快拆除。", title="村口危房没人管")
     assert result.department == "zjj"
+
+
+def test_a_suspected_cause_is_not_a_hazard(engine):
+    result = engine.triage("我妈在屋里生了个炉子，门窗都关着，现在叫不醒了，可能是煤气中毒")
+    # gas goes first (ventilate, shut the source), the ambulance alongside; both are alerted
+    assert {result.platform, *result.secondary_platforms} >= {"119", "120"}
+    assert not any("隐患、假设或担心" in r for r in result.reasons)
+
+
+def test_a_ba_construction_swallow_is_poisoning(engine):
+    result = engine.triage("我家娃刚才把一瓶消毒液喝了一口，现在一直哭")
+    assert (result.platform, result.transfer_item_id) == ("120", "E120-04")
+
+
+def test_prevention_of_gas_poisoning_is_not_an_alarm(engine):
+    assert engine.triage("建议社区冬天多宣传一下怎么预防煤气中毒").platform == "12345"
