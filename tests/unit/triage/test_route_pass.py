@@ -132,3 +132,15 @@ def test_a_ba_construction_swallow_is_poisoning(engine):
 
 def test_prevention_of_gas_poisoning_is_not_an_alarm(engine):
     assert engine.triage("建议社区冬天多宣传一下怎么预防煤气中毒").platform == "12345"
+
+
+@pytest.mark.parametrize(
+    "text, need",
+    [
+        ("我们几个在山上迷路了，天黑了下不去，有个人脚崴了走不动", {"119", "120"}),
+        ("楼下仓库着火了，楼道里全是烟，我们在六楼下不去", {"119", "120"}),
+    ],
+)
+def test_cannot_get_down_is_trapped(engine, text, need):
+    result = engine.triage(text)
+    assert {result.platform, *result.secondary_platforms} >= need
