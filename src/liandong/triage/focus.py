@@ -138,6 +138,15 @@ class Layout:
         return "。".join(parts)
 
 
+# The body someone pretends to be ("冒充燃气公司上门收费", "自称是社保局的"): the matter is the impostor, not that body.
+IMPERSONATED_BEFORE = re.compile(r"(?:冒充|假冒|假扮|冒名|自称是?|谎称是?|假装是?)[^，,。！？!?；;\n]{0,3}$")
+
+
+def is_impersonated(text: str, start: int) -> bool:
+    """The word names a body someone pretends to be, not the unit the matter belongs to."""
+    return bool(IMPERSONATED_BEFORE.search(text[max(0, start - 6) : start]))
+
+
 def is_landmark(text: str, start: int, end: int) -> bool:
     """The word names a place used as a landmark ("学校门口卖早点的", "医院旁边"), not the topic."""
     return bool(LANDMARK_AFTER.search(text[end : end + 4]))

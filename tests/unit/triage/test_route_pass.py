@@ -144,3 +144,16 @@ def test_prevention_of_gas_poisoning_is_not_an_alarm(engine):
 def test_cannot_get_down_is_trapped(engine, text, need):
     result = engine.triage(text)
     assert {result.platform, *result.secondary_platforms} >= need
+
+
+def test_the_body_impersonated_does_not_decide(engine):
+    result = engine.triage("这两天有人冒充供电公司上门，说要换电表，每户收三百，我们小区好几家都交了。", title="有人冒充供电公司上门收费")
+    assert result.department == "gaj"
+
+
+def test_impersonated_is_read_before_the_word():
+    from liandong.triage.focus import is_impersonated
+
+    text = "有人冒充燃气公司上门，后来问了燃气公司，说没派人"
+    first, second = text.find("燃气公司"), text.rfind("燃气公司")
+    assert is_impersonated(text, first) and not is_impersonated(text, second)
