@@ -1,6 +1,7 @@
-"""Build ``heldout5.jsonl`` from the hand-written ``banks/heldout5.txt`` (triage3 session).
+"""Build ``heldout5.jsonl`` from the hand-written ``banks/heldout5.txt`` (triage3 session), or another
+hand-written bank of the same format (``--bank dev6``: the route session's development bank, tuned on).
 
-    .venv/bin/python eval/triage/make_heldout5.py
+    .venv/bin/python eval/triage/make_heldout5.py [--bank dev6]
 
 The messages were written by hand for this bank (not generated from fragments, not taken from ../shared) and
 committed before any change of the session that wrote them; the bank is never tuned on (see eval/README.md).
@@ -8,6 +9,7 @@ committed before any change of the session that wrote them; the bank is never tu
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -15,7 +17,7 @@ HERE = Path(__file__).resolve().parent
 EMERGENCY = {"110", "119", "120"}
 
 
-def parse(path: Path) -> list[dict]:
+def parse(path: Path, prefix: str = "h5") -> list[dict]:
     rows = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip() or line.startswith("#"):
@@ -27,7 +29,7 @@ def parse(path: Path) -> list[dict]:
         ok = [] if units == "-" else units.split(";")
         counters = {s: sum(r["style"] == s for r in rows) for s in ("board", "phone", "emergency")}
         rows.append({
-            "id": f"h5-{style}-{counters.get(style, 0):03d}",
+            "id": f"{prefix}-{style}-{counters.get(style, 0):03d}",
             "title": None if title == "-" else title,
             "text": text,
             "platform": platform,
@@ -42,9 +44,15 @@ def parse(path: Path) -> list[dict]:
     return rows
 
 
+PREFIXES = {"heldout5": "h5", "dev6": "d6"}
+
+
 def main() -> None:
-    rows = parse(HERE / "banks" / "heldout5.txt")
-    out = HERE / "heldout5.jsonl"
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bank", default="heldout5", choices=sorted(PREFIXES))
+    bank = parser.parse_args().bank
+    rows = parse(HERE / "banks" / f"{bank}.txt", PREFIXES[bank])
+    out = HERE / f"{bank}.jsonl"
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(f"{len(rows)} rows → {out}")
 

@@ -16,7 +16,7 @@ from liandong.triage.alarm import AlarmJudge, has_urgency, sentence_of
 from liandong.triage.calibration import Calibration, heuristic
 from liandong.triage.catalog import TriageCatalog
 from liandong.triage.duties import DutyIndex
-from liandong.triage.focus import Layout, is_landmark
+from liandong.triage.focus import Layout, is_impersonated, is_landmark
 from liandong.triage.rules import EMERGENCY_PLATFORMS, LEVELS, Hit, Rejected, TransferItem, TransferList
 from liandong.triage.text import TypoFixer, is_meaningful, normalize
 
@@ -37,7 +37,7 @@ MODEL_SURE_OVER_ITEM = 0.75
 # ("没人管", "一直没修") is weak evidence of a complaint: a broken street lamp is still a request for help.
 _TYPE_CUES: dict[str, list[tuple[re.Pattern, float]]] = {
     "consult": [
-        (re.compile(r"请问|咨询|想问|问一下|问问|想了解|了解一下"), 0.6),
+        (re.compile(r"请问|咨询|想问|(?<!过)问一下|(?<!过)问问|想了解|了解一下"), 0.6),  # "领导过问一下" asks someone to look into it
         (re.compile(
             r"怎么办理|如何办理|怎么申请|如何申请|怎么操作|怎么交|怎么查|怎么补办|怎么转移|怎么计算|怎么算|需要什么|需要哪些|要带什么|带什么|什么条件|哪些条件|"
             r"在哪里|去哪里|在哪个|哪个部门|多久|多长时间|什么时候|是否可以|能不能取|能不能用|能不能给|能否|在哪|哪里可以|哪里能|哪能|能充吗|可以.{0,6}吗|"
@@ -60,7 +60,7 @@ _TYPE_CUES: dict[str, list[tuple[re.Pattern, float]]] = {
         ), 0.45),
     ],
     "help": [
-        (re.compile(r"求助|帮忙|帮帮|帮一把|救助"), 0.5),
+        (re.compile(r"求助|帮忙|帮帮|帮一把|救助|帮助(?:我们|解决|落实|协调|申请)|给予(?:救助|补助|帮助|解决|低保)|纳入(?:低保|救助|改造|计划|范围)|补发"), 0.5),
         (re.compile(
             r"麻烦.{0,6}(?:来|修|看|处理)|尽快(?:修|处理|来|恢复)|赶紧来|坏了|停水|停电|没水|没电|不热|修一下|申请低保|很着急|怎么办才好|没法做饭|受不了|冻得|"
             r"请.{0,4}(?:来人|派人)|维修|检修|协调|修好|修一修|来看看|派人"
@@ -77,6 +77,8 @@ _TYPE_CUES: dict[str, list[tuple[re.Pattern, float]]] = {
 # Explicit words in a title decide the request type when present (leftmost wins).
 _TITLE_TYPES = re.compile(r"建议|倡议|咨询|请问|询问|投诉|举报|求助")
 _TITLE_TYPE_OF = {"建议": "suggestion", "倡议": "suggestion", "咨询": "consult", "请问": "consult", "询问": "consult", "投诉": "complaint", "举报": "report", "求助": "help"}
+# The same words as the label a body opens with ("举报：……", "建议，……").
+_LEAD_TYPE = re.compile(r"\s*(?:【[^】]{0,8}】)?\s*(建议|倡议|咨询|请问|询问|投诉|举报|求助)\s*[：:，,]")
 # The same words in a request sentence decide when only one kind of them is there.
 _EXPLICIT = re.compile(r"(?<!不)建议|咨询|请问|想问|投诉|举报|求助")
 _EXPLICIT_OF = {"建议": "suggestion", "咨询": "consult", "请问": "consult", "想问": "consult", "投诉": "complaint", "举报": "report", "求助": "help"}
@@ -358,8 +360,9 @@ class TriageEngine:
 
     def _drop_background_alarms(self, layout: Layout, hits: list[Hit]) -> tuple[list[Hit], list[Rejected]]:
         """In a long message an alarm word told as background (not in the title or the request, with nothing
-        saying it is happening now) does not make it an emergency. Overdose, poisoning and self-harm always do."""
-        if not layout.long:
+        saying it is happening now) does not make it an emergency; nor does one in a shorter titled post (written,
+        not a live call) with nothing urgent in its sentence. Overdose, poisoning and self-harm always do."""
+        if not layout.written:
             return hits, []
         kept, dropped = [], []
         for hit in hits:
@@ -377,7 +380,7 @@ class TriageEngine:
             if live:
                 kept.append(replace(hit, spans=tuple(live), keyword=live[0][0], start=live[0][1]))
             else:
-                dropped.append(Rejected(item, hit.keyword, "长篇留言中的背景叙述，标题和诉求都不是紧急求助", hit.start))
+                dropped.append(Rejected(item, hit.keyword, "长篇留言中的背景叙述，标题和诉求都不是紧急求助" if layout.long else "书面留言中的叙述，没有正在发生、需要紧急处置的说法", hit.start))
         return kept, dropped
 
     def _emergency(self, layout: Layout, hits: list[Hit], model_platform, place, base) -> TriageResult:
@@ -427,6 +430,9 @@ class TriageEngine:
                 continue
             if is_landmark(layout.text, start, end):
                 why = why or f"「{word}」在这里是地名、地标"
+                continue
+            if hit.item.department != "gaj" and is_impersonated(layout.text, start):
+                why = why or f"「{word}」是被冒充的对象，事情本身是冒充"
                 continue
             live.append((word, start, end))
         return live, why
@@ -582,6 +588,11 @@ class TriageEngine:
             if m:
                 kind = _TITLE_TYPE_OF[m.group(0)]
                 return kind, f"诉求类型：{REQUEST_TYPE_NAMES[kind]}（标题写明「{m.group(0)}」）", 0.95
+        # A body that opens with a label ("举报：", "建议：") names its kind as plainly as a title does.
+        m = _LEAD_TYPE.match(layout.text, layout.title_end)
+        if m:
+            kind = _TITLE_TYPE_OF[m.group(1)]
+            return kind, f"诉求类型：{REQUEST_TYPE_NAMES[kind]}（开头写明「{m.group(1)}」）", 0.95
         requests = layout.requests() if layout.long or title else []
         explicit = {}
         # Explicit words decide: in the request sentences of a long message, anywhere in a short one.

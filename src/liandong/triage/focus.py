@@ -15,6 +15,9 @@ CLAUSE_STOPS = "。！？!?；;\n，,"
 LONG_TEXT = 200
 # A titled text (a board message, an e-mail) is written, not a call: read as long from this length on.
 LONG_TITLED_TEXT = 80
+# A titled text whose body is at least this long is a written post, not a live call: an alarm word in it needs a
+# word saying it is happening now (the shorter "long" threshold above decides the reading for routing).
+WRITTEN_TEXT = 40
 # Sentences longer than this are read clause by clause (some writers never use a full stop).
 LONG_SENTENCE = 80
 CLAUSE = re.compile(r"[，,]+")
@@ -51,6 +54,7 @@ class Layout:
         self.title_end = title_end
         self.body_length = len(text) - title_end
         self.long = self.body_length >= LONG_TEXT or (title_end > 0 and self.body_length >= LONG_TITLED_TEXT)
+        self.written = self.long or (title_end > 0 and self.body_length >= WRITTEN_TEXT)
         self.sentences: list[Sentence] = []
         position = 0
         for match in list(SENTENCE_END.finditer(text)) + [None]:
@@ -132,6 +136,15 @@ class Layout:
             budget -= sentence.end - sentence.start
         parts.extend(self.requests())
         return "。".join(parts)
+
+
+# The body someone pretends to be ("冒充燃气公司上门收费", "自称是社保局的"): the matter is the impostor, not that body.
+IMPERSONATED_BEFORE = re.compile(r"(?:冒充|假冒|假扮|冒名|自称是?|谎称是?|假装是?)[^，,。！？!?；;\n]{0,3}$")
+
+
+def is_impersonated(text: str, start: int) -> bool:
+    """The word names a body someone pretends to be, not the unit the matter belongs to."""
+    return bool(IMPERSONATED_BEFORE.search(text[max(0, start - 6) : start]))
 
 
 def is_landmark(text: str, start: int, end: int) -> bool:
