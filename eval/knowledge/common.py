@@ -20,12 +20,17 @@ BANKS = {
     "answer_heldout3": HERE / "answer_heldout3.jsonl",  # written before round 3 (knowledge2), never tuned on: aggregates only
     "answer_heldout4": HERE / "answer_heldout4.jsonl",  # written in round 3 after heldout3's first scoring, before the changes that followed
     "answer_heldout5": HERE / "answer_heldout5.jsonl",  # written in the triage3 session before any change of it; never tuned on
+    "answer_dev2": HERE / "answer_dev2.jsonl",  # written in the kb session (2026-12-02) as a development bank
     "questions": HERE / "questions.jsonl",  # the first search bank (answerable; tuned on before)
     "questions_test2": HERE / "questions_test2.jsonl",  # the second search bank (answerable; tuned on)
 }
-DEV_BANKS = ("answer_dev", "questions", "questions_test2", "answer_heldout", "answer_heldout2")
-HELDOUT_BANK = "answer_heldout3"
-HELDOUT_BANKS = ("answer_heldout3", "answer_heldout4", "answer_heldout5")  # never tuned on; only aggregates are printed
+# The round-3 held-out banks (heldout3, heldout4) were scored and tuned on in earlier sessions; from the kb
+# session (2026-12-02) they are development banks like the others. heldout5 is blind: never tuned on.
+DEV_BANKS = (
+    "answer_dev", "questions", "questions_test2", "answer_heldout", "answer_heldout2", "answer_heldout3", "answer_heldout4",
+    "answer_dev2",
+)
+HELDOUT_BANKS = ("answer_heldout5",)  # never tuned on; only aggregates are printed
 
 _PUNCT = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"})
 

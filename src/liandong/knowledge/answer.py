@@ -61,6 +61,8 @@ class Decision:
 
 # Lines of a document that are never an answer unless the question asks which document it is.
 _HEADING_RE = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号|（此件.{2,8}）|\d{4}年\d{1,2}月\d{1,2}日|各[县区市乡镇].{0,60}：?)$")
+# A pointer to an attachment ("附件：…名单（见网络）", "1.…规划项目（见网络）") names a list the text does not hold.
+_ATTACHMENT_RE = re.compile(r"^(?:附件[：:\d]|.{0,80}（见网络）$)")
 _PROCEDURE_RE = re.compile(r"(?:怎么|如何|去哪|在哪|到哪)(?:里|儿)?(?:申请|办理|交|缴|领|补|激活|注册|报名|预约|投诉|举报|查|安装|续签)|要带什么|需要什么材料|什么手续|哪个(?:网站|电话|app|App|窗口)")
 # What kind of question it is, read from its form: a yes/no question about a rule ("能不能", "管不管") is
 # what policies answer; a contact, an opening time or a fee is what they seldom state.
@@ -84,6 +86,12 @@ def _heading_line(sentence: str) -> bool:
     # A longer line without punctuation may be an entry of a list ("15.忻州市住房公积金管理中心"): a heading
     # only when it names a part of a plan.
     return len(body) <= 8 or (len(body) <= 30 and bool(_PLAN_PART_RE.search(body)))
+
+
+def _inside_title(sentence: str, title: str) -> bool:
+    """The plan's own title printed in its body ("忻州市推进多式联运…实施方案（2023—2025年）" inside the
+    title of the notice that issues it): a name, not an answer."""
+    return len(sentence) >= 8 and sentence in title and not any(mark in sentence for mark in "。，；")
 
 
 def _unknown_words(index: search_service.KnowledgeIndex, prepared: search_service.Prepared) -> set[str]:
@@ -161,6 +169,7 @@ def _features(
     unknown: set[str],
     question_words: str,
     chars: frozenset[str] = frozenset(),
+    grams: Grams | None = None,
 ) -> dict[str, float]:
     entry = candidate.entry
     sentence = candidate.sentence
@@ -201,7 +210,54 @@ def _features(
         # ("车牌子" / "牌照", "眼睛有毛病" / "眼病").
         "chars": _char_share(sentence, chars),
         "chars_context": _char_share(around, chars),
+        # Runs of characters in common (character trigrams, the longest common stretch): the question's
+        # wording kept together, which words alone do not see ("扩大救助年龄范围" / "救助年龄").
+        **(grams.features(sentence, around) if grams is not None else {}),
     }
+
+
+@dataclass(frozen=True)
+class Grams:
+    """The question's character trigrams and content runs, for matching its wording in a sentence."""
+
+    trigrams: frozenset[str]
+    runs: tuple[str, ...]  # the question's Chinese runs, light characters at their ends removed
+
+    @classmethod
+    def of(cls, text: str) -> Grams:
+        runs = []
+        for run in re.findall(r"[\u4e00-\u9fff]+", text):
+            run = run.strip("".join(_LIGHT_CHARS) + "".join(ranking.FUNCTION_CHARS))
+            if len(run) >= 2:
+                runs.append(run)
+        trigrams = frozenset(
+            run[i : i + 3]
+            for run in runs
+            for i in range(len(run) - 2)
+            if sum(1 for char in run[i : i + 3] if char in _LIGHT_CHARS or char in ranking.FUNCTION_CHARS) <= 1
+        )
+        return cls(trigrams, tuple(runs))
+
+    def longest(self, text: str) -> int:
+        """The longest stretch of the question's runs found in the text (characters)."""
+        best = 0
+        for run in self.runs:
+            for start in range(len(run) - best):
+                end = start + best + 1
+                while end <= len(run) and run[start:end] in text:
+                    end += 1
+                best = max(best, end - 1 - start)
+        return best
+
+    def features(self, sentence: str, around: str) -> dict[str, float]:
+        # Trigrams are counted in the sentence with its title: in the sentence alone they favoured a
+        # sentence repeating the question's wording over the one answering it (out of fold, kb session).
+        longest = self.longest(sentence)
+        return {
+            "trigrams_context": sum(1 for gram in self.trigrams if gram in around) / len(self.trigrams) if self.trigrams else 0.0,
+            "longest": min(longest, 10) / 10.0,
+            "longest_share": longest / max(sum(len(run) for run in self.runs), 1),
+        }
 
 
 def _char_share(text: str, chars: frozenset[str]) -> float:
@@ -297,6 +353,9 @@ def _decider_features(
             "asks_yes_no": 1.0 if _YES_NO_RE.search(prepared.text) else 0.0,
             "asks_contact": 1.0 if _CONTACT_RE.search(prepared.text) else 0.0,
             "asks_money": 1.0 if prepared.expectation.kind == "money" else 0.0,
+            # … and the chosen sentence states one: a fee asked and an amount found is as good as any answer
+            # (the linear decider cannot read this from asks_money and misfit apart).
+            "money_stated": 1.0 if prepared.expectation.kind == "money" and best.choice.fits == 1.0 else 0.0,
             # What the question is about in the end is a word the knowledge base never uses ("续签").
             "focus_unknown": 1.0 if (focus := _focus(prepared)) and focus[-1] in unknown_words else 0.0,
         }
@@ -343,7 +402,13 @@ def decide(
                 return True
             if asks_document:
                 return False
-            return sentence == title or bool(_HEADING_RE.match(sentence)) or _heading_line(sentence)
+            return (
+                sentence == title
+                or _inside_title(sentence, title)
+                or bool(_HEADING_RE.match(sentence))
+                or bool(_ATTACHMENT_RE.match(sentence))
+                or _heading_line(sentence)
+            )
 
         score = float(scores[position])
         # Sentences this document's higher-scored windows already offered are not scored again.
@@ -379,6 +444,7 @@ def decide(
     # The caller's question with its formal stand-ins, for matching an item's question against it.
     question_words = prepared.text + "".join(term for terms_ in prepared.alternates.values() for term in terms_)
     chars = _content_chars(prepared.text)
+    grams = Grams.of(prepared.text)
     # The best score of another document (or item) than the candidate's own: the top two sources suffice.
     by_source: dict[tuple, float] = {}
     for candidate in found:
@@ -390,7 +456,7 @@ def decide(
         rival = next((score for source, score in leaders if source != key), 0.0)
         candidate.features = _features(
             candidate, terms=terms, focus=focus, top_score=top_score, rival=rival, numbers=numbers, unknown=unknown_words,
-            question_words=question_words, chars=chars,
+            question_words=question_words, chars=chars, grams=grams,
         )
         candidate.probability = model.ranker.probability(candidate.features)
     found.sort(key=lambda candidate: (-candidate.probability, -candidate.value))

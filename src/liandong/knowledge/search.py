@@ -90,6 +90,29 @@ def _question_words(words: list[str]) -> list[str]:
     return kept
 
 
+def _regrouped(words: list[str], known: dict[str, float], written) -> list[str]:
+    """Words jieba cut across a word boundary, put back: "隐患点有多少处" → 隐患 / 点有 becomes 隐患点 when 点有
+    is no word of the knowledge base and its texts write 隐患点 (`written(text)`); the rest of the cut-off word
+    is kept only when it carries content."""
+    out: list[str] = []
+    for word in words:
+        if (
+            out
+            and len(word) == 2
+            and word not in known
+            and len(out[-1]) >= 2
+            and written(out[-1] + word[0])
+            and out[-1] + word[0] not in out
+        ):
+            out[-1] = out[-1] + word[0]
+            rest = word[1:]
+            if rest not in ranking.FUNCTION_CHARS and rest not in question_text.QUESTION_FILLERS:
+                out.append(rest)
+            continue
+        out.append(word)
+    return out
+
+
 @dataclass
 class Prepared:
     """A question made ready for the index: written form, slips repaired, query terms, what it asks for."""
@@ -245,6 +268,7 @@ class KnowledgeIndex:
         repaired, repairs = self.repairer().repair(written)
         cleaned, _ = ranking.expand(repaired)
         words = _question_words(ranking.content_words(cleaned)) or ranking.content_words(cleaned)
+        words = _regrouped(words, self.idf.get("w", {}), self.uses)
         # Short forms of the documents' terms ("家暴" → 家庭暴力) stand in like the synonym file's phrases.
         spelled_out = tuple(thesaurus.stand_ins(words, self.short_forms()))
         synonyms = ranking.default_synonyms() + spelled_out if spelled_out else None
