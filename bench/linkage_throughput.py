@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -26,6 +28,46 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from linkage_fault import Side, _create_database, drop_databases, free_port  # noqa: E402
 
 
+def _proc_cpu() -> dict[int, tuple[int, str, float]]:
+    """Every process: (parent pid, command line, CPU seconds so far: utime + stime from /proc/<pid>/stat)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmdline = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        out[int(entry)] = (int(fields[1]), cmdline, (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+def cpu_snapshot(roots: list[int], databases: list[str]) -> dict[str, dict[int, float]]:
+    """CPU seconds of the benchmark's processes and their children, and of the PostgreSQL backends serving its databases."""
+    procs = _proc_cpu()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _, _) in procs.items():
+        children.setdefault(ppid, []).append(pid)
+    app, stack = {}, list(roots)
+    while stack:
+        pid = stack.pop()
+        if pid in procs and pid not in app:
+            app[pid] = procs[pid][2]
+            stack.extend(children.get(pid, []))
+    database = {pid: cpu for pid, (_, cmd, cpu) in procs.items()
+                if cmd.startswith("postgres:") and any(f" {name} " in f"{cmd} " for name in databases)}
+    return {"app": app, "database": database}
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds spent between two snapshots (a process started in between counts from zero)."""
+    return {part: round(sum(cpu - before[part].get(pid, 0.0) for pid, cpu in after[part].items()), 2) for part in after}
+
+
 def _percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -33,7 +75,7 @@ def _percentile(values: list[float], q: float) -> float | None:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 3)
 
 
-def produce(url: str, rate: float, seconds: float, made: list, threads: int = 4) -> None:
+def produce(url: str, rate: float, seconds: float, made: list, threads: int = 4, tag: str = "") -> None:
     """Write transfers on the 12345 side as the desk would: one transaction per 受理 + 转警, from a few threads."""
     from liandong.config import configure
     from liandong.core.actor import Actor, Role
@@ -48,7 +90,7 @@ def produce(url: str, rate: float, seconds: float, made: list, threads: int = 4)
 
     def one(i: int) -> None:
         with unit_of_work(engine) as session:
-            order = service.create_order(session, actor=actor, now=now(), content=f"商场门口有人寻衅滋事，情绪激动[{i}]", request_type="report",
+            order = service.create_order(session, actor=actor, now=now(), content=f"商场门口有人寻衅滋事，情绪激动[{tag}{i}]", request_type="report",
                                          caller_phone="13812345678", division_code="140525")
             service.act(session, order_id=order.id, action=Action.TRANSFER_110, actor=actor, now=now(), to="110", note="转110处置")
 
@@ -73,8 +115,29 @@ def produce(url: str, rate: float, seconds: float, made: list, threads: int = 4)
         thread.join()
 
 
+def _produce_counted(url: str, rate: float, seconds: float, tag: str, counts) -> None:
+    made: list[float] = []
+    produce(url, rate, seconds, made, tag=tag)
+    counts.put(len(made))
+
+
+def fill_backlog(url: str, rate: float, seconds: float, processes: int) -> list[float]:
+    """The pipeline's backlog written by several producer processes (order creation is CPU-bound: one process is GIL-bound)."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    counts = context.Queue()
+    pool = [context.Process(target=_produce_counted, args=(url, rate / processes, seconds, f"{k}-", counts)) for k in range(processes)]
+    for process in pool:
+        process.start()
+    total = sum(counts.get() for _ in pool)
+    for process in pool:
+        process.join()
+    return [0.0] * total
+
+
 def run(*, postgres: str | None, rate: float, seconds: float, workers: int, concurrency: int, drain_timeout: float = 300,
-        backlog: bool = False) -> dict:
+        backlog: bool = False, receivers: int = 1, producers: int = 2) -> dict:
     from sqlalchemy import create_engine, text
 
     root = Path(tempfile.mkdtemp(prefix="liandong-throughput-"))
@@ -88,36 +151,69 @@ def run(*, postgres: str | None, rate: float, seconds: float, workers: int, conc
         side.run("db", "upgrade")
         side.run("link", "peer", "add", other.name, other.base, "--secret", "throughput-shared-secret-0123", "--platform", other.role)
     try:
-        for side in sides:
-            side.start("serve")
+        a.start("serve")
+        if receivers > 1:  # the 110 side as several processes behind one port (uvicorn's own workers)
+            import subprocess
+
+            with open(b.var / "serve.log", "ab") as log:
+                b.processes["serve"] = subprocess.Popen(
+                    [str(Path(sys.executable).with_name("uvicorn")), "liandong.app:create_app", "--factory", "--host", "127.0.0.1",
+                     "--port", str(b.port), "--workers", str(receivers), "--log-level", "warning", "--no-access-log"],
+                    env=b.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        else:
+            b.start("serve")
         for side in sides:
             side.wait_up()
         import subprocess
 
         made: list[float] = []
         if backlog:  # the pipeline alone: transfers written first, then the workers start and drain them
-            produce(a.url, rate, seconds, made)
+            made = fill_backlog(a.url, rate, seconds, producers)
         procs = []
         for k in range(workers):
             with open(a.var / f"worker{k}.log", "ab") as log:
                 procs.append(subprocess.Popen([str(Path(sys.executable).with_name("liandong")), "worker", "--role", "12345", "--interval", "0.05",
                                                "--concurrency", str(concurrency), "--no-tasks"], env=a.env(), stdout=log, stderr=subprocess.STDOUT))
         b.start("worker")
+        engine = create_engine(a.url)
+        if backlog:  # CPU counted once the workers are up (their first fan-out done), not their start-up imports
+            wait_until = time.monotonic() + 60
+            while time.monotonic() < wait_until:
+                with engine.connect() as c:
+                    if c.execute(text("SELECT count(*) FROM link_deliveries")).scalar():
+                        break
+                time.sleep(0.05)
+        else:  # paced: the workers' start-up (imports) is over when their CPU stops climbing
+            workers_cpu = [p.pid for p in procs] + [b.processes["worker"].pid]
+            previous = -1.0
+            for _ in range(200):
+                spent = sum(cpu_snapshot(workers_cpu, [])["app"].values())
+                if spent - previous < 0.02:
+                    break
+                previous = spent
+                time.sleep(0.3)
+        roots = [a.processes["serve"].pid, b.processes["serve"].pid, b.processes["worker"].pid, *(p.pid for p in procs)]
+        databases = [side.url.rsplit("/", 1)[1] for side in sides] if postgres else []
+        cpu_before, self_before = cpu_snapshot(roots, databases), resource.getrusage(resource.RUSAGE_SELF)
         started = time.monotonic()
         if not backlog:
             producer = threading.Thread(target=produce, args=(a.url, rate, seconds, made))
             producer.start()
             producer.join()
         produced_in = time.monotonic() - started
-        engine = create_engine(a.url)
         deadline = time.monotonic() + drain_timeout
         while time.monotonic() < deadline:
             with engine.connect() as c:
                 left = c.execute(text("SELECT count(*) FROM link_deliveries WHERE kind = 'transfer' AND state <> 'delivered'")).scalar()
                 unpublished = c.execute(text("SELECT count(*) FROM outbox_messages WHERE published_at IS NULL")).scalar()
-            if not left and not unpublished:
+                answered = c.execute(text("SELECT count(*) FROM link_inbox WHERE kind = 'receipt'")).scalar()
+                delivered = c.execute(text("SELECT count(*) FROM link_deliveries WHERE kind = 'transfer'")).scalar()
+            if not left and not unpublished and answered >= delivered:  # every transfer delivered and its 签收 back
                 break
             time.sleep(0.2)
+        cpu = cpu_used(cpu_before, cpu_snapshot(roots, databases))
+        self_after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu["producer"] = round(self_after.ru_utime + self_after.ru_stime - self_before.ru_utime - self_before.ru_stime, 2)
         with engine.connect() as c:
             rows = c.execute(text(
                 "SELECT o.created_at, d.delivered_at FROM link_deliveries d JOIN outbox_messages o ON o.key LIKE d.conversation || ':%' "
@@ -146,9 +242,15 @@ def run(*, postgres: str | None, rate: float, seconds: float, workers: int, conc
             "latency_max_s": round(max(latencies), 3) if latencies else None,
             "latency_mean_s": round(statistics.fmean(latencies), 3) if latencies else None,
             "receipts_back": receipts,
+            "cpu_seconds": cpu,
+            "transfers_per_cpu_second": {
+                "pipeline (servers + workers)": round(len(rows) / cpu["app"], 1) if cpu["app"] else None,
+                "pipeline + database": round(len(rows) / (cpu["app"] + cpu["database"]), 1) if cpu["app"] + cpu["database"] else None,
+            },
             "mode": "backlog (pipeline only, latency not meaningful)" if backlog else "paced",
             "workers": workers,
             "concurrency": concurrency,
+            "receivers": receivers,
             "goal": "≥ 200 transfers/s, p99 < 2 s",
         }
         for p in procs:
@@ -170,9 +272,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--backlog", action="store_true", help="write the transfers first, then time the workers draining them")
+    parser.add_argument("--producers", type=int, default=2, help="processes writing the backlog (with --backlog)")
+    parser.add_argument("--receivers", type=int, default=1, help="processes serving the 110 side (uvicorn --workers)")
     args = parser.parse_args()
     figures = run(postgres=None if args.sqlite else args.postgres, rate=args.rate, seconds=args.seconds, workers=args.workers,
-                  concurrency=args.concurrency, backlog=args.backlog)
+                  concurrency=args.concurrency, backlog=args.backlog, receivers=args.receivers,
+                  producers=args.producers)
     print(json.dumps(figures, ensure_ascii=False, indent=2))
 
 
