@@ -205,12 +205,13 @@ def run(*, postgres: str | None, rate: float, seconds: float, workers: int, conc
         while time.monotonic() < deadline:
             with engine.connect() as c:
                 left = c.execute(text("SELECT count(*) FROM link_deliveries WHERE kind = 'transfer' AND state <> 'delivered'")).scalar()
-                unpublished = c.execute(text("SELECT count(*) FROM outbox_messages WHERE published_at IS NULL")).scalar()
+                unpublished = c.execute(text("SELECT count(*) FROM outbox_messages WHERE published_at IS NULL AND topic LIKE 'order.%'")).scalar()
                 answered = c.execute(text("SELECT count(*) FROM link_inbox WHERE kind = 'receipt'")).scalar()
                 delivered = c.execute(text("SELECT count(*) FROM link_deliveries WHERE kind = 'transfer'")).scalar()
             if not left and not unpublished and answered >= delivered:  # every transfer delivered and its 签收 back
                 break
             time.sleep(0.2)
+        drained_in = time.monotonic() - started
         cpu = cpu_used(cpu_before, cpu_snapshot(roots, databases))
         self_after = resource.getrusage(resource.RUSAGE_SELF)
         cpu["producer"] = round(self_after.ru_utime + self_after.ru_stime - self_before.ru_utime - self_before.ru_stime, 2)
@@ -220,6 +221,13 @@ def run(*, postgres: str | None, rate: float, seconds: float, workers: int, conc
                 "AND o.topic = 'order.transfer_110' WHERE d.kind = 'transfer' AND d.state = 'delivered'")).all()
             receipts = c.execute(text("SELECT count(*) FROM link_inbox WHERE kind = 'receipt'")).scalar()
         engine.dispose()
+        attempts = {}
+        for side in sides:  # every send attempt, failed ones included: a retry costs the same CPU as a success
+            side_engine = create_engine(side.url)
+            with side_engine.connect() as c:
+                attempts[side.role] = dict(zip(("deliveries", "attempts"), c.execute(text(
+                    "SELECT count(*), coalesce(sum(attempts), 0) FROM link_deliveries")).one(), strict=True))
+            side_engine.dispose()
 
         def seconds_of(value):
             return value.timestamp() if hasattr(value, "timestamp") else value
@@ -242,6 +250,8 @@ def run(*, postgres: str | None, rate: float, seconds: float, workers: int, conc
             "latency_max_s": round(max(latencies), 3) if latencies else None,
             "latency_mean_s": round(statistics.fmean(latencies), 3) if latencies else None,
             "receipts_back": receipts,
+            "drained_in_s": round(drained_in, 1),
+            "send_attempts": attempts,
             "cpu_seconds": cpu,
             "transfers_per_cpu_second": {
                 "pipeline (servers + workers)": round(len(rows) / cpu["app"], 1) if cpu["app"] else None,
