@@ -6,7 +6,14 @@ the 12345 side at up to --rate per second for --seconds; the workers deliver the
 and answers with its 签收. Printed: transfers/s delivered end to end, p50/p99 latency from the 转警 commit to the 110
 side's answer being recorded, and the receipts back. Goal: ≥ 200 transfers/s with p99 < 2 s.
 
+`--backlog` writes the transfers first and times the workers draining them (the pipeline alone). Both modes print the CPU
+seconds of the servers and workers (and of the PostgreSQL backends serving the two databases, from /proc/<pid>/stat) and
+transfers per CPU-second, which carries over to a machine with more cores; and every send attempt per side (a re-send
+costs as much as a first send). `--producers` writes from several processes; `--receivers N` serves the 110 side with
+`uvicorn --workers N`.
+
     .venv/bin/python bench/linkage_throughput.py --postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/linkage_throughput.py --backlog --seconds 12
     .venv/bin/python bench/linkage_throughput.py --sqlite --rate 50 --seconds 10
 """
 
@@ -121,8 +128,13 @@ def _produce_counted(url: str, rate: float, seconds: float, tag: str, counts) ->
     counts.put(len(made))
 
 
+def _own_cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (the producer processes)."""
+    return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
+
+
 def fill_backlog(url: str, rate: float, seconds: float, processes: int) -> list[float]:
-    """The pipeline's backlog written by several producer processes (order creation is CPU-bound: one process is GIL-bound)."""
+    """Transfers written by several producer processes at `rate` in all (order creation is CPU-bound: one process is GIL-bound)."""
     import multiprocessing
 
     context = multiprocessing.get_context("fork")
@@ -194,12 +206,10 @@ def run(*, postgres: str | None, rate: float, seconds: float, workers: int, conc
                 time.sleep(0.3)
         roots = [a.processes["serve"].pid, b.processes["serve"].pid, b.processes["worker"].pid, *(p.pid for p in procs)]
         databases = [side.url.rsplit("/", 1)[1] for side in sides] if postgres else []
-        cpu_before, self_before = cpu_snapshot(roots, databases), resource.getrusage(resource.RUSAGE_SELF)
+        cpu_before, self_before = cpu_snapshot(roots, databases), _own_cpu()
         started = time.monotonic()
-        if not backlog:
-            producer = threading.Thread(target=produce, args=(a.url, rate, seconds, made))
-            producer.start()
-            producer.join()
+        if not backlog:  # paced: the desks write while the workers deliver
+            made = fill_backlog(a.url, rate, seconds, producers)
         produced_in = time.monotonic() - started
         deadline = time.monotonic() + drain_timeout
         while time.monotonic() < deadline:
@@ -213,8 +223,7 @@ def run(*, postgres: str | None, rate: float, seconds: float, workers: int, conc
             time.sleep(0.2)
         drained_in = time.monotonic() - started
         cpu = cpu_used(cpu_before, cpu_snapshot(roots, databases))
-        self_after = resource.getrusage(resource.RUSAGE_SELF)
-        cpu["producer"] = round(self_after.ru_utime + self_after.ru_stime - self_before.ru_utime - self_before.ru_stime, 2)
+        cpu["producer"] = round(_own_cpu() - self_before, 2)
         with engine.connect() as c:
             rows = c.execute(text(
                 "SELECT o.created_at, d.delivered_at FROM link_deliveries d JOIN outbox_messages o ON o.key LIKE d.conversation || ':%' "
@@ -280,9 +289,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=250, help="transfers offered per second")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, default=4, help="requests in flight per worker (25 messages each)")
     parser.add_argument("--backlog", action="store_true", help="write the transfers first, then time the workers draining them")
-    parser.add_argument("--producers", type=int, default=2, help="processes writing the backlog (with --backlog)")
+    parser.add_argument("--producers", type=int, default=2, help="processes writing the transfers (order creation is CPU-bound)")
     parser.add_argument("--receivers", type=int, default=1, help="processes serving the 110 side (uvicorn --workers)")
     args = parser.parse_args()
     figures = run(postgres=None if args.sqlite else args.postgres, rate=args.rate, seconds=args.seconds, workers=args.workers,
