@@ -186,7 +186,10 @@ def run(*, postgres: str | None, rate: float, seconds: float, workers: int, conc
             with open(a.var / f"worker{k}.log", "ab") as log:
                 procs.append(subprocess.Popen([str(Path(sys.executable).with_name("liandong")), "worker", "--role", "12345", "--interval", "0.05",
                                                "--concurrency", str(concurrency), "--no-tasks"], env=a.env(), stdout=log, stderr=subprocess.STDOUT))
-        b.start("worker")
+        with open(b.var / "worker.log", "ab") as log:  # the 110 side's relay, sending its 签收 back
+            b.processes["worker"] = subprocess.Popen([str(Path(sys.executable).with_name("liandong")), "worker", "--role", "110",
+                                                      "--interval", "0.05", "--concurrency", str(concurrency), "--no-tasks"],
+                                                     env=b.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         engine = create_engine(a.url)
         if backlog:  # CPU counted once the workers are up (their first fan-out done), not their start-up imports
             wait_until = time.monotonic() + 60
