@@ -77,7 +77,8 @@ class Side:
         if what == "serve":
             args = ["serve", "--role", self.role, "--host", "127.0.0.1", "--port", str(self.port)]
         else:
-            args = ["worker", "--role", self.role, "--interval", "0.2", "--no-tasks"]
+            # The whole worker, as a platform runs it: the relay and the scheduled tasks (citizens' notifications among them).
+            args = ["worker", "--role", self.role, "--interval", "0.2"]
         with log:  # the child keeps its own descriptor
             self.processes[what] = subprocess.Popen([LIANDONG, *args], env=self.env(), stdout=log, stderr=subprocess.STDOUT,
                                                     start_new_session=True)

@@ -181,7 +181,7 @@ def worker_command(
     once: Annotated[bool, typer.Option("--once", help="发送当前到期的报文、运行一次各定时任务后退出")] = False,
     interval: Annotated[float, typer.Option("--interval", min=0.05, max=60, help="发送轮询间隔（秒）")] = 0.5,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=64, help="并发发送数")] = 8,
-    no_tasks: Annotated[bool, typer.Option("--no-tasks", help="只发送报文，不运行定时任务")] = False,
+    no_tasks: Annotated[bool, typer.Option("--no-tasks", help="只发送对接报文，不运行定时任务（由其他 worker 运行）")] = False,
     role: Annotated[Optional[str], typer.Option("--role", help="本平台角色（与 serve --role 相同；或设置 LIANDONG_PLATFORM_ROLE）")] = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -204,7 +204,7 @@ def worker_command(
 
     configure_logging()  # JSON lines on stderr like `serve`: task figures, dead letters, the console notifier's messages
     typer.echo(f"后台任务已启动（{settings().sender_name}，{settings().database_url.split('@')[-1]}），按 Ctrl+C 退出", err=True)
-    worker.run_forever(interval=interval)
+    worker.run_forever(interval=interval, tasks=not no_tasks)
 
 
 def register(root: typer.Typer) -> None:

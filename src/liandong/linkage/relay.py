@@ -45,6 +45,14 @@ def backoff_delay(failures: int, *, base: float, cap: float, rand: float) -> flo
     return ceiling / 2 + rand * ceiling / 2
 
 
+def claim_lease() -> float:
+    """A claim's lease outlasts the requests that send it (each bounded by the HTTP timeout): a lease that expired while
+    its request was still on the wire would let another lane claim and send the same messages again (duplicates the
+    receiver drops, but each costs a full send). A worker that dies is still replaced once its lease runs out."""
+    config = settings()
+    return max(config.link_lease_seconds, config.link_timeout + 2.0)
+
+
 def worker_id() -> str:
     return f"{socket.gethostname()[:40]}:{os.getpid()}"
 
@@ -249,9 +257,12 @@ class Relay:
         # SQLite has one writer: a receiver applies a batch under its write lock, so batches there stay small and one
         # lane claims at a time; PostgreSQL locks rows and takes large batches from several lanes.
         sqlite = engine.dialect.name == "sqlite"
-        self.batch = batch or (SQLITE_BATCH if sqlite else POSTGRES_BATCH)
         self.concurrency = concurrency
         self.lanes = max(1, lanes or (1 if sqlite else 2))
+        # A lane claims no more than it can send at once (its share of the connections, PER_REQUEST each): what it
+        # claimed beyond that would wait in this process with its lease running, and pile up at the receiver.
+        at_once = PER_REQUEST * max(1, concurrency // self.lanes)
+        self.batch = batch or min(SQLITE_BATCH if sqlite else POSTGRES_BATCH, at_once)
         self.client = httpx.Client(timeout=settings().link_timeout, limits=httpx.Limits(max_connections=concurrency * 2,
                                                                                           max_keepalive_connections=concurrency * 2))
         self.pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="relay")
@@ -268,7 +279,7 @@ class Relay:
         factory = session_factory(self.engine)
         now = _utcnow()
         with factory() as session, session.begin():
-            ids = claim(session, owner=self.owner, now=now, limit=self.batch, lease=settings().link_lease_seconds)
+            ids = claim(session, owner=self.owner, now=now, limit=self.batch, lease=claim_lease())
             if not ids:
                 return stats
             rows = session.execute(select(Delivery, Peer).join(Peer, Peer.name == Delivery.peer_name).where(Delivery.id.in_(ids))

@@ -458,20 +458,21 @@ def apply(session: Session, *, peer_name: str, platform: str, message: dict, now
 def _apply_in_order(session: Session, *, peer_name: str, platform: str, message: dict, now: datetime) -> dict:
     """The message is the next of its conversation and not seen before: apply it and record it in the inbox."""
     kind = message["kind"]
+    # Each kind's function hands back the order it touched (held here, so the answer below reads it without a query).
     if kind == "transfer":
-        order_id, outcome, detail = _apply_transfer(session, peer_name, platform, message, now)
+        order, outcome, detail = _apply_transfer(session, peer_name, platform, message, now)
     elif kind == "transfer_list":
-        order_id, outcome, detail = _apply_transfer_list(session, peer_name, message, now)
+        order, outcome, detail = _apply_transfer_list(session, peer_name, message, now)
     elif kind == "negotiation":
-        order_id, outcome, detail = _apply_negotiation(session, peer_name, message, now)
+        order, outcome, detail = _apply_negotiation(session, peer_name, message, now)
     else:
-        order_id, outcome, detail = _apply_answer(session, peer_name, message, now)
+        order, outcome, detail = _apply_answer(session, peer_name, message, now)
     session.add(InboxEntry(peer_name=peer_name, message_id=message["message_id"], kind=kind, conversation=message["conversation"],
-                           seq=message["seq"], order_id=order_id, outcome=outcome, detail=detail, received_at=now))
+                           seq=message["seq"], order_id=order.id if order is not None else None, outcome=outcome, detail=detail,
+                           received_at=now))
     session.flush()
     answer = {"result": outcome, "message_id": message["message_id"]}
-    if order_id is not None:
-        order = session.get(WorkOrder, order_id)
+    if order is not None:
         answer.update({"order_number": order.number, "status": order.status})
     if detail:
         answer["detail"] = detail
@@ -522,17 +523,18 @@ def _apply_transfer(session: Session, peer_name: str, platform: str, message: di
                      "at": now.isoformat(), "status": order.status})
     if rules.relays_to_12345(settings().platform_role, platform, body["direction"]):
         # A county 110's 警单 for 12345: the city 110 keeps its own record and forwards it at once, both numbers kept.
-        orders.act(session, order_id=order.id, action=Action.TRANSFER_12345, actor=LINKAGE_ACTOR, now=now,
-                   note=f"{peer_name} 转来的警单（编号 {body['order_number']}）经本平台转市 12345 办理"[:4000])
-    return order.id, "applied", None
+        order = orders.act(session, order_id=order.id, action=Action.TRANSFER_12345, actor=LINKAGE_ACTOR, now=now,
+                           note=f"{peer_name} 转来的警单（编号 {body['order_number']}）经本平台转市 12345 办理"[:4000])
+    return order, "applied", None
 
 
-def _linked_out(session: Session, peer_name: str, number: str) -> tuple[WorkOrder, OrderLink]:
-    order = session.scalar(select(WorkOrder).where(WorkOrder.number == number[:32]))
-    link = session.scalar(select(OrderLink).where(OrderLink.order_id == order.id, OrderLink.peer_name == peer_name)) if order else None
-    if order is None or link is None:
+def _linked_out(session: Session, peer_name: str, number: str) -> OrderLink:
+    """The link of our order `number` with the peer, in one query (the order itself is loaded, locked, by the action)."""
+    link = session.scalar(select(OrderLink).join(WorkOrder, WorkOrder.id == OrderLink.order_id)
+                          .where(WorkOrder.number == number[:32], OrderLink.peer_name == peer_name))
+    if link is None:
         raise MessageRefused("unknown_order", f"本平台没有转给对方的工单 {number[:32]}", 404)
-    return order, link
+    return link
 
 
 ANSWER_ACTIONS = {"receipt": Action.PEER_RECEIPT, "progress": Action.PEER_PROGRESS, "completion": Action.PEER_COMPLETE}
@@ -540,7 +542,7 @@ ANSWER_ACTIONS = {"receipt": Action.PEER_RECEIPT, "progress": Action.PEER_PROGRE
 
 def _apply_answer(session: Session, peer_name: str, message: dict, now: datetime):
     body, kind = message["body"], message["kind"]
-    order, link = _linked_out(session, peer_name, body["order_number"])
+    link = _linked_out(session, peer_name, body["order_number"])
     link.remote_number = body["receiver_order_number"]
     if body.get("status"):
         link.remote_status, link.remote_status_label = body["status"], body.get("status_label")
@@ -558,11 +560,11 @@ def _apply_answer(session: Session, peer_name: str, message: dict, now: datetime
         link.completed_at, action, note = at, Action.PEER_COMPLETE, f"{who}办结反馈：{body['result']}"
     try:
         with session.begin_nested():
-            orders.act(session, order_id=order.id, action=action, actor=LINKAGE_ACTOR, now=now, note=note[:4000])
-        return order.id, "applied", None
+            order = orders.act(session, order_id=link.order_id, action=action, actor=LINKAGE_ACTOR, now=now, note=note[:4000])
+        return order, "applied", None
     except InvalidTransition as error:
         # The order moved on here (e.g. closed by a supervisor): the answer is kept with the link, not lost.
-        return order.id, "recorded", error.message
+        return session.get(WorkOrder, link.order_id), "recorded", error.message
 
 
 def _apply_negotiation(session: Session, peer_name: str, message: dict, now: datetime):
@@ -579,7 +581,7 @@ def _apply_negotiation(session: Session, peer_name: str, message: dict, now: dat
     note = negotiation_note(body)
     order.append_event(Record.NEGOTIATION.value, to_status=order.status, actor=LINKAGE_ACTOR.name, actor_role=LINKAGE_ACTOR.role.value,
                        at=max(now, order.last_action_at or now), recorded_at=now, note=note, data={"peer": peer_name, **body})
-    return order.id, "applied", None
+    return order, "applied", None
 
 
 OUTCOME_LABELS = {"agreed_sender": "协商一致：由发起方办理", "agreed_receiver": "协商一致：由接收方办理", "failed": "协商未达成一致：按首接负责制由首接方办理"}

@@ -118,10 +118,12 @@ class Worker:
             figures["tasks"] = {task.name: self.run_task(task) for task in load_tasks()}
         return figures
 
-    def _jobs(self, scheduler, *, interval: float) -> None:
-        self.announce()
+    def _jobs(self, scheduler, *, interval: float, tasks: bool = True) -> None:
         scheduler.add_job(self.tick, "interval", seconds=interval, id="linkage.relay", max_instances=1, coalesce=True,
                           next_run_time=_now(), misfire_grace_time=None)
+        if not tasks:  # a relay-only worker (`--no-tasks`): other workers run the scheduled work
+            return
+        self.announce()
         for task in load_tasks():
             scheduler.add_job(self.run_task, "interval", args=[task], seconds=task.every.total_seconds(), id=task.name,
                               max_instances=1, coalesce=True, misfire_grace_time=None)
@@ -133,9 +135,9 @@ class Worker:
         self.scheduler.start()
         return self.scheduler
 
-    def run_forever(self, *, interval: float = 0.5) -> None:
+    def run_forever(self, *, interval: float = 0.5, tasks: bool = True) -> None:
         self.scheduler = BlockingScheduler(executors={"default": ThreadPoolExecutor(4)}, timezone=timezone.utc)
-        self._jobs(self.scheduler, interval=interval)
+        self._jobs(self.scheduler, interval=interval, tasks=tasks)
         try:
             self.scheduler.start()
         finally:
