@@ -278,7 +278,7 @@ def main() -> None:
         backend = (args.db or "sqlite").split(":", 1)[0]
         show(f"backend={backend} workers={args.workers} clients={args.clients} readers={args.readers} seconds={seconds:g} {tree}", figures)
         return
-    plan = [("sqlite", None, 1, 0), ("sqlite", None, 1, 4), ("postgresql", args.pg, 1, 0), ("postgresql", args.pg, 1, 4),
+    plan = [("sqlite", None, 1, 0), ("sqlite", None, 1, 4), ("sqlite", None, 2, 0), ("postgresql", args.pg, 1, 0), ("postgresql", args.pg, 1, 4),
             ("postgresql", args.pg, 2, 0), ("postgresql", args.pg, 4, 0)]
     for backend, url, workers, readers in plan:
         figures = measure(url, workers, args.clients, readers, seconds, source)
