@@ -284,8 +284,7 @@ _LEVEL_ORDER = {"city": 0, "county": 1, "township": 2}
 
 def list_departments(session: Session) -> list[Department]:
     """Every unit, city units first, then each county's sub-centre, bureaus and townships."""
-    rows = list(session.scalars(select(Department)))
-    return sorted(rows, key=lambda d: (_LEVEL_ORDER.get(d.level, 3) > 0, d.division_code if d.level != "city" else "", _LEVEL_ORDER.get(d.level, 3), d.kind != "sub_centre", d.code))
+    return sorted(session.scalars(select(Department)), key=_unit_order)
 
 
 def department_row(department: Department) -> dict:
@@ -302,6 +301,25 @@ def department_row(department: Department) -> dict:
         "active": department.active,
         "duties": department.duties,
     }
+
+
+def _unit_order(d) -> tuple:
+    return (_LEVEL_ORDER.get(d.level, 3) > 0, d.division_code if d.level != "city" else "", _LEVEL_ORDER.get(d.level, 3), d.kind != "sub_centre", d.code)
+
+
+def unit_choices(session: Session) -> list:
+    """Every unit as list_departments orders them, from the catalogue snapshot (no rows loaded while it is current):
+    for pages that show units (filters, names), not for editing them."""
+    return sorted(snapshot(session).tree.units.values(), key=_unit_order)
+
+
+def unit_names(session: Session) -> dict[str, str]:
+    return {u.code: u.name for u in snapshot(session).tree.units.values()}
+
+
+def division_choices(session: Session) -> list:
+    """Every division by code, from the catalogue snapshot: for pages that show divisions, not for editing them."""
+    return sorted(snapshot(session).tree.divisions.values(), key=lambda d: d.code)
 
 
 def list_divisions(session: Session) -> list[Division]:

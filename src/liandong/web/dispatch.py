@@ -70,7 +70,7 @@ def dispatch_queue(request: Request, session: ReadSession, operator: Dispatcher,
         allowed=allowed,
         reach=service.unit_choices(session, level_order, Action.DISPATCH) if level_order else [],
         suggestions={o.id: service.suggested_route(session, o) for o in dispatchable},
-        names={d.code: d.name for d in catalog.list_departments(session)},
+        names=catalog.unit_names(session),
         county=operator.role is Role.COUNTY_DISPATCHER,
         now=now,
     )

@@ -47,7 +47,7 @@ def _choices(session) -> dict:
     groups: dict[str, list] = {}
     for category in categories:
         groups.setdefault(category.names[0], []).append(category)
-    divisions = catalog.list_divisions(session)
+    divisions = catalog.division_choices(session)
     return {
         # The call-taker proposes a first hop: a city unit or a county sub-centre, as the city dispatcher may send.
         "departments": catalog.unit_tree(session).reach(None),

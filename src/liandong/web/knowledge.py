@@ -200,5 +200,5 @@ def kb_act(request: Request, item_id: RecordId, operator: CurrentOperator, form:
 def kb_review(request: Request, session: ReadSession, operator: Reviewer):
     pending = items.list_items(session, status=ItemStatus.IN_REVIEW.value, limit=100)
     approved = items.list_items(session, status=ItemStatus.APPROVED.value, limit=100)
-    names = {d.code: d.name for d in catalog.list_departments(session)}
+    names = catalog.unit_names(session)
     return page(request, "kb/review.html", active="kb_review", pending=pending, approved=approved, names=names)

@@ -74,8 +74,8 @@ def order_list(
         pages=max(1, -(-total // PAGE_SIZE)),
         params=params,
         sort_labels=SORT_LABELS,
-        departments=catalog.list_departments(session),
-        divisions=catalog.list_divisions(session),
+        departments=catalog.unit_choices(session),
+        divisions=catalog.division_choices(session),
         now=now,
     )
 

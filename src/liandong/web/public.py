@@ -39,7 +39,7 @@ def _render(request: Request, name: str, status_code: int = 200, **context) -> H
 
 
 def _form_context(session, values: dict, **extra) -> dict:
-    divisions = catalog.list_divisions(session)
+    divisions = catalog.division_choices(session)
     return {
         "values": values,
         "types": REQUEST_TYPES.choices(),

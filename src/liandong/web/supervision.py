@@ -57,7 +57,7 @@ def supervision_board(request: Request, session: ReadSession, operator: Supervis
     tab = tab if tab in TABS else "overdue"
     now = clock_now()
     board = queries.board_by_department(session, actor=operator.actor, now=now)
-    names = {d.code: d.name for d in catalog.list_departments(session)}
+    names = catalog.unit_names(session)
     totals = {key: sum(row[key] for row in board) for key in ("open", "red", "yellow", "returned", "unsatisfied")}
     counts = queries.count_by_status(session, actor=operator.actor, now=now)
     orders = _tab_orders(session, tab, operator, now, department or None)

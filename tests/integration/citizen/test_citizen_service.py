@@ -258,6 +258,8 @@ def test_the_acceptance_message_carries_the_tracking_code(session):
     now = _now()
     receipt = _submit(session, now=now)
     order = _order(session, receipt)
-    notify.fan_out(session, now=now + timedelta(minutes=1))
+    for _ in range(100):  # other tests may have left older unpublished messages in the shared database: drain them too
+        if not notify.fan_out(session, now=now + timedelta(minutes=1)):
+            break
     texts = [n.text for n in session.scalars(select(Notification).where(Notification.order_id == order.id))]
     assert texts and any(receipt.display_code in text for text in texts), texts
