@@ -84,7 +84,7 @@ def _sqlite_begin(connection) -> None:
     when the previous one commits) instead of SQLite's busy handler and its growing sleeps."""
     immediate = connection.get_execution_options().get("liandong_write")
     if immediate:
-        turn = connection.engine.pool.__dict__.get(_TURN)  # the pool: shared by the engine and its writer()
+        turn = _TURNS.get(connection.engine.url.database) or connection.engine.pool.__dict__.get(_TURN)
         if turn is not None and turn.acquire(timeout=BUSY_SECONDS):
             connection.info[_HOLDS] = turn
         try:
@@ -103,6 +103,9 @@ def _hand_on(info: dict) -> None:
 
 
 _TURN = "_liandong_write_turn"
+# One turn per database file in this process, whichever engines (and pools: dispose() makes a new one) reach it;
+# an in-memory database is its own engine's (on its pool).
+_TURNS: dict[str, WriteTurn] = {}
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
@@ -113,7 +116,11 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, **kwargs)
-        engine.pool.__dict__[_TURN] = WriteTurn(lock_file_for(database))
+        lock_file = lock_file_for(database)
+        if lock_file is not None:
+            _TURNS.setdefault(database, WriteTurn(lock_file))
+        else:
+            engine.pool.__dict__[_TURN] = WriteTurn(None)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         event.listen(engine, "commit", lambda connection: _hand_on(connection.info))

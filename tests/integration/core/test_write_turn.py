@@ -107,3 +107,22 @@ def test_in_memory_and_uri_databases_have_no_lock_file():
     assert lock_file_for(":memory:") is None
     assert lock_file_for("file:x?mode=memory") is None
     assert lock_file_for(None) is None
+
+
+def test_engines_and_pools_of_one_file_share_the_turn(tmp_path):
+    import liandong.db as db
+
+    url = f"sqlite:///{tmp_path / 'e.db'}"
+    _table(url)
+    first, second = make_engine(url), make_engine(url)
+    first.dispose()  # a new pool: the turn is the file's, not the pool's
+    turn = db._TURNS[str(tmp_path / "e.db")]
+    with unit_of_work(first) as session:
+        session.execute(text("INSERT INTO t (who) VALUES ('a')"))
+        assert turn.acquire(timeout=0.05) is False  # held by this writer
+    assert turn.acquire(timeout=1)  # handed on at commit
+    turn.release()
+    with unit_of_work(second) as session:
+        session.execute(text("INSERT INTO t (who) VALUES ('b')"))
+    first.dispose()
+    second.dispose()
