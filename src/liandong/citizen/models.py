@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from liandong.core import retention
 from liandong.db import Base, UTCDateTime
 from liandong.workorder.models import WorkOrder
 
@@ -28,3 +29,6 @@ class CitizenTicket(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     order: Mapped[WorkOrder] = relationship(lazy="joined")
+
+
+retention.keep(CitizenTicket.__table__, order_column="order_id", columns=("latitude", "longitude"), what="市民提交的地图位置")

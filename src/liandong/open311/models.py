@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from liandong.core import retention
 from liandong.db import Base, UTCDateTime
 
 
@@ -38,3 +39,7 @@ class Open311Update(Base):
     status: Mapped[str] = mapped_column(String(32))  # the status the partner reported (OPEN, CLOSED …)
     client_updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+retention.keep(Open311Request.__table__, order_column="order_id", columns=("latitude", "longitude", "media_url"),
+               what="合作系统提交的地图位置和照片链接")

@@ -276,7 +276,10 @@ def purge_personal_command(
         typer.echo(json.dumps(result, ensure_ascii=False))
     else:
         verb = "将匿名化" if dry_run else "已匿名化"
-        typer.echo(f"{verb} {result['orders']} 张于 {result['cutoff'][:10]} 前办结的工单")
+        from liandong.core.retention import KEPT
+
+        beside = "".join(f"，{k.what} {result['beside'].get(k.table.name, 0)} 条" for k in KEPT)
+        typer.echo(f"{verb} {result['orders']} 张于 {result['cutoff'][:10]} 前办结的工单{beside}")
 
 
 nuisance_app = typer.Typer(help="恶意骚扰号码：多次无效/恶意来电的号码被标记待核实。", no_args_is_help=True)

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from liandong.audit import service as audit
@@ -19,7 +19,7 @@ from liandong.catalog.calendar import WorkingCalendar
 from liandong.catalog.deadlines import SHANGHAI, DeadlinePolicy, due_after_working_days, extend_due, yellow_at
 from liandong.catalog.tree import CITY_CENTRE, UnitTree
 from liandong.config import settings
-from liandong.core import outbox
+from liandong.core import outbox, retention
 from liandong.core.actor import CENTRE_ROLES, SYSTEM, Actor, Role
 from liandong.core.clock import ensure_aware, event_time
 from liandong.core.errors import Conflict, InvalidTransition, NotFound, PermissionDenied, ValidationFailed
@@ -1033,6 +1033,25 @@ def purge_personal(session: Session, *, now: datetime, retention_days: int, acto
                 order.updated_at = now
             count += len(orders)
             session.flush()
-        if count:
-            audit.record(session, actor=actor, action="personal.purge", now=now, target=f"{count} 张工单", cutoff=cutoff.isoformat(), count=count)
-    return {"cutoff": cutoff.isoformat(), "orders": count, "dry_run": dry_run}
+    beside = _purge_kept(session, cutoff, dry_run=dry_run)
+    if not dry_run and (count or any(beside.values())):
+        audit.record(session, actor=actor, action="personal.purge", now=now, target=f"{count} 张工单", cutoff=cutoff.isoformat(), count=count,
+                     beside=beside)
+    return {"cutoff": cutoff.isoformat(), "orders": count, "dry_run": dry_run, "beside": beside}
+
+
+def _purge_kept(session: Session, cutoff: datetime, *, dry_run: bool) -> dict[str, int]:
+    """What other domains keep beside an order closed before the cut-off (core.retention): a citizen's map point, a
+    partner's photo link — set to NULL, rows counted per table. Idempotent like the rest of the purge."""
+    from liandong.db import tables  # noqa: F401 - every domain's tables, and so every declaration, loaded
+
+    closed = select(WorkOrder.id).where(WorkOrder.closed_at.is_not(None), WorkOrder.closed_at < cutoff)
+    out: dict[str, int] = {}
+    for kept in retention.KEPT:
+        table = kept.table
+        where = (table.c[kept.order_column].in_(closed), or_(*(table.c[c].is_not(None) for c in kept.columns)))
+        if dry_run:
+            out[table.name] = session.scalar(select(func.count()).select_from(table).where(*where)) or 0
+        else:
+            out[table.name] = session.execute(update(table).where(*where).values({c: None for c in kept.columns})).rowcount or 0
+    return out

@@ -114,3 +114,53 @@ def test_a_number_typed_into_the_text_is_masked_like_the_callers(browser):
     assert PHONE not in listed
     page = leader.get(f"/orders/{order['id']}").text
     assert PHONE not in page and "138****5678" in page
+
+def test_the_retention_purge_clears_what_other_tables_keep_beside_the_order(browser, engine):
+    """A citizen's map point (public page / channel API) and a partner's photo link (Open311) go with the order's
+    caller: every table declared in core.retention, so none can be forgotten."""
+    from liandong.citizen.models import CitizenTicket
+    from liandong.core.retention import KEPT
+    from liandong.open311.models import Open311Request
+
+    assert {k.table.name for k in KEPT} >= {"citizen_tickets", "open311_requests"}
+    order = _order(browser("w_taker"), content="小区门口路灯不亮，晚上很黑")
+    with unit_of_work(engine) as session:
+        session.add(CitizenTicket(order_id=order["id"], tracking_code=f"T{uuid.uuid4().hex[:12]}", source="public",
+                                  latitude=35.49, longitude=112.85, created_at=now()))
+        session.add(Open311Request(order_id=order["id"], client="app", latitude=35.49, longitude=112.85,
+                                   media_url="https://example.org/p.jpg", attributes={}, created_at=now()))
+    with unit_of_work(engine) as session:
+        service.purge_personal(session, now=now(), retention_days=730, actor=SYSTEM)
+    with unit_of_work(engine) as session:  # the order is not closed yet: its map point stays
+        assert session.scalar(select(CitizenTicket.latitude).where(CitizenTicket.order_id == order["id"])) == 35.49
+    with unit_of_work(engine) as session:
+        session.execute(update(WorkOrder).where(WorkOrder.id == order["id"]).values(closed_at=now() - timedelta(days=800), status="closed"))
+    with unit_of_work(engine) as session:
+        dry = service.purge_personal(session, now=now(), retention_days=730, actor=SYSTEM, dry_run=True)
+    assert dry["beside"]["citizen_tickets"] >= 1 and dry["beside"]["open311_requests"] >= 1
+    with unit_of_work(engine) as session:
+        done = service.purge_personal(session, now=now(), retention_days=730, actor=SYSTEM)
+    assert done["beside"]["citizen_tickets"] >= 1 and done["beside"]["open311_requests"] >= 1
+    with unit_of_work(engine) as session:
+        ticket = session.scalar(select(CitizenTicket).where(CitizenTicket.order_id == order["id"]))
+        request = session.get(Open311Request, order["id"])
+        assert (ticket.latitude, ticket.longitude) == (None, None)
+        assert (request.latitude, request.longitude, request.media_url) == (None, None, None)
+        assert ticket.tracking_code  # the ticket itself stays: the citizen can still see the closed request
+    with unit_of_work(engine) as session:
+        again = service.purge_personal(session, now=now(), retention_days=730, actor=SYSTEM)
+    assert not any(again["beside"].values())
+
+
+def test_the_purge_command_knows_every_declared_table(tmp_path):
+    """The command (and the daily task) load every domain's tables before purging, whatever was imported before."""
+    import os
+    import subprocess
+    import sys
+
+    run = "import sys; from liandong.cli import main; sys.argv = ['liandong', *sys.argv[1:]]; main()"
+    env = {**os.environ, "LIANDONG_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}"}
+    subprocess.run([sys.executable, "-c", run, "db", "upgrade"], env=env, check=True, capture_output=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", run, "orders", "purge-personal", "--dry-run", "--json"], env=env, check=True,
+                          capture_output=True, text=True, timeout=120)
+    assert set(json.loads(done.stdout)["beside"]) >= {"citizen_tickets", "open311_requests"}
