@@ -104,10 +104,20 @@ def _is_catalogue(instance) -> bool:
     return isinstance(instance, CATALOGUE) and not (isinstance(instance, CatalogSetting) and instance.key == VERSION_KEY)
 
 
+# Where a session keeps what its transaction read of the catalogue (catalog.service): the version token and the snapshot.
+SESSION_VERSION = "liandong.catalog_version"
+SESSION_SNAPSHOT = "liandong.catalog_snapshot"
+
+
+def forget_read(session: Session) -> None:
+    """The session's transaction no longer holds a current read of the catalogue."""
+    session.info.pop(SESSION_SNAPSHOT, None)
+    session.info.pop(SESSION_VERSION, None)
+
+
 def bump_version(session: Session) -> None:
     """Replace the token (the row is created the first time); the caller's transaction carries it."""
-    session.info.pop("liandong.catalog_snapshot", None)
-    session.info.pop("liandong.catalog_version", None)
+    forget_read(session)
     row = session.get(CatalogSetting, VERSION_KEY)
     token = {"token": secrets.token_hex(8)}
     if row is None:
@@ -127,8 +137,7 @@ def _version_on_flush(session: Session, _context, _instances) -> None:
 def _forget_on_end(session: Session, transaction) -> None:
     # What a transaction read of the catalogue (its version, its snapshot) is not carried into the session's next one.
     if transaction.parent is None:
-        session.info.pop("liandong.catalog_snapshot", None)
-        session.info.pop("liandong.catalog_version", None)
+        forget_read(session)
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -14,7 +14,19 @@ from sqlalchemy.orm import Session
 
 from liandong.catalog.calendar import Horizon, WorkingCalendar, horizon
 from liandong.catalog.deadlines import REQUEST_TYPES, DeadlinePolicy
-from liandong.catalog.models import VERSION_KEY, CalendarNotice, CalendarOverride, CatalogSetting, Category, Department, Division, bump_version
+from liandong.catalog.models import (
+    SESSION_SNAPSHOT,
+    SESSION_VERSION,
+    VERSION_KEY,
+    CalendarNotice,
+    CalendarOverride,
+    CatalogSetting,
+    Category,
+    Department,
+    Division,
+    bump_version,
+    forget_read,
+)
 from liandong.catalog.tree import Division as TreeDivision
 from liandong.catalog.tree import Unit, UnitTree
 from liandong.config import Settings
@@ -176,7 +188,7 @@ def unit_tree(session: Session) -> UnitTree:
 
 
 def forget_unit_tree(session: Session) -> None:
-    session.info.pop(_SESSION_SNAPSHOT, None)
+    forget_read(session)
 
 
 # ---------------------------------------------------------------- the cached catalogue
@@ -193,8 +205,6 @@ class Snapshot:
     tree: UnitTree
 
 
-_SESSION_SNAPSHOT = "liandong.catalog_snapshot"
-_SESSION_VERSION = "liandong.catalog_version"
 _snapshots: dict[str, Snapshot] = {}  # database URL → the newest snapshot this process built
 _snapshots_lock = threading.Lock()
 
@@ -204,12 +214,12 @@ def catalogue_version(session: Session) -> str | None:
     Read once per transaction (triage and the catalogue snapshot of one request share it); a change made in the
     transaction forgets it (catalog.models.bump_version), and so does the transaction's end."""
     info = session.info
-    if _SESSION_VERSION in info:
-        return info[_SESSION_VERSION]
+    if SESSION_VERSION in info:
+        return info[SESSION_VERSION]
     value = session.scalar(select(CatalogSetting.value).where(CatalogSetting.key == VERSION_KEY))
     token = value.get("token") if isinstance(value, dict) else None
     if session.in_transaction():
-        info[_SESSION_VERSION] = token
+        info[SESSION_VERSION] = token
     return token
 
 
@@ -228,7 +238,7 @@ def _build(session: Session, version: str | None) -> Snapshot:
 def snapshot(session: Session) -> Snapshot:
     """The catalogue as of this transaction: the process's copy when its version is current (one indexed read),
     rebuilt otherwise. The version is read before the rows, so a copy is never older than the version it is kept under."""
-    cached = session.info.get(_SESSION_SNAPSHOT)
+    cached = session.info.get(SESSION_SNAPSHOT)
     if cached is not None:
         return cached
     version = catalogue_version(session)
@@ -239,7 +249,7 @@ def snapshot(session: Session) -> Snapshot:
         if version is not None:  # an unversioned catalogue (never written through the ORM) is not shared
             with _snapshots_lock:
                 _snapshots[key] = found
-    session.info[_SESSION_SNAPSHOT] = found
+    session.info[SESSION_SNAPSHOT] = found
     return found
 
 

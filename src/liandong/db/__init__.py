@@ -58,21 +58,25 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+# How long a SQLite writer waits for its turn, and then in SQLite's own busy handler.
+BUSY_SECONDS = 10
+_HOLDS = "liandong_write_turn"  # connection.info: the turn this connection's write transaction holds
+_TURN = "_liandong_write_turn"  # pool.__dict__: an in-memory database's turn (the database is its engine's alone)
+# One turn per database file in this process, whichever engines (and pools: dispose() makes a new one) reach it.
+_TURNS: dict[str, WriteTurn] = {}
+
+
 def _sqlite_pragmas(dbapi_connection, _record):
     # SQLAlchemy, not the sqlite3 module, says when a transaction begins (see _sqlite_begin).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_SECONDS * 1000}")
     cursor.close()
 
 
 WRITE = {"liandong_write": True}
-
-
-_HOLDS = "liandong_write_turn"
-BUSY_SECONDS = 10
 
 
 def _sqlite_begin(connection) -> None:
@@ -102,10 +106,6 @@ def _hand_on(info: dict) -> None:
         turn.release()
 
 
-_TURN = "_liandong_write_turn"
-# One turn per database file in this process, whichever engines (and pools: dispose() makes a new one) reach it;
-# an in-memory database is its own engine's (on its pool).
-_TURNS: dict[str, WriteTurn] = {}
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:

@@ -274,7 +274,7 @@ def admin_transfer(request: Request, session: ReadSession, operator: Admin, item
         version=data.get("version", ""), stored=stored, platforms=[(p, PLATFORM_LABELS.get(p, p)) for p in PLATFORMS],
         directions=DIRECTIONS, direction_labels=dict(TRANSFER_DIRECTIONS.choices()),
         departments=[d for d in catalog.list_departments(session) if d.level == "city"],
-        names={d.code: d.name for d in catalog.list_departments(session)},
+        names=catalog.unit_names(session),
     )
 
 

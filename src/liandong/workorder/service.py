@@ -1012,9 +1012,10 @@ def purge_personal(session: Session, *, now: datetime, retention_days: int, acto
     """Anonymise closed orders older than the retention period: the caller's name and number go, and numbers or
     名+女士 names in the text are blanked. Idempotent; one audit record per run."""
     cutoff = now - timedelta(days=retention_days)
+    closed_before = (WorkOrder.closed_at.is_not(None), WorkOrder.closed_at < cutoff)
     due = (
         select(WorkOrder)
-        .where(WorkOrder.closed_at.is_not(None), WorkOrder.closed_at < cutoff)
+        .where(*closed_before)
         .where((WorkOrder.caller_name.is_not(None)) | (WorkOrder.caller_phone.is_not(None)))
         .order_by(WorkOrder.id)
     )
@@ -1033,19 +1034,18 @@ def purge_personal(session: Session, *, now: datetime, retention_days: int, acto
                 order.updated_at = now
             count += len(orders)
             session.flush()
-    beside = _purge_kept(session, cutoff, dry_run=dry_run)
+    beside = _purge_kept(session, select(WorkOrder.id).where(*closed_before), dry_run=dry_run)
     if not dry_run and (count or any(beside.values())):
         audit.record(session, actor=actor, action="personal.purge", now=now, target=f"{count} 张工单", cutoff=cutoff.isoformat(), count=count,
                      beside=beside)
     return {"cutoff": cutoff.isoformat(), "orders": count, "dry_run": dry_run, "beside": beside}
 
 
-def _purge_kept(session: Session, cutoff: datetime, *, dry_run: bool) -> dict[str, int]:
-    """What other domains keep beside an order closed before the cut-off (core.retention): a citizen's map point, a
-    partner's photo link — set to NULL, rows counted per table. Idempotent like the rest of the purge."""
+def _purge_kept(session: Session, closed, *, dry_run: bool) -> dict[str, int]:
+    """What other domains keep beside the `closed` orders (core.retention): a citizen's map point, a partner's photo
+    link — set to NULL, rows counted per table. Idempotent like the rest of the purge."""
     from liandong.db import tables  # noqa: F401 - every domain's tables, and so every declaration, loaded
 
-    closed = select(WorkOrder.id).where(WorkOrder.closed_at.is_not(None), WorkOrder.closed_at < cutoff)
     out: dict[str, int] = {}
     for kept in retention.KEPT:
         table = kept.table
