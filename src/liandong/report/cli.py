@@ -59,7 +59,7 @@ def metrics_command(
         return
     o = result["overall"]
     typer.echo(f"{start} 至 {end}（不含），评价时点 {result['as_of']}，指标定义版本 {result['definitions_version']}")
-    typer.echo(f"受理 {o['received']}｜并单 {o['merged']}｜无效 {o['invalid']}｜有效 {o['valid']}｜派单 {o['dispatched']}")
+    typer.echo(f"受理 {o['received']}｜并单 {o['merged']}｜无效 {o['invalid']}｜撤回 {o['withdrawn']}｜有效 {o['valid']}｜派单 {o['dispatched']}")
     typer.echo(
         f"响应率 {_pct(o['response_rate'])}｜按时办结率 {_pct(o['on_time_reply_rate'])}｜办结率 {_pct(o['completion_rate'])}｜"
         f"解决率 {_pct(o['resolution_rate'])}｜满意率 {_pct(o['satisfaction_rate'])}"

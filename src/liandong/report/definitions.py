@@ -16,7 +16,7 @@ from pathlib import Path
 BASE_VERSION = "2026.1"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-EXCLUDED = "并单（并入其他工单）与无效、恶意来电计入受理量，不计入任何比率"
+EXCLUDED = "并单（并入其他工单）、无效和恶意来电、市民撤回的诉求计入受理量，不计入任何比率"
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("received", "受理量", "count", "统计期内受理的全部工单", exclusions="无（全部计入）", unit="件"),
     Metric("merged", "并单量", "count", "截至评价时点已并入其他工单的工单", exclusions="无", unit="件"),
     Metric("invalid", "无效来电量", "count", "截至评价时点标记为无效或恶意来电的工单", exclusions="无", unit="件"),
-    Metric("valid", "有效工单量", "count", "受理量 − 并单量 − 无效来电量", exclusions=EXCLUDED, unit="件"),
+    Metric("withdrawn", "撤回量", "count", "截至评价时点由市民在单位签收前撤回的诉求", exclusions="无", unit="件"),
+    Metric("valid", "有效工单量", "count", "受理量 − 并单量 − 无效来电量 − 撤回量", exclusions=EXCLUDED, unit="件"),
     Metric("direct_answer_rate", "直接答复率", "rate", "直接答复办结的有效工单 ÷ 有效工单",
            "话务员直接答复办结的有效工单", "有效工单", unit="%"),
     Metric("dispatched", "派单量", "count", "至少派单一次的有效工单", unit="件"),

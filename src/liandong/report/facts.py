@@ -37,6 +37,7 @@ class Fact:
     reply_due_at: datetime | None = None
     merged_at: datetime | None = None
     invalid_at: datetime | None = None
+    withdrawn_at: datetime | None = None  # 撤回: the citizen withdrew the request before a unit signed for it
     direct_answer_at: datetime | None = None
     transferred_at: datetime | None = None
     dispatched_at: datetime | None = None
@@ -76,7 +77,7 @@ class Fact:
 FIELDS = tuple(f.name for f in fields(Fact))
 # Every time a figure compares with its evaluation moment (reply_due_at, the deadline in force now, is not one).
 EVENT_TIMES = (
-    "received_at", "merged_at", "invalid_at", "direct_answer_at", "transferred_at", "dispatched_at", "sign_ok_at", "sign_late_at",
+    "received_at", "merged_at", "invalid_at", "withdrawn_at", "direct_answer_at", "transferred_at", "dispatched_at", "sign_ok_at", "sign_late_at",
     "accepted_at", "overdue_at", "first_closed_at", "closed_at", "reopened_at", "open_again_at", "returned_at", "extended_at",
     "repeat_at", "callback_due_at", "first_reached_at", "last_reached_at",
 )
@@ -178,6 +179,7 @@ def derive(
     )
     fact.merged_at = first_event("merge")
     fact.invalid_at = first_event("mark_invalid")
+    fact.withdrawn_at = first_event("withdraw")
     fact.direct_answer_at = first_event("answer_directly")
     fact.transferred_at = first_event("transfer_110")
     fact.extended_at = first_event("approve_extension")

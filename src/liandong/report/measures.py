@@ -43,8 +43,12 @@ class AsOf:
         return and_(_by(F.invalid_at, self.at), not_(self.merged))
 
     @property
+    def withdrawn(self):
+        return _by(F.withdrawn_at, self.at)
+
+    @property
     def valid(self):
-        return and_(not_(_by(F.merged_at, self.at)), not_(_by(F.invalid_at, self.at)))
+        return and_(not_(_by(F.merged_at, self.at)), not_(_by(F.invalid_at, self.at)), not_(self.withdrawn))
 
     @property
     def dispatched(self):
@@ -120,6 +124,7 @@ def expressions(at: datetime, only=None) -> dict:
         "received": func.count() if only is None else _count(only),
         "merged": _count(where(t.merged)),
         "invalid": _count(where(t.invalid)),
+        "withdrawn": _count(where(t.withdrawn)),
         "dispatched": _count(where(t.dispatched)),
     }
     for name, (numerator, denominator) in pairs.items():

@@ -62,7 +62,9 @@ def figures_of(row: dict) -> dict:
     received = int(row.get("received") or 0)
     merged = int(row.get("merged") or 0)
     invalid = int(row.get("invalid") or 0)
-    out: dict = {"received": received, "merged": merged, "invalid": invalid, "valid": received - merged - invalid,
+    withdrawn = int(row.get("withdrawn") or 0)
+    out: dict = {"received": received, "merged": merged, "invalid": invalid, "withdrawn": withdrawn,
+                 "valid": received - merged - invalid - withdrawn,
                  "dispatched": int(row.get("dispatched") or 0)}
     for name in defs.RATES:
         numerator = int(row.get(f"{name}__n") or 0)

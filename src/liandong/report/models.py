@@ -54,6 +54,7 @@ class OrderFact(Base):
 
     merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     invalid_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     direct_answer_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     transferred_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)  # first dispatch
@@ -94,7 +95,7 @@ class OrderFact(Base):
 
 # The additive measures of one group of orders (numerators, denominators, sums and counts), as the metrics' SQL labels them.
 MEASURES = (
-    "received", "merged", "invalid", "dispatched",
+    "received", "merged", "invalid", "withdrawn", "dispatched",
     "direct_answer_rate__n", "direct_answer_rate__d", "response_rate__n", "response_rate__d",
     "on_time_reply_rate__n", "on_time_reply_rate__d", "completion_rate__n", "completion_rate__d",
     "callback_rate__n", "callback_rate__d", "resolution_rate__n", "resolution_rate__d",
@@ -124,6 +125,7 @@ class DailyFigures(Base):
     received: Mapped[int] = mapped_column(Integer, default=0)
     merged: Mapped[int] = mapped_column(Integer, default=0)
     invalid: Mapped[int] = mapped_column(Integer, default=0)
+    withdrawn: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     dispatched: Mapped[int] = mapped_column(Integer, default=0)
     direct_answer_rate__n: Mapped[int] = mapped_column(Integer, default=0)
     direct_answer_rate__d: Mapped[int] = mapped_column(Integer, default=0)

@@ -139,7 +139,7 @@ def summary_text(data: dict) -> str:
 
     parts = [
         f"{data['label']}，12345热线共受理群众诉求{o['received']}件{delta('received', False)}，"
-        f"其中有效工单{o['valid']}件（并单{o['merged']}件、无效或恶意来电{o['invalid']}件，均不计入各项比率）。",
+        f"其中有效工单{o['valid']}件（并单{o['merged']}件、无效或恶意来电{o['invalid']}件、市民撤回{o['withdrawn']}件，均不计入各项比率）。",
         f"直接答复率{pct(o['direct_answer_rate'])}；派单{o['dispatched']}件，响应率（按时签收）{pct(o['response_rate'])}{delta('response_rate')}，"
         f"按时办结率{pct(o['on_time_reply_rate'])}{delta('on_time_reply_rate')}，办结率{pct(o['completion_rate'])}。",
         f"回访率{pct(o['callback_rate'])}，解决率{pct(o['resolution_rate'])}{delta('resolution_rate')}，"

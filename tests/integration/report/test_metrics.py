@@ -11,7 +11,7 @@ repeat D → 1/9. Working hours first dispatch → accepted reply: A 24.5, B 143
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -119,3 +119,31 @@ def test_refused_input(session, october):
         metrics.compute(session, date_from=date(1, 1, 1), date_to=date(1, 2, 1), as_of=NOW)
     with pytest.raises(ValidationFailed, match="未知的分组"):
         metrics.compute(session, **OCTOBER, as_of=NOW, by="colour")
+
+
+def test_a_withdrawn_request_is_its_own_outcome_not_a_valid_completed_order(session, october):
+    """J, received in October and withdrawn by the citizen before any unit signed: counted as received and withdrawn,
+    left out of the valid orders and every rate — the completion rate stays 5/7, not 6/8."""
+    from liandong.core.actor import Actor, Role
+    from liandong.report import rollup
+    from liandong.workorder import service
+    from liandong.workorder.lifecycle import Action
+
+    from .conftest import TAKER
+
+    order = service.create_order(session, actor=TAKER, now=NOW, received_at=t(10, 20, 9), request_type="complaint", division_code="140502",
+                                 content="来电人反映凤鸣小区门口路灯不亮（J）", caller_phone="13935619999")
+    citizen = Actor("token:wechat-test", Role.CITIZEN, token="wechat-test", scopes=frozenset({"channel:feedback"}), own_order=order.id)
+    service.act(session, order_id=order.id, action=Action.WITHDRAW, actor=citizen, now=NOW, note="已自行解决")
+    rollup.ensure_fresh(session, now=NOW)
+    overall = metrics.compute(session, **OCTOBER, as_of=NOW, now=NOW)["overall"]
+    assert (overall["received"], overall["withdrawn"], overall["valid"]) == (10, 1, 7)
+    assert (overall["completion_rate_num"], overall["completion_rate_den"]) == (5, 7)
+    # As of a moment before the withdrawal (the citizen's action is timed by the server), J is a valid open order.
+    before = metrics.compute(session, **OCTOBER, as_of=t(11, 20, 10), now=NOW)["overall"]
+    assert (before["received"], before["withdrawn"], before["valid"], before["completion_rate_den"]) == (10, 0, 8, 8)
+    # The same once J is in the daily rollup.
+    rollup.roll(session, now=NOW + timedelta(hours=1))
+    later = NOW + timedelta(days=1)
+    rolled = metrics.compute(session, **OCTOBER, as_of=later, now=later)["overall"]
+    assert (rolled["withdrawn"], rolled["valid"], rolled["completion_rate_den"]) == (1, 7, 7)
