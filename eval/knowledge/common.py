@@ -21,6 +21,7 @@ BANKS = {
     "answer_heldout4": HERE / "answer_heldout4.jsonl",  # written in round 3 after heldout3's first scoring, before the changes that followed
     "answer_heldout5": HERE / "answer_heldout5.jsonl",  # written in the triage3 session before any change of it; never tuned on
     "answer_dev2": HERE / "answer_dev2.jsonl",  # written in the kb session (2026-12-02) as a development bank
+    "answer_heldout6": HERE / "answer_heldout6.jsonl",  # written in the 2026-12-02 session before any change of it; never tuned on
     "questions": HERE / "questions.jsonl",  # the first search bank (answerable; tuned on before)
     "questions_test2": HERE / "questions_test2.jsonl",  # the second search bank (answerable; tuned on)
 }
@@ -30,7 +31,7 @@ DEV_BANKS = (
     "answer_dev", "questions", "questions_test2", "answer_heldout", "answer_heldout2", "answer_heldout3", "answer_heldout4",
     "answer_dev2",
 )
-HELDOUT_BANKS = ("answer_heldout5",)  # never tuned on; only aggregates are printed
+HELDOUT_BANKS = ("answer_heldout5", "answer_heldout6")  # never tuned on; only aggregates are printed
 
 _PUNCT = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"})
 

@@ -1,5 +1,6 @@
 """Build ``heldout5.jsonl`` from the hand-written ``banks/heldout5.txt`` (triage3 session), or another
-hand-written bank of the same format (``--bank dev6``: the route session's development bank, tuned on).
+hand-written bank of the same format (``--bank dev6``: the route session's development bank, tuned on;
+``--bank heldout6``: the blind bank of the 2026-12-02 session, never tuned on).
 
     .venv/bin/python eval/triage/make_heldout5.py [--bank dev6]
 
@@ -44,7 +45,7 @@ def parse(path: Path, prefix: str = "h5") -> list[dict]:
     return rows
 
 
-PREFIXES = {"heldout5": "h5", "dev6": "d6"}
+PREFIXES = {"heldout5": "h5", "dev6": "d6", "heldout6": "h6"}
 
 
 def main() -> None:
