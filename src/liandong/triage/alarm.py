@@ -67,8 +67,12 @@ def span(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
     return left, min(found) if found else len(text)
 
 
+def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
+    return span(text, start, end, SENTENCE_END)
+
+
 def sentence_of(text: str, start: int, end: int) -> str:
-    left, right = span(text, start, end, SENTENCE_END)
+    left, right = sentence_span(text, start, end)
     return text[left:right]
 
 
@@ -143,6 +147,10 @@ class AlarmJudge:
         for m in item.regex.finditer(text, left, right):
             covered.update(range(m.start(), m.end()))
         if covered.issuperset(range(left, right)):
+            return None
+        # A reduplicated form of the cue itself ("偷偷拍" is "偷拍" said softly) is the same word.
+        word = text[left:right]
+        if any(word[i] == word[i + 1] and word[:i] + word[i + 1 :] == text[start:end] for i in range(len(word) - 1)):
             return None
         return f"「{text[start:end]}」只是「{text[left:right]}」的一部分"
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field, replace
 from typing import Callable
 
-from liandong.triage.alarm import AlarmJudge, has_urgency, sentence_of
+from liandong.triage.alarm import AlarmJudge, has_urgency, sentence_of, sentence_span
 from liandong.triage.calibration import Calibration, heuristic
 from liandong.triage.catalog import TriageCatalog
 from liandong.triage.duties import DutyIndex
@@ -156,6 +156,23 @@ class _Candidate:
     duty: float = 0.0
     duty_terms: tuple[str, ...] = ()
     reasons: list[str] = field(default_factory=list)
+
+
+# How far around an alarm cue a long run-on sentence is read for a word saying it is happening now: a caller's
+# "刚才河水涨上来了，……老人孩子出不去，只能爬到房顶上，请赶紧派人来救" is one utterance, though the layout cuts it
+# at commas into pieces; beyond this the words belong to another part of the story.
+UTTERANCE_REACH = 60
+
+
+def _utterance(layout: Layout, start: int, end: int) -> str:
+    """The sentence around text[start:end] (to the sentence stops, not the layout's comma cuts), at most
+    UTTERANCE_REACH characters either side of it."""
+    text = layout.text
+    piece = layout.sentence_at(start)
+    if piece is not None and start < layout.title_end:
+        return text[piece.start : piece.end]  # the title is read alone
+    left, right = sentence_span(text, start, end)
+    return text[max(left, start - UTTERANCE_REACH, layout.title_end) : min(right, end + UTTERANCE_REACH)]
 
 
 class TriageEngine:
@@ -372,10 +389,8 @@ class TriageEngine:
                 continue
             live = []
             for word, start, end in hit.spans or ((hit.keyword, hit.start, hit.start + len(hit.keyword)),):
-                sentence = layout.sentence_at(start)
-                piece = layout.text[sentence.start : sentence.end] if sentence else word
                 # The title of a written message is not a live call either: it needs a word saying it is happening now.
-                if has_urgency(piece):
+                if has_urgency(_utterance(layout, start, end)):
                     live.append((word, start, end))
             if live:
                 kept.append(replace(hit, spans=tuple(live), keyword=live[0][0], start=live[0][1]))

@@ -1,0 +1,45 @@
+"""True emergencies told the way people really tell them (emergency_dev2's failure classes): the urgent words in
+another comma-piece of a long run-on sentence, the food named before it was eaten, a collapse underground, a child
+gone the moment a parent looked away, a reduplicated cue ("偷偷拍"). Each must reach the emergency platform, with
+the model and without it; and the near-misses beside them must not."""
+
+from __future__ import annotations
+
+import pytest
+
+TOLD_LATE = [
+    # (title, text, platform)
+    ("紧急求助", "我们是泽州县川底乡的，这两天一直下大雨，刚才河水一下子涨上来了，把村口的路冲断了，我们家在河边，"
+     "水已经进院子漫到膝盖了，家里有两个老人和一个孩子出不去，只能爬到平房顶上，请赶紧派人来救", "119"),
+    (None, "那个就是说，我们家昨天上山采了点野蘑菇，今天中午炒着吃了，吃完一两个小时我爸我妈都开始吐，现在我妈说看东西重影，"
+     "手也发麻，是不是中毒了，能不能快点派车来接", "120"),
+    (None, "喂，我住在一个小煤窑旁边，刚才那边轰的一声，井口往外冒黑烟，有工人跑出来说底下塌了，还有好几个人在下面没上来，"
+     "你们快派救援的人来", "119"),
+    ("急", "我闺女今年六岁，刚才在人民公园里玩滑梯，我转身接了个电话，一回头人就不见了，已经找了二十多分钟了，求求你们帮忙找找", "110"),
+    (None, "喂，有个人在公交车上偷偷拍女孩子裙底，被我们抓住了，现在车停在站台，你们快来呀", "110"),
+]
+
+NOT_NOW = [
+    # (title, text): the same words, not happening now
+    ("建议加固河堤", "我们村在河边，前年发大水的时候河水漫进院子，老人孩子出不去，后来修了一段堤。"
+     "希望水利部门今年汛期前把剩下那段河堤也加固一下，以免再出现那种情况。"),
+    ("咨询野生菌中毒的医保报销", "去年秋天我们一家吃了自己采的野蘑菇，吃完都开始吐，在医院住了一个星期，想问问这种情况医保能报多少。"),
+    ("煤矿采空区塌陷问题", "我们村下面是以前的煤矿采空区，这几年地面一直在下沉，好几户房子墙都裂了，希望有关部门来勘察，看看怎么治理。"),
+]
+
+
+@pytest.mark.parametrize(("title", "text", "platform"), TOLD_LATE)
+def test_an_emergency_told_late_in_a_long_sentence_goes_out(engine, title, text, platform):
+    result = engine.triage(text, title=title)
+    assert result.platform == platform, result.reasons
+
+
+@pytest.mark.parametrize(("title", "text", "platform"), TOLD_LATE)
+def test_an_emergency_told_late_goes_out_without_the_model(rules_engine, title, text, platform):
+    assert rules_engine.triage(text, title=title).platform == platform
+
+
+@pytest.mark.parametrize(("title", "text"), NOT_NOW)
+def test_the_same_words_in_the_past_or_as_a_hazard_stay_with_12345(engine, title, text):
+    result = engine.triage(text, title=title)
+    assert result.platform not in ("110", "119", "120"), result.reasons
