@@ -79,8 +79,10 @@ def is_negated(text: str, start: int) -> bool:
     if not match:
         return False
     head = window[: match.start()]
-    # "有没有人受伤" asks rather than denies.
-    return not head.endswith("有")
+    # "有没有人受伤" and "是不是羊水破了" ask rather than deny (the A-not-A question names what may be happening).
+    if head.endswith("有") or (head.endswith("是") and window.startswith("不是", match.start())):
+        return False
+    return True
 
 
 def is_hypothetical(text: str, start: int) -> bool:
