@@ -45,7 +45,7 @@ def parse(path: Path, prefix: str = "h5") -> list[dict]:
     return rows
 
 
-PREFIXES = {"heldout5": "h5", "dev6": "d6", "heldout6": "h6", "emergency_dev2": "e2"}
+PREFIXES = {"heldout5": "h5", "dev6": "d6", "heldout6": "h6", "emergency_dev2": "e2", "nearmiss_dev": "n1"}
 
 
 def main() -> None:

@@ -161,7 +161,7 @@ def score_real(engine) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", default="dev", choices=["dev", "heldout", "heldout4", "heldout5", "heldout6", "dev6", "emergency_dev2"],
+    parser.add_argument("--split", default="dev", choices=["dev", "heldout", "heldout4", "heldout5", "heldout6", "dev6", "emergency_dev2", "nearmiss_dev"],
                         help="heldout4 = the second pass's bank (eval/triage/heldout4.jsonl), scored by style; dev6 = the route session's hand-written development bank (tuned on); heldout5/heldout6 = blind banks (aggregates only)")
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--out", type=Path, default=None, help="write the report as JSON here")
@@ -171,7 +171,7 @@ def main() -> None:
 
     engine = build_engine(with_model=not args.no_model)
     report: dict = {"split": args.split}
-    if args.split in ("heldout4", "heldout5", "heldout6", "dev6", "emergency_dev2"):
+    if args.split in ("heldout4", "heldout5", "heldout6", "dev6", "emergency_dev2", "nearmiss_dev"):
         every = load(args.split)
         groups = {f"{args.split}_{style}": [r for r in every if r["style"] == style] for style in ("board", "phone", "emergency")}
         names = [*groups, f"{args.split}_all"]
