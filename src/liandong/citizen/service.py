@@ -24,16 +24,15 @@ from sqlalchemy.orm import Session
 
 from liandong.account import throttle
 from liandong.catalog.deadlines import SHANGHAI
-from liandong.catalog.models import Department, Division
 from liandong.citizen import challenge, codes
 from liandong.citizen.models import CitizenTicket
 from liandong.core.actor import Actor, Role
 from liandong.core.errors import Conflict, NotFound, PermissionDenied, TooManyRequests, ValidationFailed
 from liandong.core.vocabulary import CHANNELS, REQUEST_TYPES, SATISFACTION
 from liandong.db import unit_of_work
-from liandong.workorder import attachments, nuisance, validation
+from liandong.workorder import attachments, nuisance, public, validation
 from liandong.workorder import service as orders
-from liandong.workorder.lifecycle import ACTION_LABELS, PUBLIC_STATUS_LABELS, Action, Status
+from liandong.workorder.lifecycle import ACTION_LABELS, Action, Status
 from liandong.workorder.models import OrderEvent, OrderReply, WorkOrder
 
 log = logging.getLogger(__name__)
@@ -285,7 +284,7 @@ class Receipt:
 
 def _receipt(ticket: CitizenTicket, *, replayed: bool = False) -> Receipt:
     order = ticket.order
-    return Receipt(ticket.tracking_code, order.number, order.status, PUBLIC_STATUS_LABELS[Status(order.status)], order.channel, replayed)
+    return Receipt(ticket.tracking_code, order.number, order.status, public.status_label(order.status, order.close_reason), order.channel, replayed)
 
 
 def submit(
@@ -450,64 +449,12 @@ class Progress:
         }
 
 
-def _public_unit(session: Session, code: str | None) -> str | None:
-    """The unit at city or county level: a township is named by its county ("泽州县乡镇（街道）")."""
-    if not code:
-        return None
-    unit = session.get(Department, code)
-    if unit is None:
-        return None
-    if unit.level in ("city", "county"):
-        return unit.name
-    division = session.get(Division, unit.division_code)
-    county = session.get(Division, division.parent_code) if division is not None and division.parent_code else division
-    return f"{county.name}乡镇（街道）" if county is not None else "乡镇（街道）"
-
-
-def _step_text(session: Session, event: OrderEvent) -> str | None:
-    """The public sentence for a timeline entry, or None when it is internal (notes, supervision, objections …)."""
-    data = event.data or {}
-    action = event.action
-    if action == "create":
-        return f"诉求已受理（{CHANNELS.label(data.get('channel'))}）"
-    if action in (Action.DISPATCH, Action.REDISPATCH) or (action == Action.DECIDE_OBJECTION and data.get("department")):
-        unit = _public_unit(session, data.get("department"))
-        return f"已派至{unit}办理" if unit else "已派单"
-    if action == Action.ACCEPT:
-        return "承办单位已签收，正在办理"
-    if action == Action.APPROVE_EXTENSION:
-        return "经审核，办理期限已延长"
-    if action == Action.REPLY:
-        return "承办单位已答复，等待 12345 审核"
-    if action == Action.REVIEW:
-        return "答复已通过 12345 审核" if data.get("passed") else "12345 审核后要求承办单位重新办理答复"
-    if action == Action.VISIT:
-        return "12345 已回访" + ("，转回承办单位重新办理" if event.to_status == Status.IN_PROGRESS else "")
-    if action == Action.RATE:
-        label = SATISFACTION.label(str(data.get("satisfaction")))
-        solved = "已解决" if data.get("resolved") else "未解决"
-        return f"您已评价：{label}，{solved}" + ("，转承办单位重新办理" if event.to_status != Status.CLOSED else "")
-    if action == Action.SUPPLEMENT:
-        return "您补充了情况，已转承办单位"
-    if action == Action.WITHDRAW:
-        return "您已撤回诉求"
-    if action == Action.REOPEN:
-        return "重新办理"
-    if action == Action.ANSWER_DIRECTLY:
-        return "12345 已直接答复"
-    if action == Action.MERGE:
-        return "已与相同诉求合并办理"
-    if action in (Action.TRANSFER_110, Action.TRANSFER_12345):
-        return "已转交有关部门处置"
-    if event.to_status == Status.CLOSED and event.from_status != Status.CLOSED:
-        return "已办结"
-    return None
-
-
 def progress_of(session: Session, ticket: CitizenTicket, *, actor: Actor, now: datetime) -> Progress:
     order = session.get(WorkOrder, ticket.order_id, populate_existing=True)
     events = session.scalars(select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.seq))
-    steps = [Step(e.occurred_at, text) for e in events if (text := _step_text(session, e))]
+    name = lambda code: public.public_unit(session, code)  # noqa: E731
+    steps = [Step(e.occurred_at, text) for e in events
+             if (text := public.step_text(e.action, e.data, from_status=e.from_status, to_status=e.to_status, unit_name=name))]
     reply = session.scalar(
         select(OrderReply).where(OrderReply.order_id == order.id, OrderReply.review == "passed").order_by(OrderReply.seq.desc()).limit(1)
     )
@@ -524,8 +471,8 @@ def progress_of(session: Session, ticket: CitizenTicket, *, actor: Actor, now: d
         tracking_code=ticket.tracking_code, number=order.number, request_type=order.request_type,
         request_type_label=REQUEST_TYPES.label(order.request_type), channel_label=CHANNELS.label(order.channel),
         received_at=order.received_at, status=status.value,
-        status_label="已撤回" if order.close_reason == "withdrawn" else PUBLIC_STATUS_LABELS[status],
-        unit=_public_unit(session, order.department_code) if status not in (Status.RECEIVED, Status.RETURNED) else None,
+        status_label=public.status_label(status, order.close_reason),
+        unit=public.public_unit(session, order.department_code) if status not in (Status.RECEIVED, Status.RETURNED) else None,
         steps=steps, reply=reply_text, replied_at=replied_at, rating=rating, allowed=allowed,
     )
 

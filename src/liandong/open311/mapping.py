@@ -7,31 +7,18 @@ the two equal), and the service-request-updates extension uses the same table fo
 
 from __future__ import annotations
 
-from liandong.workorder.lifecycle import ACTION_LABELS, OPEN_STATUSES, STATUS_LABELS, Action, Status
+from liandong.workorder import public
+from liandong.workorder.lifecycle import OPEN_STATUSES, STATUS_LABELS, Action, Status
 
 OPEN = "open"
 CLOSED = "closed"
 OPEN311_STATUSES = (OPEN, CLOSED)
 
-# What each status means for the person who reported it (status_notes). Open or closed is not restated here: a
-# request is `open` exactly while the lifecycle counts the order open.
-_MEANINGS: dict[Status, str] = {
-    Status.RECEIVED: "12345 已受理，等待派单",
-    Status.AT_SUB_CENTRE: "已派至县（市、区）12345 分中心，等待二级派单",
-    Status.DISPATCHED: "已派至承办单位，等待签收",
-    Status.RETURNED: "承办单位退回，12345 正在改派",
-    Status.OBJECTED: "承办单位提出派单异议，12345 正在审核",
-    Status.IN_PROGRESS: "承办单位正在办理",
-    Status.EXTENSION_REQUESTED: "承办单位申请延期，12345 正在审核",
-    Status.REPLIED: "承办单位已答复，12345 正在审核答复",
-    Status.AWAITING_CALLBACK: "答复已审核，等待 12345 回访",
-    Status.CLOSED: "已办结",
-    Status.MERGED: "与相同诉求合并办理（已并单）",
-    Status.TRANSFERRED_110: "已转 110 报警服务台处置",
-    Status.TRANSFERRED_12345: "已转 12345 热线办理",
-}
+# Each status onto open/closed, with the words the person who reported it reads (`workorder.public`, the same as on
+# the citizen's own pages). Open or closed is not restated: a request is `open` exactly while the lifecycle counts
+# the order open.
 STATUS_MAP: dict[Status, tuple[str, str]] = {
-    status: (OPEN if status in OPEN_STATUSES else CLOSED, meaning) for status, meaning in _MEANINGS.items()
+    status: (OPEN if status in OPEN_STATUSES else CLOSED, public.status_label(status)) for status in Status
 }
 
 # Timeline entries whose note is the citizen's own words (追加诉求, scrubbed of numbers and names) or the answer
@@ -47,24 +34,21 @@ def status_meaning(status: str | Status) -> str:
     return STATUS_MAP[Status(status)][1]
 
 
-def step_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
-
-
-def status_notes(status: str | Status, *, number: str | None, last_action: str | None, last_at: str | None) -> str:
-    """工单编号、our Chinese status with its meaning, and the last step on the timeline."""
+def status_notes(status: str | Status, *, number: str | None, close_reason: str | None = None, last_step: str | None = None,
+                 last_at: str | None = None) -> str:
+    """工单编号, the status in the public's words and the last public step on the timeline (internal steps are not shown)."""
     parts = []
     if number:
         parts.append(f"工单编号 {number}")
-    parts.append(f"{STATUS_LABELS[Status(status)]}：{status_meaning(status)}")
-    if last_action:
-        parts.append(f"最近一步：{step_label(last_action)}" + (f"（{last_at}）" if last_at else ""))
+    parts.append(public.status_label(status, close_reason))
+    if last_step:
+        parts.append(f"最近一步：{last_step}" + (f"（{last_at}）" if last_at else ""))
     return "；".join(parts)
 
 
 def markdown_table() -> str:
     """The table as docs/open311.md prints it."""
-    lines = ["| 状态 status | 中文 | Open311 `status` | `status_notes` 说明 |", "|---|---|---|---|"]
+    lines = ["| 状态 status | 中文（内部） | Open311 `status` | `status_notes` 中的说法（与市民页面相同） |", "|---|---|---|---|"]
     for status, (value, meaning) in STATUS_MAP.items():
         lines.append(f"| `{status.value}` | {STATUS_LABELS[status]} | `{value}` | {meaning} |")
     return "\n".join(lines)

@@ -28,7 +28,7 @@ from liandong.open311 import mapping
 from liandong.open311.models import Open311Request, Open311Update
 from liandong.open311.render import w3
 from liandong.triage import service as triage
-from liandong.workorder import privacy
+from liandong.workorder import privacy, public
 from liandong.workorder import service as orders
 from liandong.workorder.lifecycle import Action, Status
 from liandong.workorder.models import OrderEvent, WorkOrder
@@ -197,7 +197,11 @@ def _request(row) -> dict:
     return {
         "service_request_id": str(row.id),
         "status": mapping.open311_status(status),
-        "status_notes": mapping.status_notes(status, number=row.number, last_action=row.last_action, last_at=_local_text(row.last_at)),
+        "status_notes": mapping.status_notes(
+            status, number=row.number, close_reason=row.close_reason, last_at=_local_text(row.last_at),
+            last_step=public.step_text(row.last_action, row.last_data, from_status=row.last_from, to_status=row.last_to, unit_name=_no_unit)
+            if row.last_action else None,
+        ),
         "service_name": row.category_name,
         "service_code": row.category_code,
         "description": privacy.scrub_text(row.content),
@@ -224,11 +228,12 @@ def _published():
         select(
             WorkOrder.id, WorkOrder.number, WorkOrder.status, WorkOrder.category_code, WorkOrder.content, WorkOrder.request_type,
             WorkOrder.division_code, WorkOrder.town_code, WorkOrder.address, WorkOrder.received_at, WorkOrder.reply_due_at,
-            WorkOrder.closed_at, WorkOrder.last_action_at, WorkOrder.updated_at,
+            WorkOrder.closed_at, WorkOrder.close_reason, WorkOrder.last_action_at, WorkOrder.updated_at,
             Category.name.label("category_name"), Department.name.label("department_name"),
             county.name.label("division_name"), town.name.label("town_name"),
             Open311Request.latitude, Open311Request.longitude, Open311Request.media_url,
-            OrderEvent.action.label("last_action"), OrderEvent.occurred_at.label("last_at"),
+            OrderEvent.action.label("last_action"), OrderEvent.occurred_at.label("last_at"), OrderEvent.data.label("last_data"),
+            OrderEvent.from_status.label("last_from"), OrderEvent.to_status.label("last_to"),
         )
         .outerjoin(Category, Category.code == WorkOrder.category_code)
         .outerjoin(Department, Department.code == WorkOrder.department_code)
@@ -482,8 +487,15 @@ def create_request(session: Session, *, form: Sequence[tuple[str, str]], now: da
 # ---------------------------------------------------------------- the service-request-updates extension
 
 
-def _update(event: OrderEvent) -> dict:
-    text = f"{mapping.step_label(event.action)}：{mapping.status_meaning(event.to_status)}"
+def _no_unit(_code: str | None) -> None:
+    return None  # the responsible agency has its own field (agency_responsible)
+
+
+def _update(event: OrderEvent, unit_name) -> dict | None:
+    """A timeline entry as the public reads it, or None for an internal working step (never published)."""
+    text = public.step_text(event.action, event.data, from_status=event.from_status, to_status=event.to_status, unit_name=unit_name)
+    if text is None:
+        return None
     if event.action in mapping.PUBLIC_NOTES and event.note:
         text += f"。{privacy.scrub_text(event.note)}"
     return {
@@ -502,11 +514,14 @@ def list_updates(session: Session, *, now: datetime, start_date: str | None = No
     events = session.scalars(
         select(OrderEvent)
         .join(WorkOrder, WorkOrder.id == OrderEvent.order_id)
-        .where(_public(), OrderEvent.occurred_at >= start, OrderEvent.occurred_at <= end)
+        .where(_public(), OrderEvent.occurred_at >= start, OrderEvent.occurred_at <= end,
+               or_(OrderEvent.action.in_([str(a) for a in public.PUBLIC_ACTIONS]),
+                   and_(OrderEvent.to_status == Status.CLOSED.value, OrderEvent.from_status != Status.CLOSED.value)))
         .order_by(OrderEvent.occurred_at, OrderEvent.id)
         .limit(MAX_RESULTS)
     ).all()
-    return [_update(event) for event in events]
+    name = lambda code: public.public_unit(session, code)  # noqa: E731
+    return [update for event in events if (update := _update(event, name)) is not None]
 
 
 def post_update(session: Session, *, form: Sequence[tuple[str, str]], now: datetime) -> list[dict]:
