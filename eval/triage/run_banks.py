@@ -33,6 +33,7 @@ SHARED = Path(os.environ.get("LIANDONG_SHARED_DIR") or HERE.parents[1].parent / 
 REAL = SHARED / "data" / "board_messages_with_replies.jsonl"
 REAL_LABELS = HERE / "real_board_labels.csv"
 EMERGENCY = {"110", "119", "120"}
+BLIND = ("heldout5", "route_holdout")
 TITLE_TYPES = [("建议", "suggestion"), ("咨询", "consult"), ("请问", "consult"), ("投诉", "complaint"), ("举报", "report"), ("求助", "help")]
 
 
@@ -160,8 +161,9 @@ def score_real(engine) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--split", default="dev", choices=["dev", "heldout", "heldout4", "heldout5", "dev6"],
-                        help="heldout4 = the second pass's bank (eval/triage/heldout4.jsonl), scored by style; dev6 = the route session's hand-written development bank (tuned on)")
+    parser.add_argument("--split", default="dev", choices=["dev", "heldout", "heldout4", "heldout5", "dev6", "route_dev", "route_holdout"],
+                        help="heldout4 = the second pass's bank (eval/triage/heldout4.jsonl), scored by style; dev6 = the route session's hand-written development bank (tuned on); "
+                             "route_dev / route_holdout = the second route session's bank (banks/route_dev.txt): tuned on / every 4th message, never tuned on")
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--out", type=Path, default=None, help="write the report as JSON here")
     parser.add_argument("--no-model", action="store_true")
@@ -170,7 +172,7 @@ def main() -> None:
 
     engine = build_engine(with_model=not args.no_model)
     report: dict = {"split": args.split}
-    if args.split in ("heldout4", "heldout5", "dev6"):
+    if args.split in ("heldout4", "heldout5", "dev6", "route_dev", "route_holdout"):
         every = load(args.split)
         groups = {f"{args.split}_{style}": [r for r in every if r["style"] == style] for style in ("board", "phone", "emergency")}
         names = [*groups, f"{args.split}_all"]
@@ -190,7 +192,7 @@ def main() -> None:
             # The front-line unit: the engine names the duty's city unit; its county counterpart is the dispatch tree's step.
             report[name]["unit_front_line_ok"] = _rate(
                 sum(o["department"] in (r.get("department_ok") or [r["department"]]) for r, o in with_front), len(with_front))
-        if args.errors and args.split != "heldout5":  # the blind bank's misses are never listed
+        if args.errors and args.split not in BLIND:  # the blind banks' misses are never listed
             for r, o in zip(rows, results):
                 wrong = []
                 if (r.get("emergency") and o["platform"] not in EMERGENCY) or (r["platform"] not in EMERGENCY and o["platform"] in EMERGENCY):
