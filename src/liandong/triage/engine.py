@@ -17,6 +17,7 @@ from liandong.triage.calibration import Calibration, heuristic
 from liandong.triage.catalog import TriageCatalog
 from liandong.triage.duties import DutyIndex
 from liandong.triage.focus import Layout, is_impersonated, is_landmark
+from liandong.triage.names import UnitNames
 from liandong.triage.rules import EMERGENCY_PLATFORMS, LEVELS, Hit, Rejected, TransferItem, TransferList
 from liandong.triage.text import TypoFixer, is_meaningful, normalize
 
@@ -91,11 +92,13 @@ _MAJOR = re.compile(
 _EXTREME = re.compile(r"(?:死亡|遇难|身亡)[^。！？]{0,6}(?:多人|十|几十|数十|上百)|(?:几十|数十|上百|一百多)(?:个)?人(?:死亡|遇难|被困|被埋)")
 
 # How much a matched word weighs by where it sits (the title and the request say what the message is about).
-ROLE_BONUS = {"title": 0.35, "request": 0.25, "body": 0.0, "aside": -0.2, "greeting": -0.2}
+ROLE_BONUS = {"title": 0.35, "request": 0.25, "body": 0.0, "aside": -0.2, "greeting": -0.2, "intro": -0.2}
 # The combined unit score: rules, the model's probability, the duties text.
 W_MODEL = 0.6
 W_DUTY = 0.25
 W_MODEL_ONLY = 0.9
+# A unit the writer names as the body to act, in the title or a request sentence ("请住建部门督促物业").
+W_NAMED = 0.45
 
 
 @dataclass
@@ -155,6 +158,7 @@ class _Candidate:
     model_p: float = 0.0
     duty: float = 0.0
     duty_terms: tuple[str, ...] = ()
+    named: str | None = None
     reasons: list[str] = field(default_factory=list)
 
 
@@ -178,6 +182,8 @@ class TriageEngine:
         self.bounds = bounds or _default_bounds
         self.detector = catalog.detector()
         self.duties = DutyIndex.from_units(catalog.units)
+        city = catalog.divisions.get(catalog.city_code, "")
+        self.names = UnitNames.from_units(catalog.units, city_names=(city, city[:-1]) if len(city) >= 3 else (city,))
         self.transfer_list, self.takeovers = self._assign_interim(transfer_list)
         meta = getattr(model, "meta", {}) or {}
         self.model_version = meta.get("version")
@@ -458,9 +464,9 @@ class TriageEngine:
                 continue
             unit = hit.item.department
             hit = replace(hit, spans=tuple(live), keywords=tuple(w for w, _, _ in live), keyword=max(live, key=lambda s: len(s[0]))[0], start=live[0][1])
-            roles = {layout.role_at(start) for _, start, _ in live}
+            roles = {self._role_of(layout, start, end) for _, start, end in live}
             bonus = max(ROLE_BONUS.get(r, 0.0) for r in roles)
-            if layout.long and roles <= {"body", "greeting", "aside"}:
+            if layout.long and roles <= {"body", "greeting", "aside", "intro"}:
                 bonus -= 0.1  # background only
             score = hit.item.priority / 100 + hit.strength + bonus
             current = candidates.get(unit)
@@ -470,6 +476,12 @@ class TriageEngine:
         for unit, match in self.duties.match(duty_text).items():
             candidate = candidates.setdefault(unit, _Candidate(unit))
             candidate.duty, candidate.duty_terms = match.score, match.terms
+        for sentence in layout.sentences:
+            if sentence.role in ("title", "request"):
+                for unit, word in self.names.named(layout.text, sentence.start, sentence.end, asked=sentence.role == "request").items():
+                    if unit in self.catalog.units:
+                        candidate = candidates.setdefault(unit, _Candidate(unit))
+                        candidate.named = candidate.named or word
         units = self.catalog.units
         model_only: list[tuple[str, float]] = []
         for unit, p in dept_probs.items():
@@ -480,7 +492,7 @@ class TriageEngine:
                     model_only.append((unit, p))
         for c in candidates.values():
             weight = W_MODEL if c.hit is not None else W_MODEL_ONLY
-            c.score = c.rule + weight * c.model_p + W_DUTY * min(c.duty, 1.0)
+            c.score = c.rule + weight * c.model_p + W_DUTY * min(c.duty, 1.0) + (W_NAMED if c.named else 0.0)
         # Only the best three are used (the choice, the runner-up, the alternatives): the units only the model
         # names are scored as plain pairs and become candidates when they are among them. Ties keep the order
         # the candidates were found in (rule, duty, model), as the full stable sort did.
@@ -495,6 +507,12 @@ class TriageEngine:
             top.append(c)
         return top
 
+    @staticmethod
+    def _role_of(layout: Layout, start: int, end: int) -> str:
+        """The sentence's role, except that the writer's self-introduction is background wherever it sits."""
+        role = layout.role_at(start)
+        return "intro" if role in ("body", "request") and layout.is_intro(start, end) else role
+
     def _candidate_reasons(self, c: _Candidate) -> list[str]:
         out = []
         if c.hit is not None:
@@ -503,6 +521,8 @@ class TriageEngine:
                 out.append(f"依据单位职责「{self.takeovers[c.hit.item.id][1]}」")
         if c.duty_terms and (c.hit is None or c.hit.item.id not in self.takeovers):
             out.append(f"单位职责包含「{'、'.join(c.duty_terms)}」")
+        if c.named:
+            out.append(f"诉求点名「{c.named}」")
         if c.model_p >= 0.05:
             out.append(f"模型概率 {c.model_p:.2f}")
         return out or ["备选"]
@@ -523,6 +543,10 @@ class TriageEngine:
                 reasons.insert(0, self._hit_reason(chosen.hit))
                 if chosen.hit.item.id in self.takeovers:
                     reasons.insert(1, f"依据单位职责「{self.takeovers[chosen.hit.item.id][1]}」，由{unit.name if unit else department}承办")
+                if chosen.named:
+                    reasons.insert(1, f"诉求点名「{chosen.named}」")
+            elif chosen.named and chosen.duty < 0.5 and chosen.model_p < 0.5:
+                reasons.insert(0, f"未命中清单，诉求点名「{chosen.named}」：{unit.name if unit else department}")
             elif chosen.duty_terms and chosen.duty >= chosen.model_p:
                 reasons.insert(0, f"未命中清单，单位职责包含「{'、'.join(chosen.duty_terms)}」：{unit.name if unit else department}")
             else:

@@ -32,6 +32,12 @@ REQUEST_CUE = re.compile(
 # A second, smaller matter ("另外，……", "顺便说一下，……"): not what the message is about.
 ASIDE = re.compile(r"^(?:另外|还有一个事|还有一件事|还有个事|顺便说一下|顺便|除此之外|此外|再就是|再有就是|还有就是)")
 GREETING = re.compile(r"^(?:尊敬的|各位|亲爱的)?[^，。！？]{0,10}(?:领导|市长|书记|同志|部门|您|你们)(?:好|：|:|，|,)?[！!，,：:]*$|^(?:您好|你好|领导好)")
+# The writer introducing themselves ("我是个体户", "我们几个退休老师", "我在一家物流公司上班"): who is writing, not
+# what the matter is; a topic word met only there does not decide the unit.
+INTRO = re.compile(
+    r"^(?:[嗯啊哎喂，, ]*)(?:我|本人|我们|咱们)(?:是|今年|姓|叫|系|几个|一家|都是|俩|两口子|夫妻|这些|"
+    r"在[^，,。！？；;\n]{0,12}(?:上班|工作|打工|任职|教书|当老师|做生意|开店|做点小生意))"
+)
 # A place named by what stands there ("晋城一中旁边", "医院门口往东", "派出所斜对面", "景区入口附近", "公安局宿舍").
 LANDMARK_AFTER = re.compile(
     r"^(?:的)?(?:旁边|附近|对面|斜对面|对过|门口|门前|大门口?|后门|前门|后面|前面|周边|周围|一带|东侧|西侧|南侧|北侧|东边|西边|南边|北边|"
@@ -114,6 +120,10 @@ class Layout:
         before = bisect.bisect_left(stops, start)
         after = bisect.bisect_left(stops, end)
         return self.text[stops[before - 1] + 1 if before else 0 : stops[after] if after < len(stops) else len(self.text)]
+
+    def is_intro(self, start: int, end: int) -> bool:
+        """The words at start:end sit in a clause where the writer introduces themselves."""
+        return bool(INTRO.match(self.clause_at(start, end)))
 
     def requests(self) -> list[str]:
         return [self.text[s.start : s.end] for s in self.sentences if s.role == "request"]

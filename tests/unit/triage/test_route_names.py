@@ -1,0 +1,102 @@
+"""Second route pass (2026-12-02): the unit a request names, the writer's self-introduction, absence as the matter,
+place names, and duties the transfer list lacked. New phrasings, not the development bank's sentences."""
+
+import pytest
+
+from liandong.triage.catalog import Unit
+from liandong.triage.names import UnitNames, core_of
+
+UNITS = {
+    "zjj": Unit("zjj", "市住房和城乡建设局"),
+    "cgj": Unit("cgj", "市城市管理局"),
+    "scjgj": Unit("scjgj", "市市场监督管理局"),
+    "gjj": Unit("gjj", "市住房公积金管理中心"),
+    "sw": Unit("sw", "国家税务总局晋城市税务局"),
+    "gd": Unit("gd", "国网晋城供电公司"),
+    "gaj": Unit("gaj", "市公安局"),
+    "hg": Unit("hg", "晋城海关"),
+    "sd": Unit("sd", "属地县（市、区）政府及乡镇（街道）"),
+}
+
+
+@pytest.mark.parametrize(
+    "name, core",
+    [("市住房和城乡建设局", "住房和城乡建设"), ("市城市管理局", "城市管理"), ("市市场监督管理局", "市场监督管理"),
+     ("市住房公积金管理中心", "住房公积金管理"), ("国家税务总局晋城市税务局", "税务"), ("国网晋城供电公司", "供电"), ("晋城海关", "海关")],
+)
+def test_the_core_of_a_unit_name(name, core):
+    assert core_of(name, ("晋城市", "晋城")) == core
+
+
+@pytest.fixture(scope="module")
+def names():
+    return UnitNames.from_units(UNITS, city_names=("晋城市", "晋城"))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("请住建部门督促开发商整改", {"zjj"}),
+        ("希望城管来管一管", {"cgj"}),
+        ("麻烦市场监管局查一下", {"scjgj"}),
+        ("请工商部门和城管部门联合执法", {"scjgj", "cgj"}),
+        ("请公积金中心加快审批", {"gjj"}),
+        ("请税务局核实", {"sw"}),
+        ("希望供电公司换个变压器", {"gd"}),
+        ("请派出所出面调解", {"gaj"}),
+        ("请镇政府协调一下", {"sd"}),
+        ("需要到海关办什么手续", {"hg"}),
+        # short forms without an organisational word are topics, not bodies
+        ("卫生条件太差，公积金提取不了，交通也乱", set()),
+        # denied, pretended, or only reported
+        ("这不是城管的事", set()),
+        ("有人冒充供电公司的人上门收费", set()),
+        ("城管说这不归他们管", set()),
+        ("请有关部门尽快处理", set()),
+    ],
+)
+def test_bodies_named_in_a_text(names, text, expected):
+    assert set(names.named(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("希望住建部门督促物业", {"zjj"}),
+        ("需要在税务局登记吗", {"sw"}),
+        ("城管管得太严，到处都不让摆摊", set()),  # the body is what the story is about, not asked to act
+    ],
+)
+def test_in_a_request_sentence_the_body_must_be_asked(names, text, expected):
+    assert set(names.named(text, asked=True)) == expected
+
+
+@pytest.mark.parametrize(
+    "title, text, unit",
+    [
+        # the request names the body: it outweighs a topic word met on the way
+        ("想成立一个书法协会", "我们几个退休老师平时一起练字，想成立一个书法协会，请问需要在民政局登记吗？要多少会员？", "mzj"),
+        ("新区买菜太远", "新区现在没有一个买菜的地方，每天坐公交去老城区买菜。建议商务部门在新区规划一个早市。", "swj"),
+        ("村里吃水成了难题", "村里的吃水全靠一眼机井，水泵坏了一个月，希望水务部门帮忙解决饮水问题。", "slj"),
+    ],
+)
+def test_the_unit_a_request_names_weighs(engine, title, text, unit):
+    result = engine.triage(text, title=title)
+    assert result.department == unit
+    assert any("诉求点名" in r for r in result.reasons + [x for a in result.alternatives for x in a["reasons"]])
+
+
+@pytest.mark.parametrize(
+    "title, text, unit",
+    [
+        ("慢病门诊怎么办", "我父亲有糖尿病，听说可以办慢病门诊，在哪里申请慢病认定？一年能报多少？", "ybj"),
+        ("承包地流转到期", "十年前把承包地流转给了合作社，合同今年到期，续签有没有指导价？", "nyncj"),
+        ("宗教活动场所怎么申请", "村里几位老人信教，想开设一个正式的宗教活动场所，应该去哪里申请？", "sd"),
+        ("山上有人私挖滥采", "后山上天天有挖掘机私挖滥采，拉矿石的车一天几十趟，不知道有没有采矿手续。", "zrzyj"),
+        ("老楼想安装电梯", "我们楼是六层的老楼，住的老人多，大家都同意安装电梯，不知道该怎么申请。", "zjj"),
+        ("小区健身广场的器材坏了", "小区健身广场的健身器材坏了好几个，孩子在上面玩很危险。", "tyj"),
+        ("公园里健身器材坏了", "公园里的健身器材坏了好久，扶手都松了，希望尽快修一修。", "cgj"),
+    ],
+)
+def test_duties_the_list_lacked(engine, title, text, unit):
+    assert engine.triage(text, title=title).department == unit
