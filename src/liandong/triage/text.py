@@ -83,6 +83,15 @@ def is_negated(text: str, start: int) -> bool:
     return not head.endswith("有")
 
 
+# Absence, not denial: "没有信号灯", "无消防设施", "缺少路灯" name the very thing a service request is about.
+_ABSENCE = re.compile(r"(?:没有|没得|无|缺少|缺乏|缺)(?:任何|一个|一盏|一根|一处|专门的?)?$")
+
+
+def is_absence(text: str, start: int) -> bool:
+    """The word before the hit says the thing is missing (a request for it), not that it is not the case."""
+    return bool(_ABSENCE.search(text[max(0, start - 8) : start])) and not text[max(0, start - 1) : start] == "不"
+
+
 def is_hypothetical(text: str, start: int) -> bool:
     window = text[max(0, start - 12) : start]
     window = re.split(r"[，,。！？!?；;\n]", window)[-1]

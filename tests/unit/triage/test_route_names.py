@@ -100,3 +100,62 @@ def test_the_unit_a_request_names_weighs(engine, title, text, unit):
 )
 def test_duties_the_list_lacked(engine, title, text, unit):
     assert engine.triage(text, title=title).department == unit
+
+
+@pytest.mark.parametrize(
+    "title, text, unit",
+    [
+        # what is missing is the matter: a signal, a fire extinguisher, a hoarding
+        ("路口没有信号灯", "新修的两条路交叉的路口一直没有信号灯，早晚货车和电动车抢着过，孩子上学必经这里，请尽快处理。", "gaj"),
+        ("工地没有任何围挡", "我们镇上的工地没有任何围挡，砖头老往人行道上掉，路人都绕着走。", "zjj"),
+    ],
+)
+def test_a_missing_thing_is_the_matter_of_a_service_request(engine, title, text, unit):
+    assert engine.triage(text, title=title).department == unit
+
+
+@pytest.mark.parametrize(
+    "text, negated",
+    [("路口没有信号灯", False), ("小区无消防设施", False), ("不是物业的问题", True), ("网吧里没有人查身份证", True)],
+)
+def test_absence_is_told_from_denial(text, negated):
+    from liandong.triage.rules import legacy_judge
+
+    class Item:
+        platform, check_negation, check_hypothetical, check_past = "12345", True, False, False
+
+    word = next(w for w in ("信号灯", "消防设施", "物业", "身份证") if w in text)
+    assert (legacy_judge(Item, text, text.index(word), text.index(word) + len(word)) == "否定") is negated
+
+
+@pytest.mark.parametrize(
+    "text, intro",
+    [
+        ("我是个体户，平时在镇上做点小生意", True),
+        ("我们几个退休老师平时一起练字", True),
+        ("我在一家物流公司上班三年了", True),
+        ("我家楼下的烧烤店天天营业到半夜", False),
+        ("物业说这不归他们管", False),
+    ],
+)
+def test_the_writers_self_introduction(text, intro):
+    from liandong.triage.focus import Layout
+
+    assert Layout(text).is_intro(2, 3) is intro
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我是个体户，在镇上开了个小超市。村里的老年活动中心冬天一直锁着门，老人们没地方去，希望能开放。",
+     "我是开出租车的，老家在陵川。我想给我母亲办一个高龄津贴，需要什么材料？"],
+)
+def test_a_topic_word_in_the_self_introduction_weighs_less(engine, monkeypatch, text):
+    import re
+
+    from liandong.triage import focus
+
+    with_intro = engine.triage(text)
+    monkeypatch.setattr(focus, "INTRO", re.compile(r"(?!)"))
+    without = engine.triage(text)
+    assert with_intro.scores["score_top"] < without.scores["score_top"]
+    assert with_intro.confidence < without.confidence
