@@ -38,7 +38,8 @@ MODEL_SURE_OVER_ITEM = 0.75
 # ("没人管", "一直没修") is weak evidence of a complaint: a broken street lamp is still a request for help.
 _TYPE_CUES: dict[str, list[tuple[re.Pattern, float]]] = {
     "consult": [
-        (re.compile(r"请问|咨询|想问|(?<!过)问一下|(?<!过)问问|想了解|了解一下"), 0.6),  # "领导过问一下" asks someone to look into it
+        # "咨询过" tells what the writer already did, not what they ask now.
+        (re.compile(r"请问|咨询(?!过)|想问|(?<!过)问一下|(?<!过)问问|想了解|了解一下"), 0.6),  # "领导过问一下" asks someone to look into it
         (re.compile(
             r"怎么办理|如何办理|怎么申请|如何申请|怎么操作|怎么交|怎么查|怎么补办|怎么转移|怎么计算|怎么算|需要什么|需要哪些|要带什么|带什么|什么条件|哪些条件|"
             r"在哪里|去哪里|在哪个|哪个部门|多久|多长时间|什么时候|是否可以|能不能取|能不能用|能不能给|能否|在哪|哪里可以|哪里能|哪能|能充吗|可以.{0,6}吗|"
@@ -52,6 +53,10 @@ _TYPE_CUES: dict[str, list[tuple[re.Pattern, float]]] = {
             r"强制|推诿|多收|不认|刁难|欺负|跑了.{0,3}趟|敷衍|霸王条款|乱象|涨价|不退|克扣|服务差|服务太差"
         ), 0.45),
         (re.compile(r"给个说法|不管|不理|不处理|没人管|没人修|一直没|太差|不合理|不公平|要求退|怎么能"), 0.2),
+        # The writer says the matter harms them (投诉 is about one's own interests; 举报 about a wrong to the public).
+        (re.compile(
+            r"(?:我|我们|我家|家里|孩子|老人)[^，。！？,!?；;]{0,8}(?:受不了|睡不着|没法睡|没法休息|咳嗽|不敢开窗|不敢喝|吓得|被坑|被骗|吃亏|损失|冻得|冻感冒|遭罪)"
+        ), 0.45),
     ],
     "report": [
         (re.compile(r"举报"), 0.6),
@@ -75,13 +80,15 @@ _TYPE_CUES: dict[str, list[tuple[re.Pattern, float]]] = {
         ), 0.45),
     ],
 }
+# Asking to be helped, whatever else the request asks ("帮帮我们", "给予救助", "纳入低保").
+_HELP_ASKED = _TYPE_CUES["help"][0][0]
 # Explicit words in a title decide the request type when present (leftmost wins).
 _TITLE_TYPES = re.compile(r"建议|倡议|咨询|请问|询问|投诉|举报|求助")
 _TITLE_TYPE_OF = {"建议": "suggestion", "倡议": "suggestion", "咨询": "consult", "请问": "consult", "询问": "consult", "投诉": "complaint", "举报": "report", "求助": "help"}
 # The same words as the label a body opens with ("举报：……", "建议，……").
 _LEAD_TYPE = re.compile(r"\s*(?:【[^】]{0,8}】)?\s*(建议|倡议|咨询|请问|询问|投诉|举报|求助)\s*[：:，,]")
 # The same words in a request sentence decide when only one kind of them is there.
-_EXPLICIT = re.compile(r"(?<!不)建议|咨询|请问|想问|投诉|举报|求助")
+_EXPLICIT = re.compile(r"(?<!不)建议|咨询(?!过)|请问|想问|投诉|举报|求助")
 _EXPLICIT_OF = {"建议": "suggestion", "咨询": "consult", "请问": "consult", "想问": "consult", "投诉": "complaint", "举报": "report", "求助": "help"}
 
 # Grading (四级联动响应): numbers of people, disasters and deaths raise the level of an emergency.
@@ -623,6 +630,11 @@ class TriageEngine:
         for sentence in requests if layout.long else [layout.text]:
             for m in _EXPLICIT.finditer(sentence):
                 explicit.setdefault(_EXPLICIT_OF[m.group(0)], m.group(0))
+        # A question ("想问问能不能申请低保") in a message that also asks to be helped ("希望帮帮我们") is a request
+        # for help put as a question, not a consultation.
+        if set(explicit) == {"consult"} and explicit["consult"] in ("请问", "想问"):
+            if any(_HELP_ASKED.search(sentence) for sentence in (requests if layout.long else [layout.text])):
+                explicit = {}
         if len(explicit) == 1:
             kind, word = next(iter(explicit.items()))
             return kind, f"诉求类型：{REQUEST_TYPE_NAMES[kind]}（诉求写明「{word}」）", 0.9

@@ -159,3 +159,18 @@ def test_a_topic_word_in_the_self_introduction_weighs_less(engine, monkeypatch, 
     without = engine.triage(text)
     assert with_intro.scores["score_top"] < without.scores["score_top"]
     assert with_intro.confidence < without.confidence
+
+
+@pytest.mark.parametrize(
+    "title, text, kind",
+    [
+        # a question in a message that asks to be helped is a request for help
+        ("母亲卧床，家里困难", "我母亲卧床三年了，家里就靠我打零工，想问一下能不能申请临时救助？希望民政部门帮帮我们。", "help"),
+        # the writer is harmed: a complaint, though the wrong is also against the rules
+        ("厂子晚上偷偷排烟", "村边的厂子一到半夜就偷偷排烟，我家孩子咳嗽得睡不着，窗户都不敢开，请环保部门晚上来查一查。", "complaint"),
+        # "咨询过" is what was already done
+        ("墓地太贵", "父亲去世了，最便宜的墓位也要五万，我们去民政局咨询过，说公益性公墓还没建好。老百姓真的负担不起，希望管一管墓地的价格。", "complaint"),
+    ],
+)
+def test_request_type_from_the_request(engine, title, text, kind):
+    assert engine.triage(text, title=title).request_type == kind
