@@ -16,7 +16,7 @@ from liandong.triage.alarm import AlarmJudge, has_urgency, sentence_of
 from liandong.triage.calibration import Calibration, heuristic
 from liandong.triage.catalog import TriageCatalog
 from liandong.triage.duties import DutyIndex
-from liandong.triage.focus import Layout, is_impersonated, is_landmark
+from liandong.triage.focus import Layout, is_cited, is_impersonated, is_landmark
 from liandong.triage.names import UnitNames
 from liandong.triage.rules import EMERGENCY_PLATFORMS, LEVELS, Hit, Rejected, TransferItem, TransferList
 from liandong.triage.text import TypoFixer, is_meaningful, normalize
@@ -443,6 +443,9 @@ class TriageEngine:
                 continue
             if is_landmark(layout.text, start, end):
                 why = why or f"「{word}」在这里是地名、地标"
+                continue
+            if is_cited(layout.text, start):
+                why = why or f"「{word}」在引用的法规、文件名称中"
                 continue
             if hit.item.department != "gaj" and is_impersonated(layout.text, start):
                 why = why or f"「{word}」是被冒充的对象，事情本身是冒充"

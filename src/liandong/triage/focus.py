@@ -45,6 +45,12 @@ LANDMARK_AFTER = re.compile(
 )
 
 
+# A word that is part of a compound's name ("洗煤厂生活区", "教师村小区", "电厂宿舍"): an address, not the topic.
+PLACE_NAME_AFTER = re.compile(r"^[村厂站局院矿所校园城苑路街]{0,2}(?:小区|生活区|家属院|家属楼|宿舍|花园|公寓|新村)")
+# The title of a law or document cited (《物业管理条例》): an argument, not the matter.
+CITED = re.compile(r"《[^》\n]{0,30}$")
+
+
 @dataclass(frozen=True)
 class Sentence:
     start: int
@@ -158,5 +164,11 @@ def is_impersonated(text: str, start: int) -> bool:
 
 
 def is_landmark(text: str, start: int, end: int) -> bool:
-    """The word names a place used as a landmark ("学校门口卖早点的", "医院旁边"), not the topic."""
-    return bool(LANDMARK_AFTER.search(text[end : end + 4]))
+    """The word names a place used as a landmark ("学校门口卖早点的", "医院旁边") or is part of a compound's name
+    ("洗煤厂生活区"), not the topic."""
+    return bool(LANDMARK_AFTER.search(text[end : end + 4]) or PLACE_NAME_AFTER.search(text[end : end + 5]))
+
+
+def is_cited(text: str, start: int) -> bool:
+    """The word sits inside the title of a law or document the writer cites (《物业管理条例》)."""
+    return bool(CITED.search(text[max(0, start - 30) : start]))

@@ -174,3 +174,34 @@ def test_a_topic_word_in_the_self_introduction_weighs_less(engine, monkeypatch, 
 )
 def test_request_type_from_the_request(engine, title, text, kind):
     assert engine.triage(text, title=title).request_type == kind
+
+
+@pytest.mark.parametrize(
+    "text, word, place",
+    [
+        ("我家住在电厂宿舍三号楼", "电厂", True),
+        ("我们是水泥厂生活区的住户", "水泥", True),
+        ("教师村小区的老楼想加装电梯", "教师", True),
+        ("电厂的烟囱天天冒黑烟", "电厂", False),
+        ("学校的老师收补课费", "老师", False),
+    ],
+)
+def test_a_word_inside_a_compounds_name_is_a_place(text, word, place):
+    from liandong.triage.focus import is_landmark
+
+    start = text.index(word)
+    assert is_landmark(text, start, start + len(word)) is place
+
+
+@pytest.mark.parametrize(
+    "title, text, unit",
+    [
+        # the law the writer cites is an argument, not the matter
+        (None, "有住户在公共楼梯的安全通道上装了防盗门，按照《物业管理条例》的规定，业主不得占用公共部位，请尽快处理。", "xfzd"),
+        (None, "楼道里的消防栓被人拆走了，根据《物业管理条例》第五十一条的规定物业应当维护，请尽快处理。", "xfzd"),
+        # a compound named after a works is an address
+        ("水泥厂生活区下水道堵了", "水泥厂生活区的下水道堵了一个星期，污水漫到路上，没人来疏通。", "cgj"),
+    ],
+)
+def test_cited_laws_and_compound_names_do_not_route(engine, title, text, unit):
+    assert engine.triage(text, title=title).department == unit
