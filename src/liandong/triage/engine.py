@@ -16,7 +16,7 @@ from liandong.triage.alarm import AlarmJudge, has_urgency, sentence_of
 from liandong.triage.calibration import Calibration, heuristic
 from liandong.triage.catalog import TriageCatalog
 from liandong.triage.duties import DutyIndex
-from liandong.triage.focus import Layout, is_cited, is_impersonated, is_landmark
+from liandong.triage.focus import REQUEST_CUE, Layout, is_cited, is_impersonated, is_landmark
 from liandong.triage.names import UnitNames
 from liandong.triage.rules import EMERGENCY_PLATFORMS, LEVELS, Hit, Rejected, TransferItem, TransferList
 from liandong.triage.text import TypoFixer, is_meaningful, normalize
@@ -99,7 +99,7 @@ _MAJOR = re.compile(
 _EXTREME = re.compile(r"(?:死亡|遇难|身亡)[^。！？]{0,6}(?:多人|十|几十|数十|上百)|(?:几十|数十|上百|一百多)(?:个)?人(?:死亡|遇难|被困|被埋)")
 
 # How much a matched word weighs by where it sits (the title and the request say what the message is about).
-ROLE_BONUS = {"title": 0.35, "request": 0.25, "body": 0.0, "aside": -0.2, "greeting": -0.2, "intro": -0.2}
+ROLE_BONUS = {"title": 0.35, "request": 0.25, "body": 0.0, "aside": -0.2, "greeting": -0.2, "intro": -0.2, "request_context": 0.1}
 # The combined unit score: rules, the model's probability, the duties text.
 W_MODEL = 0.6
 W_DUTY = 0.25
@@ -481,7 +481,7 @@ class TriageEngine:
             score = hit.item.priority / 100 + hit.strength + bonus
             current = candidates.get(unit)
             if current is None or score > current.rule:
-                candidates[unit] = _Candidate(unit, rule=score, hit=hit, in_request=bool(roles & {"title", "request"}))
+                candidates[unit] = _Candidate(unit, rule=score, hit=hit, in_request=bool(roles & {"title", "request", "request_context"}))
         duty_text = layout.focus() if layout.long else layout.text
         for unit, match in self.duties.match(duty_text).items():
             candidate = candidates.setdefault(unit, _Candidate(unit))
@@ -521,7 +521,12 @@ class TriageEngine:
     def _role_of(layout: Layout, start: int, end: int) -> str:
         """The sentence's role, except that the writer's self-introduction is background wherever it sits."""
         role = layout.role_at(start)
-        return "intro" if role in ("body", "request") and layout.is_intro(start, end) else role
+        if role in ("body", "request") and layout.is_intro(start, end):
+            return "intro"
+        # In a request sentence the clause that asks ("你们管一管这个物业") names the matter; its other clauses tell.
+        if role == "request" and not REQUEST_CUE.search(layout.clause_at(start, end)):
+            return "request_context"
+        return role
 
     def _candidate_reasons(self, c: _Candidate) -> list[str]:
         out = []

@@ -205,3 +205,11 @@ def test_a_word_inside_a_compounds_name_is_a_place(text, word, place):
 )
 def test_cited_laws_and_compound_names_do_not_route(engine, title, text, unit):
     assert engine.triage(text, title=title).department == unit
+
+
+def test_in_a_request_sentence_the_clause_that_asks_weighs_most(engine):
+    # one sentence: the lift is what happened, the property company is what the caller asks to be dealt with
+    text = "我们小区的电梯坏了一个礼拜也不修，我住十二楼，每天爬上爬下的，你们管一管这个物业嘛。物业说配件还没到。"
+    result = engine.triage(text)
+    assert result.department == "zjj"
+    assert result.alternatives[1]["department"] == "scjgj"
