@@ -213,3 +213,16 @@ def test_in_a_request_sentence_the_clause_that_asks_weighs_most(engine):
     result = engine.triage(text)
     assert result.department == "zjj"
     assert result.alternatives[1]["department"] == "scjgj"
+
+
+@pytest.mark.parametrize(
+    "text, unit",
+    [
+        ("这几家装修公司商量好了一起涨价，这不是垄断吗？", "scjgj"),  # a rhetorical question asserts
+        ("国道边的护栏被大车撞倒了一长段，到现在也没人修。", "jtj"),  # a highway's roadside facilities
+        ("后山上有人私自采石料，天天放炮，拉石头的车把路都压坏了。", "zrzyj"),
+        ("我寄的包裹一直在分拣中心放着，半个月了不派送。", "yzj"),
+    ],
+)
+def test_more_duties_and_a_rhetorical_question(engine, text, unit):
+    assert engine.triage(text).department == unit
