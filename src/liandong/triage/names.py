@@ -121,7 +121,10 @@ class UnitNames:
             parts.append(f"(?P<short>{'|'.join(map(re.escape, suffixed))}){ORG_SUFFIX}")
         if plain:
             parts.append(f"(?P<plain>{'|'.join(map(re.escape, plain))})")
-        index.pattern = re.compile("|".join(parts)) if parts else None
+        # A look-ahead on the first characters lets the scan skip most positions at once (Python tries every
+        # alternative at every position otherwise).
+        firsts = "".join(sorted({f[0] for f in plain + suffixed}))
+        index.pattern = re.compile(f"(?=[{re.escape(firsts)}])(?:{'|'.join(parts)})") if parts else None
         return index
 
     def unit_of(self, match: re.Match) -> str | None:
