@@ -16,7 +16,8 @@ from liandong.triage.alarm import AlarmJudge, has_urgency, sentence_of, sentence
 from liandong.triage.calibration import Calibration, heuristic
 from liandong.triage.catalog import TriageCatalog
 from liandong.triage.duties import DutyIndex
-from liandong.triage.focus import Layout, is_impersonated, is_landmark
+from liandong.triage.focus import REQUEST_CUE, Layout, is_cited, is_impersonated, is_landmark
+from liandong.triage.names import UnitNames
 from liandong.triage.rules import EMERGENCY_PLATFORMS, LEVELS, Hit, Rejected, TransferItem, TransferList
 from liandong.triage.text import TypoFixer, is_meaningful, normalize
 
@@ -37,7 +38,8 @@ MODEL_SURE_OVER_ITEM = 0.75
 # ("没人管", "一直没修") is weak evidence of a complaint: a broken street lamp is still a request for help.
 _TYPE_CUES: dict[str, list[tuple[re.Pattern, float]]] = {
     "consult": [
-        (re.compile(r"请问|咨询|想问|(?<!过)问一下|(?<!过)问问|想了解|了解一下"), 0.6),  # "领导过问一下" asks someone to look into it
+        # "咨询过" tells what the writer already did, not what they ask now.
+        (re.compile(r"请问|咨询(?!过)|想问|(?<!过)问一下|(?<!过)问问|想了解|了解一下"), 0.6),  # "领导过问一下" asks someone to look into it
         (re.compile(
             r"怎么办理|如何办理|怎么申请|如何申请|怎么操作|怎么交|怎么查|怎么补办|怎么转移|怎么计算|怎么算|需要什么|需要哪些|要带什么|带什么|什么条件|哪些条件|"
             r"在哪里|去哪里|在哪个|哪个部门|多久|多长时间|什么时候|是否可以|能不能取|能不能用|能不能给|能否|在哪|哪里可以|哪里能|哪能|能充吗|可以.{0,6}吗|"
@@ -51,6 +53,10 @@ _TYPE_CUES: dict[str, list[tuple[re.Pattern, float]]] = {
             r"强制|推诿|多收|不认|刁难|欺负|跑了.{0,3}趟|敷衍|霸王条款|乱象|涨价|不退|克扣|服务差|服务太差"
         ), 0.45),
         (re.compile(r"给个说法|不管|不理|不处理|没人管|没人修|一直没|太差|不合理|不公平|要求退|怎么能"), 0.2),
+        # The writer says the matter harms them (投诉 is about one's own interests; 举报 about a wrong to the public).
+        (re.compile(
+            r"(?:我|我们|我家|家里|孩子|老人)[^，。！？,!?；;]{0,8}(?:受不了|睡不着|没法睡|没法休息|咳嗽|不敢开窗|不敢喝|吓得|被坑|被骗|吃亏|损失|冻得|冻感冒|遭罪)"
+        ), 0.45),
     ],
     "report": [
         (re.compile(r"举报"), 0.6),
@@ -74,13 +80,15 @@ _TYPE_CUES: dict[str, list[tuple[re.Pattern, float]]] = {
         ), 0.45),
     ],
 }
+# Asking to be helped, whatever else the request asks ("帮帮我们", "给予救助", "纳入低保").
+_HELP_ASKED = _TYPE_CUES["help"][0][0]
 # Explicit words in a title decide the request type when present (leftmost wins).
 _TITLE_TYPES = re.compile(r"建议|倡议|咨询|请问|询问|投诉|举报|求助")
 _TITLE_TYPE_OF = {"建议": "suggestion", "倡议": "suggestion", "咨询": "consult", "请问": "consult", "询问": "consult", "投诉": "complaint", "举报": "report", "求助": "help"}
 # The same words as the label a body opens with ("举报：……", "建议，……").
 _LEAD_TYPE = re.compile(r"\s*(?:【[^】]{0,8}】)?\s*(建议|倡议|咨询|请问|询问|投诉|举报|求助)\s*[：:，,]")
 # The same words in a request sentence decide when only one kind of them is there.
-_EXPLICIT = re.compile(r"(?<!不)建议|咨询|请问|想问|投诉|举报|求助")
+_EXPLICIT = re.compile(r"(?<!不)建议|咨询(?!过)|请问|想问|投诉|举报|求助")
 _EXPLICIT_OF = {"建议": "suggestion", "咨询": "consult", "请问": "consult", "想问": "consult", "投诉": "complaint", "举报": "report", "求助": "help"}
 
 # Grading (四级联动响应): numbers of people, disasters and deaths raise the level of an emergency.
@@ -91,11 +99,13 @@ _MAJOR = re.compile(
 _EXTREME = re.compile(r"(?:死亡|遇难|身亡)[^。！？]{0,6}(?:多人|十|几十|数十|上百)|(?:几十|数十|上百|一百多)(?:个)?人(?:死亡|遇难|被困|被埋)")
 
 # How much a matched word weighs by where it sits (the title and the request say what the message is about).
-ROLE_BONUS = {"title": 0.35, "request": 0.25, "body": 0.0, "aside": -0.2, "greeting": -0.2}
+ROLE_BONUS = {"title": 0.35, "request": 0.25, "body": 0.0, "aside": -0.2, "greeting": -0.2, "intro": -0.2, "request_context": 0.1}
 # The combined unit score: rules, the model's probability, the duties text.
 W_MODEL = 0.6
 W_DUTY = 0.25
 W_MODEL_ONLY = 0.9
+# A unit the writer names as the body to act, in the title or a request sentence ("请住建部门督促物业").
+W_NAMED = 0.45
 
 
 @dataclass
@@ -155,6 +165,7 @@ class _Candidate:
     model_p: float = 0.0
     duty: float = 0.0
     duty_terms: tuple[str, ...] = ()
+    named: str | None = None
     reasons: list[str] = field(default_factory=list)
 
 
@@ -195,6 +206,8 @@ class TriageEngine:
         self.bounds = bounds or _default_bounds
         self.detector = catalog.detector()
         self.duties = DutyIndex.from_units(catalog.units)
+        city = catalog.divisions.get(catalog.city_code, "")
+        self.names = UnitNames.from_units(catalog.units, city_names=(city, city[:-1]) if len(city) >= 3 else (city,))
         self.transfer_list, self.takeovers = self._assign_interim(transfer_list)
         meta = getattr(model, "meta", {}) or {}
         self.model_version = meta.get("version")
@@ -446,6 +459,9 @@ class TriageEngine:
             if is_landmark(layout.text, start, end):
                 why = why or f"「{word}」在这里是地名、地标"
                 continue
+            if is_cited(layout.text, start):
+                why = why or f"「{word}」在引用的法规、文件名称中"
+                continue
             if hit.item.department != "gaj" and is_impersonated(layout.text, start):
                 why = why or f"「{word}」是被冒充的对象，事情本身是冒充"
                 continue
@@ -473,18 +489,24 @@ class TriageEngine:
                 continue
             unit = hit.item.department
             hit = replace(hit, spans=tuple(live), keywords=tuple(w for w, _, _ in live), keyword=max(live, key=lambda s: len(s[0]))[0], start=live[0][1])
-            roles = {layout.role_at(start) for _, start, _ in live}
+            roles = {self._role_of(layout, start, end) for _, start, end in live}
             bonus = max(ROLE_BONUS.get(r, 0.0) for r in roles)
-            if layout.long and roles <= {"body", "greeting", "aside"}:
+            if layout.long and roles <= {"body", "greeting", "aside", "intro"}:
                 bonus -= 0.1  # background only
             score = hit.item.priority / 100 + hit.strength + bonus
             current = candidates.get(unit)
             if current is None or score > current.rule:
-                candidates[unit] = _Candidate(unit, rule=score, hit=hit, in_request=bool(roles & {"title", "request"}))
+                candidates[unit] = _Candidate(unit, rule=score, hit=hit, in_request=bool(roles & {"title", "request", "request_context"}))
         duty_text = layout.focus() if layout.long else layout.text
         for unit, match in self.duties.match(duty_text).items():
             candidate = candidates.setdefault(unit, _Candidate(unit))
             candidate.duty, candidate.duty_terms = match.score, match.terms
+        for sentence in layout.sentences:
+            if sentence.role in ("title", "request"):
+                for unit, word in self.names.named(layout.text, sentence.start, sentence.end, asked=sentence.role == "request").items():
+                    if unit in self.catalog.units:
+                        candidate = candidates.setdefault(unit, _Candidate(unit))
+                        candidate.named = candidate.named or word
         units = self.catalog.units
         model_only: list[tuple[str, float]] = []
         for unit, p in dept_probs.items():
@@ -495,7 +517,7 @@ class TriageEngine:
                     model_only.append((unit, p))
         for c in candidates.values():
             weight = W_MODEL if c.hit is not None else W_MODEL_ONLY
-            c.score = c.rule + weight * c.model_p + W_DUTY * min(c.duty, 1.0)
+            c.score = c.rule + weight * c.model_p + W_DUTY * min(c.duty, 1.0) + (W_NAMED if c.named else 0.0)
         # Only the best three are used (the choice, the runner-up, the alternatives): the units only the model
         # names are scored as plain pairs and become candidates when they are among them. Ties keep the order
         # the candidates were found in (rule, duty, model), as the full stable sort did.
@@ -510,6 +532,17 @@ class TriageEngine:
             top.append(c)
         return top
 
+    @staticmethod
+    def _role_of(layout: Layout, start: int, end: int) -> str:
+        """The sentence's role, except that the writer's self-introduction is background wherever it sits."""
+        role = layout.role_at(start)
+        if role in ("body", "request") and layout.is_intro(start, end):
+            return "intro"
+        # In a request sentence the clause that asks ("你们管一管这个物业") names the matter; its other clauses tell.
+        if role == "request" and not REQUEST_CUE.search(layout.clause_at(start, end)):
+            return "request_context"
+        return role
+
     def _candidate_reasons(self, c: _Candidate) -> list[str]:
         out = []
         if c.hit is not None:
@@ -518,6 +551,8 @@ class TriageEngine:
                 out.append(f"依据单位职责「{self.takeovers[c.hit.item.id][1]}」")
         if c.duty_terms and (c.hit is None or c.hit.item.id not in self.takeovers):
             out.append(f"单位职责包含「{'、'.join(c.duty_terms)}」")
+        if c.named:
+            out.append(f"诉求点名「{c.named}」")
         if c.model_p >= 0.05:
             out.append(f"模型概率 {c.model_p:.2f}")
         return out or ["备选"]
@@ -538,6 +573,10 @@ class TriageEngine:
                 reasons.insert(0, self._hit_reason(chosen.hit))
                 if chosen.hit.item.id in self.takeovers:
                     reasons.insert(1, f"依据单位职责「{self.takeovers[chosen.hit.item.id][1]}」，由{unit.name if unit else department}承办")
+                if chosen.named:
+                    reasons.insert(1, f"诉求点名「{chosen.named}」")
+            elif chosen.named and chosen.duty < 0.5 and chosen.model_p < 0.5:
+                reasons.insert(0, f"未命中清单，诉求点名「{chosen.named}」：{unit.name if unit else department}")
             elif chosen.duty_terms and chosen.duty >= chosen.model_p:
                 reasons.insert(0, f"未命中清单，单位职责包含「{'、'.join(chosen.duty_terms)}」：{unit.name if unit else department}")
             else:
@@ -614,6 +653,11 @@ class TriageEngine:
         for sentence in requests if layout.long else [layout.text]:
             for m in _EXPLICIT.finditer(sentence):
                 explicit.setdefault(_EXPLICIT_OF[m.group(0)], m.group(0))
+        # A question ("想问问能不能申请低保") in a message that also asks to be helped ("希望帮帮我们") is a request
+        # for help put as a question, not a consultation.
+        if set(explicit) == {"consult"} and explicit["consult"] in ("请问", "想问"):
+            if any(_HELP_ASKED.search(sentence) for sentence in (requests if layout.long else [layout.text])):
+                explicit = {}
         if len(explicit) == 1:
             kind, word = next(iter(explicit.items()))
             return kind, f"诉求类型：{REQUEST_TYPE_NAMES[kind]}（诉求写明「{word}」）", 0.9

@@ -32,11 +32,23 @@ REQUEST_CUE = re.compile(
 # A second, smaller matter ("另外，……", "顺便说一下，……"): not what the message is about.
 ASIDE = re.compile(r"^(?:另外|还有一个事|还有一件事|还有个事|顺便说一下|顺便|除此之外|此外|再就是|再有就是|还有就是)")
 GREETING = re.compile(r"^(?:尊敬的|各位|亲爱的)?[^，。！？]{0,10}(?:领导|市长|书记|同志|部门|您|你们)(?:好|：|:|，|,)?[！!，,：:]*$|^(?:您好|你好|领导好)")
+# The writer introducing themselves ("我是个体户", "我们几个退休老师", "我在一家物流公司上班"): who is writing, not
+# what the matter is; a topic word met only there does not decide the unit.
+INTRO = re.compile(
+    r"^(?:[嗯啊哎喂，, ]*)(?:我|本人|我们|咱们)(?:是|今年|姓|叫|系|几个|一家|都是|俩|两口子|夫妻|这些|"
+    r"在[^，,。！？；;\n]{0,12}(?:上班|工作|打工|任职|教书|当老师|做生意|开店|做点小生意))"
+)
 # A place named by what stands there ("晋城一中旁边", "医院门口往东", "派出所斜对面", "景区入口附近", "公安局宿舍").
 LANDMARK_AFTER = re.compile(
     r"^(?:的)?(?:旁边|附近|对面|斜对面|对过|门口|门前|大门口?|后门|前门|后面|前面|周边|周围|一带|东侧|西侧|南侧|北侧|东边|西边|南边|北边|"
     r"边上|隔壁|楼下|往东|往西|往南|往北|那条|那块|那边|入口|出口|路口|宿舍|家属院|家属楼|大院|不远|西门|东门|南门|北门)"
 )
+
+
+# A word that is part of a compound's name ("洗煤厂生活区", "教师村小区", "电厂宿舍"): an address, not the topic.
+PLACE_NAME_AFTER = re.compile(r"^[村厂站局院矿所校园城苑路街]{0,2}(?:小区|生活区|家属院|家属楼|宿舍|花园|公寓|新村)")
+# The title of a law or document cited (《物业管理条例》): an argument, not the matter.
+CITED = re.compile(r"《[^》\n]{0,30}$")
 
 
 @dataclass(frozen=True)
@@ -115,6 +127,10 @@ class Layout:
         after = bisect.bisect_left(stops, end)
         return self.text[stops[before - 1] + 1 if before else 0 : stops[after] if after < len(stops) else len(self.text)]
 
+    def is_intro(self, start: int, end: int) -> bool:
+        """The words at start:end sit in a clause where the writer introduces themselves."""
+        return bool(INTRO.match(self.clause_at(start, end)))
+
     def requests(self) -> list[str]:
         return [self.text[s.start : s.end] for s in self.sentences if s.role == "request"]
 
@@ -148,5 +164,11 @@ def is_impersonated(text: str, start: int) -> bool:
 
 
 def is_landmark(text: str, start: int, end: int) -> bool:
-    """The word names a place used as a landmark ("学校门口卖早点的", "医院旁边"), not the topic."""
-    return bool(LANDMARK_AFTER.search(text[end : end + 4]))
+    """The word names a place used as a landmark ("学校门口卖早点的", "医院旁边") or is part of a compound's name
+    ("洗煤厂生活区"), not the topic."""
+    return bool(LANDMARK_AFTER.search(text[end : end + 4]) or PLACE_NAME_AFTER.search(text[end : end + 5]))
+
+
+def is_cited(text: str, start: int) -> bool:
+    """The word sits inside the title of a law or document the writer cites (《物业管理条例》)."""
+    return bool(CITED.search(text[max(0, start - 30) : start]))

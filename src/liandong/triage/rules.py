@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Callable
 
 from liandong.core.errors import ValidationFailed
-from liandong.triage.text import is_hypothetical, is_negated, is_past
+from liandong.triage.text import is_absence, is_hypothetical, is_negated, is_past, is_rhetorical
 
 PLATFORMS = ("12345", "110", "119", "120", "guidance", "invalid")
 EMERGENCY_PLATFORMS = ("110", "119", "120")
@@ -100,7 +100,9 @@ _MAX_SPANS = 12
 
 def legacy_judge(item: TransferItem, text: str, start: int, end: int) -> str | None:
     """The item's own context checks on a plain window around the match (negation, hypothetical, past)."""
-    if item.check_negation and is_negated(text, start):
+    # For a service item a missing thing ("没有信号灯") is the matter itself; only emergencies are negated by it.
+    # ("这不是垄断吗" asserts it).
+    if item.check_negation and is_negated(text, start) and not (item.platform == "12345" and (is_absence(text, start) or is_rhetorical(text, start, end))):
         return "否定"
     if item.check_hypothetical and is_hypothetical(text, start):
         return "假设或隐患"

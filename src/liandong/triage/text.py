@@ -85,6 +85,25 @@ def is_negated(text: str, start: int) -> bool:
     return True
 
 
+# Absence, not denial: "没有信号灯", "无消防设施", "缺少路灯" name the very thing a service request is about.
+_ABSENCE = re.compile(r"(?:没有|没得|无|缺少|缺乏|缺)(?:任何|一个|一盏|一根|一处|专门的?)?$")
+
+
+# "这不是垄断吗", "难道不是乱收费吗": a rhetorical question asserts what it seems to deny.
+_RHETORICAL_BEFORE = re.compile(r"(?:不是|不就是|难道不是)[^，,。！？!?；;\n]{0,3}$")
+_RHETORICAL_AFTER = re.compile(r"[^，,。！？!?；;\n]{0,8}(?:吗|嘛|么)")
+
+
+def is_rhetorical(text: str, start: int, end: int) -> bool:
+    """The hit is what a rhetorical "不是……吗" question asserts."""
+    return bool(_RHETORICAL_BEFORE.search(text[max(0, start - 6) : start]) and _RHETORICAL_AFTER.match(text, end))
+
+
+def is_absence(text: str, start: int) -> bool:
+    """The word before the hit says the thing is missing (a request for it), not that it is not the case."""
+    return bool(_ABSENCE.search(text[max(0, start - 8) : start])) and not text[max(0, start - 1) : start] == "不"
+
+
 def is_hypothetical(text: str, start: int) -> bool:
     window = text[max(0, start - 12) : start]
     window = re.split(r"[，,。！？!?；;\n]", window)[-1]
