@@ -56,6 +56,7 @@ DEGREE_WORDS = ("不行", "要死", "要命", "受不了", "半死", "快疯", "
 DEGREE_BEFORE = re.compile(r"得[我他她人都快]?$")
 # "急死人了", "吓死人了", "热死了": 死 as a degree after a feeling, not a death.
 IDIOM_DEATH_BEFORE = frozenset("急吓气笑烦累热冷困饿愁闷臭吵挤馋疼痛憋羡慕烦闹")
+LIGHT_VERBS = frozenset("喊叫呼出遭闹发")
 SUFFIX_ONLY = re.compile(r"[里上下边中内外了着过的啦呀啊吧呢]+")
 URGENT = re.compile(r"快来|快点|快派|赶紧|赶快|马上|立刻|救命(?!钱|稻草|恩|之恩)|救救|来人|怎么办|求求|急死")
 
@@ -147,6 +148,9 @@ class AlarmJudge:
         for m in item.regex.finditer(text, left, right):
             covered.update(range(m.start(), m.end()))
         if covered.issuperset(range(left, right)):
+            return None
+        # A light verb before the cue ("喊救命", "出车祸", "遭抢劫") makes a phrase of it, not another word.
+        if end_ok and start - left == 1 and text[left] in LIGHT_VERBS:
             return None
         # A reduplicated form of the cue itself ("偷偷拍" is "偷拍" said softly) is the same word.
         word = text[left:right]
