@@ -47,7 +47,7 @@ def parse(path: Path, prefix: str = "h5") -> list[dict]:
     return rows
 
 
-PREFIXES = {"heldout5": "h5", "dev6": "d6", "heldout6": "h6", "route_dev": "rd", "emergency_dev2": "e2", "nearmiss_dev": "n1"}
+PREFIXES = {"heldout5": "h5", "dev6": "d6", "heldout6": "h6", "route_dev": "rd", "emergency_dev2": "e2", "nearmiss_dev": "n1", "nearmiss_short": "n2"}
 # Banks whose every 4th message (4th, 8th, …) is kept apart as a never-tuned part of the same bank.
 HOLDOUT_EVERY = {"route_dev": ("route_holdout", 4)}
 
