@@ -21,6 +21,10 @@ BANKS = {
     "answer_heldout4": HERE / "answer_heldout4.jsonl",  # written in round 3 after heldout3's first scoring, before the changes that followed
     "answer_heldout5": HERE / "answer_heldout5.jsonl",  # written in the triage3 session before any change of it; never tuned on
     "answer_dev2": HERE / "answer_dev2.jsonl",  # written in the kb session (2026-12-02) as a development bank
+    # Written in the second kb session (2026-12-02) before any change of it: every fourth row is held out
+    # (split "holdout3"), scored once at the end and never tuned on; the rest (split "dev3") is development.
+    "answer_dev3": HERE / "answer_dev3.jsonl",
+    "answer_holdout3": HERE / "answer_dev3.jsonl",
     "questions": HERE / "questions.jsonl",  # the first search bank (answerable; tuned on before)
     "questions_test2": HERE / "questions_test2.jsonl",  # the second search bank (answerable; tuned on)
 }
@@ -28,9 +32,11 @@ BANKS = {
 # session (2026-12-02) they are development banks like the others. heldout5 is blind: never tuned on.
 DEV_BANKS = (
     "answer_dev", "questions", "questions_test2", "answer_heldout", "answer_heldout2", "answer_heldout3", "answer_heldout4",
-    "answer_dev2",
+    "answer_dev2", "answer_dev3",
 )
-HELDOUT_BANKS = ("answer_heldout5",)  # never tuned on; only aggregates are printed
+HELDOUT_BANKS = ("answer_heldout5", "answer_holdout3")  # never tuned on; only aggregates are printed
+# Banks that are one part of a shared file: the rows whose "split" is this.
+SPLIT_OF = {"answer_dev3": "dev3", "answer_holdout3": "holdout3"}
 
 _PUNCT = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"})
 
@@ -49,6 +55,8 @@ def load_bank(name: str) -> list[dict]:
         if line.strip():
             row = json.loads(line)
             row.setdefault("split", "dev")
+            if name in SPLIT_OF and row["split"] != SPLIT_OF[name]:
+                continue
             row["bank"] = name
             rows.append(row)
     return rows
