@@ -45,7 +45,11 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", "", text or "").translate(_PUNCT)
 
 
-def contains(text: str | None, gold: str) -> bool:
+def contains(text: str | None, gold: str | list[str]) -> bool:
+    """The gold text is in the text; a gold list holds equivalent wordings (the own city's copy of a plan
+    that another city printed in other words), any of which counts."""
+    if isinstance(gold, list):
+        return any(contains(text, one) for one in gold)
     return text is not None and normalize(gold) in normalize(text)
 
 
