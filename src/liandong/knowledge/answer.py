@@ -26,8 +26,7 @@ NOT_FOUND = "知识库中没有找到可靠答案"
 CANDIDATES = 12  # passages and items whose sentences are read
 MAX_QUESTION = 500
 ITEM_WHOLE_ANSWER = 240  # a curated answer up to this length is read out whole
-ITEM_FIRST_FLOOR = 0.5  # an item goes first when the ranker gives it at least this …
-ITEM_FIRST_MARGIN = 0.25  # … and no less than the best sentence's probability minus this …
+ITEM_FIRST_SHARE = 0.5  # an item goes first when the ranker gives it at least this share of the best sentence's probability …
 ITEM_FIRST_SIMILARITY = 0.5  # … and its question and the caller's share at least half their words both ways
 JOIN_SHARE = 0.2  # the next sentence of the same passage joins the answer when the ranker gives it this share of the best's probability …
 JOIN_MAX = 160  # … and the two together stay this short (characters)
@@ -79,6 +78,8 @@ _ASKS_DOCUMENT_RE = re.compile(r"什么文件|哪个文件|哪份文件|文件�
 _PUNCTUATION = frozenset("。，；：、！？,;:!?")
 _PLAN_PART_RE = re.compile(r"(?:方案|规划|意见|通知|办法|计划|要求|措施|目标|原则|思想|任务|机制|制度|体系|领域)$")
 SHORT_HEADING = 11  # characters, the full stop included
+# … unless it opens with what is to be done: "建立长期护理保险制度。" is a provision, not the name of one.
+_ACTION_RE = re.compile(r"(?:建立|健全|完善|加强|推进|推动|落实|实施|强化|深化|提高|提升|开展|促进|保障|扩大|探索|实行|执行|制定|严格|全面|加快|支持|鼓励)")
 _NUMBERING_RE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)．.、]|[一二三四五六七八九十]是)")
 
 
@@ -87,7 +88,7 @@ def _heading_line(sentence: str) -> bool:
     no punctuation and no figure once its numbering is off — it names a topic and answers nothing. A short
     one closed by a full stop names a part of the plan the same way ("分级响应机制。")."""
     body = _NUMBERING_RE.sub("", sentence, count=1)
-    if body.endswith("。") and len(body) <= SHORT_HEADING and _PLAN_PART_RE.search(body[:-1]):
+    if body.endswith("。") and len(body) <= SHORT_HEADING and _PLAN_PART_RE.search(body[:-1]) and not _ACTION_RE.match(body):
         body = body[:-1]
     if any(char in _PUNCTUATION or char.isdigit() for char in body):
         return False
@@ -487,7 +488,7 @@ def decide(
         if (
             candidate is not found[0]
             and similar
-            and candidate.probability >= max(ITEM_FIRST_FLOOR, found[0].probability - ITEM_FIRST_MARGIN)
+            and candidate.probability >= ITEM_FIRST_SHARE * found[0].probability
         ):
             as_best = [candidate, *[other for other in found if other is not candidate]]
             if model.decider.probability(_decider_features(as_best, unknown, prepared, full_score, unknown_words)) >= model.threshold:
