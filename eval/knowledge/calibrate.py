@@ -92,6 +92,40 @@ def ranker_scores(fitted, x: np.ndarray) -> np.ndarray:
     return ((x - mean) / scale) @ model.coef_[0]
 
 
+def fit_temperature(lists: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """The factor on the ranker's scores that maximises the likelihood of the answering candidates."""
+    from scipy.optimize import minimize_scalar
+
+    def loss(t: float) -> float:
+        value = 0.0
+        for scores, labels in lists:
+            z = t * scores
+            p = np.exp(z - z.max())
+            p /= p.sum()
+            value -= np.log(max((p * labels).sum(), 1e-12))
+        return value
+
+    return float(minimize_scalar(loss, bounds=(0.2, 5.0), method="bounded").x)
+
+
+def reliability(lists: list[tuple[np.ndarray, np.ndarray]], t: float, title: str) -> None:
+    """Out of fold: the ranker's top share against how often the top candidate answers, by bins."""
+    tops = []
+    for scores, labels in lists:
+        z = t * scores
+        p = np.exp(z - z.max())
+        p /= p.sum()
+        best = int(np.argmax(p))
+        tops.append((p[best], labels[best]))
+    tops = np.array(tops)
+    cells = []
+    for low, high in ((0.0, 0.4), (0.4, 0.6), (0.6, 0.8), (0.8, 0.95), (0.95, 1.01)):
+        chosen = (tops[:, 0] >= low) & (tops[:, 0] < high)
+        if chosen.any():
+            cells.append(f"{low:.2f}–{min(high, 1):.2f}: n {chosen.sum()} p {tops[chosen, 0].mean():.2f} right {tops[chosen, 1].mean():.2f}")
+    print(f"ranker reliability {title}: " + "; ".join(cells))
+
+
 def fit(x: np.ndarray, y: np.ndarray, c: float):
     from sklearn.linear_model import LogisticRegression
 
@@ -162,6 +196,20 @@ def main() -> int:
         for number, decision in enumerate(decisions):
             if folds[number] == fold:
                 reorder(decision, fitted)
+    # The ranker's regularisation shrinks its scores, which leaves its shares under-confident: one
+    # temperature, fitted on the out-of-fold scores, makes them calibrated (the final model's coefficients
+    # are multiplied by it).
+    lists = []
+    for q, d in zip(questions, decisions):
+        labels = np.array([int(bool(q["answer"]) and contains(c.sentence, q["answer"])) for c in d.candidates])
+        if q["answer"] and labels.any() and not labels.all():
+            lists.append((np.array([c.fit for c in d.candidates]), labels))
+    temperature = fit_temperature(lists)
+    reliability(lists, 1.0, "before the temperature")
+    reliability(lists, temperature, f"with temperature {temperature:.2f}")
+    for d in decisions:
+        for c, p in zip(d.candidates, softmax([temperature * c.fit for c in d.candidates])):
+            c.fit, c.probability = temperature * c.fit, p
     decider_rows = []
     for q, d in zip(questions, decisions):
         if not d.candidates:
@@ -199,6 +247,7 @@ def main() -> int:
         print(f"{threshold:9.3f} {answered:8.3f} {span:6.3f} {not_found:9.3f}{marker}")
 
     ranker = fit_listwise(rx, ry, rq, RANKER_L2)
+    ranker[2].coef_ = ranker[2].coef_ * temperature
     decider = fit(dx, dy, DECIDER_C)
     model = {"ranker": {**as_json(ranker_names, ranker), "kind": "listwise"}, "decider": as_json(decider_names, decider), "threshold": round(best_threshold, 3)}
     for title, part in (("ranker", model["ranker"]), ("decider", model["decider"])):
