@@ -63,9 +63,9 @@ class Decision:
 _HEADING_RE = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号|（此件.{2,8}）|\d{4}年\d{1,2}月\d{1,2}日|各[县区市乡镇].{0,60}：?)$")
 # A pointer to an attachment ("附件：…名单（见网络）", "1.…规划项目（见网络）") names a list the text does not hold.
 _ATTACHMENT_RE = re.compile(r"^(?:附件[：:\d]|.{0,80}（见网络）$)")
-# The cover notice's transmission formula ("《…方案》已经市人民政府同意，现印发给你们，请认真组织实施。")
-# says that a document is issued, not what it provides.
-_COVER_NOTICE_RE = re.compile(r"现(?:将.{0,60})?(?:印发|转发)给你们|^请(?:认真)?(?:贯彻落实|组织实施|遵照执行)。?$")
+# The cover notice's transmission formula ("《…方案》已经市人民政府同意，现印发给你们，请认真组织实施。",
+# "…经市政府同意，现将有关事项通知如下") says that a document is issued, not what it provides.
+_COVER_NOTICE_RE = re.compile(r"现(?:将.{0,60})?(?:印发|转发)给你们|现将有关.{0,10}通知如下|^请(?:认真)?(?:贯彻落实|组织实施|遵照执行)。?$")
 _PROCEDURE_RE = re.compile(r"(?:怎么|如何|去哪|在哪|到哪)(?:里|儿)?(?:申请|办理|交|缴|领|补|激活|注册|报名|预约|投诉|举报|查|安装|续签)|要带什么|需要什么材料|什么手续|哪个(?:网站|电话|app|App|窗口)")
 # What kind of question it is, read from its form: a yes/no question about a rule ("能不能", "管不管") is
 # what policies answer; a contact, an opening time or a fee is what they seldom state.

@@ -49,7 +49,7 @@ def sentence_spans(text: str) -> tuple[Span, ...]:
     # "决定任命：" introduces the line that answers: keep them together.
     merged: list[Span] = []
     for span in spans:
-        if merged and text[merged[-1].end - 1] in "：:" and span.end - merged[-1].start <= MAX_ANSWER:
+        if merged and _introduces(text, merged[-1]) and span.end - merged[-1].start <= MAX_ANSWER:
             merged[-1] = Span(merged[-1].start, span.end)
         elif merged and _run_in_heading(text, merged[-1]) and "\n" not in text[merged[-1].end : span.start]:
             # "（四）免费邮寄。综合窗口收到…": a run-in heading only names the topic; the sentence after it
@@ -58,6 +58,15 @@ def sentence_spans(text: str) -> tuple[Span, ...]:
         else:
             merged.append(span)
     return tuple(merged)
+
+
+# "主要有以下几方面因素。", "具体如下。": a sentence that announces what the next one says.
+_LEAD_IN_RE = re.compile(r"(?:以下|如下)[^。，]{0,8}。$")
+
+
+def _introduces(text: str, span: Span) -> bool:
+    """The sentence introduces the one after it: it ends in a colon, or announces what follows."""
+    return text[span.end - 1] in "：:" or bool(_LEAD_IN_RE.search(text[span.start : span.end]))
 
 
 # Item numbering that opens a run-in heading ("（二）", "3.", "一是"; a number the extraction lost shows as U+FFFD).

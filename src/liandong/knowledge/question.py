@@ -125,8 +125,9 @@ _EXPECTATIONS: tuple[tuple[re.Pattern, Expectation], ...] = (
     (
         re.compile(
             r"在哪|哪里|哪儿|去哪|什么地方|哪个(?:镇|县|区|市|乡|村|地方|窗口|医院|网点|网站)|哪个部门|哪个单位|找谁|找哪|谁管|归哪|归谁"
-            # Who is responsible ("谁牵头", "谁来培训"): a body, named like a place.
-            r"|谁(?:来|负责|牵头|组织|主管|主抓)|由谁|什么部门|哪个机构|哪家单位"
+            # Who leads or answers for it ("谁牵头", "由谁负责"): a body, named like a place. ("谁来保护" asks
+            # whether anyone does, which a provision answers without naming the body.)
+            r"|谁(?:负责|牵头|主管|主抓)|由谁|什么部门|哪个机构|哪家单位"
         ),
         Expectation(
             "place",

@@ -46,5 +46,6 @@ def test_the_cover_notices_formula_is_not_an_answer():
     assert _COVER_NOTICE_RE.search("《晋城市打造“一件事一次办”精品实施方案》已经市人民政府同意，现印发给你们，请认真组织实施。")
     assert _COVER_NOTICE_RE.search("现将《忻州市2023年度地质灾害防治方案》印发给你们，请结合实际，认真组织实施。")
     assert _COVER_NOTICE_RE.search("请认真贯彻落实。")
+    assert _COVER_NOTICE_RE.search("根据有关规定，经市政府同意，现将有关事项通知如下：")
     assert not _COVER_NOTICE_RE.search("市级统一申请材料、办理流程、办理依据等内容，实现办事指南、一次性告知单等市县统一。")
     assert not _COVER_NOTICE_RE.search("请于2026年2月13日前申报。")

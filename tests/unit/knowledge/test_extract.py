@@ -84,6 +84,9 @@ def test_the_shipped_model_loads_and_scores():
         # … but not a heading on its own line, nor a short sentence with a clause in it.
         ("武俊德为市公安局交警支队副支队长。\n忻州市人民政府", ["武俊德为市公安局交警支队副支队长。", "忻州市人民政府"]),
         ("截至目前，已完成。随后验收。", ["截至目前，已完成。", "随后验收。"]),
+        # A sentence that announces what follows is read with it, like a line ending in a colon.
+        ("分析主要有以下几方面因素。一是降雨集中。", ["分析主要有以下几方面因素。一是降雨集中。"]),
+        ("以上工作已完成。随后验收。", ["以上工作已完成。", "随后验收。"]),
     ],
 )
 def test_run_in_headings_stay_with_their_sentence(text, expected):

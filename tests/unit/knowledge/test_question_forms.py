@@ -53,7 +53,8 @@ def test_form_fit(question, sentence, fit):
         ("抓了几次", "amount"),  # a count, not how often
         ("办证要多久", "duration"),
         ("评估组是谁牵头", "place"),  # who is responsible: a body
-        ("群测群防人员谁来培训", "place"),
+        ("地质灾害防治由谁负责", "place"),
+        ("小孩在网上的隐私谁来保护", "none"),  # whether anyone does: a provision answers it
     ],
 )
 def test_how_often_and_who_is_responsible(question, kind):
