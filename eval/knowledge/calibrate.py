@@ -3,7 +3,8 @@
 Two small logistic regressions (knowledge/answer.py uses them):
 - the ranker, over the features of each candidate sentence of an answerable question, labelled 1 when the
   sentence contains the gold answer: a listwise (conditional-logit) model, whose softmax over a question's
-  candidates gives each one's probability of being the answering sentence;
+  candidates gives each one's probability of being the answering sentence (one temperature on its scores,
+  fitted out of fold, keeps those shares calibrated; the reliability table is printed);
 - the decider, over the features of a question and its best candidate (as ordered by an out-of-fold
   ranker), labelled 1 for answerable questions: the answer is given when its probability reaches the
   threshold, else "not found". The threshold is chosen on out-of-fold probabilities (5 folds by question)
