@@ -46,7 +46,7 @@ DECIDER_FEATURES = [
 # asks_money and money_stated apart, the linear decider penalised a fee that is stated (every development
 # question whose best sentence states an asked fee is answerable).
 RANKER_L2 = float(os.environ.get("KB_RANKER_L2", "5.0"))  # out of fold, 5 beat 0.1 and 1 (0.863 / 0.858 / 0.857 first)
-DECIDER_C = float(os.environ.get("KB_DECIDER_C", "0.2"))  # kb session: 0.2 beat 1.0 out of fold (0.903 / 0.910 against 0.900 / 0.899)
+DECIDER_C = float(os.environ.get("KB_DECIDER_C", "0.5"))  # second kb session: out of fold 0.5 beat 0.2 and 1.0 (0.906 / 0.910 against 0.900 / 0.907 and 0.907 / 0.907)
 if os.environ.get("KB_DECIDER_FEATURES"):  # for trying other feature sets: comma-separated names
     DECIDER_FEATURES = os.environ["KB_DECIDER_FEATURES"].split(",")
 
