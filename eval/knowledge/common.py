@@ -22,6 +22,10 @@ BANKS = {
     "answer_heldout5": HERE / "answer_heldout5.jsonl",  # written in the triage3 session before any change of it; never tuned on
     "answer_dev2": HERE / "answer_dev2.jsonl",  # written in the kb session (2026-12-02) as a development bank
     "answer_heldout6": HERE / "answer_heldout6.jsonl",  # written in the 2026-12-02 session before any change of it; never tuned on
+    # Written in the second kb session (2026-12-02) before any change of it: every fourth row is held out
+    # (split "holdout3"), scored once at the end and never tuned on; the rest (split "dev3") is development.
+    "answer_dev3": HERE / "answer_dev3.jsonl",
+    "answer_holdout3": HERE / "answer_dev3.jsonl",
     "questions": HERE / "questions.jsonl",  # the first search bank (answerable; tuned on before)
     "questions_test2": HERE / "questions_test2.jsonl",  # the second search bank (answerable; tuned on)
 }
@@ -29,9 +33,11 @@ BANKS = {
 # session (2026-12-02) they are development banks like the others. heldout5 is blind: never tuned on.
 DEV_BANKS = (
     "answer_dev", "questions", "questions_test2", "answer_heldout", "answer_heldout2", "answer_heldout3", "answer_heldout4",
-    "answer_dev2",
+    "answer_dev2", "answer_dev3",
 )
-HELDOUT_BANKS = ("answer_heldout5", "answer_heldout6")  # never tuned on; only aggregates are printed
+HELDOUT_BANKS = ("answer_heldout5", "answer_heldout6", "answer_holdout3")  # never tuned on; only aggregates are printed
+# Banks that are one part of a shared file: the rows whose "split" is this.
+SPLIT_OF = {"answer_dev3": "dev3", "answer_holdout3": "holdout3"}
 
 _PUNCT = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"})
 
@@ -40,7 +46,11 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", "", text or "").translate(_PUNCT)
 
 
-def contains(text: str | None, gold: str) -> bool:
+def contains(text: str | None, gold: str | list[str]) -> bool:
+    """The gold text is in the text; a gold list holds equivalent wordings (the own city's copy of a plan
+    that another city printed in other words), any of which counts."""
+    if isinstance(gold, list):
+        return any(contains(text, one) for one in gold)
     return text is not None and normalize(gold) in normalize(text)
 
 
@@ -50,6 +60,8 @@ def load_bank(name: str) -> list[dict]:
         if line.strip():
             row = json.loads(line)
             row.setdefault("split", "dev")
+            if name in SPLIT_OF and row["split"] != SPLIT_OF[name]:
+                continue
             row["bank"] = name
             rows.append(row)
     return rows

@@ -20,16 +20,15 @@ from liandong.config import settings
 from liandong.core.errors import ValidationFailed
 from liandong.knowledge import extract, ranking
 from liandong.knowledge import search as search_service
-from liandong.knowledge.question import QUESTION_FILLERS, asked_part, satisfies
+from liandong.knowledge.question import QUESTION_FILLERS, Form, asked_form, asked_part, form_fit, satisfies
 
 NOT_FOUND = "知识库中没有找到可靠答案"
 CANDIDATES = 12  # passages and items whose sentences are read
 MAX_QUESTION = 500
 ITEM_WHOLE_ANSWER = 240  # a curated answer up to this length is read out whole
-ITEM_FIRST_FLOOR = 0.5  # an item goes first when the ranker gives it at least this …
-ITEM_FIRST_MARGIN = 0.25  # … and no less than the best sentence's probability minus this …
+ITEM_FIRST_SHARE = 0.5  # an item goes first when the ranker gives it at least this share of the best sentence's probability …
 ITEM_FIRST_SIMILARITY = 0.5  # … and its question and the caller's share at least half their words both ways
-JOIN_MARGIN = 0.1  # the next sentence of the same passage joins the answer when the ranker holds it this close …
+JOIN_SHARE = 0.2  # the next sentence of the same passage joins the answer when the ranker gives it this share of the best's probability …
 JOIN_MAX = 160  # … and the two together stay this short (characters)
 
 
@@ -41,7 +40,8 @@ class Candidate:
     choice: extract.Choice
     value: float  # a first ordering: sentence fit plus the passage's relative score
     features: dict[str, float] = field(default_factory=dict)
-    probability: float = 0.0  # the ranker's: this sentence holds the answer
+    probability: float = 0.0  # the ranker's: this sentence holds the answer (shares over the candidates)
+    fit: float = 0.0  # the ranker's score before the softmax: how well the sentence fits, on an absolute scale
 
     @property
     def sentence(self) -> str:
@@ -63,6 +63,9 @@ class Decision:
 _HEADING_RE = re.compile(r"^(?:[\u4e00-\u9fff]{1,12}〔\d{4}〕\d{1,4}号|（此件.{2,8}）|\d{4}年\d{1,2}月\d{1,2}日|各[县区市乡镇].{0,60}：?)$")
 # A pointer to an attachment ("附件：…名单（见网络）", "1.…规划项目（见网络）") names a list the text does not hold.
 _ATTACHMENT_RE = re.compile(r"^(?:附件[：:\d]|.{0,80}（见网络）$)")
+# The cover notice's transmission formula ("《…方案》已经市人民政府同意，现印发给你们，请认真组织实施。",
+# "…经市政府同意，现将有关事项通知如下") says that a document is issued, not what it provides.
+_COVER_NOTICE_RE = re.compile(r"现(?:将.{0,60})?(?:印发|转发)给你们|现将有关.{0,10}通知如下|^请(?:认真)?(?:贯彻落实|组织实施|遵照执行)。?$")
 _PROCEDURE_RE = re.compile(r"(?:怎么|如何|去哪|在哪|到哪)(?:里|儿)?(?:申请|办理|交|缴|领|补|激活|注册|报名|预约|投诉|举报|查|安装|续签)|要带什么|需要什么材料|什么手续|哪个(?:网站|电话|app|App|窗口)")
 # What kind of question it is, read from its form: a yes/no question about a rule ("能不能", "管不管") is
 # what policies answer; a contact, an opening time or a fee is what they seldom state.
@@ -73,14 +76,20 @@ _ASKS_DOCUMENT_RE = re.compile(r"什么文件|哪个文件|哪份文件|文件�
 
 
 _PUNCTUATION = frozenset("。，；：、！？,;:!?")
-_PLAN_PART_RE = re.compile(r"(?:方案|规划|意见|通知|办法|计划|要求|措施|目标|原则|思想|任务|机制|体系|领域)$")
+_PLAN_PART_RE = re.compile(r"(?:方案|规划|意见|通知|办法|计划|要求|措施|目标|原则|思想|任务|机制|制度|体系|领域)$")
+SHORT_HEADING = 11  # characters, the full stop included
+# … unless it opens with what is to be done: "建立长期护理保险制度。" is a provision, not the name of one.
+_ACTION_RE = re.compile(r"(?:建立|健全|完善|加强|推进|推动|落实|实施|强化|深化|提高|提升|开展|促进|保障|扩大|探索|实行|执行|制定|严格|全面|加快|支持|鼓励)")
 _NUMBERING_RE = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]{1,3}[）)．.、]|[一二三四五六七八九十]是)")
 
 
 def _heading_line(sentence: str) -> bool:
     """A section heading or subhead ("2.人为活动", "平安底色更加鲜亮", a plan's title repeated in its body):
-    no punctuation and no figure once its numbering is off — it names a topic and answers nothing."""
+    no punctuation and no figure once its numbering is off — it names a topic and answers nothing. A short
+    one closed by a full stop names a part of the plan the same way ("分级响应机制。")."""
     body = _NUMBERING_RE.sub("", sentence, count=1)
+    if body.endswith("。") and len(body) <= SHORT_HEADING and _PLAN_PART_RE.search(body[:-1]) and not _ACTION_RE.match(body):
+        body = body[:-1]
     if any(char in _PUNCTUATION or char.isdigit() for char in body):
         return False
     # A longer line without punctuation may be an entry of a list ("15.忻州市住房公积金管理中心"): a heading
@@ -170,6 +179,7 @@ def _features(
     question_words: str,
     chars: frozenset[str] = frozenset(),
     grams: Grams | None = None,
+    form: Form | None = None,
 ) -> dict[str, float]:
     entry = candidate.entry
     sentence = candidate.sentence
@@ -213,6 +223,9 @@ def _features(
         # Runs of characters in common (character trigrams, the longest common stretch): the question's
         # wording kept together, which words alone do not see ("扩大救助年龄范围" / "救助年龄").
         **(grams.features(sentence, around) if grams is not None else {}),
+        # The kind of statement the question's form asks for (how a wrong is dealt with, a cause, a plan,
+        # a body's duty, a list), as "fits" is for a figure.
+        "form_fit": form_fit(sentence, form),
     }
 
 
@@ -345,6 +358,10 @@ def _decider_features(
         {
             "ranker": best.probability,
             "ranker_gap": best.probability - (runner_up.probability if runner_up else 0.0),
+            # The listwise ranker's probabilities are shares among the candidates; its score says how well
+            # the best one fits in absolute terms, and by how much it beats another source's best.
+            "ranker_fit": best.fit,
+            "ranker_fit_gap": min(best.fit - runner_up.fit, 10.0) if runner_up else 10.0,
             "unknown": unknown,
             "score_share": min(best.score / full_score, 2.0) if full_score > 0 else 0.0,
             # Procedures ("怎么申请", "去哪办") are what gazettes seldom spell out; 一问一答 do.
@@ -352,10 +369,9 @@ def _decider_features(
             "fits_nearby": max((c.choice.fits for c in decision_candidates[:3]), default=0.0),
             "asks_yes_no": 1.0 if _YES_NO_RE.search(prepared.text) else 0.0,
             "asks_contact": 1.0 if _CONTACT_RE.search(prepared.text) else 0.0,
-            "asks_money": 1.0 if prepared.expectation.kind == "money" else 0.0,
-            # … and the chosen sentence states one: a fee asked and an amount found is as good as any answer
-            # (the linear decider cannot read this from asks_money and misfit apart).
-            "money_stated": 1.0 if prepared.expectation.kind == "money" and best.choice.fits == 1.0 else 0.0,
+            # A fee asked for is seldom stated: that prior holds only when the chosen sentence states no
+            # amount (a fee asked and an amount found is as good as any answer).
+            "money_missing": 1.0 if prepared.expectation.kind == "money" and best.choice.fits != 1.0 else 0.0,
             # What the question is about in the end is a word the knowledge base never uses ("续签").
             "focus_unknown": 1.0 if (focus := _focus(prepared)) and focus[-1] in unknown_words else 0.0,
         }
@@ -407,6 +423,7 @@ def decide(
                 or _inside_title(sentence, title)
                 or bool(_HEADING_RE.match(sentence))
                 or bool(_ATTACHMENT_RE.match(sentence))
+                or bool(_COVER_NOTICE_RE.search(sentence))
                 or _heading_line(sentence)
             )
 
@@ -445,6 +462,7 @@ def decide(
     question_words = prepared.text + "".join(term for terms_ in prepared.alternates.values() for term in terms_)
     chars = _content_chars(prepared.text)
     grams = Grams.of(prepared.text)
+    form = asked_form(prepared.text)
     # The best score of another document (or item) than the candidate's own: the top two sources suffice.
     by_source: dict[tuple, float] = {}
     for candidate in found:
@@ -456,9 +474,10 @@ def decide(
         rival = next((score for source, score in leaders if source != key), 0.0)
         candidate.features = _features(
             candidate, terms=terms, focus=focus, top_score=top_score, rival=rival, numbers=numbers, unknown=unknown_words,
-            question_words=question_words, chars=chars, grams=grams,
+            question_words=question_words, chars=chars, grams=grams, form=form,
         )
-        candidate.probability = model.ranker.probability(candidate.features)
+    for candidate, fit, probability in zip(found, *model.ranked([candidate.features for candidate in found])):
+        candidate.fit, candidate.probability = fit, probability
     found.sort(key=lambda candidate: (-candidate.probability, -candidate.value))
     # A published 一问一答 that answers comes before any passage: when the ranker holds it nearly as
     # likely as the best sentence and the decider would give it as an answer.
@@ -469,7 +488,7 @@ def decide(
         if (
             candidate is not found[0]
             and similar
-            and candidate.probability >= max(ITEM_FIRST_FLOOR, found[0].probability - ITEM_FIRST_MARGIN)
+            and candidate.probability >= ITEM_FIRST_SHARE * found[0].probability
         ):
             as_best = [candidate, *[other for other in found if other is not candidate]]
             if model.decider.probability(_decider_features(as_best, unknown, prepared, full_score, unknown_words)) >= model.threshold:
@@ -597,14 +616,14 @@ def _joined(best: Candidate, found: list[Candidate]) -> Candidate:
         return best
     text = best.entry.text
     for other in found[1:4]:
-        if other.entry is not best.entry or other.probability < best.probability - JOIN_MARGIN:
+        if other.entry is not best.entry or other.probability < JOIN_SHARE * best.probability:
             continue
         first, second = sorted((best.choice.span, other.choice.span), key=lambda span: span.start)
         between = text[first.end : second.start]
         if first.end <= second.start and not between.strip() and second.end - first.start <= JOIN_MAX:
             span = extract.Span(first.start, second.end)
             choice = extract.Choice(span, best.choice.score, best.choice.coverage, best.choice.bigrams, best.choice.fits)
-            return Candidate(best.position, best.entry, best.score, choice, best.value, best.features, best.probability)
+            return Candidate(best.position, best.entry, best.score, choice, best.value, best.features, best.probability, best.fit)
     return best
 
 

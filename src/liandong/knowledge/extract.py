@@ -49,7 +49,7 @@ def sentence_spans(text: str) -> tuple[Span, ...]:
     # "决定任命：" introduces the line that answers: keep them together.
     merged: list[Span] = []
     for span in spans:
-        if merged and text[merged[-1].end - 1] in "：:" and span.end - merged[-1].start <= MAX_ANSWER:
+        if merged and _introduces(text, merged[-1]) and span.end - merged[-1].start <= MAX_ANSWER:
             merged[-1] = Span(merged[-1].start, span.end)
         elif merged and _run_in_heading(text, merged[-1]) and "\n" not in text[merged[-1].end : span.start]:
             # "（四）免费邮寄。综合窗口收到…": a run-in heading only names the topic; the sentence after it
@@ -58,6 +58,15 @@ def sentence_spans(text: str) -> tuple[Span, ...]:
         else:
             merged.append(span)
     return tuple(merged)
+
+
+# "主要有以下几方面因素。", "具体如下。": a sentence that announces what the next one says.
+_LEAD_IN_RE = re.compile(r"(?:以下|如下)[^。，]{0,8}。$")
+
+
+def _introduces(text: str, span: Span) -> bool:
+    """The sentence introduces the one after it: it ends in a colon, or announces what follows."""
+    return text[span.end - 1] in "：:" or bool(_LEAD_IN_RE.search(text[span.start : span.end]))
 
 
 # Item numbering that opens a run-in heading ("（二）", "3.", "一是"; a number the extraction lost shows as U+FFFD).
@@ -256,10 +265,15 @@ class LogisticModel:
     coef: tuple[float, ...]
     intercept: float
 
-    def probability(self, values: dict[str, float]) -> float:
+    def score(self, values: dict[str, float]) -> float:
+        """The linear score (log-odds, or for a listwise ranker the candidate's logit)."""
         z = self.intercept
         for name, mean, scale, coef in zip(self.features, self.mean, self.scale, self.coef):
             z += coef * (values.get(name, 0.0) - mean) / (scale or 1.0)
+        return z
+
+    def probability(self, values: dict[str, float]) -> float:
+        z = self.score(values)
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     @classmethod
@@ -273,20 +287,43 @@ class LogisticModel:
         )
 
 
+def softmax(scores: list[float]) -> list[float]:
+    """Probabilities over a question's candidates from their listwise ranker scores (they sum to 1)."""
+    if not scores:
+        return []
+    top = max(scores)
+    weights = [math.exp(max(score - top, -60.0)) for score in scores]
+    total = sum(weights)
+    return [weight / total for weight in weights]
+
+
 @dataclass(frozen=True)
 class AnswerModel:
-    """ranker: how likely a candidate sentence holds the answer (orders candidates); decider: how likely the
+    """ranker: a listwise (conditional-logit) model whose scores, put through a softmax over a question's
+    candidates, give the probability that each one is the answering sentence — calibrated on the development
+    questions, so "about as likely" and "nearly as likely" mean what they say; decider: how likely the
     question is answered by the best one, given when it reaches threshold."""
 
     ranker: LogisticModel
     decider: LogisticModel
     threshold: float
+    listwise: bool = True  # False: an older pairwise ranker, whose sigmoid scores only order the candidates
+
+    def ranked(self, candidates: list[dict[str, float]]) -> tuple[list[float], list[float]]:
+        """(scores, probabilities) of a question's candidates, from their features."""
+        scores = [self.ranker.score(features) for features in candidates]
+        if self.listwise:
+            return scores, softmax(scores)
+        return scores, [1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, score)))) for score in scores]
 
 
 def load_model(path: Path | None = None) -> AnswerModel:
     data = json.loads((path or MODEL_FILE).read_text(encoding="utf-8"))
     return AnswerModel(
-        ranker=LogisticModel.of(data["ranker"]), decider=LogisticModel.of(data["decider"]), threshold=float(data["threshold"])
+        ranker=LogisticModel.of(data["ranker"]),
+        decider=LogisticModel.of(data["decider"]),
+        threshold=float(data["threshold"]),
+        listwise=data["ranker"].get("kind", "pairwise") == "listwise",
     )
 
 

@@ -76,7 +76,7 @@ def normalize(question: str, pairs: tuple[tuple[str, str], ...] | None = None) -
 class Expectation:
     """What an answering sentence must contain for a question word, with its name for the reasons."""
 
-    kind: str  # amount / money / time_of_day / age / duration / date / place / person / none
+    kind: str  # amount / money / time_of_day / age / frequency / duration / date / place / person / none
     label: str
     pattern: re.Pattern | None
 
@@ -84,6 +84,16 @@ class Expectation:
 _NUMBER = r"(?:\d|[一二三四五六七八九十百千万两半])"
 # A count: digits, or Chinese numerals with a measure word ("两个", "三项"), not the 一 of "统一".
 _COUNT = r"\d|[一二三四五六七八九十百千两]+(?:个|家|项|名|处|所|条|件|起|人|次|倍|成|类|批|种|年|天)"
+# How often ("多长时间通报一回", "一年开几次"): a frequency, which the documents write 每月 / 定期 / 年度. It
+# comes before the counts ("几次" alone is a count).
+_FREQUENCY_CUE = re.compile(
+    r"(?:多久|多长时间|多少天|几[天年]|几个月)[^，,。？?]{0,6}[一1][次回趟]|[一每][年月季周][^，,。？?]{0,6}几[次回趟]|每隔多久|隔多久|多频繁|频次"
+)
+FREQUENCY = Expectation(
+    "frequency",
+    "频次",
+    re.compile(r"每(?:年|月|季度|季|周|天|日|半年|隔|[一二两三四五六七八九十\d]+(?:个)?(?:年|月|周|天|日))|定期|年度|季度|一年一次|半年一次|常态化"),
+)
 _EXPECTATIONS: tuple[tuple[re.Pattern, Expectation], ...] = (
     (
         re.compile(
@@ -113,7 +123,12 @@ _EXPECTATIONS: tuple[tuple[re.Pattern, Expectation], ...] = (
         Expectation("amount", "数量", re.compile(_COUNT)),
     ),
     (
-        re.compile(r"在哪|哪里|哪儿|去哪|什么地方|哪个(?:镇|县|区|市|乡|村|地方|窗口|医院|网点|网站)|哪个部门|哪个单位|找谁|找哪|谁管|归哪|归谁"),
+        re.compile(
+            r"在哪|哪里|哪儿|去哪|什么地方|哪个(?:镇|县|区|市|乡|村|地方|窗口|医院|网点|网站)|哪个部门|哪个单位|找谁|找哪|谁管|归哪|归谁"
+            # Who leads or answers for it ("谁牵头", "由谁负责"): a body, named like a place. ("谁来保护" asks
+            # whether anyone does, which a provision answers without naming the body.)
+            r"|谁(?:负责|牵头|主管|主抓)|由谁|什么部门|哪个机构|哪家单位"
+        ),
         Expectation(
             "place",
             "地点或单位",
@@ -147,6 +162,8 @@ _MEASURED_RE = re.compile(
 
 def expected(question: str) -> Expectation:
     """The first question word that names a kind of answer; NO_EXPECTATION for yes/no and how-to questions."""
+    if _FREQUENCY_CUE.search(question):
+        return FREQUENCY
     measured = _MEASURED_RE.search(question)
     # Money, ages and durations have their own kinds below; "几个" names no unit of its own.
     if measured and measured.group(1) not in ("个", "元", "万元", "岁", "年", "天", "个月", "月", "小时", "分钟", "个工作日", "工作日"):
@@ -167,6 +184,55 @@ def satisfies(sentence: str, expectation: Expectation) -> float:
     if expectation.pattern is None:
         return 0.5
     return 1.0 if expectation.pattern.search(sentence) else 0.0
+
+
+@dataclass(frozen=True)
+class Form:
+    """What kind of statement a question's form asks for, beyond a figure: how a wrong is dealt with, why
+    something happens, what is planned next, what a body does, which things a list holds."""
+
+    kind: str
+    pattern: re.Pattern  # the words of a sentence that make such a statement
+
+
+# (the question's cue, the form). A-not-A questions are already read as the thing asked (管不管 → 管吗).
+_FORMS: tuple[tuple[re.Pattern, Form], ...] = (
+    (
+        re.compile(r"[咋怎]么?(?:处理|处罚|办|弄|整|管)|管吗|查吗|打吗|打击吗|罚吗|追责|有人管|谁管|整治吗|处理吗|严打"),
+        Form("enforce", re.compile(r"依法|严厉|打击|惩治|惩处|查处|严查|严处|处罚|追究|整治|处置|严禁|禁止|曝光|管控|监管|约谈|清理|纠正")),
+    ),
+    (
+        re.compile(r"为啥|为什么|为何|咋回事|怎么回事|啥原因|什么原因|原因|[啥什么]+引起|引起的|造成的"),
+        Form("cause", re.compile(r"因|由于|原因|导致|引发|造成|诱发|老化|不符合|为了")),
+    ),
+    (
+        re.compile(r"下一步|打算|以后[咋怎]|今后|将来|往后"),
+        Form("plan", re.compile(r"下一步|今后|将|计划|力争|预计|持续|继续")),
+    ),
+    (
+        re.compile(r"干[啥嘛什么]|做[啥什么]|负责[啥什么]|管[啥什么]|主要干|职责"),
+        Form("duty", re.compile(r"负责|职责|承担|主要|牵头|统筹")),
+    ),
+    (
+        re.compile(r"哪些|哪几[种类个样项]|都有[啥什么]|包括[啥什么哪]|[啥什么]类型|几种"),
+        Form("list", re.compile(r"[^、]{1,12}、[^、]{1,12}、|包括|主要有|主要表现为|等[方领多各]")),
+    ),
+)
+
+
+def asked_form(question: str) -> Form | None:
+    """The first form a question's words ask for, or None."""
+    for cue, form in _FORMS:
+        if cue.search(question):
+            return form
+    return None
+
+
+def form_fit(sentence: str, form: Form | None) -> float:
+    """1.0 when the sentence makes the kind of statement asked for, 0.0 when not, 0.5 when none is asked."""
+    if form is None:
+        return 0.5
+    return 1.0 if form.pattern.search(sentence) else 0.0
 
 
 # A sentence of a caller's account that asks something.

@@ -113,3 +113,15 @@ def test_bad_questions_are_refused_in_chinese(corpus, session, question, top):
     with pytest.raises(ValidationFailed) as error:
         answer(session, question, today=TODAY, top=top)
     assert error.value.message
+
+
+@pytest.mark.parametrize("question", ["晋城到太原高铁啥时候开通", "渣土车啥时候换成新能源"])
+def test_candidates_confidences_are_shares_of_the_ranker(corpus, session, question):
+    # The listwise ranker's probabilities are shares among a question's candidates: an alternative offered
+    # beside (or instead of) the answer never shows the near-certain score the pairwise ranker gave most
+    # candidates, and together they never exceed 1.
+    result = answer(session, question, today=TODAY, top=3)
+    shown = result["alternatives"]
+    assert shown and all(0.0 <= alternative["confidence"] <= 1.0 for alternative in shown)
+    assert sum(alternative["confidence"] for alternative in shown) <= 1.0 + 1e-3
+    assert [a["confidence"] for a in shown] == sorted((a["confidence"] for a in shown), reverse=True)

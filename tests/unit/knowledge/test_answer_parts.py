@@ -1,9 +1,10 @@
 """Pieces of the answer: the question's wording kept together, words jieba cut across a boundary put back,
-and lines that name something (an attachment, the plan's own title) never read out as answers."""
+and lines that name something (an attachment, the plan's own title, the cover notice's formula) never read out
+as answers."""
 
 from __future__ import annotations
 
-from liandong.knowledge.answer import _ATTACHMENT_RE, Grams, _inside_title
+from liandong.knowledge.answer import _ATTACHMENT_RE, _COVER_NOTICE_RE, Grams, _inside_title
 from liandong.knowledge.search import _regrouped
 
 
@@ -39,3 +40,12 @@ def test_attachment_pointers_and_the_plans_own_title_are_not_answers():
     assert _inside_title("忻州市推进多式联运发展优化调整运输结构工作实施方案（2023—2025年）", title)
     assert not _inside_title("到2025年，多式联运发展水平明显提升，运输结构显著优化。", title)
     assert not _inside_title("通知", title)  # too short to be a title
+
+
+def test_the_cover_notices_formula_is_not_an_answer():
+    assert _COVER_NOTICE_RE.search("《晋城市打造“一件事一次办”精品实施方案》已经市人民政府同意，现印发给你们，请认真组织实施。")
+    assert _COVER_NOTICE_RE.search("现将《忻州市2023年度地质灾害防治方案》印发给你们，请结合实际，认真组织实施。")
+    assert _COVER_NOTICE_RE.search("请认真贯彻落实。")
+    assert _COVER_NOTICE_RE.search("根据有关规定，经市政府同意，现将有关事项通知如下：")
+    assert not _COVER_NOTICE_RE.search("市级统一申请材料、办理流程、办理依据等内容，实现办事指南、一次性告知单等市县统一。")
+    assert not _COVER_NOTICE_RE.search("请于2026年2月13日前申报。")

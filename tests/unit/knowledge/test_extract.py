@@ -84,6 +84,9 @@ def test_the_shipped_model_loads_and_scores():
         # … but not a heading on its own line, nor a short sentence with a clause in it.
         ("武俊德为市公安局交警支队副支队长。\n忻州市人民政府", ["武俊德为市公安局交警支队副支队长。", "忻州市人民政府"]),
         ("截至目前，已完成。随后验收。", ["截至目前，已完成。", "随后验收。"]),
+        # A sentence that announces what follows is read with it, like a line ending in a colon.
+        ("分析主要有以下几方面因素。一是降雨集中。", ["分析主要有以下几方面因素。一是降雨集中。"]),
+        ("以上工作已完成。随后验收。", ["以上工作已完成。", "随后验收。"]),
     ],
 )
 def test_run_in_headings_stay_with_their_sentence(text, expected):
@@ -99,9 +102,39 @@ def test_run_in_headings_stay_with_their_sentence(text, expected):
         ("15.忻州市住房公积金管理中心", False),  # an entry of a list names something
         ("19晋城民用机场项目（前期）省级泽州县金村镇", False),  # a figure: an entry of the project list
         ("武俊德为市公安局交警支队副支队长。", False),
+        # A short plan part closed by a full stop is a heading too; a short provision is not.
+        ("分级响应机制。", True),
+        ("（七）考核通报机制。", True),
+        ("全面落实未成年人保护责任。", False),
+        ("建立长期护理保险制度。", False),  # a provision: it says what is done
     ],
 )
 def test_heading_lines_are_not_answers(line, heading):
     from liandong.knowledge.answer import _heading_line
 
     assert _heading_line(line) is heading
+
+
+def test_softmax_gives_shares_that_sum_to_one():
+    from liandong.knowledge.extract import softmax
+
+    shares = softmax([2.0, 1.0, -50.0])
+    assert abs(sum(shares) - 1.0) < 1e-12 and shares[0] > shares[1] > shares[2] >= 0.0
+    assert softmax([1000.0, 1000.0]) == [0.5, 0.5]  # no overflow
+    assert softmax([]) == []
+
+
+def test_the_shipped_ranker_is_listwise_and_its_probabilities_are_shares():
+    from liandong.knowledge.extract import AnswerModel, LogisticModel
+
+    model = load_model(MODEL_FILE)
+    assert model.listwise
+    candidates = [{name: float(i) for name in model.ranker.features} for i in range(4)]
+    scores, probabilities = model.ranked(candidates)
+    assert len(scores) == 4 and abs(sum(probabilities) - 1.0) < 1e-9
+    order = sorted(range(4), key=lambda i: -scores[i])
+    assert all(probabilities[a] >= probabilities[b] for a, b in zip(order, order[1:]))  # the same order (ties far down)
+    # An older pairwise ranker keeps its independent sigmoid scores.
+    pairwise = AnswerModel(LogisticModel(("x",), (0.0,), (1.0,), (1.0,), 0.0), model.decider, 0.5, listwise=False)
+    _, sigmoids = pairwise.ranked([{"x": 3.0}, {"x": 2.0}])
+    assert sigmoids[0] > 0.9 and sigmoids[1] > 0.8
