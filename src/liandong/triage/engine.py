@@ -87,11 +87,12 @@ _TITLE_TYPES = re.compile(r"建议|倡议|咨询|请问|询问|投诉|举报|求
 _TITLE_TYPE_OF = {"建议": "suggestion", "倡议": "suggestion", "咨询": "consult", "请问": "consult", "询问": "consult", "投诉": "complaint", "举报": "report", "求助": "help"}
 # The same words as the label a body opens with ("举报：……", "建议，……").
 _LEAD_TYPE = re.compile(r"\s*(?:【[^】]{0,8}】)?\s*(建议|倡议|咨询|请问|询问|投诉|举报|求助)\s*[：:，,]")
-# The same words in a request sentence decide when only one kind of them is there.
-_EXPLICIT = re.compile(r"(?<!不)建议|咨询(?!过)|请问|想问|投诉|举报|求助")
 # The model-only safety net stays silent when the caller names a service request or its tone: a complaint
 # about service ("不像话", "乱收费"), a question about rules.
-_SERVICE_SAID = re.compile(r"(?<!不)建议|咨询(?!过)|请问|想问|投诉|不像话|太过分|什么态度|服务态度|乱收费|多收|不给退|退钱|管不管|管一管|管管")
+_SERVICE_WORDS = r"(?<!不)建议|咨询(?!过)|请问|想问|投诉"  # the explicit cues of _EXPLICIT that name a service request
+_SERVICE_SAID = re.compile(_SERVICE_WORDS + r"|不像话|太过分|什么态度|服务态度|乱收费|多收|不给退|退钱|管不管|管一管|管管")
+# The same words in a request sentence decide when only one kind of them is there.
+_EXPLICIT = re.compile(_SERVICE_WORDS + r"|举报|求助")
 _EXPLICIT_OF = {"建议": "suggestion", "咨询": "consult", "请问": "consult", "想问": "consult", "投诉": "complaint", "举报": "report", "求助": "help"}
 
 # Grading (四级联动响应): numbers of people, disasters and deaths raise the level of an emergency.
@@ -335,10 +336,9 @@ class TriageEngine:
         handed_over = any(h.item.direction == "110→12345" or h.item.platform in ("guidance", "invalid") for h in hits)
         # A caller who says what kind of service request this is ("我要投诉", "请问", "这司机太不像话了") and nothing urgent
         # is not raising an alarm the list missed.
-        says_service = bool(_SERVICE_SAID.search(text)) and not URGENT.search(text)
         # The model's 110 also needs a word that it is happening now (a car parked in the way "一直" is not a call).
-        if emergency_p is not None and emergency_p[0] == "110" and not has_urgency(text):
-            says_service = True
+        says_service = (bool(_SERVICE_SAID.search(text)) and not URGENT.search(text)) or (
+            emergency_p is not None and emergency_p[0] == "110" and not has_urgency(text))
         if short and emergency_p is not None and not rejected_alarms and not says_service and emergency_p[1] >= MODEL_EMERGENCY_THRESHOLD:
             label, p = emergency_p
             # 110 covers much that is not urgent ("有人遛狗不拴绳"): it needs a surer model than 119/120; an item the
