@@ -229,6 +229,12 @@ def main() -> None:
                 seen.add(row["text"])
                 fh.write(json.dumps({"id": f"{name}-{i:04d}", **row}, ensure_ascii=False) + "\n")
     train.extend(long_examples(scenarios, random.Random(20261203)))
+    # Training-only scenarios (banks/emergency_train.txt): every core feeds training, from its own random stream, so
+    # the evaluation banks above are unchanged by them.
+    extra_rng = random.Random(20261206)
+    for number, sc in enumerate(parse(HERE / "banks" / "emergency_train.txt")):
+        for index, core in enumerate(sc["cores"]):
+            train.extend(variants(sc, core, 3, extra_rng, f"t{number}-{index}"))
     with EXAMPLES.open("w", encoding="utf-8") as fh:
         for row in train:
             if row["text"] in seen:

@@ -33,6 +33,7 @@ MAX_TEXT = 10000
 MODEL_EMERGENCY_THRESHOLD = 0.5
 MODEL_POLICE_THRESHOLD = 0.7
 MODEL_SURE_OVER_ITEM = 0.75
+MODEL_SURE_OVER_HANDED = 0.9
 
 # Words that say what kind of request it is, whatever the subject: (pattern, weight). Plain frustration
 # ("没人管", "一直没修") is weak evidence of a complaint: a broken street lamp is still a request for help.
@@ -344,7 +345,10 @@ class TriageEngine:
             # 110 covers much that is not urgent ("有人遛狗不拴绳"): it needs a surer model than 119/120; an item the
             # list explicitly hands from 110 to 12345 ("110→12345") silences it, any other 12345 item asks for more.
             needed = max(MODEL_POLICE_THRESHOLD if label == "110" else MODEL_EMERGENCY_THRESHOLD, MODEL_SURE_OVER_ITEM if service_hits else 0.0)
-            if not handed_over and p >= needed and not any(h.item.platform == "110" for h in hits):
+            # A handed-over item named only in passing ("电梯里有个男的…", "地下室进水了，我爸还在下面") does not silence a
+            # model that is sure of an emergency happening now.
+            overruled = handed_over and not (p >= MODEL_SURE_OVER_HANDED and has_urgency(text))
+            if not overruled and p >= needed and not any(h.item.platform == "110" for h in hits):
                 return self._result(
                     text, platform=label, hit=None, department=PLATFORM_UNITS[label],
                     category=self._model_category(probs, None), level="较大", confidence=round(float(p), 2),
