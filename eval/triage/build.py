@@ -230,11 +230,13 @@ def main() -> None:
                 fh.write(json.dumps({"id": f"{name}-{i:04d}", **row}, ensure_ascii=False) + "\n")
     train.extend(long_examples(scenarios, random.Random(20261203)))
     # Training-only scenarios (banks/emergency_train.txt): every core feeds training, from its own random stream, so
-    # the evaluation banks above are unchanged by them.
+    # the evaluation banks above are unchanged by them. They teach the platform and request-type heads only: whether
+    # a call is an emergency says nothing about which bureau a service request goes to.
     extra_rng = random.Random(20261206)
     for number, sc in enumerate(parse(HERE / "banks" / "emergency_train.txt")):
         for index, core in enumerate(sc["cores"]):
-            train.extend(variants(sc, core, 3, extra_rng, f"t{number}-{index}"))
+            for row in variants(sc, core, 3, extra_rng, f"t{number}-{index}"):
+                train.append({**row, "department": None, "category": None})
     with EXAMPLES.open("w", encoding="utf-8") as fh:
         for row in train:
             if row["text"] in seen:
