@@ -230,7 +230,18 @@ def _features(
         # The figures the question names (a year, 12345, a count) stated where the answer is: "到2030年…"
         # asks about the 2030 target, not the 2023 one (0.5 when the question names none).
         "figures": figure_share(around, figures),
+        # A row of a table the extraction ran together ("…项目省级高平市主城区序号项目名称层级建设地点") is one
+        # long stretch without a comma; prose seldom is.
+        "unpunctuated": min(_longest_unpunctuated(sentence), 80) / 80,
     }
+
+
+_PUNCTUATION_RE = re.compile(r"[，。、；：！？,.;:!?（）()“”《》\s]")
+
+
+def _longest_unpunctuated(text: str) -> int:
+    """The longest stretch of the text without punctuation (characters)."""
+    return max((len(part) for part in _PUNCTUATION_RE.split(text)), default=0)
 
 
 _FIGURE_RE = re.compile(r"\d+(?:\.\d+)?")

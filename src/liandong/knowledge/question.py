@@ -220,13 +220,13 @@ _FORMS: tuple[tuple[re.Pattern, Form], ...] = (
     ),
     (
         # Which way something went: more or less, up or down, compared with before.
-        re.compile(r"多了还是少了|少了还是多了|[升涨增]还是[降跌减]|[降跌减]还是[升涨增]|跟[往去前]年比|比[往去前]年|变化|趋势|好转|[咋怎]么?样了"),
+        re.compile(r"是不是[少多降涨减增]了|[少多降涨减增]了[吗没]|多了还是少了|少了还是多了|[升涨增]还是[降跌减]|[降跌减]还是[升涨增]|跟[往去前]年比|比[往去前]年|变化|趋势|好转|[咋怎]么?样了"),
         Form("trend", re.compile(r"下降|上升|增长|增加|减少|提高|降低|好转|向好|接近|持平|高于|低于|扩大|缩小|同比|较[上去往]")),
     ),
     (
         # What is to be reached: a target by a year, what something should become.
         re.compile(r"[啥什么]目标|目标是|达到[啥什么]|搞成[啥什么]|成[啥什么]样|[啥什么]程度|要求[啥什么]"),
-        Form("goal", re.compile(r"目标|达到|实现|覆盖|基本|显著|力争|明显|不低于|以上|以内")),
+        Form("goal", re.compile(r"目标|达到|[增延提降]\w?至|控制在|保持在|稳定在|实现|覆盖|基本|显著|力争|明显|不低于|以上|以内")),
     ),
     (
         # Whether good work is rewarded.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from liandong.knowledge.answer import _ATTACHMENT_RE, _COVER_NOTICE_RE, Grams, _inside_title, figure_share, question_figures
+from liandong.knowledge.answer import _ATTACHMENT_RE, _COVER_NOTICE_RE, Grams, _inside_title, _longest_unpunctuated, figure_share, question_figures
 from liandong.knowledge.search import _regrouped
 
 
@@ -66,3 +66,15 @@ def test_the_cover_notices_formula_is_not_an_answer():
 )
 def test_figure_share(question, text, share):
     assert figure_share(text, question_figures(question)) == share
+
+
+@pytest.mark.parametrize(
+    ("text", "longest"),
+    [
+        ("高平市主城区雨污分流改造工程项目省级高平市主城区序号项目名称层级建设地点", 36),  # a table row run together
+        ("清理盘活停缓建工程项目，一项一策、特事特办。", 11),
+        ("", 0),
+    ],
+)
+def test_longest_stretch_without_punctuation(text, longest):
+    assert _longest_unpunctuated(text) == longest
