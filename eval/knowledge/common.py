@@ -27,6 +27,10 @@ BANKS = {
     # (split "holdout3"), scored once at the end and never tuned on; the rest (split "dev3") is development.
     "answer_dev3": HERE / "answer_dev3.jsonl",
     "answer_holdout3": HERE / "answer_dev3.jsonl",
+    # Written in the third kb session (2026-12-02) before any change of it, from corpus sentences no other bank's
+    # gold touches: every fourth row (split "holdout4b") is held out and never tuned on; the rest ("dev4") is development.
+    "answer_dev4": HERE / "answer_dev4.jsonl",
+    "answer_holdout4b": HERE / "answer_dev4.jsonl",
     "questions": HERE / "questions.jsonl",  # the first search bank (answerable; tuned on before)
     "questions_test2": HERE / "questions_test2.jsonl",  # the second search bank (answerable; tuned on)
 }
@@ -34,11 +38,11 @@ BANKS = {
 # session (2026-12-02) they are development banks like the others. heldout5 is blind: never tuned on.
 DEV_BANKS = (
     "answer_dev", "questions", "questions_test2", "answer_heldout", "answer_heldout2", "answer_heldout3", "answer_heldout4",
-    "answer_dev2", "answer_dev3",
+    "answer_dev2", "answer_dev3", "answer_dev4",
 )
-HELDOUT_BANKS = ("answer_heldout5", "answer_heldout6", "answer_heldout7", "answer_holdout3")  # never tuned on; only aggregates are printed
+HELDOUT_BANKS = ("answer_heldout5", "answer_heldout6", "answer_heldout7", "answer_holdout3", "answer_holdout4b")  # never tuned on; only aggregates are printed
 # Banks that are one part of a shared file: the rows whose "split" is this.
-SPLIT_OF = {"answer_dev3": "dev3", "answer_holdout3": "holdout3"}
+SPLIT_OF = {"answer_dev3": "dev3", "answer_holdout3": "holdout3", "answer_dev4": "dev4", "answer_holdout4b": "holdout4b"}
 
 _PUNCT = str.maketrans({",": "，", ":": "：", ";": "；", "(": "（", ")": "）", "?": "？", "!": "！"})
 

@@ -214,6 +214,26 @@ _FORMS: tuple[tuple[re.Pattern, Form], ...] = (
         Form("duty", re.compile(r"负责|职责|承担|主要|牵头|统筹")),
     ),
     (
+        # What a term means: a definition ("…是指…", "指的是…").
+        re.compile(r"[啥什么]叫|什么是|[啥什么]意思|指的?是?[啥什么]|[啥什么]概念"),
+        Form("definition", re.compile(r"是指|指的是|所称|定义|即[是为]")),
+    ),
+    (
+        # Which way something went: more or less, up or down, compared with before.
+        re.compile(r"是[少多降涨减增]了|[少多降涨减增]了[吗没]?$|多了还是少了|少了还是多了|[升涨增]还是[降跌减]|[降跌减]还是[升涨增]|跟[往去前]年比|比[往去前]年|变化|趋势|好转|[咋怎]么?样了"),
+        Form("trend", re.compile(r"下降|上升|增长|增加|减少|提高|降低|好转|向好|接近|持平|高于|低于|扩大|缩小|同比|较[上去往]")),
+    ),
+    (
+        # What is to be reached: a target by a year, what something should become.
+        re.compile(r"[啥什么]目标|目标是|达到[啥什么]|搞成[啥什么]|成[啥什么]样|[啥什么]程度|要求[啥什么]"),
+        Form("goal", re.compile(r"目标|达到|[增延提降]\w?至|控制在|保持在|稳定在|实现|覆盖|基本|显著|力争|明显|不低于|以上|以内")),
+    ),
+    (
+        # Whether good work is rewarded.
+        re.compile(r"奖励|奖不奖|有奖|表彰|奖补|补贴吗"),
+        Form("reward", re.compile(r"激励|奖励|表彰|奖补|补助|补贴|倾斜|给予|通报表扬")),
+    ),
+    (
         re.compile(r"哪些|哪几[种类个样项]|都有[啥什么]|包括[啥什么哪]|[啥什么]类型|几种"),
         Form("list", re.compile(r"[^、]{1,12}、[^、]{1,12}、|包括|主要有|主要表现为|等[方领多各]")),
     ),

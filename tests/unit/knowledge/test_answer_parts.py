@@ -4,7 +4,9 @@ as answers."""
 
 from __future__ import annotations
 
-from liandong.knowledge.answer import _ATTACHMENT_RE, _COVER_NOTICE_RE, Grams, _inside_title
+import pytest
+
+from liandong.knowledge.answer import _ATTACHMENT_RE, _COVER_NOTICE_RE, Grams, _inside_title, _longest_unpunctuated, figure_share, question_figures
 from liandong.knowledge.search import _regrouped
 
 
@@ -49,3 +51,30 @@ def test_the_cover_notices_formula_is_not_an_answer():
     assert _COVER_NOTICE_RE.search("根据有关规定，经市政府同意，现将有关事项通知如下：")
     assert not _COVER_NOTICE_RE.search("市级统一申请材料、办理流程、办理依据等内容，实现办事指南、一次性告知单等市县统一。")
     assert not _COVER_NOTICE_RE.search("请于2026年2月13日前申报。")
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "share"),
+    [
+        ("到2030年煤炭绿色开采要达到啥目标", "到2030年，煤炭资源回收率得到显著提高。", 1.0),
+        ("到2030年煤炭绿色开采要达到啥目标", "近期目标2023年，持续推进绿色开采。", 0.0),
+        ("12345和110管啥会不会宣传", "广泛宣传12345与110的工作职责。", 1.0),
+        ("12345和110管啥会不会宣传", "广泛宣传12345的工作职责。", 0.5),
+        ("排查了3980件吗", "排查矛盾纠纷39800件。", 0.0),  # a whole figure, not a part of a longer one
+        ("宅基地能买卖吗", "任何一句话。", 0.5),  # the question names no figure
+    ],
+)
+def test_figure_share(question, text, share):
+    assert figure_share(text, question_figures(question)) == share
+
+
+@pytest.mark.parametrize(
+    ("text", "longest"),
+    [
+        ("高平市主城区雨污分流改造工程项目省级高平市主城区序号项目名称层级建设地点", 36),  # a table row run together
+        ("清理盘活停缓建工程项目，一项一策、特事特办。", 11),
+        ("", 0),
+    ],
+)
+def test_longest_stretch_without_punctuation(text, longest):
+    assert _longest_unpunctuated(text) == longest
