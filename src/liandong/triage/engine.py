@@ -19,7 +19,7 @@ from liandong.triage.duties import DutyIndex
 from liandong.triage.focus import REQUEST_CUE, Layout, is_cited, is_impersonated, is_landmark
 from liandong.triage.names import UnitNames
 from liandong.triage.rules import EMERGENCY_PLATFORMS, LEVELS, Hit, Rejected, TransferItem, TransferList
-from liandong.triage.text import TypoFixer, is_meaningful, normalize
+from liandong.triage.text import TypoFixer, is_meaningful, nfkc_tables, normalize
 
 REQUEST_TYPE_NAMES = {"consult": "咨询", "help": "求助", "complaint": "投诉", "report": "举报", "suggestion": "建议"}
 PLATFORM_NAMES = {"12345": "12345 热线", "110": "110 报警服务台", "119": "119 消防救援", "120": "120 急救", "guidance": "引导至其他渠道", "invalid": "无效来电"}
@@ -204,6 +204,7 @@ class TriageEngine:
         self.catalog = catalog
         self.snapshot_version = ""  # set by the builder (service.build_engine_from)
         self.typos = dict(typos or {})
+        nfkc_tables()  # built once per process (a quarter of a second), before the first request rather than in it
         self.fix_typos = TypoFixer(self.typos)
         self.model = model
         self.calibration = calibration or heuristic()
