@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import re
 from dataclasses import asdict, dataclass, field, replace
+from operator import itemgetter
 from typing import Callable
 
 from liandong.triage.alarm import URGENT, AlarmJudge, has_urgency, sentence_of, sentence_span
@@ -157,6 +158,10 @@ def _default_bounds(text: str, start: int, end: int) -> frozenset[int]:
     from liandong.triage.segment import run_bounds
 
     return run_bounds(text, start, end)
+
+
+# The order of the candidate pool: score (negated), then the order found (never the candidate itself).
+_rank = itemgetter(0, 1)
 
 
 @dataclass
@@ -479,7 +484,7 @@ class TriageEngine:
         return live, why
 
     def _candidates(self, layout: Layout, hits: list[Hit], probs, reasons: list[str]) -> list[_Candidate]:
-        dept_probs = self._dist(probs, "department")
+        dept_probs = zip(*probs["department"]) if probs and "department" in probs else ()  # (unit, p) in class order
         candidates: dict[str, _Candidate] = {}
         live_hits = []
         for hit in hits:
@@ -519,7 +524,7 @@ class TriageEngine:
                         candidate.named = candidate.named or word
         units = self.catalog.units
         model_only: list[tuple[str, float]] = []
-        for unit, p in dept_probs.items():
+        for unit, p in dept_probs:
             if unit in units:
                 if unit in candidates:
                     candidates[unit].model_p = p
@@ -531,11 +536,12 @@ class TriageEngine:
         # Only the best three are used (the choice, the runner-up, the alternatives): the units only the model
         # names are scored as plain pairs and become candidates when they are among them. Ties keep the order
         # the candidates were found in (rule, duty, model), as the full stable sort did.
+        # (A model-only unit scores 0.0 + W_MODEL_ONLY * p + W_DUTY * 0.0, which is W_MODEL_ONLY * p for p >= 0.)
         seq = len(candidates)
         pool = [(-c.score, i, c) for i, c in enumerate(candidates.values())]
-        pool += [(-(0.0 + W_MODEL_ONLY * p + W_DUTY * min(0.0, 1.0)), seq + i, (unit, p)) for i, (unit, p) in enumerate(model_only)]
+        pool += [(-(W_MODEL_ONLY * p), seq + i, (unit, p)) for i, (unit, p) in enumerate(model_only)]
         top = []
-        for neg, _, c in heapq.nsmallest(3, pool, key=lambda e: (e[0], e[1])):
+        for neg, _, c in heapq.nsmallest(3, pool, key=_rank):
             if isinstance(c, tuple):
                 c = _Candidate(c[0], model_p=c[1])
                 c.score = -neg
@@ -704,12 +710,15 @@ class TriageEngine:
         return best, f"诉求类型：{REQUEST_TYPE_NAMES[best]}（{evidence}）", conf
 
     def _model_category(self, probs, department: str | None, *, with_probability: bool = False):
-        dist = self._dist(probs, "category")
         found: tuple[list[str], float] = ([], 0.0)
-        for label, p in heapq.nlargest(6, dist.items(), key=lambda kv: kv[1]):  # = sorted(…, reverse)[:6], ties in order
-            if department is None or self._category_fits(label.split("/"), department):
-                found = (label.split("/"), p)
-                break
+        if probs and "category" in probs:
+            labels, ps = probs["category"]
+            # = sorted(…, reverse)[:6] of the (label, p) pairs, ties in class order (labels are distinct).
+            for i in heapq.nlargest(6, range(len(ps)), key=ps.__getitem__):
+                label = labels[i]
+                if department is None or self._category_fits(label.split("/"), department):
+                    found = (label.split("/"), ps[i])
+                    break
         return found if with_probability else found[0]
 
     def _category_fits(self, category: list[str], department: str) -> bool:
