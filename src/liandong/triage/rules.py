@@ -148,6 +148,12 @@ class TransferList:
             automaton.add_word(word, (word, tuple(owners)))
         if by_word:
             automaton.make_automaton()
+        gates = ahocorasick.Automaton()
+        for key in index:
+            gates.add_word(key, key)
+        if index:
+            gates.make_automaton()
+        object.__setattr__(self, "_gates", gates if index else None)
         object.__setattr__(self, "_scanners", {p: start_scanner(i.regex) for p, i in enumerate(self.items) if i.patterns and i.regex is not None})
         object.__setattr__(self, "_gate_index", index)
         object.__setattr__(self, "_always", tuple(always))
@@ -197,9 +203,9 @@ class TransferList:
     def _gated(self, text: str) -> set[int]:
         index = self._gate_index
         positions = set(self._always)
-        if index:
-            # The gate keys (one or two characters) the text contains: its characters and pairs as one set (C loops).
-            for key in text_keys(text) & index.keys():
+        if self._gates is not None:
+            # The gate keys (one or two characters) the text contains: exactly text_keys(text) & index, in one pass.
+            for key in {key for _, key in self._gates.iter(text)}:
                 positions.update(index[key])
         return positions
 
