@@ -154,7 +154,11 @@ class TransferList:
         if index:
             gates.make_automaton()
         object.__setattr__(self, "_gates", gates if index else None)
-        object.__setattr__(self, "_scanners", {p: start_scanner(i.regex) for p, i in enumerate(self.items) if i.patterns and i.regex is not None})
+        # A pattern item's regex behind a look-ahead on the characters its matches can start with: the regex engine
+        # rejects most positions with one set test, inside one `finditer` (the same matches, see start_scanner).
+        scanners = {p: start_scanner(i.regex) for p, i in enumerate(self.items) if i.patterns and i.regex is not None}
+        fast = {p: re.compile(f"(?={scanner.pattern})(?:{self.items[p].regex.pattern})", self.items[p].regex.flags) for p, scanner in scanners.items() if scanner is not None}
+        object.__setattr__(self, "_scanners", fast)
         object.__setattr__(self, "_gate_index", index)
         object.__setattr__(self, "_always", tuple(always))
         object.__setattr__(self, "_automaton", automaton if by_word else None)
@@ -181,20 +185,7 @@ class TransferList:
 
     def _regex_matches(self, position: int, regex: re.Pattern, text: str) -> list[tuple[str, int, int]]:
         """`regex.finditer(text)` as (word, start, end), trying only where a match can begin."""
-        scanner = self._scanners.get(position)
-        if scanner is None:
-            return [(m.group(0), m.start(), m.end()) for m in regex.finditer(text)]
-        out = []
-        search, match = scanner.search, regex.match
-        at = search(text)
-        while at is not None:
-            found = match(text, at.start())
-            if found is None:
-                at = search(text, at.start() + 1)
-            else:
-                out.append((found.group(0), found.start(), found.end()))
-                at = search(text, found.end())  # never empty: the scanner exists only for regexes that cannot be
-        return out
+        return [(m.group(0), m.start(), m.end()) for m in self._scanners.get(position, regex).finditer(text)]
 
     def candidates(self, text: str) -> list[TransferItem]:
         """The items that can match the text, in list order (keyword items that occur, pattern items whose gate opens)."""
