@@ -190,18 +190,33 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         pairs = self._pair_columns() if self.analyzer == "word" and analyze is not None and self._fast_analyzer() is not None else None
         if pairs is not None:
             # Word bigrams looked up as (word, word) pairs: no "w1 w2" string is built (and hashed) per bigram.
-            from itertools import chain
+            # The columns of a whole batch go into one array (-1 for a term not in the vocabulary) and are counted
+            # by the sparse matrix's own duplicate summing: the same integer counts as a Counter per document.
+            from itertools import repeat
 
             tokenize, preprocess, pair_get = self.tokenizer, self.preprocessor, pairs.get
-
-            def analyze_ids(doc):
+            flat: list[int] = []
+            lengths: list[int] = []
+            for doc in raw_documents:
                 tokens = tokenize(preprocess(doc))
-                return chain(map(get, tokens), map(pair_get, zip(tokens, tokens[1:])))
+                before = len(flat)
+                flat.extend(map(get, tokens, repeat(-1)))
+                flat.extend(map(pair_get, zip(tokens, tokens[1:]), repeat(-1)))
+                lengths.append(len(flat) - before)
+            columns = np.fromiter(flat, dtype=np.int64, count=len(flat))
+            owners = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+            known = columns >= 0
+            shape = (len(lengths), len(vocabulary))
+            X = sparse.coo_matrix((np.ones(int(known.sum()), dtype=np.intc), (owners[known], columns[known])), shape=shape).tocsr()
+            X.sum_duplicates()
+            X = X.astype(self.dtype)
+            X.sort_indices()
+            return vocabulary, X
         indices: list[int] = []
         values: list[int] = []
         indptr = [0]
         for doc in raw_documents:
-            counts = Counter(analyze_ids(doc)) if pairs is not None else Counter(map(get, analyze(doc)))
+            counts = Counter(map(get, analyze(doc)))
             counts.pop(None, None)
             indices.extend(counts.keys())
             values.extend(counts.values())
