@@ -62,11 +62,11 @@ def literal_alternation(words) -> str:
 
 
 @functools.cache
-def nfkc_tables() -> tuple[dict[int, str], re.Pattern]:
+def nfkc_tables() -> tuple[dict[str, str], re.Pattern]:
     """(the NFKC form of every BMP character it changes, a pattern finding the characters that need the full
     algorithm). A character is simple when its compatibility decomposition holds only starters (combining class
     0) that never compose with a preceding character: a text of simple characters then neither reorders nor
-    composes, so its NFKC form is its characters' NFKC forms side by side (one `str.translate`). Characters
+    composes, so its NFKC form is its characters' NFKC forms side by side. Characters
     that may compose with a preceding one are the second halves of canonical decompositions and the Hangul
     vowels and finals; characters outside the BMP always take the full path."""
     seconds = {chr(c) for c in range(0x1161, 0x1176)} | {chr(c) for c in range(0x11A8, 0x11C3)}
@@ -90,6 +90,12 @@ def nfkc_tables() -> tuple[dict[int, str], re.Pattern]:
         nfkc = unicodedata.normalize("NFKC", ch)
         if nfkc != ch:
             table[code] = nfkc
+    # Replaced one kind of character after another (below), an output must hold nothing that is replaced itself.
+    for code, out in list(table.items()):
+        if any(ord(x) in table for x in out):
+            del table[code]
+            hard.append(chr(code))
+    hard.sort()
     ranges = []
     for ch in hard:  # contiguous runs as ranges keep the character class small
         if ranges and ord(ch) == ord(ranges[-1][1]) + 1:
@@ -97,7 +103,7 @@ def nfkc_tables() -> tuple[dict[int, str], re.Pattern]:
         else:
             ranges.append([ch, ch])
     body = "".join(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}" for a, b in ranges)
-    return table, re.compile(f"[{body}\U00010000-\U0010FFFF]")
+    return {chr(code): out for code, out in table.items()}, re.compile(f"[{body}\U00010000-\U0010FFFF]")
 
 
 def nfkc(text: str) -> str:
@@ -107,7 +113,9 @@ def nfkc(text: str) -> str:
         return text  # ASCII is NFKC already
     table, hard = nfkc_tables()
     if hard.search(text) is None:
-        return text.translate(table)
+        for ch in table.keys() & set(text):  # the few kinds of characters that change (full-width punctuation …)
+            text = text.replace(ch, table[ch])
+        return text
     return unicodedata.normalize("NFKC", text)
 
 
