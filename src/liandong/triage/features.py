@@ -35,6 +35,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
     def __getstate__(self):
         state = dict(super().__getstate__())
         state.pop("_char_codes", None)  # lookup tables rebuilt on first use
+        state.pop("_unigram_columns", None)
         state.pop("_pairs", None)
         vocabulary = state.pop("vocabulary_", None)
         if vocabulary is not None:
@@ -136,6 +137,16 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             self.__dict__["_char_codes"] = table
         return table
 
+    def _unigram_lookup(self, codes, columns):
+        """column of each code point up to the vocabulary's largest single character, -1 where none (and in the
+        last slot, which every larger code point is clipped to)."""
+        lookup = self.__dict__.get("_unigram_columns")
+        if lookup is None:
+            lookup = np.full(int(codes[-1]) + 2, -1, dtype=np.int64)
+            lookup[codes] = columns
+            self.__dict__["_unigram_columns"] = lookup
+        return lookup
+
     def _char_count_matrix(self, raw_documents):
         """Counts of the vocabulary's char 1–3 grams per document, the same matrix `_count_vocab` builds, computed
         for the whole batch with numpy (n-grams never cross from one document into the next)."""
@@ -159,6 +170,13 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             else:
                 candidates, where = grams, owner
             if not len(codes) or not len(candidates):
+                continue
+            if n == 1:  # single characters: a direct table by code point instead of a binary search
+                lookup = self._unigram_lookup(codes, columns)
+                found = lookup[np.minimum(candidates, len(lookup) - 1)]
+                hit = found >= 0
+                rows.append(where[hit])
+                cols.append(found[hit])
                 continue
             at = np.searchsorted(codes, candidates)
             at[at == len(codes)] = 0
@@ -316,6 +334,7 @@ class LinearEnsemble(ClassifierMixin, BaseEstimator):
     def __getstate__(self):
         state = dict(super().__getstate__())
         state.pop("_char_codes", None)  # lookup tables rebuilt on first use
+        state.pop("_unigram_columns", None)
         state.pop("_pairs", None)
         state.pop("_fast", None)
         members = state.get("members_")
@@ -416,6 +435,7 @@ class SvmNb(ClassifierMixin, BaseEstimator):
     def __getstate__(self):
         state = dict(super().__getstate__())
         state.pop("_char_codes", None)  # lookup tables rebuilt on first use
+        state.pop("_unigram_columns", None)
         state.pop("_pairs", None)
         state.pop("_fast", None)
         members = state.get("members_")
