@@ -499,7 +499,16 @@ class TriageEngine:
         # The longest phrase wins where items overlap: "违章搭建" is not "违章", "居家养老" is not "养老".
         spans = [(start, end, hit.item.id) for hit, live in live_hits for _, start, end in live]
         for hit, live in live_hits:
-            live = [s for s in live if not any(o != hit.item.id and a <= s[1] and s[2] <= b and b - a > s[2] - s[1] for a, b, o in spans)]
+            item_id, kept = hit.item.id, []
+            for s in live:  # = not any(a longer span of another item covers s), as a plain loop
+                _, left, right = s
+                width = right - left
+                for a, b, o in spans:
+                    if a <= left and right <= b and b - a > width and o != item_id:
+                        break
+                else:
+                    kept.append(s)
+            live = kept
             if not live:
                 continue
             unit = hit.item.department
