@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from liandong.triage.text import literal_alternation
+
 _SPLIT = re.compile(r"[、，,；;（）()和与及或/\s]+|等")
 # Words too general to tell units apart.
 _GENERIC = {
@@ -42,7 +44,7 @@ class DutyIndex:
                 for term in {phrase, _STRIP.sub("", phrase)}:
                     if len(term) >= 2 and term not in _GENERIC and not term.isdigit():
                         index.terms.setdefault(term, set()).add(unit.code)
-        index._pattern = re.compile("|".join(re.escape(t) for t in sorted(index.terms, key=len, reverse=True))) if index.terms else None
+        index._pattern = re.compile(literal_alternation(index.terms)) if index.terms else None  # longest term first
         return index
 
     def owner(self, words: tuple[str, ...] | list[str], *, besides: str | None = None) -> tuple[str, str] | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import heapq
 import re
 from dataclasses import asdict, dataclass, field, replace
+from operator import itemgetter
 from typing import Callable
 
 from liandong.triage.alarm import URGENT, AlarmJudge, has_urgency, sentence_of, sentence_span
@@ -19,7 +20,7 @@ from liandong.triage.duties import DutyIndex
 from liandong.triage.focus import REQUEST_CUE, Layout, is_cited, is_impersonated, is_landmark
 from liandong.triage.names import UnitNames
 from liandong.triage.rules import EMERGENCY_PLATFORMS, LEVELS, Hit, Rejected, TransferItem, TransferList
-from liandong.triage.text import TypoFixer, is_meaningful, normalize
+from liandong.triage.text import TypoFixer, is_meaningful, nfkc_tables, normalize
 
 REQUEST_TYPE_NAMES = {"consult": "咨询", "help": "求助", "complaint": "投诉", "report": "举报", "suggestion": "建议"}
 PLATFORM_NAMES = {"12345": "12345 热线", "110": "110 报警服务台", "119": "119 消防救援", "120": "120 急救", "guidance": "引导至其他渠道", "invalid": "无效来电"}
@@ -160,6 +161,10 @@ def _default_bounds(text: str, start: int, end: int) -> frozenset[int]:
     return run_bounds(text, start, end)
 
 
+# The order of the candidate pool: score (negated), then the order found (never the candidate itself).
+_rank = itemgetter(0, 1)
+
+
 @dataclass
 class _Candidate:
     unit: str
@@ -205,6 +210,7 @@ class TriageEngine:
         self.catalog = catalog
         self.snapshot_version = ""  # set by the builder (service.build_engine_from)
         self.typos = dict(typos or {})
+        nfkc_tables()  # built once per process (a quarter of a second), before the first request rather than in it
         self.fix_typos = TypoFixer(self.typos)
         self.model = model
         self.calibration = calibration or heuristic()
@@ -482,7 +488,7 @@ class TriageEngine:
         return live, why
 
     def _candidates(self, layout: Layout, hits: list[Hit], probs, reasons: list[str]) -> list[_Candidate]:
-        dept_probs = self._dist(probs, "department")
+        dept_probs = zip(*probs["department"]) if probs and "department" in probs else ()  # (unit, p) in class order
         candidates: dict[str, _Candidate] = {}
         live_hits = []
         for hit in hits:
@@ -497,7 +503,16 @@ class TriageEngine:
         # The longest phrase wins where items overlap: "违章搭建" is not "违章", "居家养老" is not "养老".
         spans = [(start, end, hit.item.id) for hit, live in live_hits for _, start, end in live]
         for hit, live in live_hits:
-            live = [s for s in live if not any(o != hit.item.id and a <= s[1] and s[2] <= b and b - a > s[2] - s[1] for a, b, o in spans)]
+            item_id, kept = hit.item.id, []
+            for s in live:  # = not any(a longer span of another item covers s), as a plain loop
+                _, left, right = s
+                width = right - left
+                for a, b, o in spans:
+                    if a <= left and right <= b and b - a > width and o != item_id:
+                        break
+                else:
+                    kept.append(s)
+            live = kept
             if not live:
                 continue
             unit = hit.item.department
@@ -522,7 +537,7 @@ class TriageEngine:
                         candidate.named = candidate.named or word
         units = self.catalog.units
         model_only: list[tuple[str, float]] = []
-        for unit, p in dept_probs.items():
+        for unit, p in dept_probs:
             if unit in units:
                 if unit in candidates:
                     candidates[unit].model_p = p
@@ -534,11 +549,12 @@ class TriageEngine:
         # Only the best three are used (the choice, the runner-up, the alternatives): the units only the model
         # names are scored as plain pairs and become candidates when they are among them. Ties keep the order
         # the candidates were found in (rule, duty, model), as the full stable sort did.
+        # (A model-only unit scores 0.0 + W_MODEL_ONLY * p + W_DUTY * 0.0, which is W_MODEL_ONLY * p for p >= 0.)
         seq = len(candidates)
         pool = [(-c.score, i, c) for i, c in enumerate(candidates.values())]
-        pool += [(-(0.0 + W_MODEL_ONLY * p + W_DUTY * min(0.0, 1.0)), seq + i, (unit, p)) for i, (unit, p) in enumerate(model_only)]
+        pool += [(-(W_MODEL_ONLY * p), seq + i, (unit, p)) for i, (unit, p) in enumerate(model_only)]
         top = []
-        for neg, _, c in heapq.nsmallest(3, pool, key=lambda e: (e[0], e[1])):
+        for neg, _, c in heapq.nsmallest(3, pool, key=_rank):
             if isinstance(c, tuple):
                 c = _Candidate(c[0], model_p=c[1])
                 c.score = -neg
@@ -707,12 +723,15 @@ class TriageEngine:
         return best, f"诉求类型：{REQUEST_TYPE_NAMES[best]}（{evidence}）", conf
 
     def _model_category(self, probs, department: str | None, *, with_probability: bool = False):
-        dist = self._dist(probs, "category")
         found: tuple[list[str], float] = ([], 0.0)
-        for label, p in heapq.nlargest(6, dist.items(), key=lambda kv: kv[1]):  # = sorted(…, reverse)[:6], ties in order
-            if department is None or self._category_fits(label.split("/"), department):
-                found = (label.split("/"), p)
-                break
+        if probs and "category" in probs:
+            labels, ps = probs["category"]
+            # = sorted(…, reverse)[:6] of the (label, p) pairs, ties in class order (labels are distinct).
+            for i in heapq.nlargest(6, range(len(ps)), key=ps.__getitem__):
+                label = labels[i]
+                if department is None or self._category_fits(label.split("/"), department):
+                    found = (label.split("/"), ps[i])
+                    break
         return found if with_probability else found[0]
 
     def _category_fits(self, category: list[str], department: str) -> bool:

@@ -35,6 +35,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
     def __getstate__(self):
         state = dict(super().__getstate__())
         state.pop("_char_codes", None)  # lookup tables rebuilt on first use
+        state.pop("_unigram_columns", None)
         state.pop("_pairs", None)
         vocabulary = state.pop("vocabulary_", None)
         if vocabulary is not None:
@@ -136,6 +137,16 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             self.__dict__["_char_codes"] = table
         return table
 
+    def _unigram_lookup(self, codes, columns):
+        """column of each code point up to the vocabulary's largest single character, -1 where none (and in the
+        last slot, which every larger code point is clipped to)."""
+        lookup = self.__dict__.get("_unigram_columns")
+        if lookup is None:
+            lookup = np.full(int(codes[-1]) + 2, -1, dtype=np.int64)
+            lookup[codes] = columns
+            self.__dict__["_unigram_columns"] = lookup
+        return lookup
+
     def _char_count_matrix(self, raw_documents):
         """Counts of the vocabulary's char 1–3 grams per document, the same matrix `_count_vocab` builds, computed
         for the whole batch with numpy (n-grams never cross from one document into the next)."""
@@ -159,6 +170,13 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             else:
                 candidates, where = grams, owner
             if not len(codes) or not len(candidates):
+                continue
+            if n == 1:  # single characters: a direct table by code point instead of a binary search
+                lookup = self._unigram_lookup(codes, columns)
+                found = lookup[np.minimum(candidates, len(lookup) - 1)]
+                hit = found >= 0
+                rows.append(where[hit])
+                cols.append(found[hit])
                 continue
             at = np.searchsorted(codes, candidates)
             at[at == len(codes)] = 0
@@ -190,18 +208,33 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         pairs = self._pair_columns() if self.analyzer == "word" and analyze is not None and self._fast_analyzer() is not None else None
         if pairs is not None:
             # Word bigrams looked up as (word, word) pairs: no "w1 w2" string is built (and hashed) per bigram.
-            from itertools import chain
+            # The columns of a whole batch go into one array (-1 for a term not in the vocabulary) and are counted
+            # by the sparse matrix's own duplicate summing: the same integer counts as a Counter per document.
+            from itertools import repeat
 
             tokenize, preprocess, pair_get = self.tokenizer, self.preprocessor, pairs.get
-
-            def analyze_ids(doc):
+            flat: list[int] = []
+            lengths: list[int] = []
+            for doc in raw_documents:
                 tokens = tokenize(preprocess(doc))
-                return chain(map(get, tokens), map(pair_get, zip(tokens, tokens[1:])))
+                before = len(flat)
+                flat.extend(map(get, tokens, repeat(-1)))
+                flat.extend(map(pair_get, zip(tokens, tokens[1:]), repeat(-1)))
+                lengths.append(len(flat) - before)
+            columns = np.fromiter(flat, dtype=np.int64, count=len(flat))
+            owners = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+            known = columns >= 0
+            shape = (len(lengths), len(vocabulary))
+            X = sparse.coo_matrix((np.ones(int(known.sum()), dtype=np.intc), (owners[known], columns[known])), shape=shape).tocsr()
+            X.sum_duplicates()
+            X = X.astype(self.dtype)
+            X.sort_indices()
+            return vocabulary, X
         indices: list[int] = []
         values: list[int] = []
         indptr = [0]
         for doc in raw_documents:
-            counts = Counter(analyze_ids(doc)) if pairs is not None else Counter(map(get, analyze(doc)))
+            counts = Counter(map(get, analyze(doc)))
             counts.pop(None, None)
             indices.extend(counts.keys())
             values.extend(counts.values())
@@ -301,6 +334,7 @@ class LinearEnsemble(ClassifierMixin, BaseEstimator):
     def __getstate__(self):
         state = dict(super().__getstate__())
         state.pop("_char_codes", None)  # lookup tables rebuilt on first use
+        state.pop("_unigram_columns", None)
         state.pop("_pairs", None)
         state.pop("_fast", None)
         members = state.get("members_")
@@ -401,6 +435,7 @@ class SvmNb(ClassifierMixin, BaseEstimator):
     def __getstate__(self):
         state = dict(super().__getstate__())
         state.pop("_char_codes", None)  # lookup tables rebuilt on first use
+        state.pop("_unigram_columns", None)
         state.pop("_pairs", None)
         state.pop("_fast", None)
         members = state.get("members_")

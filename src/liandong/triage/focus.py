@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 SENTENCE_END = re.compile(r"[。！？!?；;\n]+")
 CLAUSE_STOPS = "。！？!?；;\n，,"
+_CLAUSE_STOP = re.compile("[" + re.escape(CLAUSE_STOPS) + "]")
 # Texts at least this long (board messages) are read as title + request + background; shorter ones as a whole.
 LONG_TEXT = 200
 # A titled text (a board message, an e-mail) is written, not a call: read as long from this length on.
@@ -122,7 +123,7 @@ class Layout:
 
         stops = self.__dict__.get("_stops")
         if stops is None:  # the offsets of every clause stop, found once per text
-            stops = self._stops = [i for i, ch in enumerate(self.text) if ch in CLAUSE_STOPS]
+            stops = self._stops = [m.start() for m in _CLAUSE_STOP.finditer(self.text)]
         before = bisect.bisect_left(stops, start)
         after = bisect.bisect_left(stops, end)
         return self.text[stops[before - 1] + 1 if before else 0 : stops[after] if after < len(stops) else len(self.text)]

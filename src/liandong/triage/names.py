@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from liandong.triage.text import literal_alternation
+
 # Leading parts that do not name the body: the state grid / tax administration prefixes, the city, the level.
 _AGENCY = r"(?:国家税务总局|国网)?"
 # The kind of body at the end of a name.
@@ -118,9 +120,9 @@ class UnitNames:
         suffixed = sorted((f[:-1] for f in forms if f.endswith("\0")), key=len, reverse=True)
         parts = []
         if suffixed:
-            parts.append(f"(?P<short>{'|'.join(map(re.escape, suffixed))}){ORG_SUFFIX}")
+            parts.append(f"(?P<short>{literal_alternation(suffixed)}){ORG_SUFFIX}")
         if plain:
-            parts.append(f"(?P<plain>{'|'.join(map(re.escape, plain))})")
+            parts.append(f"(?P<plain>{literal_alternation(plain)})")
         # A look-ahead on the first characters lets the scan skip most positions at once (Python tries every
         # alternative at every position otherwise).
         firsts = "".join(sorted({f[0] for f in plain + suffixed}))

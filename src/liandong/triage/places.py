@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from liandong.triage.text import literal_alternation
+
 # Bare "城区" is too ambiguous ("老城区", "城区内") unless it opens an address.
 _BARE_CITY_DISTRICT = re.compile(r"(?:^|[在是住于，,：:、])城区(?!内|里|外|范围|的路|周边|附近)")
 
@@ -26,8 +28,7 @@ class DivisionDetector:
         self.city_code = city_code
         self.city_district_code = city_district_code
         self._by_name = {p.name: p for p in places if p.name and p.name != "城区"}
-        names = sorted(self._by_name, key=len, reverse=True)
-        self._pattern = re.compile("|".join(re.escape(n) for n in names)) if names else None
+        self._pattern = re.compile(literal_alternation(self._by_name)) if self._by_name else None  # longest name first
 
     def detect(self, text: str) -> tuple[str, str | None]:
         """(division_code, matched place name or None); the city code when nothing is named."""

@@ -144,30 +144,44 @@ class TransferList:
                 continue
             for key in item.required:
                 index.setdefault(key, []).append(position)
-        for word, owners in by_word.items():
-            automaton.add_word(word, (word, tuple(owners)))
-        if by_word:
+        # One automaton for both (a pass costs the same whatever it finds): word -> (word, the keyword items it
+        # belongs to with its rank there, the pattern items it opens as a gate key).
+        for word in by_word.keys() | index.keys():
+            automaton.add_word(word, (word, tuple(by_word.get(word, ())), tuple(index.get(word, ()))))
+        if by_word or index:
             automaton.make_automaton()
-        gates = ahocorasick.Automaton()
-        for key in index:
-            gates.add_word(key, key)
-        if index:
-            gates.make_automaton()
-        object.__setattr__(self, "_gates", gates if index else None)
-        object.__setattr__(self, "_scanners", {p: start_scanner(i.regex) for p, i in enumerate(self.items) if i.patterns and i.regex is not None})
+        # A pattern item's regex behind a look-ahead on the characters its matches can start with: the regex engine
+        # rejects most positions with one set test, inside one `finditer` (the same matches, see start_scanner).
+        scanners = {p: start_scanner(i.regex) for p, i in enumerate(self.items) if i.patterns and i.regex is not None}
+        fast = {p: re.compile(f"(?={scanner.pattern})(?:{self.items[p].regex.pattern})", self.items[p].regex.flags) for p, scanner in scanners.items() if scanner is not None}
+        object.__setattr__(self, "_scanners", fast)
         object.__setattr__(self, "_gate_index", index)
         object.__setattr__(self, "_always", tuple(always))
-        object.__setattr__(self, "_automaton", automaton if by_word else None)
+        object.__setattr__(self, "_automaton", automaton if by_word or index else None)
+
+    def _scan(self, text: str) -> tuple[dict[int, list[tuple[str, int, int]]], set[int]]:
+        """One pass of the automaton: (the keyword items' matches, see _keyword_matches; the positions of the
+        pattern items to try: those whose gate key the text contains — exactly text_keys(text) & the gate index —
+        and those without a gate)."""
+        found: dict[int, list[tuple[int, int, int, str]]] = {}
+        gated = set(self._always)
+        if self._automaton is not None:
+            for last, (word, owners, opens) in self._automaton.iter(text):
+                if opens:
+                    gated.update(opens)
+                if owners:
+                    start = last + 1 - len(word)
+                    for position, rank in owners:
+                        found.setdefault(position, []).append((start, rank, last + 1, word))
+        return self._first_matches(found), gated
 
     def _keyword_matches(self, text: str) -> dict[int, list[tuple[str, int, int]]]:
         """For each keyword-only item: its matches as `regex.finditer` gives them (leftmost, the regex's first
         alternative at a start, not overlapping), from one pass of the automaton."""
-        found: dict[int, list[tuple[int, int, int, str]]] = {}
-        if self._automaton is not None:
-            for last, (word, owners) in self._automaton.iter(text):
-                start = last + 1 - len(word)
-                for position, rank in owners:
-                    found.setdefault(position, []).append((start, rank, last + 1, word))
+        return self._scan(text)[0]
+
+    @staticmethod
+    def _first_matches(found: dict[int, list[tuple[int, int, int, str]]]) -> dict[int, list[tuple[str, int, int]]]:
         out: dict[int, list[tuple[str, int, int]]] = {}
         for position, occurrences in found.items():
             occurrences.sort()
@@ -181,41 +195,23 @@ class TransferList:
 
     def _regex_matches(self, position: int, regex: re.Pattern, text: str) -> list[tuple[str, int, int]]:
         """`regex.finditer(text)` as (word, start, end), trying only where a match can begin."""
-        scanner = self._scanners.get(position)
-        if scanner is None:
-            return [(m.group(0), m.start(), m.end()) for m in regex.finditer(text)]
-        out = []
-        search, match = scanner.search, regex.match
-        at = search(text)
-        while at is not None:
-            found = match(text, at.start())
-            if found is None:
-                at = search(text, at.start() + 1)
-            else:
-                out.append((found.group(0), found.start(), found.end()))
-                at = search(text, found.end())  # never empty: the scanner exists only for regexes that cannot be
-        return out
+        return [(m.group(0), m.start(), m.end()) for m in self._scanners.get(position, regex).finditer(text)]
 
     def candidates(self, text: str) -> list[TransferItem]:
         """The items that can match the text, in list order (keyword items that occur, pattern items whose gate opens)."""
-        return [self.items[p] for p in sorted(set(self._keyword_matches(text)) | self._gated(text))]
+        keyword_matches, gated = self._scan(text)
+        return [self.items[p] for p in sorted(keyword_matches.keys() | gated)]
 
     def _gated(self, text: str) -> set[int]:
-        index = self._gate_index
-        positions = set(self._always)
-        if self._gates is not None:
-            # The gate keys (one or two characters) the text contains: exactly text_keys(text) & index, in one pass.
-            for key in {key for _, key in self._gates.iter(text)}:
-                positions.update(index[key])
-        return positions
+        return self._scan(text)[1]
 
     def match(self, text: str, *, judge: Judge | None = None) -> tuple[list[Hit], list[Rejected]]:
         judge = judge or legacy_judge
         hits: list[Hit] = []
         rejected: list[Rejected] = []
-        keyword_matches = self._keyword_matches(text)
+        keyword_matches, gated = self._scan(text)
         items = self.items
-        for position in sorted(set(keyword_matches) | self._gated(text)):
+        for position in sorted(keyword_matches.keys() | gated):
             item = items[position]
             if position in keyword_matches:
                 matches = keyword_matches[position]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -30,12 +31,97 @@ _NOW = re.compile(
 )
 
 
+def literal_alternation(words) -> str:
+    """A pattern that matches exactly what `"|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))`
+    matches, with the same preference, shaped as a trie: one branch per next character, so the regex engine
+    tries a handful of characters at each position instead of every word. The literals that can match at one
+    position are all prefixes of the same text, so both forms try them longest first (with the same fallbacks
+    when what follows fails). Empty words are ignored."""
+    trie: dict = {}
+    for word in words:
+        if word:
+            node = trie
+            for ch in word:
+                node = node.setdefault(ch, {})
+            node[""] = {}
+
+    def emit(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        if len(branches) == 1 and not end:
+            return branches[0]
+        body = "|".join(branches)
+        if all(len(b) == 1 or (len(b) == 2 and b[0] == "\\") for b in branches):
+            body = "[" + "".join(branches) + "]" if len(branches) > 1 else body  # single characters: one set
+            return body + ("?" if end else "")
+        return f"(?:{body})" + ("?" if end else "")
+
+    return emit(trie) if trie else "(?!)"
+
+
+@functools.cache
+def nfkc_tables() -> tuple[dict[str, str], re.Pattern]:
+    """(the NFKC form of every BMP character it changes, a pattern finding the characters that need the full
+    algorithm). A character is simple when its compatibility decomposition holds only starters (combining class
+    0) that never compose with a preceding character: a text of simple characters then neither reorders nor
+    composes, so its NFKC form is its characters' NFKC forms side by side. Characters
+    that may compose with a preceding one are the second halves of canonical decompositions and the Hangul
+    vowels and finals; characters outside the BMP always take the full path."""
+    seconds = {chr(c) for c in range(0x1161, 0x1176)} | {chr(c) for c in range(0x11A8, 0x11C3)}
+    for code in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition and not decomposition.startswith("<"):
+            parts = decomposition.split()
+            if len(parts) == 2:
+                seconds.add(chr(int(parts[1], 16)))
+    table: dict[int, str] = {}
+    hard: list[str] = []
+    for code in range(0x10000):
+        ch = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            hard.append(ch)
+            continue
+        decomposed = unicodedata.normalize("NFKD", ch)
+        if any(unicodedata.combining(x) or x in seconds for x in decomposed):
+            hard.append(ch)
+            continue
+        nfkc = unicodedata.normalize("NFKC", ch)
+        if nfkc != ch:
+            table[code] = nfkc
+    # Replaced one kind of character after another (below), an output must hold nothing that is replaced itself.
+    for code, out in list(table.items()):
+        if any(ord(x) in table for x in out):
+            del table[code]
+            hard.append(chr(code))
+    hard.sort()
+    ranges = []
+    for ch in hard:  # contiguous runs as ranges keep the character class small
+        if ranges and ord(ch) == ord(ranges[-1][1]) + 1:
+            ranges[-1][1] = ch
+        else:
+            ranges.append([ch, ch])
+    body = "".join(re.escape(a) if a == b else f"{re.escape(a)}-{re.escape(b)}" for a, b in ranges)
+    return {chr(code): out for code, out in table.items()}, re.compile(f"[{body}\U00010000-\U0010FFFF]")
+
+
+def nfkc(text: str) -> str:
+    """`unicodedata.normalize("NFKC", text)`, character by character (a table) when no character of the text
+    needs the full algorithm."""
+    if text.isascii():
+        return text  # ASCII is NFKC already
+    table, hard = nfkc_tables()
+    if hard.search(text) is None:
+        for ch in table.keys() & set(text):  # the few kinds of characters that change (full-width punctuation …)
+            text = text.replace(ch, table[ch])
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
 def normalize(text: str) -> str:
     """NFKC (full-width letters/digits to half-width), collapse blanks, strip."""
-    text = text or ""
-    if not unicodedata.is_normalized("NFKC", text):  # the quick check first: most texts are already NFKC
-        text = unicodedata.normalize("NFKC", text)
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", nfkc(text or "")).strip()
 
 
 class TypoFixer:
@@ -43,7 +129,7 @@ class TypoFixer:
 
     def __init__(self, pairs: dict[str, str]):
         self.pairs = {w: r for w, r in pairs.items() if w and w != r}
-        self._pattern = re.compile("|".join(re.escape(w) for w in sorted(self.pairs, key=len, reverse=True))) if self.pairs else None
+        self._pattern = re.compile(literal_alternation(self.pairs)) if self.pairs else None  # longest wrong form first
 
     def __call__(self, text: str) -> str:
         if self._pattern is None:
