@@ -45,7 +45,11 @@ RESOLVED = re.compile(
 )
 # A clause that tells how things stand after an event: recovered, at rest, out of hospital ("现在在家休养",
 # "现在已经能慢慢走路了"): its "现在" is the aftermath, not the event happening now.
-AFTERMATH = re.compile(RESOLVED.pattern + r"|在家(?:休养|养着|养伤|养病)|休养|养伤|结痂|拆线|能(?:慢慢)?(?:下地|走路|走动)|好转|稳定")
+AFTERMATH = re.compile(
+    RESOLVED.pattern + r"|在家(?:休养|养着|养伤|养病)|休养|养伤|结痂|拆线|能(?:慢慢)?(?:下地|走路|走动)|好转|稳定|"
+    # In hospital: the patient is already in care ("现在人在医院住着").
+    r"住院|住着院|在医院(?:里)?(?:住|观察|治疗)|住进(?:了)?医院|重症监护|ICU"
+)
 # A clause that asks about a rule, money or a procedure ("想问问现在有没有进展", "失踪多少年可以申请宣告死亡"):
 # the alarm word is the topic of a question, not an event being reported.
 ASKING = re.compile(
@@ -56,7 +60,7 @@ ASKING = re.compile(
 ASKING_RULES = re.compile(r"标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识|政策|(?:可以|能不能|能否|是否)(?:申请|报销|补|退|认定)")
 # Strong markers of an event happening now (a plain "现在" or "今天" can also open the present state a past
 # event left behind: "上个月脑梗……现在半边身子动不了").
-STRONG_NOW = re.compile(r"正在|刚才|刚刚|刚发现|此刻|这会儿|还在|仍在|就在|着呢|又在|突然|一直在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了")
+STRONG_NOW = re.compile(r"正在|刚才|刚刚|刚发现|此刻|这会儿|还在|仍在|就在|着呢|又在|一直在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了")
 PLAIN_NOW = re.compile(r"现在|目前|如今")
 # The cue told as what came before the matter of the message: "着火后", "中毒以后被辞退", "自杀后父母生活困难".
 AFTER_EVENT = re.compile(r"了?(?:以后|之后|过后|后)(?![面边头门背])")
@@ -65,6 +69,8 @@ NEWS_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,8}?的(?:新闻|报道|消
 NEWS_BEFORE = re.compile(r"(?:新闻|报道|网上看到|电视上|看到[^，,。！？!?；;\n]{0,6}(?:新闻|报道)|听说(?:外地|别的地方|外省|有的地方))[^。！？!?；;\n]{0,30}$")
 # A kind, not a case: "这种药吃多了是会出人命的", "有些人误食了……就会".
 GENERIC_BEFORE = re.compile(r"(?:这种|这类|这些|此类|有些|有的|一些|很多人|不少人|任何)[^，,。！？!?；;\n]{0,6}$")
+GENERIC_SUBJECT = re.compile(r"(?:^|[，,])(?:这种|这类|这些|此类|有些|有的|一些|很多|不少|任何)")
+ASK_OPENER = re.compile(r"(?:想问|请问|问一下|问问|咨询一下|想了解)[^。！？!?；;\n]*$")
 GENERIC_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,4}?(?:是|也|都|就)?(?:会|可能|容易)")
 # Animals as the ones in danger ("羊误食农药", "猪被热死"): not a person for 110/119/120. A person word after the
 # animal ("狗把孩子咬伤了") or a passive before it ("被狗咬了") makes the person the one hurt.
@@ -207,9 +213,13 @@ class AlarmJudge:
             return "说的是动物，不是人员伤亡或遇险"
         if NEWS_AFTER.match(after) or NEWS_BEFORE.search(text[max(0, start - 40) : start]) and not NOW.search(clause):
             return "新闻或别处发生的事，不是来电人身边正在发生的事件"
-        if GENERIC_BEFORE.search(before) and GENERIC_AFTER.match(after):
+        sentence_left = sentence_span(text, start, end)[0]
+        # The subject or the question opener may sit in an earlier clause of the sentence ("有些老人分不清药盒，误服了……",
+        # "我想问一下，家里有人失踪满几年……").
+        lead = text[max(sentence_left, start - 24) : start]
+        if (GENERIC_BEFORE.search(before) or GENERIC_SUBJECT.search(lead)) and GENERIC_AFTER.match(after):
             return "泛指的说法（「这种……会……」），不是具体发生的事件"
-        if not item.never_miss and ASKING.search(clause) and not NOW.search(clause):
+        if not item.never_miss and (ASKING.search(clause) or ASK_OPENER.search(lead)) and not NOW.search(clause):
             return "咨询规定、办法的问法，不是报警求助"
         return None
 
@@ -262,6 +272,7 @@ class AlarmJudge:
             and PLAIN_NOW.search(clause)
             and not STRONG_NOW.search(clause)
             and "又" not in clause
+            and "突然" not in clause
             and not URGENT.search(text, sentence_left, clause_left + len(clause) + 60)
         )
 
@@ -304,6 +315,11 @@ def told_as_past(text: str, start: int, end: int, title_end: int) -> bool:
     生活困难") or a past anchor before it in its sentence, or (a cue in the title) a body told in the past."""
     if URGENT.search(text):
         return False
+    clause_left, clause_right = span(text, start, end, CLAUSE_END)
+    if NOW.search(text, clause_left, clause_right):
+        return False
+    if FAR_PAST.search(text, clause_left, clause_right) or NEAR_PAST.search(text, clause_left, clause_right):
+        return True
     left, right = sentence_span(text, start, end)
     if start < title_end:
         left, right = 0, title_end
@@ -312,7 +328,6 @@ def told_as_past(text: str, start: int, end: int, title_end: int) -> bool:
         return False
     if AFTER_EVENT.match(text, end):
         return True
-    clause_left, clause_right = span(text, start, end, CLAUSE_END)
     if ASKING_RULES.search(text, clause_left, clause_right):
         return True  # "有没有儿童误食常见物品的处理指南": a question about guidance, not an event
     if FAR_PAST.search(text, left, start) or NEAR_PAST.search(text, left, start):
