@@ -76,6 +76,7 @@ GENERIC_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,4}?(?:是|也|都|就)?
 # animal ("狗把孩子咬伤了") or a passive before it ("被狗咬了") makes the person the one hurt.
 ANIMAL = re.compile(r"(?<![吃喝被让叫给煮炖杀])(?:猪|羊|牛|马(?!路|上|桶|达|戏)|驴|骡|狗|猫|鸡|鸭|鹅|兔|鱼|鸟|蜂|牲口|牲畜|家禽|宠物|猫咪|狗狗)(?![肉蛋奶汤血油骨排腩])[^，,。！？!?；;\n]{0,4}$")
 PERSON = re.compile(r"人|孩|娃|老|妈|爸|爹|娘|爷|奶|姥|我|他|她|你|俺|儿|女|妻|夫|哥|姐|弟|妹|叔|姨|伯|舅|婆|工|客|邻|宝|学生|病")
+HARM_ON_PERSON = re.compile(r"(?:咬|抓|挠|撞|踢|顶|扑|拱|叮|蜇|啄|踩)(?:了|伤|到|住|倒)?[^，,。！？!?；;\n]{0,3}(?:" + PERSON.pattern + ")")
 FOLLOW_UP = re.compile(r"报过案|已经报案|已报案|报了案|立案了|已立案|案子|案件进展|有没有进展|处理结果|破案|追回")
 # Something feared, prevented or possible, just before the cue ("以免房屋倒塌", "万一着火", "随时会爆炸");
 # "可能是煤气中毒" names what is probably happening, not a possibility.
@@ -209,7 +210,7 @@ class AlarmJudge:
         if URGENT.search(clause) or STRONG_NOW.search(clause):
             return None
         animal = ANIMAL.search(before)
-        if animal and not PERSON.search(text, clause_left + animal.end(), clause_right):
+        if animal and not PERSON.search(text, clause_left + animal.end(), start) and not HARM_ON_PERSON.search(text, clause_left + animal.end(), clause_right):
             return "说的是动物，不是人员伤亡或遇险"
         if NEWS_AFTER.match(after) or NEWS_BEFORE.search(text[max(0, start - 40) : start]) and not NOW.search(clause):
             return "新闻或别处发生的事，不是来电人身边正在发生的事件"
