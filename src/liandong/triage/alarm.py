@@ -48,7 +48,9 @@ RESOLVED = re.compile(
 AFTERMATH = re.compile(
     RESOLVED.pattern + r"|在家(?:休养|养着|养伤|养病)|休养|养伤|结痂|拆线|能(?:慢慢)?(?:下地|走路|走动)|好转|稳定|"
     # In hospital: the patient is already in care ("现在人在医院住着").
-    r"住院|住着院|在医院(?:里)?(?:住|观察|治疗)|住进(?:了)?医院|重症监护|ICU"
+    r"住院|住着院|在医院(?:里)?(?:住|观察|治疗)|住进(?:了)?医院|重症监护|ICU|"
+    # Treated already: a cast, stitches, an operation done ("现在打着石膏").
+    r"石膏|包扎|缝了[\d一二两三四五六七八九十几]+针|做了手术|做完手术|手术后"
 )
 # A clause that asks about a rule, money or a procedure ("想问问现在有没有进展", "失踪多少年可以申请宣告死亡"):
 # the alarm word is the topic of a question, not an event being reported.
