@@ -55,7 +55,7 @@ AFTERMATH = re.compile(
 # A clause that asks about a rule, money or a procedure ("想问问现在有没有进展", "失踪多少年可以申请宣告死亡"):
 # the alarm word is the topic of a question, not an event being reported.
 ASKING = re.compile(
-    r"想问|请问|问一下|问问|咨询|想了解|了解一下|多少年|多长时间|多久|怎么(?:办理|申请|处理|赔|报销|认定|证明|登记)|如何|算不算|需要(?:什么|哪些)|"
+    r"想问|请问|问一下|问问|咨询|想了解|了解一下|多少年|多长时间|多久|(?:应该|该)?怎么做|怎么(?:办理|申请|处理|赔|报销|认定|证明|登记)|如何|算不算|需要(?:什么|哪些)|"
     r"(?:可以|能不能|能否|是否)(?:申请|报销|补|退|认定)|谁(?:负责|承担|来管)|哪个部门|找哪|该找谁|标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识"
 )
 # The part of ASKING that names rules, money or guidance (not a plain "请问"): read for never-miss cues too.
@@ -76,8 +76,9 @@ ASK_OPENER = re.compile(r"(?:想问|请问|问一下|问问|咨询一下|想了�
 GENERIC_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,4}?(?:是|也|都|就)?(?:会|可能|容易)")
 # Animals as the ones in danger ("羊误食农药", "猪被热死"): not a person for 110/119/120. A person word after the
 # animal ("狗把孩子咬伤了") or a passive before it ("被狗咬了") makes the person the one hurt.
-ANIMAL = re.compile(r"(?<![吃喝被让叫给煮炖杀])(?:猪|羊|牛|马(?!路|上|桶|达|戏)|驴|骡|狗|猫|鸡|鸭|鹅|兔|鱼|鸟|蜂|牲口|牲畜|家禽|宠物|猫咪|狗狗)(?![肉蛋奶汤血油骨排腩])[^，,。！？!?；;\n]{0,4}$")
+ANIMAL = re.compile(r"(?<![吃喝被让叫给煮炖杀])(?:猪|羊|牛|马(?!路|上|桶|达|戏)|驴|骡|狗|猫|鸡|鸭|鹅|兔|鱼|鸟|蜂|牲口|牲畜|家禽|宠物|猫咪|狗狗)(?![肉蛋奶汤血油骨排腩])")
 PERSON = re.compile(r"人|孩|娃|老|妈|爸|爹|娘|爷|奶|姥|我|他|她|你|俺|儿|女|妻|夫|哥|姐|弟|妹|叔|姨|伯|舅|婆|工|客|邻|宝|学生|病")
+PERCEIVED = re.compile(r"看见|看到|发现|听见|听到|闻到")
 HARM_ON_PERSON = re.compile(r"(?:咬|抓|挠|撞|踢|顶|扑|拱|叮|蜇|啄|踩)(?:了|伤|到|住|倒)?[^，,。！？!?；;\n]{0,3}(?:" + PERSON.pattern + ")")
 FOLLOW_UP = re.compile(r"报过案|已经报案|已报案|报了案|立案了|已立案|案子|案件进展|有没有进展|处理结果|破案|追回")
 # Something feared, prevented or possible, just before the cue ("以免房屋倒塌", "万一着火", "随时会爆炸");
@@ -209,10 +210,14 @@ class AlarmJudge:
         clause = text[clause_left:clause_right]
         before = text[clause_left:start]
         after = text[end:clause_right]
-        if URGENT.search(clause) or STRONG_NOW.search(clause):
+        if is_urgent(text[max(sentence_span(text, start, end)[0], start - 24) : clause_right]) or STRONG_NOW.search(clause):
             return None
-        animal = ANIMAL.search(before)
-        if animal and not PERSON.search(text, clause_left + animal.end(), start) and not HARM_ON_PERSON.search(text, clause_left + animal.end(), clause_right):
+        # The animal may be the topic of the sentence ("有条狗被车撞了，躺在路边，流了好多血") for a cue about a body
+        # (110/120); for fire and rescue only in the cue's own clause ("放羊……看见……有明火" is a fire).
+        lead_left = max(sentence_span(text, start, end)[0], start - 24) if item.platform != "119" else clause_left
+        animals = list(ANIMAL.finditer(text, lead_left, start))
+        animal = animals[-1] if animals else None
+        if animal and not PERSON.search(text, animal.end(), start) and not PERCEIVED.search(text, animal.end(), start) and not HARM_ON_PERSON.search(text, animal.end(), clause_right):
             return "说的是动物，不是人员伤亡或遇险"
         if NEWS_AFTER.match(after) or NEWS_BEFORE.search(text[max(0, start - 40) : start]) and not NOW.search(clause):
             return "新闻或别处发生的事，不是来电人身边正在发生的事件"
@@ -280,6 +285,18 @@ class AlarmJudge:
         )
 
 
+# "怎么办" asked in a consultation or a frame ("咨询电梯困人怎么办", "如果楼里着火了怎么办") is a question, not a cry.
+QUESTION_FRAME = re.compile(r"咨询|请问|想问|问一下|问问|想了解|了解一下|如果|万一|要是|假如|假设|一旦")
+
+
+def is_urgent(piece: str) -> bool:
+    """An urgent word in the piece; a lone "怎么办" in a consultation or a frame does not count."""
+    found = [m.group(0) for m in URGENT.finditer(piece)]
+    if not found:
+        return False
+    return any(word != "怎么办" for word in found) or not QUESTION_FRAME.search(piece)
+
+
 def clauses(sentence: str) -> list[str]:
     return [piece for piece in re.split(r"[，,。！？!?；;\n]", sentence) if piece]
 
@@ -296,7 +313,7 @@ def live_now(sentence: str) -> bool:
 def has_urgency(sentence: str, *, strict: bool = False) -> bool:
     """Something in the sentence says it is happening now or the caller wants help now. `strict` (a written post
     whose title names a service request or a hazard): only an urgent word or a strong "now" (正在/刚才…) counts."""
-    if URGENT.search(sentence):
+    if is_urgent(sentence):
         return True
     if strict:
         return any(STRONG_NOW.search(piece) and not AFTERMATH.search(piece) for piece in clauses(sentence))
