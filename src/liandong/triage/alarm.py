@@ -64,6 +64,13 @@ ASKING_RULES = re.compile(r"标准|规定|手续|材料|报销|赔偿|补贴|补
 # event left behind: "上个月脑梗……现在半边身子动不了").
 STRONG_NOW = re.compile(r"正在|刚才|刚刚|刚发现|此刻|这会儿|还在|仍在|就在|着呢|又在|一直在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了")
 PLAIN_NOW = re.compile(r"现在|目前|如今")
+# The writer asks for the emergency service itself ("请派警察来", "请消防来看看"), not for a unit to inspect.
+CALL_SERVICE = re.compile(
+    r"(?:请|快|赶紧|赶快|马上|立即|麻烦)[^，,。！？!?；;\n]{0,3}(?:派|叫)(?:个|一?辆|几个)?(?:救护车|急救车|消防车|消防员?|警察|民警|120|119|110)(?!部门)|"
+    r"(?:请|让|叫)(?:消防|警察|民警|救护车|120|119|110)(?:员)?(?:马上|赶紧|快|尽快)?(?:来|过来|到场)(?!检查|排查|查|督促|整改|管)"
+)
+# Still going on, said with the durative 着 ("现在还打着").
+ONGOING_STATE = re.compile(r"还(?:在)?[^，,。！？!?；;\n]{0,3}着(?:呢)?")
 # The cue told as what came before the matter of the message: "着火后", "中毒以后被辞退", "自杀后父母生活困难".
 AFTER_EVENT = re.compile(r"了?(?:以后|之后|过后|后)(?![面边头门背])")
 # A report of events elsewhere ("跳楼的新闻", "网上看到……起火"): not the caller's emergency.
@@ -316,7 +323,8 @@ def has_urgency(sentence: str, *, strict: bool = False) -> bool:
     if is_urgent(sentence):
         return True
     if strict:
-        return any(STRONG_NOW.search(piece) and not AFTERMATH.search(piece) for piece in clauses(sentence))
+        return bool(CALL_SERVICE.search(sentence)) or any(
+            (STRONG_NOW.search(piece) or ONGOING_STATE.search(piece)) and not AFTERMATH.search(piece) for piece in clauses(sentence))
     return live_now(sentence)
 
 

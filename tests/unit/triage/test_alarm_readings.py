@@ -53,6 +53,10 @@ STILL_EMERGENCIES = [
     (None, "喂，我妈去年就中过一次风，刚才吃饭的时候突然又说不出话了，手也抬不起来，赶紧派车", "120"),
     (None, "我跟你说，上个月我们这栋楼就着过一次火，今天又烧起来了，火很大，快派消防车", "119"),
     (None, "我在山上放牛，看见对面林子里冒起了浓烟，还有明火，风很大，你们快来", "119"),
+    # A written post titled as a report or a problem that is happening now and asks for the service itself.
+    ("举报有人在小区门口斗殴", "物业门口几个年轻人喝了酒打成一团，有人被按在地上踢，现在还打着，请派警察来", "110"),
+    ("关于楼道燃气味的问题", "我们这个单元现在燃气味特别冲，好几家都闻到了，燃气公司电话一直占线，请消防来看看", "119"),
+    ("反映一件急事", "我们楼下有个老人从台阶上摔下去了，后脑勺流了好多血，人有点迷糊，请派救护车来", "120"),
     (None, "请问我家孩子刚才把一颗磁力珠吞下去了，现在喊肚子疼怎么办", "120"),
 ]
 
@@ -100,6 +104,9 @@ def test_live_now_reads_clause_by_clause(sentence, live):
         ("现在半边身子动不了", True, False),  # in a post titled as a complaint a plain 现在 is not enough
         ("刚才突然倒在地上", True, True),
         ("请马上派人来", True, True),
+        ("现在还打着", True, True),
+        ("请派警察来", True, True),
+        ("请消防部门来检查一下", True, False),
         ("等了三个小时才来人", False, False),  # 才来人 is the complaint, not a cry
     ],
 )
