@@ -339,8 +339,9 @@ def service_title(title: str) -> bool:
 
 def told_as_past(text: str, start: int, end: int, title_end: int) -> bool:
     """A never-miss cue (overdose, poisoning, self-harm) in a written post told as something that happened before:
-    no urgent word anywhere, nothing happening now in its sentence, and either "……后" right after it ("自杀后父母
-    生活困难") or a past anchor before it in its sentence, or (a cue in the title) a body told in the past."""
+    no urgent word anywhere, nothing happening now in its sentence, and either (in the title) "……后" right after it
+    ("自杀后父母生活困难"), a past anchor before it in its sentence, a question about guidance or money, or (a cue in
+    the title) a body told in the past."""
     if URGENT.search(text):
         return False
     clause_left, clause_right = span(text, start, end, CLAUSE_END)
@@ -354,8 +355,8 @@ def told_as_past(text: str, start: int, end: int, title_end: int) -> bool:
     sentence = text[left:right]
     if live_now(sentence):
         return False
-    if AFTER_EVENT.match(text, end):
-        return True
+    if start < title_end and AFTER_EVENT.match(text, end):
+        return True  # a title "……后……" puts the matter after the event; in the body "喝了农药以后口吐白沫" is the event
     if ASKING_RULES.search(text, clause_left, clause_right):
         return True  # "有没有儿童误食常见物品的处理指南": a question about guidance, not an event
     if FAR_PAST.search(text, left, start) or NEAR_PAST.search(text, left, start):
