@@ -103,6 +103,7 @@ FIGURATIVE = re.compile(r"有什么区别|有啥区别|有何区别|没什么区
 # "烦得不行了", "急得要命": a degree complement, not a patient.
 DEGREE_WORDS = ("不行", "要死", "要命", "受不了", "半死", "快疯", "疯了", "想死")
 DEGREE_BEFORE = re.compile(r"得[我他她人都快]?$")
+SYMPTOM_VERB = re.compile(r"(?:喘|憋|烧|抽|吐|流血)$")
 # "急死人了", "吓死人了", "热死了": 死 as a degree after a feeling, not a death.
 IDIOM_DEATH_BEFORE = frozenset("急吓气笑烦累热冷困饿愁闷臭吵挤馋疼痛憋羡慕烦闹")
 LIGHT_VERBS = frozenset("喊叫呼出遭闹发")
@@ -159,7 +160,10 @@ class AlarmJudge:
                 return reason
         if word.startswith(("死人", "死了")) and start > 0 and text[start - 1] in IDIOM_DEATH_BEFORE and not item.never_miss:
             return f"程度说法（「{text[start - 1:end]}」），不是有人死亡"
-        if word.startswith(DEGREE_WORDS) and DEGREE_BEFORE.search(text[max(0, start - 3) : start]):
+        # "累得快不行了": the cue's own 快 belongs to the degree complement too.
+        # A symptom before 得 ("喘得快不行了", "疼得要命") is a patient, not a figure of speech.
+        degree = DEGREE_BEFORE.search(text[max(0, start - 3) : start])
+        if word.removeprefix("快").startswith(DEGREE_WORDS) and degree and not SYMPTOM_VERB.search(text[max(0, start - 6) : start - 3 + degree.start()]):
             return f"程度说法（「{text[max(0, start - 2):end]}」），不是病情"
         if FIGURATIVE.search(sentence) and not (item.never_miss and NOW.search(sentence)):
             return "比喻或反问，不是正在发生的事件"
