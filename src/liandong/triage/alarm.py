@@ -58,6 +58,11 @@ ASKING = re.compile(
     r"想问|请问|问一下|问问|咨询|想了解|了解一下|多少年|多长时间|多久|(?:应该|该)?怎么做|怎么(?:办理|申请|处理|赔|报销|认定|证明|登记)|如何|算不算|需要(?:什么|哪些)|"
     r"(?:可以|能不能|能否|是否)(?:申请|报销|补|退|认定)|谁(?:负责|承担|来管)|哪个部门|找哪|该找谁|标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识"
 )
+# What a question about the rules asks (not the opener "请问" itself: "请问，我女儿走丢了，该怎么办" is a call).
+ASK_TOPIC = re.compile(
+    r"多少年|多长时间|多久|(?:应该|该)怎么做|怎么(?:办理|申请|处理|赔|报销|认定|证明|登记)|如何|算不算|需要(?:什么|哪些)|"
+    r"(?:可以|能不能|能否|是否)[^，,。！？!?；;\n]{0,6}(?:申请|报销|补|退|认定)|谁(?:负责|承担|来管)|哪个部门|找哪|该找谁|标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识"
+)
 # The part of ASKING that names rules, money or guidance (not a plain "请问"): read for never-miss cues too.
 ASKING_RULES = re.compile(r"标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识|政策|(?:可以|能不能|能否|是否)(?:申请|报销|补|退|认定)")
 # Strong markers of an event happening now (a plain "现在" or "今天" can also open the present state a past
@@ -238,7 +243,8 @@ class AlarmJudge:
         lead = text[max(sentence_left, start - 24) : start]
         if (GENERIC_BEFORE.search(before) or GENERIC_SUBJECT.search(lead)) and GENERIC_AFTER.match(after):
             return "泛指的说法（「这种……会……」），不是具体发生的事件"
-        if not item.never_miss and (ASKING.search(clause) or ASK_OPENER.search(lead)) and not NOW.search(clause):
+        asks = ASK_TOPIC.search(clause) or (ASK_OPENER.search(lead) and ASK_TOPIC.search(text, start - len(lead), clause_right))
+        if not item.never_miss and asks and not NOW.search(clause):
             return "咨询规定、办法的问法，不是报警求助"
         return None
 
@@ -296,16 +302,17 @@ class AlarmJudge:
         )
 
 
-# "怎么办" asked in a consultation or a frame ("咨询电梯困人怎么办", "如果楼里着火了怎么办") is a question, not a cry.
-QUESTION_FRAME = re.compile(r"咨询|请问|想问|问一下|问问|想了解|了解一下|如果|万一|要是|假如|假设|一旦")
+# "怎么办" asked in a frame ("如果楼里着火了怎么办") is a question, not a cry; so is it in a title naming a
+# consultation ("咨询电梯困人怎么办", read with strict=True). "请问，我女儿走丢了，该怎么办" is a call.
+QUESTION_FRAME = re.compile(r"如果|万一|要是|假如|假设|一旦|倘若")
 
 
-def is_urgent(piece: str) -> bool:
-    """An urgent word in the piece; a lone "怎么办" in a consultation or a frame does not count."""
+def is_urgent(piece: str, *, strict: bool = False) -> bool:
+    """An urgent word in the piece; a lone "怎么办" in a frame (or, strict, in a service-titled post) does not count."""
     found = [m.group(0) for m in URGENT.finditer(piece)]
     if not found:
         return False
-    return any(word != "怎么办" for word in found) or not QUESTION_FRAME.search(piece)
+    return any(word != "怎么办" for word in found) or not (strict or QUESTION_FRAME.search(piece))
 
 
 def clauses(sentence: str) -> list[str]:
@@ -324,7 +331,7 @@ def live_now(sentence: str) -> bool:
 def has_urgency(sentence: str, *, strict: bool = False) -> bool:
     """Something in the sentence says it is happening now or the caller wants help now. `strict` (a written post
     whose title names a service request or a hazard): only an urgent word or a strong "now" (正在/刚才…) counts."""
-    if is_urgent(sentence):
+    if is_urgent(sentence, strict=strict):
         return True
     if strict:
         return bool(CALL_SERVICE.search(sentence)) or any(
