@@ -345,7 +345,7 @@ SERVICE_TITLE = re.compile(r"建议|倡议|咨询|请问|询问|投诉|举报|�
 
 
 def service_title(title: str) -> bool:
-    return bool(title) and bool(SERVICE_TITLE.search(title)) and not URGENT.search(title)
+    return bool(title) and bool(SERVICE_TITLE.search(title)) and not is_urgent(title, strict=True)
 
 
 def told_as_past(text: str, start: int, end: int, title_end: int) -> bool:

@@ -123,7 +123,7 @@ def test_has_urgency_strict_for_service_titles(sentence, strict, urgent):
 @pytest.mark.parametrize(
     "title, service",
     [("投诉救护车到得太慢", True), ("老旧平房存在倒塌隐患", True), ("建议在河边设置护栏", True), ("出警慢的问题", True),
-     ("求助", False), ("老人在家晕倒", False), ("紧急！小区门口有人持刀伤人", False), ("", False)],
+     ("咨询电梯困人怎么办", True), ("求助", False), ("紧急求助，快来人", False), ("老人在家晕倒", False), ("紧急！小区门口有人持刀伤人", False), ("", False)],
 )
 def test_service_title(title, service):
     assert service_title(title) is service
