@@ -38,6 +38,8 @@ NOT_NOW = [
     ("told_as_past", "误服药物住院后能否报销", "我父亲上个月把妹妹的药当成自己的药吃了，在医院住了五天，已经出院了。想问问这种情况医保能不能报销，需要什么手续", None),
     ("past_week", None, "上个星期我们单元有人被困在电梯里一个多小时，后来是消防弄出来的，希望住建部门督促物业换电梯", None),
     ("degree", None, "公司天天让我们干到半夜，人都累得快不行了，加班费一分没有，这合法吗", None),
+    ("date", "关于工伤认定久拖不决的问题", "我丈夫今年三月二十号在工地上从架子上摔了下来，当场就昏过去了，工友们赶紧打了120送到医院，做了手术，现在还要做康复。我们三个多月前就交了工伤认定的材料，到现在还没有结果，请人社部门督促一下", None),
+    ("hazard", "冬季防火", "又到了冬天火灾高发的季节，我们村里好多人家还在用煤炉子取暖，烟筒也不清理，建议应急管理部门组织一次入户宣传", None),
     ("device", None, "小区门口的刷卡机坏了，刷了半天都没反应，找物业也没反应，请督促修一修", None),
 ]
 
@@ -114,6 +116,8 @@ def test_live_now_reads_clause_by_clause(sentence, live):
         ("请派警察来", True, True),
         ("请消防部门来检查一下", True, False),
         ("等了三个小时才来人", False, False),  # 才来人 is the complaint, not a cry
+        ("工友们赶紧打了120送到医院", False, False),  # haste told about what was already done
+        ("赶紧派人来", False, True),
     ],
 )
 def test_has_urgency_strict_for_service_titles(sentence, strict, urgent):
