@@ -42,13 +42,14 @@ FREQUENT = re.compile(
 PERFECT_BEFORE = re.compile(r"(?:发生|出|有|遇|碰到|经历)过[^，。！？；,!?\n]{0,4}$")
 PERFECT_AFTER = re.compile(r"^过(?!来|去|马路|路|街|桥|河|了头)")
 RESOLVED = re.compile(
-    r"抢救过来|已经没事|已没事|现在没事|人没事了?|已经好了|现在好了|好多了|已经出院|已出院|出院了|已经康复|康复了|已经扑灭|已扑灭|救出来了|找到了|找回来了|已经找回|"
-    r"脱离(?:了)?危险|一切正常|普通病房|(?:已经|慢慢)?恢复了|痊愈|弄出来了|救上来了|拉上来了"
+    r"抢救过来|已经没事|已没事|现在没事|人没事了|已经好了|现在好了|好多了|已经出院|已出院|出院了|已经康复|康复了|已经扑灭|已扑灭|救出来了|找到了|找回来了|已经找回|"
+    r"脱离(?:了)?危险|普通病房|痊愈"
 )
 # A clause that tells how things stand after an event: recovered, at rest, out of hospital ("现在在家休养",
 # "现在已经能慢慢走路了"): its "现在" is the aftermath, not the event happening now.
 AFTERMATH = re.compile(
-    RESOLVED.pattern + r"|在家(?:休养|养着|养伤|养病)|休养|养伤|结痂|拆线|能(?:慢慢)?(?:下地|走路|走动)|好转|稳定|"
+    RESOLVED.pattern + r"|在家(?:休养|养着|养伤|养病)|休养|养伤|结痂|拆线|能(?:慢慢)?(?:下地|走路|走动)|(?<![没不])好转|(?<![没不])稳定|"
+    r"(?<![没不])(?:已经|慢慢)?恢复了|一切正常|弄出来了|救上来了|拉上来了|"
     # In hospital: the patient is already in care ("现在人在医院住着").
     r"住院|住着院|在医院(?:里)?(?:住|观察|治疗)|住进(?:了)?医院|重症监护|ICU|"
     # Treated already: a cast, stitches, an operation done ("现在打着石膏").
@@ -82,7 +83,7 @@ ONGOING_STATE = re.compile(r"还(?:在)?[^，,。！？!?；;\n]{0,3}着(?:呢)?
 AFTER_EVENT = re.compile(r"了?(?:以后|之后|过后|后)(?![面边头门背])")
 # A report of events elsewhere ("跳楼的新闻", "网上看到……起火"): not the caller's emergency.
 NEWS_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,8}?的(?:新闻|报道|消息|事件|案例|悲剧)")
-NEWS_BEFORE = re.compile(r"(?:新闻|报道|网上看到|电视上|看到[^，,。！？!?；;\n]{0,6}(?:新闻|报道)|听说(?:外地|别的地方|外省|有的地方))[^。！？!?；;\n]{0,30}$")
+NEWS_BEFORE = re.compile(r"(?:新闻|报道|电视上|看到[^，,。！？!?；;\n]{0,6}(?:新闻|报道)|听说(?:外地|别的地方|外省|有的地方))[^。！？!?；;\n]{0,30}$")
 # A kind, not a case: "这种药吃多了是会出人命的", "有些人误食了……就会".
 GENERIC_BEFORE = re.compile(r"(?:这种|这类|这些|此类|有些|有的|一些|很多人|不少人|任何)[^，,。！？!?；;\n]{0,6}$")
 GENERIC_SUBJECT = re.compile(r"(?:^|[，,])(?:这种|这类|这些|此类|有些|有的|一些|很多|不少|任何)")
@@ -343,7 +344,7 @@ def has_urgency(sentence: str, *, strict: bool = False) -> bool:
 
 # The title of a written post that names a service request or a hazard ("建议……", "……的投诉", "存在倒塌隐患",
 # "出警慢的问题"): the post reports or asks; an alarm word in its body needs an urgent word to be a call for help.
-SERVICE_TITLE = re.compile(r"建议|倡议|咨询|请问|询问|投诉|举报|反映|隐患|风险|问题$|的问题|怎么|如何|能否|是否|可否|申请|报销|补贴|赔偿|收费|政策|标准|整改|排查")
+SERVICE_TITLE = re.compile(r"建议|倡议|咨询|投诉|举报|反映|隐患|风险|问题$|的问题|申请|报销|补贴|赔偿|收费|政策|标准|整改|排查")
 
 
 def service_title(title: str) -> bool:
