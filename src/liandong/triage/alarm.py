@@ -72,6 +72,7 @@ ASKING_RULES = re.compile(r"标准|规定|手续|材料|报销|赔偿|补贴|补
 # event left behind: "上个月脑梗……现在半边身子动不了").
 STRONG_NOW = re.compile(r"正在|刚才|刚刚|刚发现|此刻|这会儿|还在|仍在|就在|着呢|又在|一直在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了")
 PLAIN_NOW = re.compile(r"现在|目前|如今")
+TODAY = re.compile(r"今天|今晚|今早|今儿|今天早上|今天下午|今天晚上")
 # The writer asks for the emergency service itself ("请派警察来", "请消防来看看"), not for a unit to inspect.
 CALL_SERVICE = re.compile(
     r"(?:请|快|赶紧|赶快|马上|立即|麻烦)[^，,。！？!?；;\n]{0,3}(?:派|叫)(?:个|一?辆|几个)?(?:救护车|急救车|消防车|消防员?|警察|民警|120|119|110)(?!部门)|"
@@ -338,13 +339,14 @@ def has_urgency(sentence: str, *, strict: bool = False) -> bool:
         return True
     if strict:
         return bool(CALL_SERVICE.search(sentence)) or any(
-            (STRONG_NOW.search(piece) or ONGOING_STATE.search(piece)) and not AFTERMATH.search(piece) for piece in clauses(sentence))
+            (STRONG_NOW.search(piece) or ONGOING_STATE.search(piece) or TODAY.search(piece)) and not AFTERMATH.search(piece) for piece in clauses(sentence))
     return live_now(sentence)
 
 
-# The title of a written post that names a service request or a hazard ("建议……", "……的投诉", "存在倒塌隐患",
-# "出警慢的问题"): the post reports or asks; an alarm word in its body needs an urgent word to be a call for help.
-SERVICE_TITLE = re.compile(r"建议|倡议|咨询|投诉|举报|反映|隐患|风险|问题$|的问题|申请|报销|补贴|赔偿|收费|政策|标准|整改|排查")
+# The title of a written post that names a service request or a hazard ("建议……", "……的投诉", "存在倒塌隐患"):
+# the post reports or asks; an alarm word in its body needs an urgent word, a strong "now", "today" or a call for
+# the emergency service to be a call for help (a plain 现在 is not enough).
+SERVICE_TITLE = re.compile(r"建议|倡议|咨询|投诉|举报|隐患|风险|申请|报销|补贴|赔偿|收费|政策|标准|整改|排查")
 
 
 def service_title(title: str) -> bool:
