@@ -16,9 +16,11 @@ from liandong.triage.text import is_negated
 SENTENCE_END = "。！？!?；;\n"
 CLAUSE_END = SENTENCE_END + "，,"
 
+# "工友们赶紧打了120把他送到医院": haste told about an action already done, not a call for help now.
+NARRATED = r"[^，,。！？!?；;\n]{0,3}(?:打了|叫了|报了|拨了|送到|送进|送往|送去了|送了|抬到|拉到|扑灭了)"
 # Happening now, or the caller wants someone now.
 NOW = re.compile(
-    r"正在|刚才|刚刚|刚发现|(?<![到至])现在|此刻|这会儿|眼下|马上|赶紧|赶快|快来|快点|快派|快叫|快救|快快|救命(?!钱|稻草|恩|之恩)|救救|还在|仍在|就在|"
+    r"正在|刚才|刚刚|刚发现|(?<![到至])现在|此刻|这会儿|眼下|(?:马上|赶紧|赶快)(?!" + NARRATED + r")|快来|快点|快派|快叫|快救|快快|救命(?!钱|稻草|恩|之恩)|救救|还在|仍在|就在|"
     r"今天|今晚|今早|今儿|一直在(?:流|吐|抽|喘)|着呢|又在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了|请(?:马上|立即|赶快|尽快|快)?派(?:个|一?辆)?(?:救护车|急救车|消防车|警察|民警)|怎么办|(?<![才没不])来人|求求你|刚(?=[^，。！？；,!?\n]{0,4}(?:发现|看到|听到|吃|喝|被|转|打|撞|摔|掉|倒|割))"
 )
 # "Until now": an absence that is still going on ("到现在还没回来") keeps a near-past sentence current.
@@ -26,10 +28,12 @@ ONGOING = re.compile(r"到现在|至今|直到现在|到这会儿|一整天|一�
 FAR_PAST = re.compile(
     r"去年|前年|上个?月|上周|上星期|上礼拜|几年前|多年前|\d+年前|[一二两三四五六七八九十几]+年前|个月前|以前|之前|曾经|那次|当年|(?<![晕昏死睡倒冲跑走飞爬跳游扑拿送转递抬背挤滚翻闯绕飘撞])过去|小时候|"
     r"前几年|前些年|前段时间|前一阵|上次|那时候?|当时|\d{4}年|\d+月\d+[日号]|[一二三四五六七八九十]+月份|"
+    # "上个礼拜", "前两个月", "三个星期前", "那年": a week or more back.
+    r"[一二三四五六七八九十]+月[一二三四五六七八九十廿]+[日号]|上个(?:周|星期|礼拜)|前[\d一二两三四五六七八九十几]+个(?:月|星期|礼拜)|[\d一二两三四五六七八九十几]+个?(?:星期|礼拜)前|那年|那会儿|当初|"
     # A duration reaching back years ("走失多年", "十年了", "这些年一直在找"): it began long ago.
-    r"(?<![大不])多年(?!轻|级|纪|份|货|糕)|这些年|这么多年|好些年|[\d一二两三四五六七八九十几数]+年(?:了|来|多|之久)"
+    r"(?<![大不])多年(?!轻|级|纪|份|货|糕)|这些年|好几年|几年来|这么多年|好些年|[\d一二两三四五六七八九十几数]+年(?:了|来|多|之久)"
 )
-NEAR_PAST = re.compile(r"昨天|昨晚|昨日|前天|前几天|几天前|那天")
+NEAR_PAST = re.compile(r"昨天|昨晚|昨日|前天|前[两三几]天|[两三几]天前|那天|那晚")
 FREQUENT = re.compile(
     r"经常|常常|时常|常年|总是|老是|多次|几次|好几次|好几回|几回|两三回|屡次|屡屡|频发|频繁|频频|反复|每次|每年|每到|每逢|每当|"
     r"(?<!一)动不动(?!了)|三天两头|隔三差五|时有发生|接二连三|不时|常有|本来就|向来|一向|历来|长期|一到[^，。！？；,!?\n]{0,8}就"
@@ -37,7 +41,61 @@ FREQUENT = re.compile(
 # "发生过车祸", "着过火", "被骗过": the aspect particle 过 marks something that happened before.
 PERFECT_BEFORE = re.compile(r"(?:发生|出|有|遇|碰到|经历)过[^，。！？；,!?\n]{0,4}$")
 PERFECT_AFTER = re.compile(r"^过(?!来|去|马路|路|街|桥|河|了头)")
-RESOLVED = re.compile(r"抢救过来|已经没事|已没事|现在没事|已经好了|现在好了|好多了|已经出院|已出院|已经康复|康复了|已经扑灭|已扑灭|救出来了|找到了|找回来了|已经找回")
+RESOLVED = re.compile(
+    r"抢救过来|已经没事|已没事|现在没事|人没事了|已经好了|现在好了|好多了|已经出院|已出院|出院了|已经康复|康复了|已经扑灭|已扑灭|救出来了|找到了|找回来了|已经找回|"
+    r"脱离(?:了)?危险|普通病房|痊愈"
+)
+# A clause that tells how things stand after an event: recovered, at rest, out of hospital ("现在在家休养",
+# "现在已经能慢慢走路了"): its "现在" is the aftermath, not the event happening now.
+AFTERMATH = re.compile(
+    RESOLVED.pattern + r"|在家(?:休养|养着|养伤|养病)|休养|养伤|结痂|拆线|能(?:慢慢)?(?:下地|走路|走动)|(?<![没不])好转|(?<![没不])稳定|"
+    r"(?<![没不])(?:已经|慢慢)?恢复了|一切正常|弄出来了|救上来了|拉上来了|"
+    # In hospital: the patient is already in care ("现在人在医院住着").
+    r"住院|住着院|在医院(?:里)?(?:住|观察|治疗)|住进(?:了)?医院|重症监护|ICU|"
+    # Treated already: a cast, stitches, an operation done ("现在打着石膏").
+    r"石膏|包扎|缝了[\d一二两三四五六七八九十几]+针|做了手术|做完手术|手术后"
+)
+# A clause that asks about a rule, money or a procedure ("想问问现在有没有进展", "失踪多少年可以申请宣告死亡"):
+# the alarm word is the topic of a question, not an event being reported.
+ASKING = re.compile(
+    r"想问|请问|问一下|问问|咨询|想了解|了解一下|多少年|多长时间|多久|(?:应该|该)?怎么做|怎么(?:办理|申请|处理|赔|报销|认定|证明|登记)|如何|算不算|需要(?:什么|哪些)|"
+    r"(?:可以|能不能|能否|是否)(?:申请|报销|补|退|认定)|谁(?:负责|承担|来管)|哪个部门|找哪|该找谁|标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识"
+)
+# What a question about the rules asks (not the opener "请问" itself: "请问，我女儿走丢了，该怎么办" is a call).
+ASK_TOPIC = re.compile(
+    r"多少年|多长时间|多久|(?:应该|该)怎么做|怎么(?:办理|申请|处理|赔|报销|认定|证明|登记)|如何|算不算|需要(?:什么|哪些)|"
+    r"(?:可以|能不能|能否|是否)[^，,。！？!?；;\n]{0,6}(?:申请|报销|补|退|认定)|谁(?:负责|承担|来管)|哪个部门|找哪|该找谁|标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识"
+)
+# The part of ASKING that names rules, money or guidance (not a plain "请问"): read for never-miss cues too.
+ASKING_RULES = re.compile(r"标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识|政策|(?:可以|能不能|能否|是否)(?:申请|报销|补|退|认定)")
+# Strong markers of an event happening now (a plain "现在" or "今天" can also open the present state a past
+# event left behind: "上个月脑梗……现在半边身子动不了").
+STRONG_NOW = re.compile(r"正在|刚才|刚刚|刚发现|此刻|这会儿|还在|仍在|就在|着呢|又在|一直在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了")
+PLAIN_NOW = re.compile(r"现在|目前|如今")
+TODAY = re.compile(r"今天|今晚|今早|今儿|今天早上|今天下午|今天晚上")
+# The writer asks for the emergency service itself ("请派警察来", "请消防来看看"), not for a unit to inspect.
+CALL_SERVICE = re.compile(
+    r"(?:请|快|赶紧|赶快|马上|立即|麻烦)[^，,。！？!?；;\n]{0,3}(?:派|叫)(?:个|一?辆|几个)?(?:救护车|急救车|消防车|消防员?|警察|民警|120|119|110)(?!部门)|"
+    r"(?:请|让|叫)(?:消防|警察|民警|救护车|120|119|110)(?:员)?(?:马上|赶紧|快|尽快)?(?:来|过来|到场)(?!检查|排查|查|督促|整改|管)"
+)
+# Still going on, said with the durative 着 ("现在还打着").
+ONGOING_STATE = re.compile(r"还(?:在)?[^，,。！？!?；;\n]{0,3}着(?:呢)?")
+# The cue told as what came before the matter of the message: "着火后", "中毒以后被辞退", "自杀后父母生活困难".
+AFTER_EVENT = re.compile(r"了?(?:以后|之后|过后|后)(?![面边头门背])")
+# A report of events elsewhere ("跳楼的新闻", "网上看到……起火"): not the caller's emergency.
+NEWS_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,8}?的(?:新闻|报道|消息|事件|案例|悲剧)")
+NEWS_BEFORE = re.compile(r"(?:新闻|报道|电视上|看到[^，,。！？!?；;\n]{0,6}(?:新闻|报道)|听说(?:外地|别的地方|外省|有的地方))[^。！？!?；;\n]{0,30}$")
+# A kind, not a case: "这种药吃多了是会出人命的", "有些人误食了……就会".
+GENERIC_BEFORE = re.compile(r"(?:这种|这类|这些|此类|有些|有的|一些|很多人|不少人|任何)[^，,。！？!?；;\n]{0,6}$")
+GENERIC_SUBJECT = re.compile(r"(?:^|[，,])(?:这种|这类|这些|此类|有些|有的|一些|很多|不少|任何)")
+ASK_OPENER = re.compile(r"(?:想问|请问|问一下|问问|咨询一下|想了解)[^。！？!?；;\n]*$")
+GENERIC_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,4}?(?:是|也|都|就)?(?:会|可能|容易)")
+# Animals as the ones in danger ("羊误食农药", "猪被热死"): not a person for 110/119/120. A person word after the
+# animal ("狗把孩子咬伤了") or a passive before it ("被狗咬了") makes the person the one hurt.
+ANIMAL = re.compile(r"(?<![吃喝被让叫给煮炖杀])(?:猪|羊|牛|马(?!路|上|桶|达|戏)|驴|骡|狗|猫|鸡|鸭|鹅|兔|鱼|鸟|蜂|牲口|牲畜|家禽|宠物|猫咪|狗狗)(?![肉蛋奶汤血油骨排腩])")
+PERSON = re.compile(r"人|孩|娃|老|妈|爸|爹|娘|爷|奶|姥|我|他|她|你|俺|儿|女|妻|夫|哥|姐|弟|妹|叔|姨|伯|舅|婆|工|客|邻|宝|学生|病")
+PERCEIVED = re.compile(r"看见|看到|发现|听见|听到|闻到")
+HARM_ON_PERSON = re.compile(r"(?:咬|抓|挠|撞|踢|顶|扑|拱|叮|蜇|啄|踩)(?:了|伤|到|住|倒)?[^，,。！？!?；;\n]{0,3}(?:" + PERSON.pattern + ")")
 FOLLOW_UP = re.compile(r"报过案|已经报案|已报案|报了案|立案了|已立案|案子|案件进展|有没有进展|处理结果|破案|追回")
 # Something feared, prevented or possible, just before the cue ("以免房屋倒塌", "万一着火", "随时会爆炸");
 # "可能是煤气中毒" names what is probably happening, not a possibility.
@@ -48,17 +106,18 @@ FEAR_BEFORE = re.compile(
     r"(?<![开社机学协晚聚约工大都理误体领])会|将会|将要|就会|才会|要是再)[^，,。！？!?；;\n]{0,8}$"
 )
 # A hazard named right after the cue ("火灾隐患", "倒塌的风险", "爆炸的危险").
-FEAR_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,6}?(?:隐患|风险|的危险|之虞|苗头|可能性|的可能|预警|演练|培训|知识|常识|课程|讲座|宣传|科普)")
+FEAR_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,6}?(?:隐患|风险|高发|多发|易发|的危险|之虞|苗头|可能性|的可能|预警|演练|培训|知识|常识|课程|讲座|宣传|科普)")
 # Rhetorical comparisons ("这跟绑架勒索有什么区别", "简直就是明抢"); plain similes ("像疯了一样拿刀乱砍") are not here on purpose.
 FIGURATIVE = re.compile(r"有什么区别|有啥区别|有何区别|没什么区别|有什么两样|无异于|简直就是|简直是|等于是|相当于|堪比|形同|好比|变相|犹如|难道|岂不是")
 # "烦得不行了", "急得要命": a degree complement, not a patient.
 DEGREE_WORDS = ("不行", "要死", "要命", "受不了", "半死", "快疯", "疯了", "想死")
 DEGREE_BEFORE = re.compile(r"得[我他她人都快]?$")
+SYMPTOM_VERB = re.compile(r"(?:喘|憋|烧|抽|吐|流血)$")
 # "急死人了", "吓死人了", "热死了": 死 as a degree after a feeling, not a death.
 IDIOM_DEATH_BEFORE = frozenset("急吓气笑烦累热冷困饿愁闷臭吵挤馋疼痛憋羡慕烦闹")
 LIGHT_VERBS = frozenset("喊叫呼出遭闹发")
 SUFFIX_ONLY = re.compile(r"[里上下边中内外了着过的啦呀啊吧呢]+")
-URGENT = re.compile(r"快来|快点|快派|赶紧|赶快|马上|立刻|救命(?!钱|稻草|恩|之恩)|救救|来人|怎么办|求求|急死")
+URGENT = re.compile(r"快来|快点|快派|(?:赶紧|赶快|马上|立刻)(?!" + NARRATED + r")|救命(?!钱|稻草|恩|之恩)|救救|(?<![才没不])来人|怎么办|求求|急死")
 
 
 def span(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
@@ -110,10 +169,16 @@ class AlarmJudge:
                 return reason
         if word.startswith(("死人", "死了")) and start > 0 and text[start - 1] in IDIOM_DEATH_BEFORE and not item.never_miss:
             return f"程度说法（「{text[start - 1:end]}」），不是有人死亡"
-        if word.startswith(DEGREE_WORDS) and DEGREE_BEFORE.search(text[max(0, start - 3) : start]):
+        # "累得快不行了": the cue's own 快 belongs to the degree complement too.
+        # A symptom before 得 ("喘得快不行了", "疼得要命") is a patient, not a figure of speech.
+        degree = DEGREE_BEFORE.search(text[max(0, start - 3) : start])
+        if word.removeprefix("快").startswith(DEGREE_WORDS) and degree and not SYMPTOM_VERB.search(text[max(0, start - 6) : start - 3 + degree.start()]):
             return f"程度说法（「{text[max(0, start - 2):end]}」），不是病情"
         if FIGURATIVE.search(sentence) and not (item.never_miss and NOW.search(sentence)):
             return "比喻或反问，不是正在发生的事件"
+        why = self.frame(item, text, start, end)
+        if why:
+            return why
         if item.check_hypothetical:
             clause_left, clause_right = span(text, start, end, CLAUSE_END)
             before = text[max(clause_left, start - 14) : start]
@@ -158,8 +223,37 @@ class AlarmJudge:
             return None
         return f"「{text[start:end]}」只是「{text[left:right]}」的一部分"
 
+    def frame(self, item: TransferItem, text: str, start: int, end: int) -> str | None:
+        """Who or what the cue is about and how it is told: an animal, news from elsewhere, a kind of thing, a
+        question about the rules. Read in the cue's own clause; a word saying it is happening now there wins."""
+        clause_left, clause_right = span(text, start, end, CLAUSE_END)
+        clause = text[clause_left:clause_right]
+        before = text[clause_left:start]
+        after = text[end:clause_right]
+        if is_urgent(text[max(sentence_span(text, start, end)[0], start - 24) : clause_right]) or STRONG_NOW.search(clause):
+            return None
+        # The animal may be the topic of the sentence ("有条狗被车撞了，躺在路边，流了好多血") for a cue about a body
+        # (110/120); for fire and rescue only in the cue's own clause ("放羊……看见……有明火" is a fire).
+        lead_left = max(sentence_span(text, start, end)[0], start - 24) if item.platform != "119" else clause_left
+        animals = list(ANIMAL.finditer(text, lead_left, start))
+        animal = animals[-1] if animals else None
+        if animal and not PERSON.search(text, animal.end(), start) and not PERCEIVED.search(text, animal.end(), start) and not HARM_ON_PERSON.search(text, animal.end(), clause_right):
+            return "说的是动物，不是人员伤亡或遇险"
+        if NEWS_AFTER.match(after) or NEWS_BEFORE.search(text[max(0, start - 40) : start]) and not NOW.search(clause):
+            return "新闻或别处发生的事，不是来电人身边正在发生的事件"
+        sentence_left = sentence_span(text, start, end)[0]
+        # The subject or the question opener may sit in an earlier clause of the sentence ("有些老人分不清药盒，误服了……",
+        # "我想问一下，家里有人失踪满几年……").
+        lead = text[max(sentence_left, start - 24) : start]
+        if (GENERIC_BEFORE.search(before) or GENERIC_SUBJECT.search(lead)) and GENERIC_AFTER.match(after):
+            return "泛指的说法（「这种……会……」），不是具体发生的事件"
+        asks = ASK_TOPIC.search(clause) or (ASK_OPENER.search(lead) and ASK_TOPIC.search(text, start - len(lead), clause_right))
+        if not item.never_miss and asks and not NOW.search(clause):
+            return "咨询规定、办法的问法，不是报警求助"
+        return None
+
     def tense(self, item: TransferItem, text: str, start: int, end: int, sentence: str) -> str | None:
-        if RESOLVED.search(sentence) and not item.never_miss:
+        if RESOLVED.search(sentence) and not item.never_miss and not URGENT.search(sentence):
             return "已经处置或已经没事"
         if self._follow_up and not item.never_miss:
             return "跟进已报案件，不是新发生的警情"
@@ -177,7 +271,10 @@ class AlarmJudge:
         # ("去年在网上被骗了两万，想问问现在有没有进展").
         if FAR_PAST.search(clause) and not NOW.search(clause) and not item.never_miss:
             return "已经过去的事件"
-        if NOW.search(sentence):
+        sentence_left = sentence_span(text, start, end)[0]
+        if self.sequela(text, sentence_left, clause_left, clause):
+            return "以前发生的事留下的现状（「……现在……」），不是正在发生的事件"
+        if live_now(sentence):
             return None
         if PERFECT_BEFORE.search(text[max(clause_left, start - 8) : start]) or PERFECT_AFTER.search(text[end : end + 3]):
             return "以前发生过的事（「过」）"
@@ -195,5 +292,92 @@ class AlarmJudge:
         return None
 
 
-def has_urgency(sentence: str) -> bool:
-    return bool(NOW.search(sentence) or URGENT.search(sentence))
+    @staticmethod
+    def sequela(text: str, sentence_left: int, clause_left: int, clause: str) -> bool:
+        """"上个月脑梗送到县医院……现在半边身子动不了": a past anchor earlier in the sentence, then a plain
+        "现在" in the cue's clause with nothing new happening: the state a past event left, not an emergency."""
+        return bool(
+            FAR_PAST.search(text, sentence_left, clause_left)
+            and PLAIN_NOW.search(clause)
+            and not STRONG_NOW.search(clause)
+            and "又" not in clause
+            and "突然" not in clause
+            and not URGENT.search(text, sentence_left, clause_left + len(clause) + 60)
+        )
+
+
+# "怎么办" asked in a frame ("如果楼里着火了怎么办") is a question, not a cry; so is it in a title naming a
+# consultation ("咨询电梯困人怎么办", read with strict=True). "请问，我女儿走丢了，该怎么办" is a call.
+QUESTION_FRAME = re.compile(r"如果|万一|要是|假如|假设|一旦|倘若")
+
+
+def is_urgent(piece: str, *, strict: bool = False) -> bool:
+    """An urgent word in the piece; a lone "怎么办" in a frame (or, strict, in a service-titled post) does not count."""
+    found = [m.group(0) for m in URGENT.finditer(piece)]
+    if not found:
+        return False
+    return any(word != "怎么办" for word in found) or not (strict or QUESTION_FRAME.search(piece))
+
+
+def clauses(sentence: str) -> list[str]:
+    return [piece for piece in re.split(r"[，,。！？!?；;\n]", sentence) if piece]
+
+
+def live_now(sentence: str) -> bool:
+    """A word saying it is happening now, clause by clause: a "现在" that tells the aftermath ("现在在家休养")
+    or opens a question about the rules ("想问问现在有没有进展") does not say the event is happening now."""
+    for piece in clauses(sentence):
+        if NOW.search(piece) and not AFTERMATH.search(piece) and not (ASKING.search(piece) and not STRONG_NOW.search(piece)):
+            return True
+    return False
+
+
+def has_urgency(sentence: str, *, strict: bool = False) -> bool:
+    """Something in the sentence says it is happening now or the caller wants help now. `strict` (a written post
+    whose title names a service request or a hazard): only an urgent word or a strong "now" (正在/刚才…) counts."""
+    if is_urgent(sentence, strict=strict):
+        return True
+    if strict:
+        return bool(CALL_SERVICE.search(sentence)) or any(
+            (STRONG_NOW.search(piece) or ONGOING_STATE.search(piece) or TODAY.search(piece)) and not AFTERMATH.search(piece) for piece in clauses(sentence))
+    return live_now(sentence)
+
+
+# The title of a written post that names a service request or a hazard ("建议……", "……的投诉", "存在倒塌隐患"):
+# the post reports or asks; an alarm word in its body needs an urgent word, a strong "now", "today" or a call for
+# the emergency service to be a call for help (a plain 现在 is not enough).
+SERVICE_TITLE = re.compile(r"建议|倡议|咨询|投诉|举报|隐患|风险|申请|报销|补贴|赔偿|收费|政策|标准|整改|排查")
+
+
+def service_title(title: str) -> bool:
+    return bool(title) and bool(SERVICE_TITLE.search(title)) and not is_urgent(title, strict=True)
+
+
+def told_as_past(text: str, start: int, end: int, title_end: int) -> bool:
+    """A never-miss cue (overdose, poisoning, self-harm) in a written post told as something that happened before:
+    no urgent word anywhere, nothing happening now in its sentence, and either (in the title) "……后" right after it
+    ("自杀后父母生活困难"), a past anchor before it in its sentence, a question about guidance or money, or (a cue in
+    the title) a body told in the past."""
+    if URGENT.search(text):
+        return False
+    clause_left, clause_right = span(text, start, end, CLAUSE_END)
+    if NOW.search(text, clause_left, clause_right):
+        return False
+    if FAR_PAST.search(text, clause_left, clause_right) or NEAR_PAST.search(text, clause_left, clause_right):
+        return True
+    left, right = sentence_span(text, start, end)
+    if start < title_end:
+        left, right = 0, title_end
+    sentence = text[left:right]
+    if live_now(sentence):
+        return False
+    if start < title_end and AFTER_EVENT.match(text, end):
+        return True  # a title "……后……" puts the matter after the event; in the body "喝了农药以后口吐白沫" is the event
+    if ASKING_RULES.search(text, clause_left, clause_right):
+        return True  # "有没有儿童误食常见物品的处理指南": a question about guidance, not an event
+    if FAR_PAST.search(text, left, start) or NEAR_PAST.search(text, left, start):
+        return True
+    if start < title_end:
+        body = text[title_end:]
+        return bool((FAR_PAST.search(body) or NEAR_PAST.search(body)) and not live_now(body))
+    return False

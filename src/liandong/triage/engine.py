@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from operator import itemgetter
 from typing import Callable
 
-from liandong.triage.alarm import URGENT, AlarmJudge, has_urgency, sentence_of, sentence_span
+from liandong.triage.alarm import URGENT, AlarmJudge, has_urgency, sentence_of, sentence_span, service_title, told_as_past
 from liandong.triage.calibration import Calibration, heuristic
 from liandong.triage.catalog import TriageCatalog
 from liandong.triage.duties import DutyIndex
@@ -414,20 +414,26 @@ class TriageEngine:
         if not layout.written:
             return hits, []
         kept, dropped = [], []
+        # A title naming a service request or a hazard ("……的投诉", "存在倒塌隐患"): the body needs an urgent word.
+        strict = service_title(layout.text[: layout.title_end])
         for hit in hits:
             item = hit.item
-            if not (item.is_emergency or item.platform in EMERGENCY_PLATFORMS) or item.never_miss:
+            if not (item.is_emergency or item.platform in EMERGENCY_PLATFORMS):
                 kept.append(hit)
                 continue
-            live = []
-            for word, start, end in hit.spans or ((hit.keyword, hit.start, hit.start + len(hit.keyword)),):
+            spans = hit.spans or ((hit.keyword, hit.start, hit.start + len(hit.keyword)),)
+            if item.never_miss:
+                # Overdose, poisoning, self-harm: dropped only when every mention is told as past ("自杀后……").
+                live = [s for s in spans if not told_as_past(layout.text, s[1], s[2], layout.title_end)]
+                why = "书面留言中讲述的是以前发生的事，全文没有正在发生、需要紧急处置的说法"
+            else:
                 # The title of a written message is not a live call either: it needs a word saying it is happening now.
-                if has_urgency(_utterance(layout, start, end)):
-                    live.append((word, start, end))
+                live = [s for s in spans if has_urgency(_utterance(layout, s[1], s[2]), strict=strict)]
+                why = "长篇留言中的背景叙述，标题和诉求都不是紧急求助" if layout.long else "书面留言中的叙述，没有正在发生、需要紧急处置的说法"
             if live:
                 kept.append(replace(hit, spans=tuple(live), keyword=live[0][0], start=live[0][1]))
             else:
-                dropped.append(Rejected(item, hit.keyword, "长篇留言中的背景叙述，标题和诉求都不是紧急求助" if layout.long else "书面留言中的叙述，没有正在发生、需要紧急处置的说法", hit.start))
+                dropped.append(Rejected(item, hit.keyword, why, hit.start))
         return kept, dropped
 
     def _emergency(self, layout: Layout, hits: list[Hit], model_platform, place, base) -> TriageResult:
