@@ -35,7 +35,7 @@ FAR_PAST = re.compile(
 )
 NEAR_PAST = re.compile(r"昨天|昨晚|昨日|前天|前[两三几]天|[两三几]天前|那天|那晚")
 FREQUENT = re.compile(
-    r"经常|常常|时常|常年|总是|老是|多次|几次|好几次|好几回|几回|两三回|屡次|屡屡|频发|频繁|频频|反复|每次|每年|每到|每逢|每当|"
+    r"经常|常常|时常|常年|总是|老是|多次|几次|好几次|好几回|几回|两三回|屡次|屡屡|频发|频繁|频频|反复|每次|每年|每到|每逢|每当|天天|每天|每晚|"
     r"(?<!一)动不动(?!了)|三天两头|隔三差五|时有发生|接二连三|不时|常有|本来就|向来|一向|历来|长期|一到[^，。！？；,!?\n]{0,8}就"
 )
 # "发生过车祸", "着过火", "被骗过": the aspect particle 过 marks something that happened before.
@@ -92,10 +92,15 @@ ASK_OPENER = re.compile(r"(?:想问|请问|问一下|问问|咨询一下|想了�
 GENERIC_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,4}?(?:是|也|都|就)?(?:会|可能|容易)")
 # Animals as the ones in danger ("羊误食农药", "猪被热死"): not a person for 110/119/120. A person word after the
 # animal ("狗把孩子咬伤了") or a passive before it ("被狗咬了") makes the person the one hurt.
-ANIMAL = re.compile(r"(?<![吃喝被让叫给煮炖杀])(?:猪|羊|牛|马(?!路|上|桶|达|戏)|驴|骡|狗|猫|鸡|鸭|鹅|兔|鱼|鸟|蜂|牲口|牲畜|家禽|宠物|猫咪|狗狗)(?![肉蛋奶汤血油骨排腩])")
+# A compound animal ("马蜂", "蜜蜂") is one word, so "被马蜂蛰了" is a passive; tools and parts named after animals
+# ("鱼钩", "鱼刺") are not animals.
+ANIMAL = re.compile(
+    r"(?<![吃喝被让叫给煮炖杀钓捕])(?:马蜂|蜜蜂|黄蜂|胡蜂|野蜂|猪|羊|牛|马(?!路|上|桶|达|戏|蜂)|驴|骡|狗|猫|鸡|鸭|鹅|兔|鱼(?!钩|刺|竿|线|叉|网|缸)|鸟|(?<![马蜜黄胡野])蜂|牲口|牲畜|家禽|宠物|猫咪|狗狗)"
+    r"(?![肉蛋奶汤血油骨排腩])"
+)
 PERSON = re.compile(r"人|孩|娃|老|妈|爸|爹|娘|爷|奶|姥|我|他|她|你|俺|儿|女|妻|夫|哥|姐|弟|妹|叔|姨|伯|舅|婆|工|客|邻|宝|学生|病")
 PERCEIVED = re.compile(r"看见|看到|发现|听见|听到|闻到")
-HARM_ON_PERSON = re.compile(r"(?:咬|抓|挠|撞|踢|顶|扑|拱|叮|蜇|啄|踩)(?:了|伤|到|住|倒)?[^，,。！？!?；;\n]{0,3}(?:" + PERSON.pattern + ")")
+HARM_ON_PERSON = re.compile(r"(?:咬|抓|挠|撞|踢|顶|扑|拱|叮|蜇|蛰|啄|踩)(?:了|伤|到|住|倒)?[^，,。！？!?；;\n]{0,3}(?:" + PERSON.pattern + ")")
 FOLLOW_UP = re.compile(r"报过案|已经报案|已报案|报了案|立案了|已立案|案子|案件进展|有没有进展|处理结果|破案|追回")
 # Something feared, prevented or possible, just before the cue ("以免房屋倒塌", "万一着火", "随时会爆炸");
 # "可能是煤气中毒" names what is probably happening, not a possibility.
