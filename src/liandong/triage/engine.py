@@ -93,6 +93,9 @@ _LEAD_TYPE = re.compile(r"\s*(?:【[^】]{0,8}】)?\s*(建议|倡议|咨询|请�
 # about service ("不像话", "乱收费"), a question about rules.
 _SERVICE_WORDS = r"(?<!不)建议|咨询(?!过)|请问|想问|投诉"  # the explicit cues of _EXPLICIT that name a service request
 _SERVICE_SAID = re.compile(_SERVICE_WORDS + r"|不像话|太过分|什么态度|服务态度|乱收费|多收|不给退|退钱|管不管|管一管|管管")
+# A complaint's tone around a bare cry ("救命啊，物业费也太贵了，还让不让人活了").
+_CRY_AS_TONE = re.compile(_SERVICE_SAID.pattern + r"|太贵|贵得|涨价|又涨|乱涨|收费|还让不让人活|让不让人活|叫人怎么活|没法活了|物业费|房租|学费|工资")
+_CRIES = re.compile("|".join(sorted(GENERIC_CRIES, key=len, reverse=True)) + r"|啊")
 # The same words in a request sentence decide when only one kind of them is there.
 _EXPLICIT = re.compile(_SERVICE_WORDS + r"|举报|求助")
 _EXPLICIT_OF = {"建议": "suggestion", "咨询": "consult", "请问": "consult", "想问": "consult", "投诉": "complaint", "举报": "report", "求助": "help"}
@@ -325,6 +328,14 @@ class TriageEngine:
         model_platform = self._top(probs, "platform")
         # A bare cry for help ("救命") does not say which service: a hit that names the event leads.
         emergency_hits = sorted((h for h in hits if h.item.is_emergency), key=lambda h: all(k in GENERIC_CRIES for k in (h.keywords or (h.keyword,))))
+        # A bare cry as the exclamation of a complaint ("救命啊，这个物业费也太贵了"), with nothing else urgent or
+        # happening now, is the complaint's tone, not a call for help.
+        if emergency_hits and all(all(k in GENERIC_CRIES for k in (h.keywords or (h.keyword,))) for h in emergency_hits) and (
+            _CRY_AS_TONE.search(text) and not has_urgency(_CRIES.sub("", text))
+        ):
+            rejected = rejected + [Rejected(h.item, h.keyword, "感叹语气，说的是服务问题，没有正在发生的险情", h.start) for h in emergency_hits]
+            hits = [h for h in hits if h not in emergency_hits]
+            emergency_hits = []
         if emergency_hits:
             return self._emergency(layout, emergency_hits, model_platform, place, base)
 

@@ -19,6 +19,9 @@ KINDS = [
     ("孩子钓鱼的时候鱼钩钩进了手心里，一直流血，疼得直哭", "120"),
     ("广场上一群人在围殴一个外卖小哥，有人还拿头盔砸他", "110"),
     ("我们楼里有个独居的老太太四五天没出门了，敲门也没人应，门缝里有股臭味", "120"),
+    # A cry with something happening now beside a service matter is still a call for help.
+    ("救命啊，物业的保安在打我爸，现在还在打", "110"),
+    ("救命啊，房东带人来赶我们走，现在就在门口砸门", "110"),
     # The rescue readings still stand beside them.
     ("孩子的头卡在阳台栏杆里拔不出来了，一直在哭", "119"),
     ("他说要烧了我家的房子，现在拎着汽油桶在我家门口转", "110"),
@@ -26,6 +29,8 @@ KINDS = [
 
 NOT_EMERGENCIES = [
     "我家的羊被蜂蛰了，现在喘不过气，兽医站的电话是多少",
+    # A bare cry as the exclamation of a complaint.
+    "救命啊，这学期的学费又涨了，一个孩子一年要交好几万，还让不让人活了",
     # Every day, every night: a habit to be managed, not a fight happening now.
     "我们楼下那个夜市每天晚上都有人喝多了吵架打架，吵得根本睡不着，希望城管和派出所加强管理",
     "老板不让我走，说必须干满三个月才给结工资，这合法吗",
