@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, replace
 from operator import itemgetter
 from typing import Callable
 
-from liandong.triage.alarm import URGENT, AlarmJudge, has_urgency, sentence_of, sentence_span, service_title, told_as_past
+from liandong.triage.alarm import AFTERMATH, URGENT, AlarmJudge, has_urgency, sentence_of, sentence_span, service_title, told_as_past
 from liandong.triage.calibration import Calibration, heuristic
 from liandong.triage.catalog import TriageCatalog
 from liandong.triage.duties import DutyIndex
@@ -355,7 +355,8 @@ class TriageEngine:
         # A caller who says what kind of service request this is ("我要投诉", "请问", "这司机太不像话了") and nothing urgent
         # is not raising an alarm the list missed.
         # The model's 110 also needs a word that it is happening now (a car parked in the way "一直" is not a call).
-        says_service = (bool(_SERVICE_SAID.search(text)) and not URGENT.search(text)) or (
+        # Nor does one who tells of a doctor already seen or care already given ("去医院看了说是过敏") with nothing urgent.
+        says_service = ((bool(_SERVICE_SAID.search(text)) or bool(AFTERMATH.search(text))) and not URGENT.search(text)) or (
             emergency_p is not None and emergency_p[0] == "110" and not has_urgency(text))
         if short and emergency_p is not None and not rejected_alarms and not says_service and emergency_p[1] >= MODEL_EMERGENCY_THRESHOLD:
             label, p = emergency_p

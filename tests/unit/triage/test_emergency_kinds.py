@@ -22,6 +22,8 @@ KINDS = [
     # A cry with something happening now beside a service matter is still a call for help.
     ("救命啊，物业的保安在打我爸，现在还在打", "110"),
     ("救命啊，房东带人来赶我们走，现在就在门口砸门", "110"),
+    # Still a call: happening now beside the same words.
+    ("派出所调解过一次，没管用，他们现在又在我家楼下打起来了，拿着棍子", "110"),
     # The rescue readings still stand beside them.
     ("孩子的头卡在阳台栏杆里拔不出来了，一直在哭", "119"),
     ("他说要烧了我家的房子，现在拎着汽油桶在我家门口转", "110"),
@@ -31,6 +33,12 @@ NOT_EMERGENCIES = [
     "我家的羊被蜂蛰了，现在喘不过气，兽医站的电话是多少",
     # A bare cry as the exclamation of a complaint.
     "救命啊，这学期的学费又涨了，一个孩子一年要交好几万，还让不让人活了",
+    # A question about what to do now ("现在要不要去打疫苗") about yesterday; a threat on a condition ("再要就叫人打我");
+    # a doctor already seen; a fight the police have already mediated.
+    "我家闺女前天让邻居家的狗咬了一口，流了点血，现在需不需要去打狂犬疫苗",
+    "我找包工头要了好几次工钱，他说我再来要就找人揍我，这种情况该找哪个部门",
+    "我吃了饭店的海鲜以后身上起了好多红疹子，去诊所看了说是过敏，饭店不肯赔医药费",
+    "我侄子上个月在烧烤摊跟人打架被打伤了，派出所调解过，可对方到现在一分钱都不赔",
     # Every day, every night: a habit to be managed, not a fight happening now.
     "我们楼下那个夜市每天晚上都有人喝多了吵架打架，吵得根本睡不着，希望城管和派出所加强管理",
     "老板不让我走，说必须干满三个月才给结工资，这合法吗",
