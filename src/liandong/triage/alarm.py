@@ -48,7 +48,7 @@ RESOLVED = re.compile(
 # A clause that tells how things stand after an event: recovered, at rest, out of hospital ("现在在家休养",
 # "现在已经能慢慢走路了"): its "现在" is the aftermath, not the event happening now.
 AFTERMATH = re.compile(
-    RESOLVED.pattern + r"|在家(?:休养|养着|养伤|养病)|休养|养伤|结痂|拆线|能(?:慢慢)?(?:下地|走路|走动)|(?<![没不])好转|(?<![没不])稳定|"
+    RESOLVED.pattern + r"|在家(?:里)?(?:休养|养着|养伤|养病|躺着)|休养|养伤|结痂|拆线|能(?:慢慢)?(?:下地|走路|走动)|(?<![没不])好转|(?<![没不])稳定|"
     r"(?<![没不])(?:已经|慢慢)?恢复了|一切正常|弄出来了|救上来了|拉上来了|"
     # In hospital: the patient is already in care ("现在人在医院住着").
     r"住院|住着院|在医院(?:里)?(?:住|观察|治疗)|住进(?:了)?医院|重症监护|ICU|"

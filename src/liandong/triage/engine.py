@@ -94,7 +94,7 @@ _LEAD_TYPE = re.compile(r"\s*(?:【[^】]{0,8}】)?\s*(建议|倡议|咨询|请�
 _SERVICE_WORDS = r"(?<!不)建议|咨询(?!过)|请问|想问|投诉"  # the explicit cues of _EXPLICIT that name a service request
 _SERVICE_SAID = re.compile(_SERVICE_WORDS + r"|不像话|太过分|什么态度|服务态度|乱收费|多收|不给退|退钱|管不管|管一管|管管")
 # A complaint's tone around a bare cry ("救命啊，物业费也太贵了，还让不让人活了").
-_CRY_AS_TONE = re.compile(_SERVICE_SAID.pattern + r"|太贵|贵得|涨价|又涨|乱涨|收费|还让不让人活|让不让人活|叫人怎么活|没法活了|物业费|房租|学费|工资")
+_CRY_AS_TONE = re.compile(_SERVICE_SAID.pattern + r"|太贵|贵得|涨价|又涨|乱涨|收费|交钱|费|还让不让人活|让不让人活|叫人怎么活|没法活了|物业费|房租|学费|工资")
 _CRIES = re.compile("|".join(sorted(GENERIC_CRIES, key=len, reverse=True)) + r"|啊")
 # The same words in a request sentence decide when only one kind of them is there.
 _EXPLICIT = re.compile(_SERVICE_WORDS + r"|举报|求助")

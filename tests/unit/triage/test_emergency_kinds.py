@@ -24,6 +24,13 @@ KINDS = [
     ("救命啊，房东带人来赶我们走，现在就在门口砸门", "110"),
     # Still a call: happening now beside the same words.
     ("派出所调解过一次，没管用，他们现在又在我家楼下打起来了，拿着棍子", "110"),
+    # A stranger dragging someone into a car; a fall from a height; someone who went down after another and cannot come
+    # up; slipping into the river, swept off; a sleeping pill's snore is not a beating.
+    ("超市门口一个男的把个小女孩往面包车上抱，孩子一直哭着喊不认识他，车还停着", "110"),
+    ("我家楼上的孩子刚才从四楼窗台上摔下来了，掉在自行车棚顶上，在哭", "120"),
+    ("我们村的菜窖里有人晕在下面了，他儿子下去拉他，现在也上不来了", "119"),
+    ("我侄子在水库边上玩，刚才脚一滑栽下去了，被水冲出去好远，大人们正在找", "119"),
+    ("我奶奶吃了好几片安眠药，现在叫不醒，呼噜打得特别响", "120"),
     # The rescue readings still stand beside them.
     ("孩子的头卡在阳台栏杆里拔不出来了，一直在哭", "119"),
     ("他说要烧了我家的房子，现在拎着汽油桶在我家门口转", "110"),
@@ -39,6 +46,9 @@ NOT_EMERGENCIES = [
     "我找包工头要了好几次工钱，他说我再来要就找人揍我，这种情况该找哪个部门",
     "我吃了饭店的海鲜以后身上起了好多红疹子，去诊所看了说是过敏，饭店不肯赔医药费",
     "我侄子上个月在烧烤摊跟人打架被打伤了，派出所调解过，可对方到现在一分钱都不赔",
+    # A fall the day before last, now resting at home; a bare cry over school fees.
+    "我爸前天在小区门口滑倒了，把腰扭了，现在在家躺着，物业说地滑跟他们没关系",
+    "救命啊，孩子学校这学期又要交什么资料费，一个月交了三回了",
     # Every day, every night: a habit to be managed, not a fight happening now.
     "我们楼下那个夜市每天晚上都有人喝多了吵架打架，吵得根本睡不着，希望城管和派出所加强管理",
     "老板不让我走，说必须干满三个月才给结工资，这合法吗",
