@@ -57,16 +57,20 @@ AFTERMATH = re.compile(
     # Seen by a doctor already ("去医院看了说是过敏").
     r"(?:去|到|上)(?:了)?(?:医院|诊所|卫生院|卫生室)(?:看|查|检查)(?:了|过)|(?:医生|大夫)说(?:是|没事|没大事)"
 )
+# What questions about rules, money or a procedure name, in both readings below.
+_RULE_QUESTION = (
+    r"多少年|多长时间|多久|怎么(?:办理|申请|处理|赔|报销|认定|证明|登记)|如何|算不算|需要(?:什么|哪些)|"
+    r"谁(?:负责|承担|来管)|哪个部门|找哪|该找谁|标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识"
+)
 # A clause that asks about a rule, money or a procedure ("想问问现在有没有进展", "失踪多少年可以申请宣告死亡"):
 # the alarm word is the topic of a question, not an event being reported.
 ASKING = re.compile(
-    r"想问|请问|问一下|问问|咨询|想了解|了解一下|要不要|需不需要|用不用|该不该|有没有必要|多少年|多长时间|多久|(?:应该|该)?怎么做|怎么(?:办理|申请|处理|赔|报销|认定|证明|登记)|如何|算不算|需要(?:什么|哪些)|"
-    r"(?:可以|能不能|能否|是否)(?:申请|报销|补|退|认定)|谁(?:负责|承担|来管)|哪个部门|找哪|该找谁|标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识"
+    r"想问|请问|问一下|问问|咨询|想了解|了解一下|要不要|需不需要|用不用|该不该|有没有必要|(?:应该|该)?怎么做|"
+    r"(?:可以|能不能|能否|是否)(?:申请|报销|补|退|认定)|" + _RULE_QUESTION
 )
 # What a question about the rules asks (not the opener "请问" itself: "请问，我女儿走丢了，该怎么办" is a call).
 ASK_TOPIC = re.compile(
-    r"多少年|多长时间|多久|(?:应该|该)怎么做|怎么(?:办理|申请|处理|赔|报销|认定|证明|登记)|如何|算不算|需要(?:什么|哪些)|"
-    r"(?:可以|能不能|能否|是否)[^，,。！？!?；;\n]{0,6}(?:申请|报销|补|退|认定)|谁(?:负责|承担|来管)|哪个部门|找哪|该找谁|标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识"
+    r"(?:应该|该)怎么做|(?:可以|能不能|能否|是否)[^，,。！？!?；;\n]{0,6}(?:申请|报销|补|退|认定)|" + _RULE_QUESTION
 )
 # The part of ASKING that names rules, money or guidance (not a plain "请问"): read for never-miss cues too.
 ASKING_RULES = re.compile(r"标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识|政策|(?:可以|能不能|能否|是否)(?:申请|报销|补|退|认定)")
@@ -326,8 +330,11 @@ def is_urgent(piece: str, *, strict: bool = False) -> bool:
     return any(word != "怎么办" for word in found) or not (strict or QUESTION_FRAME.search(piece))
 
 
+_CLAUSE_SPLIT = re.compile("[" + re.escape(CLAUSE_END) + "]")
+
+
 def clauses(sentence: str) -> list[str]:
-    return [piece for piece in re.split(r"[，,。！？!?；;\n]", sentence) if piece]
+    return [piece for piece in _CLAUSE_SPLIT.split(sentence) if piece]
 
 
 def live_now(sentence: str) -> bool:

@@ -20,7 +20,7 @@ from liandong.triage.duties import DutyIndex
 from liandong.triage.focus import REQUEST_CUE, Layout, is_cited, is_impersonated, is_landmark
 from liandong.triage.names import UnitNames
 from liandong.triage.rules import EMERGENCY_PLATFORMS, LEVELS, Hit, Rejected, TransferItem, TransferList
-from liandong.triage.text import TypoFixer, is_meaningful, nfkc_tables, normalize
+from liandong.triage.text import TypoFixer, is_meaningful, literal_alternation, nfkc_tables, normalize
 
 REQUEST_TYPE_NAMES = {"consult": "咨询", "help": "求助", "complaint": "投诉", "report": "举报", "suggestion": "建议"}
 PLATFORM_NAMES = {"12345": "12345 热线", "110": "110 报警服务台", "119": "119 消防救援", "120": "120 急救", "guidance": "引导至其他渠道", "invalid": "无效来电"}
@@ -94,8 +94,8 @@ _LEAD_TYPE = re.compile(r"\s*(?:【[^】]{0,8}】)?\s*(建议|倡议|咨询|请�
 _SERVICE_WORDS = r"(?<!不)建议|咨询(?!过)|请问|想问|投诉"  # the explicit cues of _EXPLICIT that name a service request
 _SERVICE_SAID = re.compile(_SERVICE_WORDS + r"|不像话|太过分|什么态度|服务态度|乱收费|多收|不给退|退钱|管不管|管一管|管管")
 # A complaint's tone around a bare cry ("救命啊，物业费也太贵了，还让不让人活了").
-_CRY_AS_TONE = re.compile(_SERVICE_SAID.pattern + r"|太贵|贵得|涨价|又涨|乱涨|收费|交钱|费|还让不让人活|让不让人活|叫人怎么活|没法活了|物业费|房租|学费|工资")
-_CRIES = re.compile("|".join(sorted(GENERIC_CRIES, key=len, reverse=True)) + r"|啊")
+_CRY_AS_TONE = re.compile(_SERVICE_SAID.pattern + r"|太贵|贵得|涨价|又涨|乱涨|交钱|费|还让不让人活|让不让人活|叫人怎么活|没法活了|房租|工资")
+_CRIES = re.compile(literal_alternation(GENERIC_CRIES) + r"|啊")
 # The same words in a request sentence decide when only one kind of them is there.
 _EXPLICIT = re.compile(_SERVICE_WORDS + r"|举报|求助")
 _EXPLICIT_OF = {"建议": "suggestion", "咨询": "consult", "请问": "consult", "想问": "consult", "投诉": "complaint", "举报": "report", "求助": "help"}
@@ -162,6 +162,11 @@ def _default_bounds(text: str, start: int, end: int) -> frozenset[int]:
     from liandong.triage.segment import run_bounds
 
     return run_bounds(text, start, end)
+
+
+def _bare_cry(hit: Hit) -> bool:
+    """The hit's words are only a cry for help ("救命"), naming no event."""
+    return all(k in GENERIC_CRIES for k in (hit.keywords or (hit.keyword,)))
 
 
 # The order of the candidate pool: score (negated), then the order found (never the candidate itself).
@@ -327,10 +332,10 @@ class TriageEngine:
         rejected = rejected + background
         model_platform = self._top(probs, "platform")
         # A bare cry for help ("救命") does not say which service: a hit that names the event leads.
-        emergency_hits = sorted((h for h in hits if h.item.is_emergency), key=lambda h: all(k in GENERIC_CRIES for k in (h.keywords or (h.keyword,))))
+        emergency_hits = sorted((h for h in hits if h.item.is_emergency), key=_bare_cry)
         # A bare cry as the exclamation of a complaint ("救命啊，这个物业费也太贵了"), with nothing else urgent or
         # happening now, is the complaint's tone, not a call for help.
-        if emergency_hits and all(all(k in GENERIC_CRIES for k in (h.keywords or (h.keyword,))) for h in emergency_hits) and (
+        if emergency_hits and all(map(_bare_cry, emergency_hits)) and (
             _CRY_AS_TONE.search(text) and not has_urgency(_CRIES.sub("", text))
         ):
             rejected = rejected + [Rejected(h.item, h.keyword, "感叹语气，说的是服务问题，没有正在发生的险情", h.start) for h in emergency_hits]

@@ -29,14 +29,21 @@ def first_field(text: str) -> str:
     return text.split(FIELD_SEP, 1)[0].lower()
 
 
+# Lookup tables built on first use in a process; never saved with a model.
+_CACHES = ("_char_codes", "_unigram_columns", "_pairs", "_fast")
+
+
+def _drop_caches(state: dict) -> None:
+    for name in _CACHES:
+        state.pop(name, None)
+
+
 class CompactTfidfVectorizer(TfidfVectorizer):
     """TfidfVectorizer whose vocabulary is stored as one array of terms, so skops files stay small and load fast."""
 
     def __getstate__(self):
         state = dict(super().__getstate__())
-        state.pop("_char_codes", None)  # lookup tables rebuilt on first use
-        state.pop("_unigram_columns", None)
-        state.pop("_pairs", None)
+        _drop_caches(state)
         vocabulary = state.pop("vocabulary_", None)
         if vocabulary is not None:
             terms = [""] * len(vocabulary)
@@ -333,10 +340,7 @@ class LinearEnsemble(ClassifierMixin, BaseEstimator):
 
     def __getstate__(self):
         state = dict(super().__getstate__())
-        state.pop("_char_codes", None)  # lookup tables rebuilt on first use
-        state.pop("_unigram_columns", None)
-        state.pop("_pairs", None)
-        state.pop("_fast", None)
+        _drop_caches(state)
         members = state.get("members_")
         if members and len(members) > 2:
             # Naive Bayes log-probabilities are dense; half precision is plenty for a third of a soft vote.
@@ -434,10 +438,7 @@ class SvmNb(ClassifierMixin, BaseEstimator):
 
     def __getstate__(self):
         state = dict(super().__getstate__())
-        state.pop("_char_codes", None)  # lookup tables rebuilt on first use
-        state.pop("_unigram_columns", None)
-        state.pop("_pairs", None)
-        state.pop("_fast", None)
+        _drop_caches(state)
         members = state.get("members_")
         if members and len(members) == 2:
             # Naive Bayes log-probabilities are dense; half precision is plenty for half of a soft vote.

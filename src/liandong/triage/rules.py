@@ -155,14 +155,14 @@ class TransferList:
         scanners = {p: start_scanner(i.regex) for p, i in enumerate(self.items) if i.patterns and i.regex is not None}
         fast = {p: re.compile(f"(?={scanner.pattern})(?:{self.items[p].regex.pattern})", self.items[p].regex.flags) for p, scanner in scanners.items() if scanner is not None}
         object.__setattr__(self, "_scanners", fast)
-        object.__setattr__(self, "_gate_index", index)
         object.__setattr__(self, "_always", tuple(always))
         object.__setattr__(self, "_automaton", automaton if by_word or index else None)
 
     def _scan(self, text: str) -> tuple[dict[int, list[tuple[str, int, int]]], set[int]]:
-        """One pass of the automaton: (the keyword items' matches, see _keyword_matches; the positions of the
-        pattern items to try: those whose gate key the text contains — exactly text_keys(text) & the gate index —
-        and those without a gate)."""
+        """One pass of the automaton: (for each keyword-only item, its matches as `regex.finditer` gives them —
+        leftmost, the regex's first alternative at a start, not overlapping; the positions of the pattern items to
+        try: those whose gate key the text contains — exactly text_keys(text) & the gate index — and those without
+        a gate)."""
         found: dict[int, list[tuple[int, int, int, str]]] = {}
         gated = set(self._always)
         if self._automaton is not None:
@@ -174,11 +174,6 @@ class TransferList:
                     for position, rank in owners:
                         found.setdefault(position, []).append((start, rank, last + 1, word))
         return self._first_matches(found), gated
-
-    def _keyword_matches(self, text: str) -> dict[int, list[tuple[str, int, int]]]:
-        """For each keyword-only item: its matches as `regex.finditer` gives them (leftmost, the regex's first
-        alternative at a start, not overlapping), from one pass of the automaton."""
-        return self._scan(text)[0]
 
     @staticmethod
     def _first_matches(found: dict[int, list[tuple[int, int, int, str]]]) -> dict[int, list[tuple[str, int, int]]]:
