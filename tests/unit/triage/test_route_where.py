@@ -1,0 +1,51 @@
+"""The place of a matter is not the matter (route pass 2026-12-02 b): a river polluted is a pollution case
+(生态环境), bricks falling from a building site onto the pavement a building-site case (住建)."""
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "村子旁边的河道里有人排污水，水都发黑发臭了，希望环保查一下。",
+        "洗煤厂把黑水直接排到河道里，下游的水都变黑了",
+        "河边有个养殖场往河里排粪污，臭得很",
+        "有个厂子天天往河道里偷排废水，河里的鱼都死了，希望尽快查处。",
+    ],
+)
+def test_a_polluted_river_goes_to_the_environment_bureau(engine, text):
+    result = engine.triage(text)
+    assert result.department == "sthjj"
+    assert result.transfer_item_id != "S-SLJ-01"
+
+
+@pytest.mark.parametrize(
+    "text, unit",
+    [
+        ("河道里有人开着挖掘机非法采砂，晚上一直挖。", "slj"),  # the river's own matter stays with the water bureau
+        ("村边河道的河堤冲垮了一段，汛期快到了，请水利部门来看看。", "slj"),
+    ],
+)
+def test_the_rivers_own_matters_stay_with_the_water_bureau(engine, text, unit):
+    assert engine.triage(text).department == unit
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "隔壁工地拆脚手架，钢管老往人行道上掉，也没人拦着",
+        "楼顶在施工，水泥块老是掉到马路上，下面就是人走的地方",
+    ],
+)
+def test_things_falling_on_the_pavement_are_the_site_s_matter(engine, text):
+    result = engine.triage(text)
+    assert result.department == "zjj"
+    assert result.transfer_item_id == "S-ZJJ-04"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["人行道的地砖翘起来好几块，老人走路容易绊倒", "小区门口的人行道塌了一个坑，晚上看不见"],
+)
+def test_a_broken_pavement_is_still_a_municipal_facility(engine, text):
+    assert engine.triage(text).department == "cgj"
