@@ -49,3 +49,27 @@ def test_things_falling_on_the_pavement_are_the_site_s_matter(engine, text):
 )
 def test_a_broken_pavement_is_still_a_municipal_facility(engine, text):
     assert engine.triage(text).department == "cgj"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "对门邻居把鞋柜放在楼道里，我们家门都开不了，说了几次也不改",
+        "我家对门那家天天把纸箱子摆在门口，跟他讲了也不听，想请人来说和说和",
+    ],
+)
+def test_a_quarrel_with_the_neighbour_across_the_landing_is_a_neighbour_dispute(engine, text):
+    result = engine.triage(text)
+    assert result.department == "sd"
+    assert result.transfer_item_id == "S-SD-01"
+
+
+@pytest.mark.parametrize(
+    "text, unit",
+    [
+        ("和商家协商不成，想请你们帮忙调解一下退款的事", "scjgj"),  # mediation alone is not a neighbour matter
+        ("学校对门的网吧天天有学生进去", "wlj"),  # across from a place is a landmark, not a neighbour
+    ],
+)
+def test_mediation_or_across_from_alone_is_not_a_neighbour_dispute(engine, text, unit):
+    assert engine.triage(text).department == unit
