@@ -73,3 +73,31 @@ def test_a_quarrel_with_the_neighbour_across_the_landing_is_a_neighbour_dispute(
 )
 def test_mediation_or_across_from_alone_is_not_a_neighbour_dispute(engine, text, unit):
     assert engine.triage(text).department == unit
+
+
+@pytest.mark.parametrize(
+    "title, text",
+    [
+        (None, "想问一下陵川到晋城的高速什么时候能通车"),
+        ("东环路快速通道何时开工", "东环路快速通道说了好几年了，想知道什么时候动工，有没有具体的时间表。"),
+        (None, "咨询一下市里规划的外环工程建设进度，我们村在规划线上"),
+    ],
+)
+def test_when_a_major_road_opens_is_the_key_project_office_s_question(engine, title, text):
+    result = engine.triage(text, title=title)
+    assert result.department == "fgw"
+    assert result.transfer_item_id == "S-FGW-01"
+
+
+@pytest.mark.parametrize(
+    "text, unit",
+    [
+        ("县道坑坑洼洼好几年了，什么时候能修", "jtj"),  # road upkeep, not a project's start
+        ("高速通车以后噪音太大，晚上睡不着", None),  # no question about the project: not the key-project office
+    ],
+)
+def test_road_upkeep_or_a_road_s_nuisance_is_not_a_project_question(engine, text, unit):
+    result = engine.triage(text)
+    assert result.transfer_item_id != "S-FGW-01"
+    if unit:
+        assert result.department == unit
