@@ -101,3 +101,20 @@ def test_road_upkeep_or_a_road_s_nuisance_is_not_a_project_question(engine, text
     assert result.transfer_item_id != "S-FGW-01"
     if unit:
         assert result.department == unit
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们村有个孩子父母都去世了，成了孤儿，跟着八十岁的爷爷过，想问问能不能申请孤儿补助",
+        "我是村里的网格员，村里有个困境儿童，爸爸残疾妈妈走了，没人管，请民政上关心一下",
+    ],
+)
+def test_child_welfare_is_the_civil_affairs_bureau_s(engine, text):
+    result = engine.triage(text)
+    assert result.department == "mzj"
+    assert result.transfer_item_id == "S-MZJ-02"
+
+
+def test_left_behind_children_at_school_stay_a_school_matter(engine):
+    assert engine.triage("学校里留守儿童多，老师课后辅导不过来，建议多配几个老师").department == "jyj"
