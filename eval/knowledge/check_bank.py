@@ -23,7 +23,7 @@ def main() -> int:
     rows = load_bank(name)
     seeds = {path.name[:3]: normalize(path.read_text(encoding="utf-8")) for path in PACKAGED.glob("*.txt")}
     others, questions = [], set()
-    for other, path in BANKS.items():
+    for path in BANKS.values():
         if path == BANKS[name]:
             continue
         for line in path.read_text(encoding="utf-8").splitlines():

@@ -14,7 +14,6 @@ import json
 import re
 import sys
 from collections import Counter
-from pathlib import Path
 
 from make_heldout5 import HERE, PREFIXES, parse
 
