@@ -18,10 +18,12 @@ CLAUSE_END = SENTENCE_END + "，,"
 
 # "工友们赶紧打了120把他送到医院": haste told about an action already done, not a call for help now.
 NARRATED = r"[^，,。！？!?；;\n]{0,3}(?:打了|叫了|报了|拨了|送到|送进|送往|送去了|送了|抬到|拉到|扑灭了)"
+# "来人啊", "快来人", "来人救救他": a cry for people. "派出所来人处理了", "物业来人看了" tell that someone came.
+CRY_FOR_PEOPLE = r"(?<![才没不])来人(?=[啊呀呐哪啦，,。！!？?；;\s]|$|救|帮)"
 # Happening now, or the caller wants someone now.
 NOW = re.compile(
     r"正在|刚才|刚刚|刚发现|(?<![到至])现在|此刻|这会儿|眼下|(?:马上|赶紧|赶快)(?!" + NARRATED + r")|快来|快点|快派|快叫|快救|快快|救命(?!钱|稻草|恩|之恩)|救救|还在|仍在|就在|"
-    r"今天|今晚|今早|今儿|一直在(?:流|吐|抽|喘)|着呢|又在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了|请(?:马上|立即|赶快|尽快|快)?派(?:个|一?辆)?(?:救护车|急救车|消防车|警察|民警)|怎么办|(?<![才没不])来人|求求你|刚(?=[^，。！？；,!?\n]{0,4}(?:发现|看到|听到|吃|喝|被|转|打|撞|摔|掉|倒|割))"
+    r"今天|今晚|今早|今儿|一直在(?:流|吐|抽|喘)|着呢|又在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了|请(?:马上|立即|赶快|尽快|快)?派(?:个|一?辆)?(?:救护车|急救车|消防车|警察|民警)|怎么办|" + CRY_FOR_PEOPLE + r"|求求你|刚(?=[^，。！？；,!?\n]{0,4}(?:发现|看到|听到|吃|喝|被|转|打|撞|摔|掉|倒|割))"
 )
 # "Until now": an absence that is still going on ("到现在还没回来") keeps a near-past sentence current.
 ONGOING = re.compile(r"到现在|至今|直到现在|到这会儿|一整天|一晚上|一夜|还没(?:回|找)")
@@ -94,6 +96,9 @@ NEWS_BEFORE = re.compile(r"(?:新闻|报道|电视上|看到[^，,。！？!?；
 # A kind, not a case: "这种药吃多了是会出人命的", "有些人误食了……就会".
 GENERIC_BEFORE = re.compile(r"(?:这种|这类|这些|此类|有些|有的|一些|很多人|不少人|任何)[^，,。！？!?；;\n]{0,6}$")
 GENERIC_SUBJECT = re.compile(r"(?:^|[，,])(?:这种|这类|这些|此类|有些|有的|一些|很多|不少|任何)")
+# A cue that opens on the thing rather than the act ("药吃多了", "安眠药用多了").
+TOPIC_FIRST = re.compile(r"(?![吃喝吞服咽把误])[^，,。！？!?；;\n]{1,4}?(?:吃多了|喝多了|用多了|吃过量|用过量)")
+GRAVE_AFTER = re.compile(r"死|没命|人命|醒不过来|昏迷|抢救|急救")
 ASK_OPENER = re.compile(r"(?:想问|请问|问一下|问问|咨询一下|想了解)[^。！？!?；;\n]*$")
 GENERIC_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,4}?(?:是|也|都|就)?(?:会|可能|容易)")
 # Animals as the ones in danger ("羊误食农药", "猪被热死"): not a person for 110/119/120. A person word after the
@@ -128,7 +133,7 @@ SYMPTOM_VERB = re.compile(r"(?:喘|憋|烧|抽|吐|流血)$")
 IDIOM_DEATH_BEFORE = frozenset("急吓气笑烦累热冷困饿愁闷臭吵挤馋疼痛憋羡慕烦闹")
 LIGHT_VERBS = frozenset("喊叫呼出遭闹发")
 SUFFIX_ONLY = re.compile(r"[里上下边中内外了着过的啦呀啊吧呢]+")
-URGENT = re.compile(r"快来|快点|快派|(?:赶紧|赶快|马上|立刻)(?!" + NARRATED + r")|救命(?!钱|稻草|恩|之恩)|救救|(?<![才没不])来人|怎么办|求求|急死")
+URGENT = re.compile(r"快来|快点|快派|(?:赶紧|赶快|马上|立刻)(?!" + NARRATED + r")|救命(?!钱|稻草|恩|之恩)|救救|" + CRY_FOR_PEOPLE + r"|怎么办|求求|急死")
 
 
 def span(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
@@ -258,6 +263,11 @@ class AlarmJudge:
         lead = text[max(sentence_left, start - 24) : start]
         if (GENERIC_BEFORE.search(before) or GENERIC_SUBJECT.search(lead)) and GENERIC_AFTER.match(after):
             return "泛指的说法（「这种……会……」），不是具体发生的事件"
+        # "药吃多了会不会伤肝": the thing named first, what is done to it as a condition, a consequence asked or
+        # told after it, and nobody before it in the clause — a kind of thing, not somebody's overdose. A death after
+        # it ("安眠药吃多了会死吗") is left to the alarm.
+        if TOPIC_FIRST.match(text, start) and not PERSON.search(before) and GENERIC_AFTER.match(after) and not GRAVE_AFTER.search(after) and not NOW.search(clause):
+            return "泛指的说法（「……多了会……」），不是具体发生的事件"
         asks = ASK_TOPIC.search(clause) or (ASK_OPENER.search(lead) and ASK_TOPIC.search(text, start - len(lead), clause_right))
         if not item.never_miss and asks and not NOW.search(clause):
             return "咨询规定、办法的问法，不是报警求助"
