@@ -23,7 +23,7 @@ CRY_FOR_PEOPLE = r"(?<![才没不])来人(?=[啊呀呐哪啦，,。！!？?；;\
 # Happening now, or the caller wants someone now.
 NOW = re.compile(
     r"正在|刚才|刚刚|刚发现|(?<![到至])现在|此刻|这会儿|眼下|(?:马上|赶紧|赶快)(?!" + NARRATED + r")|快来|快点|快派|快叫|快救|快快|救命(?!钱|稻草|恩|之恩)|救救|还在|仍在|就在|"
-    r"今天|今晚|今早|今儿|一直在(?:流|吐|抽|喘)|着呢|又在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了|请(?:马上|立即|赶快|尽快|快)?派(?:个|一?辆)?(?:救护车|急救车|消防车|警察|民警)|怎么办|" + CRY_FOR_PEOPLE + r"|求求你|刚(?=[^，。！？；,!?\n]{0,4}(?:发现|看到|听到|吃|喝|被|转|打|撞|摔|掉|倒|割))"
+    r"今天|今晚|今早|今儿|一直在(?:流|吐|抽|喘)|着呢|又在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了|请(?:马上|立即|赶快|尽快|快)?派(?:个|一?辆)?(?:救护车|急救车|消防车|警察|民警)|怎么办(?!理|法|的|事)|" + CRY_FOR_PEOPLE + r"|求求你|刚(?=[^，。！？；,!?\n]{0,4}(?:发现|看到|听到|吃|喝|被|转|打|撞|摔|掉|倒|割))"
 )
 # "Until now": an absence that is still going on ("到现在还没回来") keeps a near-past sentence current.
 ONGOING = re.compile(r"到现在|至今|直到现在|到这会儿|一整天|一晚上|一夜|还没(?:回|找)")
@@ -38,14 +38,21 @@ FAR_PAST = re.compile(
 NEAR_PAST = re.compile(r"昨天|昨晚|昨日|前天|前[两三几]天|[两三几]天前|那天|那晚")
 FREQUENT = re.compile(
     r"经常|常常|时常|常年|总是|老是|多次|几次|好几次|好几回|几回|两三回|屡次|屡屡|频发|频繁|频频|反复|每次|每年|每到|每逢|每当|天天|每天|每晚|"
-    r"(?<!一)动不动(?!了)|三天两头|隔三差五|时有发生|接二连三|不时|常有|本来就|向来|一向|历来|长期|一到[^，。！？；,!?\n]{0,8}就"
+    r"(?<!一)动不动(?!了)|三天两头|隔三差五|时有发生|接二连三|不时|常有|本来就|向来|一向|历来|长期|一到[^，。！？；,!?\n]{0,8}就|"
+    r"有时候|有时(?!间)|偶尔|时不时"
 )
+# Words that place the telling at this moment (a habit told beside them may be happening now: "他天天打我，我现在不敢回家").
+MOMENT = re.compile(r"正在|刚才|刚刚|刚发现|此刻|这会儿|眼下|现在|目前|今天|今晚|今早|今儿|分钟了|小时了")
+# More of a medicine than prescribed: beside it, "每天吃降压药" may be how the overdose happened.
+EXCESS = re.compile(r"一整瓶|整瓶|整盒|一把|过量|吃多了|多吃了好几|全吃|都吃了|好几片|十几片|二十多片|几十片|很多片|一板")
+# "压得我喘不过气", "忙得喘不过气来": pressure or work as a degree, not breathlessness.
+PRESSURE_BEFORE = re.compile(r"(?:压|逼|忙|愁|累)得[我你他她人们家都快]{0,3}$")
 # "发生过车祸", "着过火", "被骗过": the aspect particle 过 marks something that happened before.
 PERFECT_BEFORE = re.compile(r"(?:发生|出|有|遇|碰到|经历)过[^，。！？；,!?\n]{0,4}$")
 PERFECT_AFTER = re.compile(r"^过(?!来|去|马路|路|街|桥|河|了头)")
 RESOLVED = re.compile(
     r"抢救过来|已经没事|已没事|现在没事|人没事了|已经好了|现在好了|好多了|已经出院|已出院|出院了|已经康复|康复了|已经扑灭|已扑灭|救出来了|找到了|找回来了|已经找回|"
-    r"脱离(?:了)?危险|普通病房|痊愈"
+    r"脱离(?:了)?危险|普通病房|痊愈|没(?:什么|啥)大(?:事|碍)|无大碍"
 )
 # A clause that tells how things stand after an event: recovered, at rest, out of hospital ("现在在家休养",
 # "现在已经能慢慢走路了"): its "现在" is the aftermath, not the event happening now.
@@ -57,7 +64,9 @@ AFTERMATH = re.compile(
     # Treated already: a cast, stitches, an operation done ("现在打着石膏").
     r"石膏|包扎|缝了[\d一二两三四五六七八九十几]+针|做了手术|做完手术|手术后|"
     # Seen by a doctor already ("去医院看了说是过敏").
-    r"(?:去|到|上)(?:了)?(?:医院|诊所|卫生院|卫生室)(?:看|查|检查)(?:了|过)|(?:医生|大夫)说(?:是|没事|没大事)"
+    r"(?:去|到|上)(?:了)?(?:医院|诊所|卫生院|卫生室)(?:看|查|检查)(?:了|过)|(?:医生|大夫)说(?:是|没事|没大事)|"
+    # Back to ordinary life ("现在已经回学校上课了").
+    r"已经?回(?:到)?(?:学校|家里?|单位|岗位)|(?:上课|上班|上学)了"
 )
 # What questions about rules, money or a procedure name, in both readings below.
 _RULE_QUESTION = (
@@ -133,7 +142,7 @@ SYMPTOM_VERB = re.compile(r"(?:喘|憋|烧|抽|吐|流血)$")
 IDIOM_DEATH_BEFORE = frozenset("急吓气笑烦累热冷困饿愁闷臭吵挤馋疼痛憋羡慕烦闹")
 LIGHT_VERBS = frozenset("喊叫呼出遭闹发")
 SUFFIX_ONLY = re.compile(r"[里上下边中内外了着过的啦呀啊吧呢]+")
-URGENT = re.compile(r"快来|快点|快派|(?:赶紧|赶快|马上|立刻)(?!" + NARRATED + r")|救命(?!钱|稻草|恩|之恩)|救救|" + CRY_FOR_PEOPLE + r"|怎么办|求求|急死")
+URGENT = re.compile(r"快来|快点|快派|(?:赶紧|赶快|马上|立刻)(?!" + NARRATED + r")|救命(?!钱|稻草|恩|之恩)|救救|" + CRY_FOR_PEOPLE + r"|怎么办(?!理|法|的|事)|求求|急死")
 
 
 def span(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
@@ -190,6 +199,8 @@ class AlarmJudge:
         degree = DEGREE_BEFORE.search(text[max(0, start - 3) : start])
         if word.removeprefix("快").startswith(DEGREE_WORDS) and degree and not SYMPTOM_VERB.search(text[max(0, start - 6) : start - 3 + degree.start()]):
             return f"程度说法（「{text[max(0, start - 2):end]}」），不是病情"
+        if word.startswith("喘不过气") and PRESSURE_BEFORE.search(text[max(0, start - 5) : start]):
+            return f"程度说法（「{text[max(0, start - 3):end]}」），不是病情"
         if FIGURATIVE.search(sentence) and not (item.never_miss and NOW.search(sentence)):
             return "比喻或反问，不是正在发生的事件"
         why = self.frame(item, text, start, end)
@@ -287,11 +298,17 @@ class AlarmJudge:
                 return None
             if FAR_PAST.search(clause) or PERFECT_BEFORE.search(text[max(clause_left, start - 8) : start]) or PERFECT_AFTER.search(text[end : end + 3]):
                 return "已经过去的事件"
+            # "每天吃两种降压药": medicine taken as prescribed, with nothing in the sentence about taking too much.
+            if FREQUENT.search(clause) and not EXCESS.search(sentence) and not URGENT.search(sentence):
+                return "经常、长期的情况（如按时服药），不是正在发生的事件"
             return None
         # A past marker in the cue's own clause wins over a "现在" elsewhere in the sentence
         # ("去年在网上被骗了两万，想问问现在有没有进展").
         if FAR_PAST.search(clause) and not NOW.search(clause) and not item.never_miss:
             return "已经过去的事件"
+        # A habit in the cue's own clause ("有时候还能听见打孩子的声音"), nothing placing the sentence at this moment.
+        if FREQUENT.search(clause) and not NOW.search(clause) and not MOMENT.search(sentence) and not is_urgent(sentence):
+            return "经常、多次发生的情况，不是正在发生的事件"
         sentence_left = sentence_span(text, start, end)[0]
         if self.sequela(text, sentence_left, clause_left, clause):
             return "以前发生的事留下的现状（「……现在……」），不是正在发生的事件"
