@@ -22,7 +22,7 @@ NARRATED = r"[^，,。！？!?；;\n]{0,3}(?:打了|叫了|报了|拨了|送到|
 CRY_FOR_PEOPLE = r"(?<![才没不])来人(?=[啊呀呐哪啦，,。！!？?；;\s]|$|救|帮)"
 # Happening now, or the caller wants someone now.
 NOW = re.compile(
-    r"正在|刚才|刚刚|刚发现|(?<![到至])现在|此刻|这会儿|眼下|(?:马上|赶紧|赶快)(?!" + NARRATED + r")|快来|快点|快派|快叫|快救|快快|救命(?!钱|稻草|恩|之恩)|救救|还在|仍在|就在|"
+    r"正在|刚才|刚刚|刚发现|(?<![到至])现在(?!(?:已经|都|快|有|已)*[一二两三四五六七八九十几\d半多]+个?多?(?:月|年)(?:了|多了))|此刻|这会儿|眼下|(?:马上|赶紧|赶快)(?!" + NARRATED + r")|快来|快点|快派|快叫|快救|快快|救命(?!钱|稻草|恩|之恩)|救救|还在|仍在|就在|"
     r"今天|今晚|今早|今儿|一直在(?:流|吐|抽|喘)|着呢|又在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了|请(?:马上|立即|赶快|尽快|快)?派(?:个|一?辆)?(?:救护车|急救车|消防车|警察|民警)|怎么办(?!理|法|的|事)|" + CRY_FOR_PEOPLE + r"|求求你|刚(?=[^，。！？；,!?\n]{0,4}(?:发现|看到|听到|吃|喝|被|转|打|撞|摔|掉|倒|割))"
 )
 # "Until now": an absence that is still going on ("到现在还没回来") keeps a near-past sentence current.
@@ -47,6 +47,11 @@ MOMENT = re.compile(r"正在|刚才|刚刚|刚发现|此刻|这会儿|眼下|现
 EXCESS = re.compile(r"一整瓶|整瓶|整盒|一把|过量|吃多了|多吃了好几|全吃|都吃了|好几片|十几片|二十多片|几十片|很多片|一板")
 # "压得我喘不过气", "忙得喘不过气来": pressure or work as a degree, not breathlessness.
 PRESSURE_BEFORE = re.compile(r"(?:压|逼|忙|愁|累)得[我你他她人们家都快]{0,3}$")
+# A cue that is itself a call for the service, and the polite forms of asking for it.
+SERVICE_CALL_CUE = re.compile(r"(?:叫|派|要|喊|打|来)(?:个|一?辆)?(?:救护车|急救车|消防车|警察|民警|120|119|110)")
+POLITE_ASK = re.compile(r"^(?:能不能|是否|可以|可不可以|能否)")
+# "打人的人", "打人的事": the cue names the person or the matter of an earlier event, not an event now.
+REFERENCE_AFTER = re.compile(r"^(?:的(?:人|那个人|那个|那些人|那伙人|男的|女的|事|事情|案子)|者|事件)")
 # "发生过车祸", "着过火", "被骗过": the aspect particle 过 marks something that happened before.
 PERFECT_BEFORE = re.compile(r"(?:发生|出|有|遇|碰到|经历)过[^，。！？；,!?\n]{0,4}$")
 PERFECT_AFTER = re.compile(r"^过(?!来|去|马路|路|街|桥|河|了头)")
@@ -60,7 +65,7 @@ AFTERMATH = re.compile(
     RESOLVED.pattern + r"|在家(?:里)?(?:休养|养着|养伤|养病|躺着)|休养|养伤|结痂|拆线|能(?:慢慢)?(?:下地|走路|走动)|(?<![没不])好转|(?<![没不])稳定|"
     r"(?<![没不])(?:已经|慢慢)?恢复了|一切正常|弄出来了|救上来了|拉上来了|"
     # In hospital: the patient is already in care ("现在人在医院住着").
-    r"住院|住着院|在医院(?:里)?(?:住|观察|治疗)|住进(?:了)?医院|重症监护|ICU|"
+    r"住院|住着院|在医院(?:里)?(?:住|观察|治疗|做康复)|做康复|康复治疗|康复训练|住进(?:了)?医院|重症监护|ICU|"
     # Treated already: a cast, stitches, an operation done ("现在打着石膏").
     r"石膏|包扎|缝了[\d一二两三四五六七八九十几]+针|做了手术|做完手术|手术后|"
     # Seen by a doctor already ("去医院看了说是过敏").
@@ -68,6 +73,8 @@ AFTERMATH = re.compile(
     # Back to ordinary life ("现在已经回学校上课了").
     r"已经?回(?:到)?(?:学校|家里?|单位|岗位)|(?:上课|上班|上学)了"
 )
+# In a doctor's care already: in hospital, operated on, in rehabilitation (not a bandage a bystander put on).
+IN_CARE = re.compile(r"住院|住着院|在医院(?:里)?(?:住|观察|治疗|做康复)|住进(?:了)?医院|重症监护|ICU|做康复|康复治疗|康复训练|出院|做了手术|做完手术|手术后")
 # What questions about rules, money or a procedure name, in both readings below.
 _RULE_QUESTION = (
     r"多少年|多长时间|多久|怎么(?:办理|申请|处理|赔|报销|认定|证明|登记)|如何|算不算|需要(?:什么|哪些)|"
@@ -121,7 +128,7 @@ ANIMAL = re.compile(
 PERSON = re.compile(r"人|孩|娃|老|妈|爸|爹|娘|爷|奶|姥|我|他|她|你|俺|儿|女|妻|夫|哥|姐|弟|妹|叔|姨|伯|舅|婆|工|客|邻|宝|学生|病")
 PERCEIVED = re.compile(r"看见|看到|发现|听见|听到|闻到")
 HARM_ON_PERSON = re.compile(r"(?:咬|抓|挠|撞|踢|顶|扑|拱|叮|蜇|蛰|啄|踩)(?:了|伤|到|住|倒)?[^，,。！？!?；;\n]{0,3}(?:" + PERSON.pattern + ")")
-FOLLOW_UP = re.compile(r"调解(?:了|过)|报过案|已经报案|已报案|报了案|立案了|已立案|案子|案件进展|有没有进展|处理结果|破案|追回")
+FOLLOW_UP = re.compile(r"调解(?:了|过)|报过案|出了警|做了笔录|验了伤|已经报案|已报案|报了案|立案了|已立案|案子|案件进展|有没有进展|处理结果|破案|追回")
 # Something feared, prevented or possible, just before the cue ("以免房屋倒塌", "万一着火", "随时会爆炸");
 # "可能是煤气中毒" names what is probably happening, not a possibility.
 FEAR_BEFORE = re.compile(
@@ -210,7 +217,11 @@ class AlarmJudge:
             clause_left, clause_right = span(text, start, end, CLAUSE_END)
             before = text[max(clause_left, start - 14) : start]
             after = text[end : min(clause_right + 1, end + 10)]
-            if FEAR_BEFORE.search(before) or FEAR_AFTER.search(after):
+            fear = FEAR_BEFORE.search(before)
+            # "能不能先派个救护车来": a polite request for the service, not a possibility.
+            if fear and SERVICE_CALL_CUE.match(word) and POLITE_ASK.search(fear.group(0)):
+                fear = None
+            if fear or FEAR_AFTER.search(after):
                 return "隐患、假设或担心，不是已经发生的事件"
         if item.check_past or item.never_miss:
             return self.tense(item, text, start, end, sentence)
@@ -309,6 +320,10 @@ class AlarmJudge:
         # A habit in the cue's own clause ("有时候还能听见打孩子的声音"), nothing placing the sentence at this moment.
         if FREQUENT.search(clause) and not NOW.search(clause) and not MOMENT.search(sentence) and not is_urgent(sentence):
             return "经常、多次发生的情况，不是正在发生的事件"
+        if REFERENCE_AFTER.match(text, end) and not STRONG_NOW.search(sentence) and not is_urgent(sentence):
+            return "说的是以前那件事或那个人，不是正在发生的事件"
+        if in_care(sentence):
+            return "病人已经在医院治疗或已经处置，不是正在发生的急症"
         sentence_left = sentence_span(text, start, end)[0]
         if self.sequela(text, sentence_left, clause_left, clause):
             return "以前发生的事留下的现状（「……现在……」），不是正在发生的事件"
@@ -371,6 +386,15 @@ def live_now(sentence: str) -> bool:
         if NOW.search(piece) and not AFTERMATH.search(piece) and not (ASKING.search(piece) and not STRONG_NOW.search(piece)):
             return True
     return False
+
+
+def in_care(sentence: str) -> bool:
+    """"现在我母亲半边身子不能动，还在医院做康复": a clause says the patient is in care or treated, no other clause says
+    something is happening now, nothing is urgent — the state of a patient already looked after."""
+    pieces = clauses(sentence)
+    if is_urgent(sentence) or not any(IN_CARE.search(piece) for piece in pieces):
+        return False
+    return not any(STRONG_NOW.search(piece) and not AFTERMATH.search(piece) for piece in pieces)
 
 
 def has_urgency(sentence: str, *, strict: bool = False) -> bool:
