@@ -18,10 +18,12 @@ CLAUSE_END = SENTENCE_END + "，,"
 
 # "工友们赶紧打了120把他送到医院": haste told about an action already done, not a call for help now.
 NARRATED = r"[^，,。！？!?；;\n]{0,3}(?:打了|叫了|报了|拨了|送到|送进|送往|送去了|送了|抬到|拉到|扑灭了)"
+# "来人啊", "快来人", "来人救救他": a cry for people. "派出所来人处理了", "物业来人看了" tell that someone came.
+CRY_FOR_PEOPLE = r"(?<![才没不])来人(?=[啊呀呐哪啦，,。！!？?；;\s]|$|救|帮)"
 # Happening now, or the caller wants someone now.
 NOW = re.compile(
-    r"正在|刚才|刚刚|刚发现|(?<![到至])现在|此刻|这会儿|眼下|(?:马上|赶紧|赶快)(?!" + NARRATED + r")|快来|快点|快派|快叫|快救|快快|救命(?!钱|稻草|恩|之恩)|救救|还在|仍在|就在|"
-    r"今天|今晚|今早|今儿|一直在(?:流|吐|抽|喘)|着呢|又在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了|请(?:马上|立即|赶快|尽快|快)?派(?:个|一?辆)?(?:救护车|急救车|消防车|警察|民警)|怎么办|(?<![才没不])来人|求求你|刚(?=[^，。！？；,!?\n]{0,4}(?:发现|看到|听到|吃|喝|被|转|打|撞|摔|掉|倒|割))"
+    r"正在|刚才|刚刚|刚发现|(?<![到至])现在(?!(?:已经|都|快|有|已)*[一二两三四五六七八九十几\d半多]+个?多?(?:月|年)(?:了|多了))|此刻|这会儿|眼下|(?:马上|赶紧|赶快)(?!" + NARRATED + r")|快来|快点|快派|快叫|快救|快快|救命(?!钱|稻草|恩|之恩)|救救|还在|仍在|就在|"
+    r"今天|今晚|今早|今儿|一直在(?:流|吐|抽|喘)|着呢|又在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了|请(?:马上|立即|赶快|尽快|快)?派(?:个|一?辆)?(?:救护车|急救车|消防车|警察|民警)|怎么办(?!理|法|的|事)|" + CRY_FOR_PEOPLE + r"|求求你|刚(?=[^，。！？；,!?\n]{0,4}(?:发现|看到|听到|吃|喝|被|转|打|撞|摔|掉|倒|割))"
 )
 # "Until now": an absence that is still going on ("到现在还没回来") keeps a near-past sentence current.
 ONGOING = re.compile(r"到现在|至今|直到现在|到这会儿|一整天|一晚上|一夜|还没(?:回|找)")
@@ -36,14 +38,26 @@ FAR_PAST = re.compile(
 NEAR_PAST = re.compile(r"昨天|昨晚|昨日|前天|前[两三几]天|[两三几]天前|那天|那晚")
 FREQUENT = re.compile(
     r"经常|常常|时常|常年|总是|老是|多次|几次|好几次|好几回|几回|两三回|屡次|屡屡|频发|频繁|频频|反复|每次|每年|每到|每逢|每当|天天|每天|每晚|"
-    r"(?<!一)动不动(?!了)|三天两头|隔三差五|时有发生|接二连三|不时|常有|本来就|向来|一向|历来|长期|一到[^，。！？；,!?\n]{0,8}就"
+    r"(?<!一)动不动(?!了)|三天两头|隔三差五|时有发生|接二连三|不时|常有|本来就|向来|一向|历来|长期|一到[^，。！？；,!?\n]{0,8}就|"
+    r"有时候|有时(?!间)|偶尔|时不时"
 )
+# Words that place the telling at this moment (a habit told beside them may be happening now: "他天天打我，我现在不敢回家").
+MOMENT = re.compile(r"正在|刚才|刚刚|刚发现|此刻|这会儿|眼下|现在|目前|今天|今晚|今早|今儿|分钟了|小时了")
+# More of a medicine than prescribed: beside it, "每天吃降压药" may be how the overdose happened.
+EXCESS = re.compile(r"一整瓶|整瓶|整盒|一把|过量|吃多了|多吃了好几|全吃|都吃了|好几片|十几片|二十多片|几十片|很多片|一板")
+# "压得我喘不过气", "忙得喘不过气来": pressure or work as a degree, not breathlessness.
+PRESSURE_BEFORE = re.compile(r"(?:压|逼|忙|愁|累)得[我你他她人们家都快]{0,3}$")
+# A cue that is itself a call for the service, and the polite forms of asking for it.
+SERVICE_CALL_CUE = re.compile(r"(?:叫|派|要|喊|打|来)(?:个|一?辆)?(?:救护车|急救车|消防车|警察|民警|120|119|110)")
+POLITE_ASK = re.compile(r"^(?:能不能|是否|可以|可不可以|能否)")
+# "打人的人", "打人的事": the cue names the person or the matter of an earlier event, not an event now.
+REFERENCE_AFTER = re.compile(r"^(?:的(?:人|那个人|那个|那些人|那伙人|男的|女的|事|事情|案子)|者|事件)")
 # "发生过车祸", "着过火", "被骗过": the aspect particle 过 marks something that happened before.
 PERFECT_BEFORE = re.compile(r"(?:发生|出|有|遇|碰到|经历)过[^，。！？；,!?\n]{0,4}$")
 PERFECT_AFTER = re.compile(r"^过(?!来|去|马路|路|街|桥|河|了头)")
 RESOLVED = re.compile(
     r"抢救过来|已经没事|已没事|现在没事|人没事了|已经好了|现在好了|好多了|已经出院|已出院|出院了|已经康复|康复了|已经扑灭|已扑灭|救出来了|找到了|找回来了|已经找回|"
-    r"脱离(?:了)?危险|普通病房|痊愈"
+    r"脱离(?:了)?危险|普通病房|痊愈|没(?:什么|啥)大(?:事|碍)|无大碍"
 )
 # A clause that tells how things stand after an event: recovered, at rest, out of hospital ("现在在家休养",
 # "现在已经能慢慢走路了"): its "现在" is the aftermath, not the event happening now.
@@ -51,12 +65,16 @@ AFTERMATH = re.compile(
     RESOLVED.pattern + r"|在家(?:里)?(?:休养|养着|养伤|养病|躺着)|休养|养伤|结痂|拆线|能(?:慢慢)?(?:下地|走路|走动)|(?<![没不])好转|(?<![没不])稳定|"
     r"(?<![没不])(?:已经|慢慢)?恢复了|一切正常|弄出来了|救上来了|拉上来了|"
     # In hospital: the patient is already in care ("现在人在医院住着").
-    r"住院|住着院|在医院(?:里)?(?:住|观察|治疗)|住进(?:了)?医院|重症监护|ICU|"
+    r"住院|住着院|在医院(?:里)?(?:住|观察|治疗|做康复)|做康复|康复治疗|康复训练|住进(?:了)?医院|重症监护|ICU|"
     # Treated already: a cast, stitches, an operation done ("现在打着石膏").
     r"石膏|包扎|缝了[\d一二两三四五六七八九十几]+针|做了手术|做完手术|手术后|"
     # Seen by a doctor already ("去医院看了说是过敏").
-    r"(?:去|到|上)(?:了)?(?:医院|诊所|卫生院|卫生室)(?:看|查|检查)(?:了|过)|(?:医生|大夫)说(?:是|没事|没大事)"
+    r"(?:去|到|上)(?:了)?(?:医院|诊所|卫生院|卫生室)(?:看|查|检查)(?:了|过)|(?:医生|大夫)说(?:是|没事|没大事)|"
+    # Back to ordinary life ("现在已经回学校上课了").
+    r"已经?回(?:到)?(?:学校|家里?|单位|岗位)|(?:上课|上班|上学)了"
 )
+# In a doctor's care already: in hospital, operated on, in rehabilitation (not a bandage a bystander put on).
+IN_CARE = re.compile(r"住院|住着院|在医院(?:里)?(?:住|观察|治疗|做康复)|住进(?:了)?医院|重症监护|ICU|做康复|康复治疗|康复训练|出院|做了手术|做完手术|手术后")
 # What questions about rules, money or a procedure name, in both readings below.
 _RULE_QUESTION = (
     r"多少年|多长时间|多久|怎么(?:办理|申请|处理|赔|报销|认定|证明|登记)|如何|算不算|需要(?:什么|哪些)|"
@@ -94,27 +112,30 @@ NEWS_BEFORE = re.compile(r"(?:新闻|报道|电视上|看到[^，,。！？!?；
 # A kind, not a case: "这种药吃多了是会出人命的", "有些人误食了……就会".
 GENERIC_BEFORE = re.compile(r"(?:这种|这类|这些|此类|有些|有的|一些|很多人|不少人|任何)[^，,。！？!?；;\n]{0,6}$")
 GENERIC_SUBJECT = re.compile(r"(?:^|[，,])(?:这种|这类|这些|此类|有些|有的|一些|很多|不少|任何)")
+# A cue that opens on the thing rather than the act ("药吃多了", "安眠药用多了").
+TOPIC_FIRST = re.compile(r"(?![吃喝吞服咽把误])[^，,。！？!?；;\n]{1,4}?(?:吃多了|喝多了|用多了|吃过量|用过量)")
+GRAVE_AFTER = re.compile(r"死|没命|人命|醒不过来|昏迷|抢救|急救")
 ASK_OPENER = re.compile(r"(?:想问|请问|问一下|问问|咨询一下|想了解)[^。！？!?；;\n]*$")
 GENERIC_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,4}?(?:是|也|都|就)?(?:会|可能|容易)")
 # Animals as the ones in danger ("羊误食农药", "猪被热死"): not a person for 110/119/120. A person word after the
 # animal ("狗把孩子咬伤了") or a passive before it ("被狗咬了") makes the person the one hurt.
 # A compound animal ("马蜂", "蜜蜂") is one word, so "被马蜂蛰了" is a passive; tools and parts named after animals
-# ("鱼钩", "鱼刺") are not animals.
+# ("鱼钩", "鱼刺") are not animals, and neither is the one who herds, keeps or sells them ("放羊的", "养猪的").
 ANIMAL = re.compile(
-    r"(?<![吃喝被让叫给煮炖杀钓捕])(?:马蜂|蜜蜂|黄蜂|胡蜂|野蜂|猪|羊|牛|马(?!路|上|桶|达|戏|蜂)|驴|骡|狗|猫|鸡|鸭|鹅|兔|鱼(?!钩|刺|竿|线|叉|网|缸)|鸟|(?<![马蜜黄胡野])蜂|牲口|牲畜|家禽|宠物|猫咪|狗狗)"
+    r"(?<![吃喝被让叫给煮炖杀钓捕放养卖喂赶])(?:马蜂|蜜蜂|黄蜂|胡蜂|野蜂|猪|羊|牛|马(?!路|上|桶|达|戏|蜂)|驴|骡|狗|猫|鸡|鸭|鹅|兔|鱼(?!钩|刺|竿|线|叉|网|缸)|鸟|(?<![马蜜黄胡野])蜂|牲口|牲畜|家禽|宠物|猫咪|狗狗)"
     r"(?![肉蛋奶汤血油骨排腩])"
 )
 PERSON = re.compile(r"人|孩|娃|老|妈|爸|爹|娘|爷|奶|姥|我|他|她|你|俺|儿|女|妻|夫|哥|姐|弟|妹|叔|姨|伯|舅|婆|工|客|邻|宝|学生|病")
 PERCEIVED = re.compile(r"看见|看到|发现|听见|听到|闻到")
 HARM_ON_PERSON = re.compile(r"(?:咬|抓|挠|撞|踢|顶|扑|拱|叮|蜇|蛰|啄|踩)(?:了|伤|到|住|倒)?[^，,。！？!?；;\n]{0,3}(?:" + PERSON.pattern + ")")
-FOLLOW_UP = re.compile(r"调解(?:了|过)|报过案|已经报案|已报案|报了案|立案了|已立案|案子|案件进展|有没有进展|处理结果|破案|追回")
+FOLLOW_UP = re.compile(r"调解(?:了|过)|报过案|出了警|做了笔录|验了伤|已经报案|已报案|报了案|立案了|已立案|案子|案件进展|有没有进展|处理结果|破案|追回")
 # Something feared, prevented or possible, just before the cue ("以免房屋倒塌", "万一着火", "随时会爆炸");
 # "可能是煤气中毒" names what is probably happening, not a possibility.
 FEAR_BEFORE = re.compile(
     r"(?:万一|如果|要是|一旦|假如|假设|倘若|若是|担心|担忧|害怕|生怕|恐怕|唯恐|怕|以免|以防|防止|预防|谨防|避免|防范|"
     r"容易|极易|很易|易于|可能(?!是|就是)|说不定|没准|迟早|早晚|随时|潜在|存在|差点|险些|差一点|"
     r"培训|演练|宣传|知识|应急预案|怎么预防|如何预防|不然|否则|会不会|是否会|是否|能不能|"
-    r"(?<![开社机学协晚聚约工大都理误体领])会|将会|将要|就会|才会|要是再|再[^，,。！？!?；;\n]{0,4}就)[^，,。！？!?；;\n]{0,8}$"
+    r"(?<![开社机学协晚聚约工大都理误体领这那一])会(?!儿)|将会|将要|就会|才会|要是再|再[^，,。！？!?；;\n]{0,4}就)[^，,。！？!?；;\n]{0,8}$"
 )
 # A hazard named right after the cue ("火灾隐患", "倒塌的风险", "爆炸的危险").
 FEAR_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,6}?(?:隐患|风险|高发|多发|易发|的危险|之虞|苗头|可能性|的可能|预警|演练|培训|知识|常识|课程|讲座|宣传|科普)")
@@ -128,7 +149,7 @@ SYMPTOM_VERB = re.compile(r"(?:喘|憋|烧|抽|吐|流血)$")
 IDIOM_DEATH_BEFORE = frozenset("急吓气笑烦累热冷困饿愁闷臭吵挤馋疼痛憋羡慕烦闹")
 LIGHT_VERBS = frozenset("喊叫呼出遭闹发")
 SUFFIX_ONLY = re.compile(r"[里上下边中内外了着过的啦呀啊吧呢]+")
-URGENT = re.compile(r"快来|快点|快派|(?:赶紧|赶快|马上|立刻)(?!" + NARRATED + r")|救命(?!钱|稻草|恩|之恩)|救救|(?<![才没不])来人|怎么办|求求|急死")
+URGENT = re.compile(r"快来|快点|快派|(?:赶紧|赶快|马上|立刻)(?!" + NARRATED + r")|救命(?!钱|稻草|恩|之恩)|救救|" + CRY_FOR_PEOPLE + r"|怎么办(?!理|法|的|事)|求求|急死")
 
 
 def span(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
@@ -185,6 +206,8 @@ class AlarmJudge:
         degree = DEGREE_BEFORE.search(text[max(0, start - 3) : start])
         if word.removeprefix("快").startswith(DEGREE_WORDS) and degree and not SYMPTOM_VERB.search(text[max(0, start - 6) : start - 3 + degree.start()]):
             return f"程度说法（「{text[max(0, start - 2):end]}」），不是病情"
+        if word.startswith("喘不过气") and PRESSURE_BEFORE.search(text[max(0, start - 5) : start]):
+            return f"程度说法（「{text[max(0, start - 3):end]}」），不是病情"
         if FIGURATIVE.search(sentence) and not (item.never_miss and NOW.search(sentence)):
             return "比喻或反问，不是正在发生的事件"
         why = self.frame(item, text, start, end)
@@ -194,7 +217,11 @@ class AlarmJudge:
             clause_left, clause_right = span(text, start, end, CLAUSE_END)
             before = text[max(clause_left, start - 14) : start]
             after = text[end : min(clause_right + 1, end + 10)]
-            if FEAR_BEFORE.search(before) or FEAR_AFTER.search(after):
+            fear = FEAR_BEFORE.search(before)
+            # "能不能先派个救护车来": a polite request for the service, not a possibility.
+            if fear and SERVICE_CALL_CUE.match(word) and POLITE_ASK.search(fear.group(0)):
+                fear = None
+            if fear or FEAR_AFTER.search(after):
                 return "隐患、假设或担心，不是已经发生的事件"
         if item.check_past or item.never_miss:
             return self.tense(item, text, start, end, sentence)
@@ -258,6 +285,11 @@ class AlarmJudge:
         lead = text[max(sentence_left, start - 24) : start]
         if (GENERIC_BEFORE.search(before) or GENERIC_SUBJECT.search(lead)) and GENERIC_AFTER.match(after):
             return "泛指的说法（「这种……会……」），不是具体发生的事件"
+        # "药吃多了会不会伤肝": the thing named first, what is done to it as a condition, a consequence asked or
+        # told after it, and nobody before it in the clause — a kind of thing, not somebody's overdose. A death after
+        # it ("安眠药吃多了会死吗") is left to the alarm.
+        if TOPIC_FIRST.match(text, start) and not PERSON.search(before) and GENERIC_AFTER.match(after) and not GRAVE_AFTER.search(after) and not NOW.search(clause):
+            return "泛指的说法（「……多了会……」），不是具体发生的事件"
         asks = ASK_TOPIC.search(clause) or (ASK_OPENER.search(lead) and ASK_TOPIC.search(text, start - len(lead), clause_right))
         if not item.never_miss and asks and not NOW.search(clause):
             return "咨询规定、办法的问法，不是报警求助"
@@ -277,11 +309,21 @@ class AlarmJudge:
                 return None
             if FAR_PAST.search(clause) or PERFECT_BEFORE.search(text[max(clause_left, start - 8) : start]) or PERFECT_AFTER.search(text[end : end + 3]):
                 return "已经过去的事件"
+            # "每天吃两种降压药": medicine taken as prescribed, with nothing in the sentence about taking too much.
+            if FREQUENT.search(clause) and not EXCESS.search(sentence) and not URGENT.search(sentence):
+                return "经常、长期的情况（如按时服药），不是正在发生的事件"
             return None
         # A past marker in the cue's own clause wins over a "现在" elsewhere in the sentence
         # ("去年在网上被骗了两万，想问问现在有没有进展").
         if FAR_PAST.search(clause) and not NOW.search(clause) and not item.never_miss:
             return "已经过去的事件"
+        # A habit in the cue's own clause ("有时候还能听见打孩子的声音"), nothing placing the sentence at this moment.
+        if FREQUENT.search(clause) and not NOW.search(clause) and not MOMENT.search(sentence) and not is_urgent(sentence):
+            return "经常、多次发生的情况，不是正在发生的事件"
+        if REFERENCE_AFTER.match(text, end) and not STRONG_NOW.search(sentence) and not is_urgent(sentence):
+            return "说的是以前那件事或那个人，不是正在发生的事件"
+        if in_care(sentence):
+            return "病人已经在医院治疗或已经处置，不是正在发生的急症"
         sentence_left = sentence_span(text, start, end)[0]
         if self.sequela(text, sentence_left, clause_left, clause):
             return "以前发生的事留下的现状（「……现在……」），不是正在发生的事件"
@@ -344,6 +386,15 @@ def live_now(sentence: str) -> bool:
         if NOW.search(piece) and not AFTERMATH.search(piece) and not (ASKING.search(piece) and not STRONG_NOW.search(piece)):
             return True
     return False
+
+
+def in_care(sentence: str) -> bool:
+    """"现在我母亲半边身子不能动，还在医院做康复": a clause says the patient is in care or treated, no other clause says
+    something is happening now, nothing is urgent — the state of a patient already looked after."""
+    pieces = clauses(sentence)
+    if is_urgent(sentence) or not any(IN_CARE.search(piece) for piece in pieces):
+        return False
+    return not any(STRONG_NOW.search(piece) and not AFTERMATH.search(piece) for piece in pieces)
 
 
 def has_urgency(sentence: str, *, strict: bool = False) -> bool:
