@@ -8,7 +8,7 @@ For each bank (answerable questions with a gold answer span, unanswerable ones w
 - answered: share of answerable questions given an answer; not-found: share of unanswerable ones
   answered "not found" (the search always shows something, so its not-found rate is 0).
 
-Usage: .venv/bin/python eval/knowledge/run_answer_eval.py [--split dev|dev2|dev3|dev4|heldout|…|heldout5|heldout6|heldout7|heldout8|holdout3|holdout4b] [--misses]
+Usage: .venv/bin/python eval/knowledge/run_answer_eval.py [--split dev|dev2|dev3|dev4|heldout|…|heldout5|heldout6|heldout7|heldout8|holdout3|holdout4b] [--misses] [--classify]
 `dev` is every development bank; `heldout`…`heldout4`, `dev2`, `dev3` and `dev4` one development bank each; `heldout5`,
 `heldout6`, `heldout7` and `heldout8` are the blind banks and `holdout3` / `holdout4b` the held-out quarters of answer_dev3.jsonl / answer_dev4.jsonl, each scored only on its own
 and only in aggregate (`--misses` never lists them).
@@ -42,6 +42,42 @@ def run_answer(index, question: str, city_code: str) -> dict:
     return {"passages": passages[:3], "span": result["answer"], "answered": result["answer"] is not None, "result": result}
 
 
+# Where a miss arises, earliest first: the gold passage is not among the passages read (search); it is, but
+# none of the sentences offered to the ranker holds the gold (sentence); one does, ranked below the first
+# (ranking); the first holds the gold but the answer given does not — cut or joined wrong (span); the first
+# holds it and the answer was "not found" (decider).
+MISS_CLASSES = ("search", "sentence", "ranking", "span", "decider")
+
+
+def classify(index, rows: list[dict], answered: dict[str, dict], city_code: str) -> dict[str, str]:
+    from liandong.knowledge import answer, ranking
+
+    classes = {}
+    for row in rows:
+        run = answered[row["key"]]
+        if not row["answer"] or row["bank"] in HELDOUT_BANKS or (run["answered"] and contains(run["span"], row["answer"])):
+            continue
+        decision = answer.decide(index, row["question"], city_code=city_code)
+        scores, _ = index.rank(decision.prepared, city_code=city_code)
+        read = ranking.top_indexes(scores, answer.CANDIDATES)
+        first = next((rank for rank, c in enumerate(decision.candidates) if contains(c.sentence, row["answer"])), None)
+        read_holds = any(contains(index.entries[position].text, row["answer"]) for position in read)
+        classes[row["key"]] = miss_class(read_holds, first, run["answered"])
+    return classes
+
+
+def miss_class(read_holds_gold: bool, first_answering: int | None, answered: bool) -> str:
+    """The class of a miss (MISS_CLASSES) from whether a passage read holds the gold, the rank of the first
+    candidate sentence that does (None: none) and whether an answer was given."""
+    if not read_holds_gold:
+        return "search"
+    if first_answering is None:
+        return "sentence"
+    if first_answering > 0:
+        return "ranking"
+    return "span" if answered else "decider"
+
+
 def score(rows: list[dict], runs: dict[str, dict]) -> dict:
     answerable = [row for row in rows if row["answer"]]
     unanswerable = [row for row in rows if not row["answer"]]
@@ -70,6 +106,11 @@ def main() -> int:
         action="store_true",
         help="score the search alone (e.g. an older checkout: PYTHONPATH=OLD/src … --search-only) as the 'before' figures",
     )
+    parser.add_argument(
+        "--classify",
+        action="store_true",
+        help="count the development misses by where they arise: search, sentence, ranking, span, decider (never the held-out ones)",
+    )
     args = parser.parse_args()
 
     banks = list(DEV_BANKS) if args.split == "dev" else [single[args.split]]
@@ -93,6 +134,7 @@ def main() -> int:
             started = time.perf_counter()
             answered[row["key"]] = run_answer(index, row["question"], city_code)
             latencies.append(time.perf_counter() - started)
+        classes = classify(index, rows, answered, city_code) if args.classify and not args.search_only else None
 
     def fmt(value) -> str:
         return f"{value:6.3f}" if value is not None else "     —"
@@ -115,6 +157,14 @@ def main() -> int:
     if not latencies:
         return 0
     print(f"answer latency: p50 {latencies[len(latencies) // 2] * 1000:.2f} ms, p99 {latencies[int(len(latencies) * 0.99)] * 1000:.2f} ms")
+
+    if classes is not None:
+        print("development misses by class (answerable questions not answered with the gold):")
+        for name in MISS_CLASSES:
+            print(f"  {name:10} {sum(1 for label in classes.values() if label == name):4}")
+        if args.misses:
+            for key, label in classes.items():
+                print(f"{label:10} {key}")
 
     if args.misses:
         for row in rows:
