@@ -134,7 +134,8 @@ def main() -> int:
             started = time.perf_counter()
             answered[row["key"]] = run_answer(index, row["question"], city_code)
             latencies.append(time.perf_counter() - started)
-        classes = classify(index, rows, answered, city_code) if args.classify and not args.search_only else None
+        development = [row for row in rows if row["bank"] not in HELDOUT_BANKS]
+        classes = classify(index, development, answered, city_code) if args.classify and not args.search_only else None
 
     def fmt(value) -> str:
         return f"{value:6.3f}" if value is not None else "     —"
