@@ -125,6 +125,7 @@ ANIMAL = re.compile(
     r"(?<![吃喝被让叫给煮炖杀钓捕放养卖喂赶])(?:马蜂|蜜蜂|黄蜂|胡蜂|野蜂|猪|羊|牛|马(?!路|上|桶|达|戏|蜂)|驴|骡|狗|猫|鸡|鸭|鹅|兔|鱼(?!钩|刺|竿|线|叉|网|缸)|鸟|(?<![马蜜黄胡野])蜂|牲口|牲畜|家禽|宠物|猫咪|狗狗)"
     r"(?![肉蛋奶汤血油骨排腩])"
 )
+PASSIVE_BEFORE = re.compile(r"被(?:一|两|几|那|这|家里的|邻居家的|别人家的|谁家的)?(?:条|只|头|群|匹|窝)?(?:大|小|黑|白|黄|野|流浪)?$")
 PERSON = re.compile(r"人|孩|娃|老|妈|爸|爹|娘|爷|奶|姥|我|他|她|你|俺|儿|女|妻|夫|哥|姐|弟|妹|叔|姨|伯|舅|婆|工|客|邻|宝|学生|病")
 PERCEIVED = re.compile(r"看见|看到|发现|听见|听到|闻到")
 HARM_ON_PERSON = re.compile(r"(?:咬|抓|挠|撞|踢|顶|扑|拱|叮|蜇|蛰|啄|踩)(?:了|伤|到|住|倒)?[^，,。！？!?；;\n]{0,3}(?:" + PERSON.pattern + ")")
@@ -137,8 +138,8 @@ FEAR_BEFORE = re.compile(
     r"培训|演练|宣传|知识|应急预案|怎么预防|如何预防|不然|否则|会不会|是否会|是否|能不能|"
     r"(?<![开社机学协晚聚约工大都理误体领这那一])会(?!儿)|将会|将要|就会|才会|要是再|再[^，,。！？!?；;\n]{0,4}就)[^，,。！？!?；;\n]{0,8}$"
 )
-# A hazard named right after the cue ("火灾隐患", "倒塌的风险", "爆炸的危险").
-FEAR_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,6}?(?:隐患|风险|高发|多发|易发|的危险|之虞|苗头|可能性|的可能|预警|演练|培训|知识|常识|课程|讲座|宣传|科普)")
+# A hazard named right after the cue ("火灾隐患", "倒塌的风险", "爆炸的危险"), or a condition ("……抽搐的话").
+FEAR_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,6}?(?:的话(?!费)|隐患|风险|高发|多发|易发|的危险|之虞|苗头|可能性|的可能|预警|演练|培训|知识|常识|课程|讲座|宣传|科普)")
 # Rhetorical comparisons ("这跟绑架勒索有什么区别", "简直就是明抢"); plain similes ("像疯了一样拿刀乱砍") are not here on purpose.
 FIGURATIVE = re.compile(r"有什么区别|有啥区别|有何区别|没什么区别|有什么两样|无异于|简直就是|简直是|等于是|相当于|堪比|形同|好比|变相|犹如|难道|岂不是")
 # "烦得不行了", "急得要命": a degree complement, not a patient.
@@ -275,6 +276,9 @@ class AlarmJudge:
         lead_left = max(sentence_span(text, start, end)[0], start - 24) if item.platform != "119" else clause_left
         animals = list(ANIMAL.finditer(text, lead_left, start))
         animal = animals[-1] if animals else None
+        # "被一条大狗扑倒咬了": a passive before the animal and its measure words makes the person the one hurt.
+        if animal and PASSIVE_BEFORE.search(text, max(0, animal.start() - 7), animal.start()):
+            animal = None
         if animal and not PERSON.search(text, animal.end(), start) and not PERCEIVED.search(text, animal.end(), start) and not HARM_ON_PERSON.search(text, animal.end(), clause_right):
             return "说的是动物，不是人员伤亡或遇险"
         if NEWS_AFTER.match(after) or NEWS_BEFORE.search(text[max(0, start - 40) : start]) and not NOW.search(clause):

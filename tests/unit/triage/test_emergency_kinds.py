@@ -47,6 +47,11 @@ KINDS = [
     ("停车场有个男的拿着扳手追着一个人砸，那人头上都是血", "110"),
     ("下班路上看见桥洞底下躺着一个人，满脸是血，叫他只会哼哼", "120"),
     ("他流了好多血，我先给他包扎了一下，现在人有点迷糊", "120"),
+    # A child shut in a car; bleeding that will not stop after a bite (a passive before the animal and its measure
+    # words); guards beating people they have surrounded.
+    ("商场门口那辆白色轿车里关着个婴儿，车窗关得严严的，孩子哭得满头汗，车主打不通", "119"),
+    ("我儿子在公园被一只黑狗咬了，小腿上的血止不住地往外流", "120"),
+    ("工厂的保安把几个讨薪的工人围在仓库里打，有个人已经躺在地上了", "110"),
 ]
 
 NOT_EMERGENCIES = [
@@ -72,6 +77,9 @@ NOT_EMERGENCIES = [
     # The person of an earlier event; time elapsed since it; a patient in rehabilitation.
     "八月份我在夜市被人打了，住了几天院，现在都三个多月了，打人的人还没被处理，希望公安局督促一下",
     "我爸上个月脑出血做了手术，现在半边身子还不能动，还在医院做康复，想问问康复的费用医保报多少",
+    # A tool held to fight a fire is not a weapon (the fire itself is the call); a condition (……的话) is a question.
+    "秋冬天我们村的护林员现在巡山都是拿着铁锹扑打草堆边上的烟头，想问问林业部门能不能给配点灭火器材",
+    "我想问一下，孩子在学校里突然晕倒的话，老师应该先做什么，学校有没有急救培训",
 ]
 
 
