@@ -155,25 +155,31 @@ class TransferList:
         scanners = {p: start_scanner(i.regex) for p, i in enumerate(self.items) if i.patterns and i.regex is not None}
         fast = {p: re.compile(f"(?={scanner.pattern})(?:{self.items[p].regex.pattern})", self.items[p].regex.flags) for p, scanner in scanners.items() if scanner is not None}
         object.__setattr__(self, "_scanners", fast)
+        # A pattern item whose matches are at most `width` characters long and contain a gate key can only start
+        # in [key end - width, key start] for some occurrence of a key: only there is its regex tried.
+        widths = {p: w for p in fast if self.items[p].required is not None and (w := match_width(self.items[p].regex)) is not None}
+        object.__setattr__(self, "_widths", widths)
         object.__setattr__(self, "_always", tuple(always))
         object.__setattr__(self, "_automaton", automaton if by_word or index else None)
 
-    def _scan(self, text: str) -> tuple[dict[int, list[tuple[str, int, int]]], set[int]]:
+    def _scan(self, text: str) -> tuple[dict[int, list[tuple[str, int, int]]], set[int], dict[str, list[int]]]:
         """One pass of the automaton: (for each keyword-only item, its matches as `regex.finditer` gives them —
         leftmost, the regex's first alternative at a start, not overlapping; the positions of the pattern items to
         try: those whose gate key the text contains — exactly text_keys(text) & the gate index — and those without
-        a gate)."""
+        a gate; where each gate key occurs: key -> its starts, in order)."""
         found: dict[int, list[tuple[int, int, int, str]]] = {}
         gated = set(self._always)
+        keys_at: dict[str, list[int]] = {}
         if self._automaton is not None:
             for last, (word, owners, opens) in self._automaton.iter(text):
+                start = last + 1 - len(word)
                 if opens:
                     gated.update(opens)
+                    keys_at.setdefault(word, []).append(start)
                 if owners:
-                    start = last + 1 - len(word)
                     for position, rank in owners:
                         found.setdefault(position, []).append((start, rank, last + 1, word))
-        return self._first_matches(found), gated
+        return self._first_matches(found), gated, keys_at
 
     @staticmethod
     def _first_matches(found: dict[int, list[tuple[int, int, int, str]]]) -> dict[int, list[tuple[str, int, int]]]:
@@ -188,13 +194,38 @@ class TransferList:
             out[position] = taken
         return out
 
-    def _regex_matches(self, position: int, regex: re.Pattern, text: str) -> list[tuple[str, int, int]]:
-        """`regex.finditer(text)` as (word, start, end), trying only where a match can begin."""
-        return [(m.group(0), m.start(), m.end()) for m in self._scanners.get(position, regex).finditer(text)]
+    def _regex_matches(self, position: int, regex: re.Pattern, text: str, keys_at: dict[str, list[int]] | None = None) -> list[tuple[str, int, int]]:
+        """`regex.finditer(text)` as (word, start, end), trying only where a match can begin: at a character a
+        match starts with and, given where the gate keys occur (`_scan`), near enough to one of the item's keys."""
+        scanner = self._scanners.get(position, regex)
+        width = self._widths.get(position)
+        if width is None or keys_at is None or len(text) < _WINDOWED_TEXT * width:
+            return [(m.group(0), m.start(), m.end()) for m in scanner.finditer(text)]
+        required = self.items[position].required
+        # The starts a match can have, as merged windows [first, last] (a match holds a key: start <= key start,
+        # end >= key end, and is at most `width` long).
+        windows: list[list[int]] = []
+        for first, last in sorted((start + len(key) - width, start) for key, starts in keys_at.items() if key in required for start in starts):
+            if windows and first <= windows[-1][1] + 1:
+                windows[-1][1] = max(windows[-1][1], last)
+            else:
+                windows.append([max(first, 0), last])
+        # Searching from the window's first start up to `width` past its last finds the leftmost match starting in
+        # it, as finditer would (without look-arounds or anchors, a match never depends on text past its end).
+        out, after, size = [], 0, len(text)
+        for first, last in windows:
+            at = max(first, after)
+            while at <= last:
+                m = scanner.search(text, at, min(size, last + width))
+                if m is None or m.start() > last:
+                    break
+                out.append((m.group(0), m.start(), m.end()))
+                after = at = m.end()
+        return out
 
     def candidates(self, text: str) -> list[TransferItem]:
         """The items that can match the text, in list order (keyword items that occur, pattern items whose gate opens)."""
-        keyword_matches, gated = self._scan(text)
+        keyword_matches, gated, _ = self._scan(text)
         return [self.items[p] for p in sorted(keyword_matches.keys() | gated)]
 
     def _gated(self, text: str) -> set[int]:
@@ -204,14 +235,14 @@ class TransferList:
         judge = judge or legacy_judge
         hits: list[Hit] = []
         rejected: list[Rejected] = []
-        keyword_matches, gated = self._scan(text)
+        keyword_matches, gated, keys_at = self._scan(text)
         items = self.items
         for position in sorted(keyword_matches.keys() | gated):
             item = items[position]
             if position in keyword_matches:
                 matches = keyword_matches[position]
             else:
-                matches = self._regex_matches(position, item.regex, text)
+                matches = self._regex_matches(position, item.regex, text, keys_at)
             if not matches:
                 continue
             if item.exclude_regex is not None and item.exclude_regex.search(text):
@@ -418,6 +449,44 @@ def _first_chars(seq) -> tuple[frozenset[str] | None, bool]:
         if not empty:
             return frozenset(first), False
     return frozenset(first), True
+
+
+def _plain(seq) -> bool:
+    """No look-around, anchor or back-reference anywhere in this parsed sequence."""
+    from re import _constants as sre
+
+    for op, value in seq:
+        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT, sre.GROUPREF, sre.GROUPREF_EXISTS):
+            return False
+        if op is sre.SUBPATTERN and not _plain(value[-1]):
+            return False
+        if op is sre.BRANCH and not all(_plain(branch) for branch in value[1]):
+            return False
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)) and not _plain(value[2]):
+            return False
+        if op is getattr(sre, "ATOMIC_GROUP", None) and not _plain(value):
+            return False
+    return True
+
+
+# Longer bounds gain little over scanning the whole text; so do texts shorter than a few windows.
+_MAX_WIDTH = 200
+_WINDOWED_TEXT = 4
+
+
+def match_width(regex: re.Pattern) -> int | None:
+    """The length of the longest possible match of `regex`, when it is bounded and nothing but the matched
+    characters decide a match (no look-around, anchor or back-reference); None otherwise."""
+    try:
+        from re import _parser
+
+        parsed = _parser.parse(regex.pattern, regex.flags)
+        if not _plain(list(parsed)):
+            return None
+        width = parsed.getwidth()[1]
+    except Exception:  # noqa: BLE001 - an unusual pattern only loses the shortcut
+        return None
+    return width if 0 < width <= _MAX_WIDTH else None
 
 
 def start_scanner(regex: re.Pattern) -> re.Pattern | None:
