@@ -230,3 +230,15 @@ def test_match_width_declines_lookarounds_anchors_and_unbounded_patterns():
 def test_most_packaged_pattern_items_are_searched_near_their_keys(transfer_list):
     pattern_items = [p for p, i in enumerate(transfer_list.items) if i.patterns]
     assert len(transfer_list._widths) >= len(pattern_items) // 2
+
+
+def test_root_order_changes_no_match(transfer_list, monkeypatch):
+    # The automaton's root children added commonest character first (dummy words ending in a noncharacter):
+    # the same matches as an automaton built without them, also on text that holds the noncharacter.
+    from liandong.triage import rules as rules_module
+
+    monkeypatch.setattr(rules_module, "_ROOT_ORDER", "")
+    plain = TransferList(**{f.name: getattr(transfer_list, f.name) for f in fields(transfer_list)})
+    texts = [r["text"] for r in bank_rows(step=4)] + ["着火\uffff了", "\uffff", "的\uffff起火，火\uffff", ""]
+    for text in texts:
+        assert transfer_list.match(text, judge=lambda *a: None) == plain.match(text, judge=lambda *a: None), text[:40]
