@@ -5,6 +5,10 @@ and long board messages), in batches of 512, and reported per wall-clock second 
 process (on a shared machine the second is the steadier figure). Targets: >= 5,000/s at 100 characters,
 >= 1,000/s at 500. `PYTHONPATH=<older checkout>/src` runs the same bench on an older engine.
 
+Machines differ (an earlier session's CPU ran pure Python ~2.5x faster): `machine_reference` is the CPU time of a
+fixed pure-Python loop (10M additions, best of three), and `per_loop` the throughput per CPU second multiplied by it
+(requests in the time that loop takes), so figures from different machines can be compared.
+
     .venv/bin/python bench/triage_bench.py [--n 5000] [--lengths 100,500] [--skip-cli]
 """
 
@@ -49,13 +53,29 @@ def texts_of_length(n: int, length: int) -> list[str]:
     return out
 
 
-def throughput(engine, sample: list[str]) -> dict:
+REFERENCE_LOOP = 10_000_000
+
+
+def machine_reference() -> float:
+    """CPU seconds of a fixed pure-Python loop (best of three): the speed of this machine for this kind of code."""
+    best = float("inf")
+    for _ in range(3):
+        cpu = time.process_time()
+        total = 0
+        for i in range(REFERENCE_LOOP):
+            total += i
+        best = min(best, time.process_time() - cpu)
+    return best
+
+
+def throughput(engine, sample: list[str], reference: float) -> dict:
     engine.triage_many(sample[:32])
     wall, cpu = time.perf_counter(), time.process_time()
     for start in range(0, len(sample), 512):
         engine.triage_many(sample[start : start + 512])
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    return {"requests": len(sample), "per_second_wall": round(len(sample) / wall, 1), "per_second_cpu": round(len(sample) / max(cpu, 1e-9), 1)}
+    per_cpu = len(sample) / max(cpu, 1e-9)
+    return {"requests": len(sample), "per_second_wall": round(len(sample) / wall, 1), "per_second_cpu": round(per_cpu, 1), "per_loop": round(per_cpu * reference, 1)}
 
 
 def main() -> None:
@@ -66,6 +86,7 @@ def main() -> None:
     parser.add_argument("--lengths", default="100,500", help="text lengths (characters) for the throughput figures")
     args = parser.parse_args()
 
+    reference = machine_reference()
     t0 = time.perf_counter()
     import sklearn.svm  # noqa: F401  (imports counted separately from the model load)
     import skops.io  # noqa: F401
@@ -109,7 +130,8 @@ def main() -> None:
         "engine_build_seconds_total": round(t5 - t4, 3),
         "single_request_ms": {"p50": round(pct(0.5), 3), "p95": round(pct(0.95), 3), "p99": round(pct(0.99), 3), "max": round(latencies[-1], 3), "mean": round(statistics.mean(latencies), 3)},
         "in_process_batch_requests_per_second": round(len(sample) / batch_seconds, 1),
-        "throughput_by_length": {f"{n}_chars": throughput(engine, texts_of_length(min(args.n, 3000), n)) for n in map(int, args.lengths.split(",")) if n > 0},
+        "machine_reference": {"loop_iterations": REFERENCE_LOOP, "cpu_seconds": round(reference, 3)},
+        "throughput_by_length": {f"{n}_chars": throughput(engine, texts_of_length(min(args.n, 3000), n), reference) for n in map(int, args.lengths.split(",")) if n > 0},
     }
     if not args.skip_cli:
         with tempfile.TemporaryDirectory() as tmp:

@@ -8,6 +8,8 @@ standard library. Every decision to drop a cue carries a Chinese reason for the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 from typing import Callable
 
 from liandong.triage.rules import TransferItem, legacy_judge
@@ -153,11 +155,18 @@ SUFFIX_ONLY = re.compile(r"[里上下边中内外了着过的啦呀啊吧呢]+")
 URGENT = re.compile(r"快来|快点|快派|(?:赶紧|赶快|马上|立刻)(?!" + NARRATED + r")|救命(?!钱|稻草|恩|之恩)|救救|" + CRY_FOR_PEOPLE + r"|怎么办(?!理|法|的|事)|求求|急死")
 
 
+@lru_cache(maxsize=64)
+def _stop_offsets(text: str, stops: str) -> tuple[int, ...]:
+    """The offsets of every stop character of `text`, found once per text (a judge asks for many spans of one text)."""
+    return tuple(m.start() for m in re.finditer("[" + re.escape(stops) + "]", text))
+
+
 def span(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
     """text[left:right] around text[start:end] up to (not including) the nearest stop character on each side."""
-    left = max(text.rfind(stop, 0, start) for stop in stops) + 1
-    found = [at for at in (text.find(stop, end) for stop in stops) if at >= 0]
-    return left, min(found) if found else len(text)
+    offsets = _stop_offsets(text, stops)
+    before = bisect_left(offsets, start)
+    after = bisect_left(offsets, end)
+    return offsets[before - 1] + 1 if before else 0, offsets[after] if after < len(offsets) else len(text)
 
 
 def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:

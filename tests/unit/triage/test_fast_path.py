@@ -191,3 +191,54 @@ def test_clause_at_is_the_plain_definition(seed):
             start = rng.randint(0, len(text))
             end = rng.randint(start, len(text))
             assert layout.clause_at(start, end) == plain(text, start, end), (text, start, end)
+
+
+@pytest.mark.parametrize(
+    "patterns",
+    [
+        ["[打砍][^，。]{0,4}人", "楼[^，。]{0,3}着火"],
+        ["(?:正在|刚)?打人", "人[^，]{0,2}(?:打|砍)了?", "火灾"],
+        ["(?:着火|冒烟)[^。]{0,6}(?:人|楼)", "烟+火"],  # the second is unbounded: no windows for this item
+    ],
+)
+def test_windowed_pattern_search_finds_what_finditer_finds(patterns):
+    # A bounded pattern item's regex is only tried near its gate keys: the same matches as a scan of the whole text.
+    from liandong.triage.rules import match_width
+
+    rules = parse_transfer_list({"item": [{"id": "A", "patterns": patterns, "platform": "12345"}]})
+    item = rules.items[0]
+    assert (match_width(item.regex) is not None) == (patterns[-1] != "烟+火")
+    rng = random.Random(",".join(patterns))
+    alphabet = "打砍人楼着火冒烟正在刚灾了，。啊"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        expected = [(m.group(0), m.start(), m.end()) for m in item.regex.finditer(text)]
+        _, _, keys_at = rules._scan(text)
+        assert rules._regex_matches(0, item.regex, text, keys_at) == expected, text
+
+
+def test_match_width_declines_lookarounds_anchors_and_unbounded_patterns():
+    from liandong.triage.rules import match_width
+
+    assert match_width(re.compile("火[^，]{0,4}灾")) == 6
+    assert match_width(re.compile("(?<!不)着火")) is None
+    assert match_width(re.compile("着火(?!了)")) is None
+    assert match_width(re.compile("^喂$")) is None
+    assert match_width(re.compile("火+")) is None
+
+
+def test_most_packaged_pattern_items_are_searched_near_their_keys(transfer_list):
+    pattern_items = [p for p, i in enumerate(transfer_list.items) if i.patterns]
+    assert len(transfer_list._widths) >= len(pattern_items) // 2
+
+
+def test_root_order_changes_no_match(transfer_list, monkeypatch):
+    # The automaton's root children added commonest character first (dummy words ending in a noncharacter):
+    # the same matches as an automaton built without them, also on text that holds the noncharacter.
+    from liandong.triage import rules as rules_module
+
+    monkeypatch.setattr(rules_module, "_ROOT_ORDER", "")
+    plain = TransferList(**{f.name: getattr(transfer_list, f.name) for f in fields(transfer_list)})
+    texts = [r["text"] for r in bank_rows(step=4)] + ["着火\uffff了", "\uffff", "的\uffff起火，火\uffff", ""]
+    for text in texts:
+        assert transfer_list.match(text, judge=lambda *a: None) == plain.match(text, judge=lambda *a: None), text[:40]

@@ -71,7 +71,7 @@ def test_normalize_equals_nfkc_then_blanks(text):
 
 
 # Full-width forms, Hangul jamo that compose, combining marks, compatibility characters, CJK, ASCII.
-TRICKY = "，。！？ＡＢ１２ｶﾞﾟ가ᄀ각ᅡᆨe\u0301\u0300\u0327\u0b47\u0b3e①㍿ﬁ²ℌ城管 \u3000\t电梯"
+TRICKY = "，。！？：；（）ＡＢ１２ｶﾞﾟ가ᄀ각ᅡᆨe\u0301\u0300\u0327\u0b47\u0b3e①㍿ﬁ²ℌ城管 \u3000\t电梯"
 
 
 @given(st.text(alphabet=TRICKY, max_size=30))
