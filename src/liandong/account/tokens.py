@@ -7,7 +7,7 @@ import re
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from liandong.account.models import ApiToken
@@ -122,11 +122,14 @@ def status(row: ApiToken, now: datetime) -> str:
     return "active"
 
 
+_BY_HASH = select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))  # built once: it runs on every API call
+
+
 def authenticate(session: Session, *, token: str, now: datetime) -> ApiToken | None:
     """The live token row for a presented secret, or None. Only reads: its use is recorded by `record_use`."""
     if not token or len(token) > 256:
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
+    row = session.scalar(_BY_HASH, {"token_hash": digest(token)})
     if row is None or status(row, now) != "active":
         return None
     return row

@@ -6,7 +6,7 @@ import json
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import Session
 
 from liandong.audit.chain import GENESIS, Break, first_break, record_hash
@@ -33,6 +33,10 @@ def record(session: Session, *, actor: Actor | None, action: str, now: datetime,
     return row
 
 
+_HEAD = select(AuditRecord.id, AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)
+_COLUMNS = tuple(column.key for column in AuditRecord.__table__.columns)
+
+
 def seal(session: Session) -> list[AuditRecord]:
     """Chain this transaction's batch onto the head, in the order the records were made, and flush them."""
     pending = session.info.pop(_PENDING, None)
@@ -40,7 +44,7 @@ def seal(session: Session) -> list[AuditRecord]:
         return []
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    last = session.execute(select(AuditRecord.id, AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)).first()
+    last = session.execute(_HEAD).first()
     next_id, prev_hash = (last.id + 1, last.hash) if last else (1, GENESIS)
     rows = [row for _transaction, row in pending]
     for row in rows:
@@ -50,8 +54,9 @@ def seal(session: Session) -> list[AuditRecord]:
             prev_hash=prev_hash,
         )
         next_id, prev_hash = next_id + 1, row.hash
-    session.add_all(rows)
-    session.flush()
+    # One INSERT of plain rows (the records are complete here; nothing reads them back through the session), not
+    # a unit-of-work flush: this runs at every commit that audits something.
+    session.execute(insert(AuditRecord.__table__), [{name: getattr(row, name) for name in _COLUMNS} for row in rows])
     return rows
 
 
@@ -106,7 +111,7 @@ def read_anchors(path: Path) -> dict[int, str]:
 
 def anchor(session: Session, *, path: Path, now: datetime) -> dict | None:
     """Write the chain's head to a file outside the database (append-only), so a truncated tail is noticed."""
-    head = session.execute(select(AuditRecord.id, AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)).first()
+    head = session.execute(_HEAD).first()
     if head is None:
         return None
     entry = {"id": head.id, "hash": head.hash, "at": now.isoformat()}

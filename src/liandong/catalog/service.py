@@ -209,6 +209,9 @@ _snapshots: dict[str, Snapshot] = {}  # database URL → the newest snapshot thi
 _snapshots_lock = threading.Lock()
 
 
+_VERSION = select(CatalogSetting.value).where(CatalogSetting.key == VERSION_KEY)  # built once: read on every order
+
+
 def catalogue_version(session: Session) -> str | None:
     """The token every catalogue change replaces (see catalog.models); None until the catalogue was first written.
     Read once per transaction (triage and the catalogue snapshot of one request share it); a change made in the
@@ -216,7 +219,7 @@ def catalogue_version(session: Session) -> str | None:
     info = session.info
     if SESSION_VERSION in info:
         return info[SESSION_VERSION]
-    value = session.scalar(select(CatalogSetting.value).where(CatalogSetting.key == VERSION_KEY))
+    value = session.scalar(_VERSION)
     token = value.get("token") if isinstance(value, dict) else None
     if session.in_transaction():
         info[SESSION_VERSION] = token

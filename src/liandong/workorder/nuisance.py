@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import JSON, Integer, String, select
+from sqlalchemy import JSON, Integer, String, bindparam, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from liandong.audit import service as audit
@@ -158,16 +158,20 @@ def lift(session: Session, *, flag_id: int, actor: Actor, now: datetime, note: s
     return flag
 
 
+# Built once: every new call with a number asks this, and building the statement cost as much as running it.
+_ACTIVE = (
+    select(NuisanceFlag)
+    .where(NuisanceFlag.caller_phone == bindparam("phone"), NuisanceFlag.status == CONFIRMED, NuisanceFlag.expires_at > bindparam("now"))
+    .order_by(NuisanceFlag.id.desc())
+    .limit(1)
+)
+
+
 def active(session: Session, phone: str | None, now: datetime) -> NuisanceFlag | None:
     """The confirmation that applies to calls from this number now (confirmed, within its time limit, not lifted)."""
     if not phone:
         return None
-    return session.scalar(
-        select(NuisanceFlag)
-        .where(NuisanceFlag.caller_phone == phone, NuisanceFlag.status == CONFIRMED, NuisanceFlag.expires_at > now)
-        .order_by(NuisanceFlag.id.desc())
-        .limit(1)
-    )
+    return session.scalar(_ACTIVE, {"phone": phone, "now": now})
 
 
 def handle_new_call(session: Session, *, order_id: int, phone: str | None, triage: dict | None, now: datetime,
