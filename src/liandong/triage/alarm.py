@@ -63,20 +63,22 @@ RESOLVED = re.compile(
 )
 # A clause that tells how things stand after an event: recovered, at rest, out of hospital ("现在在家休养",
 # "现在已经能慢慢走路了"): its "现在" is the aftermath, not the event happening now.
+# In a doctor's care already: in hospital or rehabilitation ("现在人在医院住着"), operated on.
+_IN_HOSPITAL = r"住院|住着院|在医院(?:里)?(?:住|观察|治疗|做康复)|做康复|康复治疗|康复训练|住进(?:了)?医院|重症监护|ICU"
+_OPERATED = r"做了手术|做完手术|手术后"
 AFTERMATH = re.compile(
     RESOLVED.pattern + r"|在家(?:里)?(?:休养|养着|养伤|养病|躺着)|休养|养伤|结痂|拆线|能(?:慢慢)?(?:下地|走路|走动)|(?<![没不])好转|(?<![没不])稳定|"
     r"(?<![没不])(?:已经|慢慢)?恢复了|一切正常|弄出来了|救上来了|拉上来了|"
-    # In hospital: the patient is already in care ("现在人在医院住着").
-    r"住院|住着院|在医院(?:里)?(?:住|观察|治疗|做康复)|做康复|康复治疗|康复训练|住进(?:了)?医院|重症监护|ICU|"
-    # Treated already: a cast, stitches, an operation done ("现在打着石膏").
-    r"石膏|包扎|缝了[\d一二两三四五六七八九十几]+针|做了手术|做完手术|手术后|"
+    + _IN_HOSPITAL + "|" + _OPERATED + "|"
+    # Treated already: a cast, stitches ("现在打着石膏").
+    r"石膏|包扎|缝了[\d一二两三四五六七八九十几]+针|"
     # Seen by a doctor already ("去医院看了说是过敏").
     r"(?:去|到|上)(?:了)?(?:医院|诊所|卫生院|卫生室)(?:看|查|检查)(?:了|过)|(?:医生|大夫)说(?:是|没事|没大事)|"
     # Back to ordinary life ("现在已经回学校上课了").
     r"已经?回(?:到)?(?:学校|家里?|单位|岗位)|(?:上课|上班|上学)了"
 )
-# In a doctor's care already: in hospital, operated on, in rehabilitation (not a bandage a bystander put on).
-IN_CARE = re.compile(r"住院|住着院|在医院(?:里)?(?:住|观察|治疗|做康复)|住进(?:了)?医院|重症监护|ICU|做康复|康复治疗|康复训练|出院|做了手术|做完手术|手术后")
+# In care (not a bandage a bystander put on): in hospital, out of it, operated on.
+IN_CARE = re.compile(_IN_HOSPITAL + "|出院|" + _OPERATED)
 # What questions about rules, money or a procedure name, in both readings below.
 _RULE_QUESTION = (
     r"多少年|多长时间|多久|怎么(?:办理|申请|处理|赔|报销|认定|证明|登记)|如何|算不算|需要(?:什么|哪些)|"
