@@ -200,7 +200,7 @@ class AlarmJudge:
 
     def __call__(self, item: TransferItem, text: str, start: int, end: int) -> str | None:
         if not (item.is_emergency or item.platform in ("110", "119", "120")):
-            return legacy_judge(item, text, start, end)
+            return legacy_judge(item, text, start, end) or self.inside_word(item, start, end)
         word = text[start:end]
         why = self.boundary(item, start, end)
         if why:
@@ -271,6 +271,18 @@ class AlarmJudge:
         word = text[left:right]
         if any(word[i] == word[i + 1] and word[:i] + word[i + 1 :] == text[start:end] for i in range(len(word) - 1)):
             return None
+        return f"「{text[start:end]}」只是「{text[left:right]}」的一部分"
+
+    def inside_word(self, item: TransferItem, start: int, end: int) -> str | None:
+        """A service keyword that begins and ends inside other words is not said ("赡养老人" holds no "养老"):
+        looser than `boundary`, since a service keyword often runs on into its object ("个税汇算", "停水了")."""
+        text = self.text
+        if end - start < 2 or text[start:end] not in item.keywords:
+            return None
+        bounds = self.bounds(start, end)
+        if start in bounds or end in bounds:
+            return None
+        left, right = max(b for b in bounds if b <= start), min(b for b in bounds if b >= end)
         return f"「{text[start:end]}」只是「{text[left:right]}」的一部分"
 
     def frame(self, item: TransferItem, text: str, start: int, end: int) -> str | None:

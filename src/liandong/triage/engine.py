@@ -548,7 +548,7 @@ class TriageEngine:
             current = candidates.get(unit)
             if current is None or score > current.rule:
                 candidates[unit] = _Candidate(unit, rule=score, hit=hit, in_request=bool(roles & {"title", "request", "request_context"}))
-        duty_text = layout.focus() if layout.long else layout.text
+        duty_text = self.detector.mask(layout.focus() if layout.long else layout.text)
         for unit, match in self.duties.match(duty_text).items():
             candidate = candidates.setdefault(unit, _Candidate(unit))
             candidate.duty, candidate.duty_terms = match.score, match.terms

@@ -30,6 +30,13 @@ class DivisionDetector:
         self._by_name = {p.name: p for p in places if p.name and p.name != "城区"}
         self._pattern = re.compile(literal_alternation(self._by_name)) if self._by_name else None  # longest name first
 
+    def mask(self, text: str) -> str:
+        """The text with every place name blanked out (same length), so that a word inside a name ("下村镇",
+        "教场街道") is not read as the matter."""
+        if self._pattern is None:
+            return text
+        return self._pattern.sub(lambda m: "\u3000" * len(m.group(0)), text)
+
     def detect(self, text: str) -> tuple[str, str | None]:
         """(division_code, matched place name or None); the city code when nothing is named."""
         best: tuple[int, Place] | None = None

@@ -1,0 +1,53 @@
+"""Routing words that are not said (route pass 2026-12-03): a service keyword inside another word ("赡养老人" holds
+no "养老", "本来" no "房本"), a duty word inside a place name ("下村镇" is a town, not 村镇建设), and matters the list
+named only by a neighbouring word (购房补贴, a food workshop, a driving school's fees)."""
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "text, unit, not_unit",
+    [
+        ("我今年个税的专项附加扣除，赡养老人那个，我和我哥俩人怎么分啊", "sw", "rsj"),
+        ("问一下啊，赡养老人的那个扣除，个税上是不是每个月能减一些", "sw", "rsj"),
+    ],
+)
+def test_a_keyword_inside_another_word_is_not_said(engine, text, unit, not_unit):
+    result = engine.triage(text)
+    assert result.department == unit
+    assert result.department != not_unit
+
+
+def test_the_keyword_inside_another_word_gives_no_reason_for_its_unit(engine):
+    result = engine.triage("我今年个税的专项附加扣除，赡养老人那个，我和我哥俩人怎么分啊")
+    assert not any("「养老」" in reason for alternative in result.alternatives for reason in alternative["reasons"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "泽州县下村镇街上有个做馒头的小作坊，卫生很差，工人也不戴口罩，请查一查",
+        "我们村有个黑作坊在加工凉皮，污水横流，苍蝇到处飞",
+        "有家卤肉的家庭作坊，用的肉来路不明，想举报一下",
+    ],
+)
+def test_a_food_workshop_is_a_food_safety_matter(engine, text):
+    assert engine.triage(text).department == "scjgj"
+
+
+def test_a_duty_word_inside_a_place_name_does_not_decide(engine):
+    # "下村镇" holds 村镇 (a duty of 住建); the town is only where it happens.
+    result = engine.triage("我在泽州县下村镇，想问问这边的事找谁反映")
+    said = result.reasons + [reason for alternative in result.alternatives for reason in alternative["reasons"]]
+    assert not any("「村镇」" in reason for reason in said)
+
+
+@pytest.mark.parametrize(
+    "text, unit",
+    [
+        ("前年买房时说好的购房补贴，到现在也没发下来，找谁都说不清", "zjj"),
+        ("驾校学费一下子涨了一千块，几家驾校都一样，这合理吗", "jtj"),
+    ],
+)
+def test_matters_named_by_their_own_words(engine, text, unit):
+    assert engine.triage(text).department == unit
