@@ -488,7 +488,7 @@ class TriageEngine:
                 live = [s for s in spans if has_urgency(_utterance(layout, s[1], s[2]), strict=strict)]
                 why = "长篇留言中的背景叙述，标题和诉求都不是紧急求助" if layout.long else "书面留言中的叙述，没有正在发生、需要紧急处置的说法"
             if live:
-                kept.append(replace(hit, spans=tuple(live), keyword=live[0][0], start=live[0][1]))
+                kept.append(Hit(item, live[0][0], live[0][1], hit.keywords, tuple(live)))  # = replace(hit, spans=…, keyword=…, start=…)
             else:
                 dropped.append(Rejected(item, hit.keyword, why, hit.start))
         return kept, dropped
@@ -564,22 +564,30 @@ class TriageEngine:
                 continue
             live_hits.append((hit, live))
         # The longest phrase wins where items overlap: "违章搭建" is not "违章", "居家养老" is not "养老".
-        spans = [(start, end, hit.item.id) for hit, live in live_hits for _, start, end in live]
+        # Only a longer span can cover one, so the spans are tried longest first and the search stops at the first
+        # no longer than the span in hand; with a single item nothing is covered.
+        longest_first = sorted(((end - start, start, end, hit.item.id) for hit, live in live_hits for _, start, end in live), reverse=True)
+        several = len({hit.item.id for hit, _ in live_hits}) > 1
         for hit, live in live_hits:
-            item_id, kept = hit.item.id, []
-            for s in live:  # = not any(a longer span of another item covers s), as a plain loop
-                _, left, right = s
-                width = right - left
-                for a, b, o in spans:
-                    if a <= left and right <= b and b - a > width and o != item_id:
-                        break
-                else:
-                    kept.append(s)
-            live = kept
-            if not live:
-                continue
+            if several:
+                item_id, kept = hit.item.id, []
+                for s in live:  # = not any(a longer span of another item covers s)
+                    _, left, right = s
+                    width = right - left
+                    for length, a, b, o in longest_first:
+                        if length <= width:
+                            kept.append(s)
+                            break
+                        if a <= left and right <= b and o != item_id:
+                            break
+                    else:
+                        kept.append(s)
+                live = kept
+                if not live:
+                    continue
             unit = hit.item.department
-            hit = replace(hit, spans=tuple(live), keywords=tuple(w for w, _, _ in live), keyword=max(live, key=lambda s: len(s[0]))[0], start=live[0][1])
+            # = dataclasses.replace(hit, …) without its per-call field walk (Hit is a plain frozen dataclass)
+            hit = Hit(hit.item, max(live, key=lambda s: len(s[0]))[0], live[0][1], tuple(w for w, _, _ in live), tuple(live))
             roles = {self._role_of(layout, start, end) for _, start, end in live}
             bonus = max(ROLE_BONUS.get(r, 0.0) for r in roles)
             if layout.long and roles <= {"body", "greeting", "aside", "intro"}:
