@@ -401,9 +401,12 @@ class TriageEngine:
         # is not raising an alarm the list missed.
         # The model's 110 also needs a word that it is happening now (a car parked in the way "一直" is not a call).
         # Nor does one who tells of a doctor already seen or care already given ("去医院看了说是过敏") with nothing urgent.
-        says_service = ((bool(_SERVICE_SAID.search(text)) or bool(AFTERMATH.search(text))) and not URGENT.search(text)) or (
-            emergency_p is not None and emergency_p[0] == "110" and not has_urgency(text))
-        if short and emergency_p is not None and not rejected_alarms and not says_service and emergency_p[1] >= MODEL_EMERGENCY_THRESHOLD:
+        # (Read only where a model emergency is in question: three searches of the whole text otherwise wasted.)
+        def says_service() -> bool:
+            return ((bool(_SERVICE_SAID.search(text)) or bool(AFTERMATH.search(text))) and not URGENT.search(text)) or (
+                emergency_p is not None and emergency_p[0] == "110" and not has_urgency(text))
+
+        if short and emergency_p is not None and not rejected_alarms and emergency_p[1] >= MODEL_EMERGENCY_THRESHOLD and not says_service():
             label, p = emergency_p
             # 110 covers much that is not urgent ("有人遛狗不拴绳"): it needs a surer model than 119/120; an item the
             # list explicitly hands from 110 to 12345 ("110→12345") silences it, any other 12345 item asks for more.
@@ -449,7 +452,7 @@ class TriageEngine:
             if model_platform is not None:
                 label, p = model_platform
                 # Never when the list has just explained why an alarm word does not count here.
-                if label in EMERGENCY_PLATFORMS and p >= 0.5 and short and not rejected_alarms and not handed_over and not says_service:
+                if label in EMERGENCY_PLATFORMS and p >= 0.5 and short and not rejected_alarms and not handed_over and not says_service():
                     return self._result(
                         text, platform=label, hit=None, department=PLATFORM_UNITS[label],
                         category=self._model_category(probs, None), level="较大" if label != "110" else "一般", confidence=round(float(p), 2),
@@ -779,8 +782,10 @@ class TriageEngine:
             best = 0.0
             for pattern, weight in patterns:
                 for piece, share in pieces:
-                    m = pattern.search(piece) if piece else None
-                    if m and weight * share > best:
+                    if not piece or weight * share <= best:
+                        continue  # a match here could not raise the best: not searched
+                    m = pattern.search(piece)
+                    if m:
                         best = weight * share
                         cue = m.group(0)
             if best:
