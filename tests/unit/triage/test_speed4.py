@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import random
+import re
 
 import numpy as np
 import pytest
@@ -41,3 +42,41 @@ def test_model_only_walk_keeps_the_three_the_full_pool_would(seed):
         full = [(-(W_MODEL_ONLY * p), i, unit) for i, (unit, p) in enumerate(zip(classes, scores.p)) if unit in units and unit not in candidates]
         walked = [(-(W_MODEL_ONLY * p), i, unit) for i, unit, p in likeliest_others(scores, besides=candidates, units=units)]
         assert heapq.nsmallest(3, walked) == heapq.nsmallest(3, full)
+
+
+@pytest.mark.parametrize(
+    "patterns",
+    [
+        ["(?<![打砍])人[^，。]{0,3}着火(?!了)", "楼(?=[^，]{0,3}人)"],
+        ["(?<!不)打人(?!了吗)", "人(?:(?!火)[^，]){0,2}(?:打|砍)"],
+        ["(?:着火|冒烟)(?![^。]{0,6}灾)", "火(?<!着火)灾"],
+    ],
+)
+def test_windowed_search_with_lookarounds_finds_what_finditer_finds(patterns):
+    # Look-behinds see the text before a window; the search runs on past it as far as a look-ahead reads.
+    from liandong.triage.rules import match_reach, parse_transfer_list
+
+    rules = parse_transfer_list({"item": [{"id": "A", "patterns": patterns, "platform": "12345"}]})
+    item = rules.items[0]
+    assert 0 in rules._widths, "the item is searched in windows"
+    width, ahead = match_reach(item.regex)
+    rng = random.Random(",".join(patterns))
+    alphabet = "打砍人楼着火冒烟正在刚灾了吗不，。啊"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(4 * width, 4 * width + 60)))
+        expected = [(m.group(0), m.start(), m.end()) for m in item.regex.finditer(text)]
+        _, _, keys_at = rules._scan(text)
+        assert rules._regex_matches(0, item.regex, text, keys_at) == expected, text
+
+
+def test_match_reach_reads_lookaheads_and_declines_anchors_and_unbounded_ones():
+    from liandong.triage.rules import match_reach
+
+    assert match_reach(re.compile("火灾")) == (2, 0)
+    assert match_reach(re.compile("(?<!不)着火(?!了吗)")) == (2, 2)
+    assert match_reach(re.compile("楼(?=[^，]{0,3}人)")) == (1, 4)
+    assert match_reach(re.compile("火(?=[^，]*人)")) is None
+    assert match_reach(re.compile("^火灾")) is None
+    assert match_reach(re.compile(r"火\b")) is None
+    assert match_reach(re.compile("火(?=(?!灾)人)")) is None  # a look-around inside another
+    assert match_reach(re.compile("火+")) is None
