@@ -11,7 +11,9 @@ import heapq
 import re
 from dataclasses import asdict, dataclass, field, replace
 from operator import itemgetter
-from typing import Callable
+from typing import Callable, NamedTuple
+
+import numpy as np
 
 from liandong.triage.alarm import AFTERMATH, URGENT, AlarmJudge, has_urgency, sentence_of, sentence_span, service_title, told_as_past
 from liandong.triage.calibration import Calibration, heuristic
@@ -173,6 +175,44 @@ def _bare_cry(hit: Hit) -> bool:
 _rank = itemgetter(0, 1)
 
 
+class HeadScores(NamedTuple):
+    """One model head's output for one text: its classes, their probabilities (in class order, as plain lists) and
+    the class positions from most to least likely, ties in class order (= a stable sort on -p, done for the batch)."""
+
+    classes: list[str]
+    p: list[float]
+    order: list[int]
+    position: dict[str, int]  # class -> its position (shared by the rows of a batch)
+
+
+def likeliest_others(scores: HeadScores, *, besides, units, k: int = 3) -> list[tuple[int, str, float]]:
+    """(class position, unit, p) of the catalogue units not in `besides`, the likeliest first: the k best by
+    W_MODEL_ONLY * p and any tying with the k-th (ties are broken by class position, as the candidate pool does).
+    Walks the row's order and stops there, instead of scoring every class."""
+    out: list[tuple[int, str, float]] = []
+    bar = None
+    for i in scores.order:
+        unit = scores.classes[i]
+        if unit in besides or unit not in units:
+            continue
+        score = W_MODEL_ONLY * scores.p[i]
+        if bar is not None and score < bar:
+            break
+        out.append((i, unit, scores.p[i]))
+        if len(out) == k:
+            bar = score
+    return out
+
+
+def head_scores(classes, matrix) -> list[HeadScores]:
+    """A head's probability matrix for a batch as one HeadScores per row (the ordering done by numpy, once)."""
+    names = [str(c) for c in classes]
+    position = {name: i for i, name in enumerate(names)}
+    matrix = np.asarray(matrix, dtype=np.float64)
+    order = np.argsort(-matrix, axis=1, kind="stable").tolist()
+    return [HeadScores(names, row, rank, position) for row, rank in zip(matrix.tolist(), order)]
+
+
 @dataclass
 class _Candidate:
     unit: str
@@ -271,8 +311,8 @@ class TriageEngine:
             if live:
                 batch = self.model.predict_proba([self._model_text(layouts[i], matches[i][0]) for i in live])
                 # Plain lists: per-row dict building from numpy scalars is the slowest part otherwise.
-                batch = {h: ([str(c) for c in classes], p.tolist()) for h, (classes, p) in batch.items()}
-                probs = {i: {h: (c, p[row]) for h, (c, p) in batch.items()} for row, i in enumerate(live)}
+                rows = {h: head_scores(classes, p) for h, (classes, p) in batch.items()}
+                probs = {i: {h: scores[row] for h, scores in rows.items()} for row, i in enumerate(live)}
         results = []
         for i, layout in enumerate(layouts):
             location = locations[i] if locations else None
@@ -361,9 +401,12 @@ class TriageEngine:
         # is not raising an alarm the list missed.
         # The model's 110 also needs a word that it is happening now (a car parked in the way "一直" is not a call).
         # Nor does one who tells of a doctor already seen or care already given ("去医院看了说是过敏") with nothing urgent.
-        says_service = ((bool(_SERVICE_SAID.search(text)) or bool(AFTERMATH.search(text))) and not URGENT.search(text)) or (
-            emergency_p is not None and emergency_p[0] == "110" and not has_urgency(text))
-        if short and emergency_p is not None and not rejected_alarms and not says_service and emergency_p[1] >= MODEL_EMERGENCY_THRESHOLD:
+        # (Read only where a model emergency is in question: three searches of the whole text otherwise wasted.)
+        def says_service() -> bool:
+            return ((bool(_SERVICE_SAID.search(text)) or bool(AFTERMATH.search(text))) and not URGENT.search(text)) or (
+                emergency_p is not None and emergency_p[0] == "110" and not has_urgency(text))
+
+        if short and emergency_p is not None and not rejected_alarms and emergency_p[1] >= MODEL_EMERGENCY_THRESHOLD and not says_service():
             label, p = emergency_p
             # 110 covers much that is not urgent ("有人遛狗不拴绳"): it needs a surer model than 119/120; an item the
             # list explicitly hands from 110 to 12345 ("110→12345") silences it, any other 12345 item asks for more.
@@ -409,7 +452,7 @@ class TriageEngine:
             if model_platform is not None:
                 label, p = model_platform
                 # Never when the list has just explained why an alarm word does not count here.
-                if label in EMERGENCY_PLATFORMS and p >= 0.5 and short and not rejected_alarms and not handed_over and not says_service:
+                if label in EMERGENCY_PLATFORMS and p >= 0.5 and short and not rejected_alarms and not handed_over and not says_service():
                     return self._result(
                         text, platform=label, hit=None, department=PLATFORM_UNITS[label],
                         category=self._model_category(probs, None), level="较大" if label != "110" else "一般", confidence=round(float(p), 2),
@@ -448,7 +491,7 @@ class TriageEngine:
                 live = [s for s in spans if has_urgency(_utterance(layout, s[1], s[2]), strict=strict)]
                 why = "长篇留言中的背景叙述，标题和诉求都不是紧急求助" if layout.long else "书面留言中的叙述，没有正在发生、需要紧急处置的说法"
             if live:
-                kept.append(replace(hit, spans=tuple(live), keyword=live[0][0], start=live[0][1]))
+                kept.append(Hit(item, live[0][0], live[0][1], hit.keywords, tuple(live)))  # = replace(hit, spans=…, keyword=…, start=…)
             else:
                 dropped.append(Rejected(item, hit.keyword, why, hit.start))
         return kept, dropped
@@ -511,7 +554,7 @@ class TriageEngine:
         return live, why
 
     def _candidates(self, layout: Layout, hits: list[Hit], probs, reasons: list[str]) -> list[_Candidate]:
-        dept_probs = zip(*probs["department"]) if probs and "department" in probs else ()  # (unit, p) in class order
+        dept = probs.get("department") if probs else None
         candidates: dict[str, _Candidate] = {}
         live_hits = []
         for hit in hits:
@@ -524,22 +567,30 @@ class TriageEngine:
                 continue
             live_hits.append((hit, live))
         # The longest phrase wins where items overlap: "违章搭建" is not "违章", "居家养老" is not "养老".
-        spans = [(start, end, hit.item.id) for hit, live in live_hits for _, start, end in live]
+        # Only a longer span can cover one, so the spans are tried longest first and the search stops at the first
+        # no longer than the span in hand; with a single item nothing is covered.
+        longest_first = sorted(((end - start, start, end, hit.item.id) for hit, live in live_hits for _, start, end in live), reverse=True)
+        several = len({hit.item.id for hit, _ in live_hits}) > 1
         for hit, live in live_hits:
-            item_id, kept = hit.item.id, []
-            for s in live:  # = not any(a longer span of another item covers s), as a plain loop
-                _, left, right = s
-                width = right - left
-                for a, b, o in spans:
-                    if a <= left and right <= b and b - a > width and o != item_id:
-                        break
-                else:
-                    kept.append(s)
-            live = kept
-            if not live:
-                continue
+            if several:
+                item_id, kept = hit.item.id, []
+                for s in live:  # = not any(a longer span of another item covers s)
+                    _, left, right = s
+                    width = right - left
+                    for length, a, b, o in longest_first:
+                        if length <= width:
+                            kept.append(s)
+                            break
+                        if a <= left and right <= b and o != item_id:
+                            break
+                    else:
+                        kept.append(s)
+                live = kept
+                if not live:
+                    continue
             unit = hit.item.department
-            hit = replace(hit, spans=tuple(live), keywords=tuple(w for w, _, _ in live), keyword=max(live, key=lambda s: len(s[0]))[0], start=live[0][1])
+            # = dataclasses.replace(hit, …) without its per-call field walk (Hit is a plain frozen dataclass)
+            hit = Hit(hit.item, max(live, key=lambda s: len(s[0]))[0], live[0][1], tuple(w for w, _, _ in live), tuple(live))
             roles = {self._role_of(layout, start, end) for _, start, end in live}
             bonus = max(ROLE_BONUS.get(r, 0.0) for r in roles)
             if layout.long and roles <= {"body", "greeting", "aside", "intro"}:
@@ -559,23 +610,24 @@ class TriageEngine:
                         candidate = candidates.setdefault(unit, _Candidate(unit))
                         candidate.named = candidate.named or word
         units = self.catalog.units
-        model_only: list[tuple[str, float]] = []
-        for unit, p in dept_probs:
-            if unit in units:
-                if unit in candidates:
-                    candidates[unit].model_p = p
-                else:
-                    model_only.append((unit, p))
+        # (class position, unit, p) of the units only the model names, the likeliest first (see below).
+        model_only: list[tuple[int, str, float]] = []
+        if dept is not None:
+            for unit, c in candidates.items():
+                i = dept.position.get(unit)
+                if i is not None and unit in units:
+                    c.model_p = dept.p[i]
+            model_only = likeliest_others(dept, besides=candidates, units=units)
         for c in candidates.values():
             weight = W_MODEL if c.hit is not None else W_MODEL_ONLY
             c.score = c.rule + weight * c.model_p + W_DUTY * min(c.duty, 1.0) + (W_NAMED if c.named else 0.0)
         # Only the best three are used (the choice, the runner-up, the alternatives): the units only the model
         # names are scored as plain pairs and become candidates when they are among them. Ties keep the order
-        # the candidates were found in (rule, duty, model), as the full stable sort did.
+        # the candidates were found in (rule, duty, model: class order), as the full stable sort did.
         # (A model-only unit scores 0.0 + W_MODEL_ONLY * p + W_DUTY * 0.0, which is W_MODEL_ONLY * p for p >= 0.)
         seq = len(candidates)
         pool = [(-c.score, i, c) for i, c in enumerate(candidates.values())]
-        pool += [(-(W_MODEL_ONLY * p), seq + i, (unit, p)) for i, (unit, p) in enumerate(model_only)]
+        pool += [(-(W_MODEL_ONLY * p), seq + i, (unit, p)) for i, unit, p in model_only]
         top = []
         for neg, _, c in heapq.nsmallest(3, pool, key=_rank):
             if isinstance(c, tuple):
@@ -730,8 +782,10 @@ class TriageEngine:
             best = 0.0
             for pattern, weight in patterns:
                 for piece, share in pieces:
-                    m = pattern.search(piece) if piece else None
-                    if m and weight * share > best:
+                    if not piece or weight * share <= best:
+                        continue  # a match here could not raise the best: not searched
+                    m = pattern.search(piece)
+                    if m:
                         best = weight * share
                         cue = m.group(0)
             if best:
@@ -748,9 +802,9 @@ class TriageEngine:
     def _model_category(self, probs, department: str | None, *, with_probability: bool = False):
         found: tuple[list[str], float] = ([], 0.0)
         if probs and "category" in probs:
-            labels, ps = probs["category"]
+            labels, ps, order, _ = probs["category"]
             # = sorted(…, reverse)[:6] of the (label, p) pairs, ties in class order (labels are distinct).
-            for i in heapq.nlargest(6, range(len(ps)), key=ps.__getitem__):
+            for i in order[:6]:
                 label = labels[i]
                 if department is None or self._category_fits(label.split("/"), department):
                     found = (label.split("/"), ps[i])
@@ -794,15 +848,14 @@ class TriageEngine:
     def _dist(probs, head: str) -> dict[str, float]:
         if not probs or head not in probs:
             return {}
-        classes, p = probs[head]
-        return dict(zip(classes, p))
+        return dict(zip(probs[head].classes, probs[head].p))
 
     @staticmethod
     def _emergency_probability(probs) -> tuple[str, float] | None:
         """(most likely emergency platform, total probability of the three) from the platform head."""
         if not probs or "platform" not in probs:
             return None
-        dist = dict(zip(*probs["platform"]))
+        dist = dict(zip(probs["platform"].classes, probs["platform"].p))
         parts = {p: dist.get(p, 0.0) for p in EMERGENCY_PLATFORMS}
         return max(parts, key=parts.get), sum(parts.values())
 
@@ -810,6 +863,6 @@ class TriageEngine:
     def _top(probs, head: str) -> tuple[str, float] | None:
         if not probs or head not in probs:
             return None
-        classes, p = probs[head]
-        i = max(range(len(p)), key=p.__getitem__)
+        classes, p, order, _ = probs[head]
+        i = order[0]  # = max(range(len(p)), key=p.__getitem__): the first of the most likely
         return classes[i], p[i]

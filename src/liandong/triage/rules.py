@@ -162,7 +162,8 @@ class TransferList:
         object.__setattr__(self, "_scanners", fast)
         # A pattern item whose matches are at most `width` characters long and contain a gate key can only start
         # in [key end - width, key start] for some occurrence of a key: only there is its regex tried.
-        widths = {p: w for p in fast if self.items[p].required is not None and (w := match_width(self.items[p].regex)) is not None}
+        # (Look-arounds are allowed: the search reaches as far past the window as they can read, see match_reach.)
+        widths = {p: w for p in fast if self.items[p].required is not None and (w := match_reach(self.items[p].regex)) is not None}
         object.__setattr__(self, "_widths", widths)
         object.__setattr__(self, "_always", tuple(always))
         object.__setattr__(self, "_automaton", automaton)
@@ -203,7 +204,7 @@ class TransferList:
         """`regex.finditer(text)` as (word, start, end), trying only where a match can begin: at a character a
         match starts with and, given where the gate keys occur (`_scan`), near enough to one of the item's keys."""
         scanner = self._scanners.get(position, regex)
-        width = self._widths.get(position)
+        width, ahead = self._widths.get(position, (None, 0))
         if width is None or keys_at is None or len(text) < _WINDOWED_TEXT * width:
             return [(m.group(0), m.start(), m.end()) for m in scanner.finditer(text)]
         required = self.items[position].required
@@ -215,13 +216,13 @@ class TransferList:
                 windows[-1][1] = max(windows[-1][1], last)
             else:
                 windows.append([max(first, 0), last])
-        # Searching from the window's first start up to `width` past its last finds the leftmost match starting in
-        # it, as finditer would (without look-arounds or anchors, a match never depends on text past its end).
+        # Searching from the window's first start up to `width` (and what a look-ahead reads) past its last finds the
+        # leftmost match starting in it, as finditer would (without anchors, a match never depends on text further on).
         out, after, size = [], 0, len(text)
         for first, last in windows:
             at = max(first, after)
             while at <= last:
-                m = scanner.search(text, at, min(size, last + width))
+                m = scanner.search(text, at, min(size, last + width + ahead))
                 if m is None or m.start() > last:
                     break
                 out.append((m.group(0), m.start(), m.end()))
@@ -495,6 +496,55 @@ def match_width(regex: re.Pattern) -> int | None:
     except Exception:  # noqa: BLE001 - an unusual pattern only loses the shortcut
         return None
     return width if 0 < width <= _MAX_WIDTH else None
+
+
+def _lookahead_reach(seq, *, inside: bool = False) -> int | None:
+    """How far past the position where it stands a look-ahead of this parsed sequence can read (0 without any);
+    None for an anchor, a back-reference, a look-around inside another or an unbounded look-ahead."""
+    from re import _constants as sre
+
+    reach = 0
+    for op, value in seq:
+        found: int | None = 0
+        if op in (sre.AT, sre.GROUPREF, sre.GROUPREF_EXISTS):
+            return None
+        if op in (sre.ASSERT, sre.ASSERT_NOT):
+            direction, body = value
+            if inside or _lookahead_reach(body, inside=True) is None:
+                return None
+            # A look-behind reads before the position, which a search from `pos` still sees; a look-ahead reads on.
+            found = body.getwidth()[1] if direction == 1 else 0
+            if found > _MAX_WIDTH:
+                return None
+        elif op is sre.SUBPATTERN:
+            found = _lookahead_reach(value[-1], inside=inside)
+        elif op is sre.BRANCH:
+            branches = [_lookahead_reach(branch, inside=inside) for branch in value[1]]
+            found = None if None in branches else max(branches, default=0)
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+            found = _lookahead_reach(value[2], inside=inside)
+        elif op is getattr(sre, "ATOMIC_GROUP", None):
+            found = _lookahead_reach(value, inside=inside)
+        if found is None:
+            return None
+        reach = max(reach, found)
+    return reach
+
+
+def match_reach(regex: re.Pattern) -> tuple[int, int] | None:
+    """(the longest possible match of `regex`, how far past a match's end its look-aheads can read) when both are
+    bounded and no anchor or back-reference decides a match; None otherwise. Like `match_width`, with look-arounds:
+    a search from `pos` to `endpos` decides a match starting in [pos, endpos - width - reach] as a search of the
+    whole text does (look-behinds see the text before `pos`)."""
+    try:
+        from re import _parser
+
+        parsed = _parser.parse(regex.pattern, regex.flags)
+        ahead = _lookahead_reach(list(parsed))
+        width = parsed.getwidth()[1]
+    except Exception:  # noqa: BLE001 - an unusual pattern only loses the shortcut
+        return None
+    return (width, ahead) if ahead is not None and 0 < width <= _MAX_WIDTH else None
 
 
 def start_scanner(regex: re.Pattern) -> re.Pattern | None:
