@@ -12,6 +12,9 @@ Two small logistic regressions (knowledge/answer.py uses them):
 The held-out bank is never read here.
 
 Usage: .venv/bin/python eval/knowledge/calibrate.py [--write]
+Environment: KB_FOLDS=bank folds by development bank (leave one bank out: a ranker and decider fitted without
+the bank score it, which is how new phrasings fare; per-bank ranker figures are printed); KB_SYNTHETIC=N adds N
+synthetic questions made from the corpus (eval/knowledge/synthetic.py) to the ranker's training rows only.
 """
 
 from __future__ import annotations
@@ -171,6 +174,9 @@ def main() -> int:
     dropped = set(filter(None, os.environ.get("KB_RANKER_DROP", "").split(",")))  # for trying smaller feature sets
     ranker_names = sorted({name for d in decisions for c in d.candidates for name in c.features} - dropped)
     folds = np.arange(len(questions)) % FOLDS
+    if os.environ.get("KB_FOLDS") == "bank":  # leave one bank out: each fold is one development bank
+        banks = sorted({q["bank"] for q in questions})
+        folds = np.array([banks.index(q["bank"]) for q in questions])
 
     # Stage 1: the ranker, pairwise: within each answerable question, every answering sentence against
     # every other candidate (the difference of their standardised features), so it learns to order.
@@ -180,9 +186,23 @@ def main() -> int:
         if q["answer"]
         for c in d.candidates
     ]
+    synthetic = int(os.environ.get("KB_SYNTHETIC", "0"))  # synthetic questions from the corpus, ranker training only
+    if synthetic:
+        from synthetic import synthetic_questions
+
+        made = synthetic_questions(index, synthetic)
+        tmp2, index2 = open_knowledge_base()
+        with tmp2:
+            made_decisions = [answer.decide(index2, q["question"], city_code=settings().city_code) for q in made]
+        rows += [
+            (len(questions) + number, [c.features.get(name, 0.0) for name in ranker_names], int(contains(c.sentence, q["answer"])))
+            for number, (q, d) in enumerate(zip(made, made_decisions))
+            for c in d.candidates
+        ]
     rx = np.array([r[1] for r in rows], dtype=float)
     ry = np.array([r[2] for r in rows])
     rq = np.array([r[0] for r in rows])
+    row_folds = np.array([folds[number] if number < len(questions) else -1 for number in rq])
 
     def reorder(decision, fitted) -> None:
         if not decision.candidates:
@@ -194,8 +214,8 @@ def main() -> int:
         decision.candidates.sort(key=lambda c: (-c.probability, -c.value))
 
     # Out-of-fold ranking of every question (answerable and not), then the decider's rows.
-    for fold in range(FOLDS):
-        train = folds[rq] != fold
+    for fold in np.unique(folds):
+        train = row_folds != fold
         fitted = fit_listwise(rx[train], ry[train], rq[train], RANKER_L2)
         for number, decision in enumerate(decisions):
             if folds[number] == fold:
@@ -227,7 +247,7 @@ def main() -> int:
     dx = np.array([[decider_rows[i][0][name] for name in decider_names] for i in usable], dtype=float)
     dy = np.array([decider_rows[i][1] for i in usable])
     out_of_fold = np.zeros(len(questions))
-    for fold in range(FOLDS):
+    for fold in np.unique(folds):
         train = np.array([folds[i] != fold for i in usable])
         fitted = fit(dx[train], dy[train], DECIDER_C)
         test = [k for k, i in enumerate(usable) if folds[i] == fold]
@@ -237,6 +257,13 @@ def main() -> int:
     unanswerable = len(decider_rows) - answerable
     ranked_right = sum(1 for row in decider_rows if row[3])
     print(f"{len(questions)} questions ({answerable} answerable, {unanswerable} not); out-of-fold ranker puts an answering sentence first for {ranked_right / answerable:.3f}")
+    if os.environ.get("KB_FOLDS") == "bank":  # each bank scored by a ranker fitted without it
+        cells = []
+        for bank in sorted({q["bank"] for q in questions}):
+            mine = [row for q, row in zip(questions, decider_rows) if q["bank"] == bank and row[2]]
+            if mine:
+                cells.append(f"{bank} {sum(row[3] for row in mine) / len(mine):.3f} (n {len(mine)})")
+        print("left out, ranker first: " + "; ".join(cells))
     print(f"{'threshold':>9} {'answered':>8} {'span':>6} {'not_found':>9}")
     best_threshold, best_value = 0.5, -1.0
     for threshold in np.arange(0.10, 0.91, 0.025):
