@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Callable
 
 from liandong.triage.rules import TransferItem, legacy_judge
+from liandong.triage.segment import RUN_CHAR as _JOINS
 from liandong.triage.text import is_negated
 
 SENTENCE_END = "。！？!?；;\n"
@@ -277,8 +278,10 @@ class AlarmJudge:
         """A service keyword that begins and ends inside other words is not said ("赡养老人" holds no "养老"):
         looser than `boundary`, since a service keyword often runs on into its object ("个税汇算", "停水了")."""
         text = self.text
-        if end - start < 2 or text[start:end] not in item.keywords:
+        if end - start < 2 or start == 0 or end == len(text) or text[start:end] not in item.keywords:
             return None
+        if not (_JOINS.match(text, start - 1) and _JOINS.match(text, end)):
+            return None  # punctuation or a blank beside it: a word starts or ends there
         bounds = self.bounds(start, end)
         if start in bounds or end in bounds:
             return None

@@ -13,7 +13,8 @@ WORDS_FILE = Path(__file__).resolve().parent / "data" / "words.txt"
 _PUNCT = re.compile(r"^[\W_]+$")
 # jieba segments each run of Han/alphanumeric characters on its own, so cutting at anything else first
 # gives the same words; short runs repeat a lot ("来电人反映"), hence the caches.
-_RUN = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]+")
+RUN_CHAR = re.compile(r"[\u4e00-\u9fd5a-zA-Z0-9+#&._%\-]")  # a character that joins its neighbours into one run
+_RUN = re.compile(RUN_CHAR.pattern + "+")
 _jieba = None
 
 
@@ -85,17 +86,28 @@ def word_bounds(text: str) -> frozenset[int]:
     return frozenset(bounds)
 
 
+# The run that ends where a match starts, found by the regex engine within a window before it (longer runs: walked).
+_RUN_TAIL = re.compile(_RUN.pattern + r"\Z")
+_TAIL_WINDOW = 48
+
+
+@lru_cache(maxsize=65536)
+def _piece_bounds(piece: str) -> tuple[int, ...]:
+    return tuple(sorted(word_bounds(piece)))
+
+
 def run_bounds(text: str, start: int, end: int) -> frozenset[int]:
     """The word boundaries of the run(s) of Han/alphanumeric characters around text[start:end] only — what a
     check of one match needs, without segmenting a whole long message."""
-    left = start
-    while left > 0 and _RUN.fullmatch(text[left - 1]):
-        left -= 1
-    right = end
-    while right < len(text) and _RUN.fullmatch(text[right]):
-        right += 1
-    piece = text[left:right]
-    return frozenset(left + b for b in word_bounds(piece))
+    floor = max(0, start - _TAIL_WINDOW)
+    tail = _RUN_TAIL.search(text, floor, start)
+    left = tail.start() if tail else start
+    if left == floor:
+        while left > 0 and _RUN.fullmatch(text[left - 1]):
+            left -= 1
+    ahead = _RUN.match(text, end)
+    right = ahead.end() if ahead else end
+    return frozenset([left + b for b in _piece_bounds(text[left:right])])
 
 
 def build_word_list(texts: list[str], extra_words: list[str], *, keep_containing: list[str] = (), min_freq: int = 50, out: Path = WORDS_FILE) -> Path:
