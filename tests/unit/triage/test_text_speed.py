@@ -84,3 +84,25 @@ def test_nfkc_of_every_bmp_character():
     for code in range(0x10000):
         ch = chr(code)
         assert nfkc(ch) == unicodedata.normalize("NFKC", ch), hex(code)
+
+
+def _run_bounds_by_walking(text: str, start: int, end: int) -> frozenset[int]:
+    """The definition: walk out to the run's ends character by character, segment that piece."""
+    from liandong.triage.segment import RUN_CHAR, word_bounds
+
+    left, right = start, end
+    while left > 0 and RUN_CHAR.fullmatch(text[left - 1]):
+        left -= 1
+    while right < len(text) and RUN_CHAR.fullmatch(text[right]):
+        right += 1
+    return frozenset(left + b for b in word_bounds(text[left:right]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="赡养老人个税房本购来就，。 a1" + "好" * 3, max_size=120), st.data())
+def test_run_bounds_equals_walking_out_to_the_run(text, data):
+    from liandong.triage.segment import run_bounds
+
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, min(len(text), start + 4)))
+    assert run_bounds(text, start, end) == _run_bounds_by_walking(text, start, end)
