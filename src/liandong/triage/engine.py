@@ -94,7 +94,8 @@ _LEAD_TYPE = re.compile(r"\s*(?:【[^】]{0,8}】)?\s*(建议|倡议|咨询|请�
 # The model-only safety net stays silent when the caller names a service request or its tone: a complaint
 # about service ("不像话", "乱收费"), a question about rules.
 _SERVICE_WORDS = r"(?<!不)建议|咨询(?!过)|请问|想问|投诉"  # the explicit cues of _EXPLICIT that name a service request
-_SERVICE_SAID = re.compile(_SERVICE_WORDS + r"|不像话|太过分|什么态度|服务态度|乱收费|多收|不给退|退钱|管不管|管一管|管管")
+# "我想举报一下……" names a report of a violation; a crime happening now still says so (URGENT).
+_SERVICE_SAID = re.compile(_SERVICE_WORDS + r"|(?:想|要)举报|不像话|太过分|什么态度|服务态度|乱收费|多收|不给退|退钱|管不管|管一管|管管")
 # A complaint's tone around a bare cry ("救命啊，物业费也太贵了，还让不让人活了").
 _CRY_AS_TONE = re.compile(_SERVICE_SAID.pattern + r"|太贵|贵得|涨价|又涨|乱涨|交钱|费|还让不让人活|让不让人活|叫人怎么活|没法活了|房租|工资")
 _CRIES = re.compile(literal_alternation(GENERIC_CRIES) + r"|啊")

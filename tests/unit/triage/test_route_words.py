@@ -51,3 +51,36 @@ def test_a_duty_word_inside_a_place_name_does_not_decide(engine):
 )
 def test_matters_named_by_their_own_words(engine, text, unit):
     assert engine.triage(text).department == unit
+
+
+@pytest.mark.parametrize(
+    "text, unit",
+    [
+        ("我去年冬天退伍回来的，请问退役士兵安置有什么政策，自主就业给多少补助", "tyjrj"),
+        ("村里的光伏扶贫项目收益说好每户分红，三年了一分没见到", "nyj"),
+        ("我们村的饮水井今年干了，全村吃水难，请水利部门帮忙打井", "slj"),
+    ],
+)
+def test_less_common_duties_reach_their_unit(engine, text, unit):
+    assert engine.triage(text).department == unit
+
+
+def test_a_household_solar_connection_stays_with_the_grid_company(engine):
+    # 光伏 alone is not the energy bureau's poverty-relief project: a household asks the grid company to connect.
+    result = engine.triage("请问自己家房顶装光伏板发电，并网要去供电公司办什么手续？")
+    assert result.department == "gd"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "喂你好，我想举报一下，我们村边有个小烟花厂，没有围墙，小孩都能跑进去，里面堆着好多火药，太危险了",
+        "你好，我要举报一个加油站，晚上偷偷卖散装汽油，好多人拿着桶去买，这太吓人了",
+    ],
+)
+def test_a_report_of_a_hazard_is_not_raised_by_the_model_alone(engine, text):
+    assert engine.triage(text).platform == "12345"
+
+
+def test_a_report_of_a_fire_burning_now_still_alerts(engine):
+    assert engine.triage("我要举报，对面的厂子着火了，火很大，烟一直往上冒").platform == "119"
