@@ -181,6 +181,15 @@ def sentence_of(text: str, start: int, end: int) -> str:
     return text[left:right]
 
 
+def _word_around(bounds: frozenset[int], start: int, end: int) -> tuple[int, int]:
+    """The nearest word boundaries at or outside text[start:end]."""
+    return max(b for b in bounds if b <= start), min(b for b in bounds if b >= end)
+
+
+def _part_of(text: str, start: int, end: int, left: int, right: int) -> str:
+    return f"「{text[start:end]}」只是「{text[left:right]}」的一部分"
+
+
 class AlarmJudge:
     """Decides, for one text, whether each transfer-list match is a real alarm; the reason when it is not.
 
@@ -252,8 +261,7 @@ class AlarmJudge:
         end_ok = end in bounds
         if start_ok and end_ok:
             return None
-        left = start if start_ok else max(b for b in bounds if b <= start)
-        right = end if end_ok else min(b for b in bounds if b >= end)
+        left, right = _word_around(bounds, start, end)
         # "掉到河" in "掉到河里", "困在电梯" in "电梯里": a place or aspect suffix does not make another word.
         if start_ok and SUFFIX_ONLY.match(text, end, right) and SUFFIX_ONLY.match(text, end, right).end() == right:
             return None
@@ -272,7 +280,7 @@ class AlarmJudge:
         word = text[left:right]
         if any(word[i] == word[i + 1] and word[:i] + word[i + 1 :] == text[start:end] for i in range(len(word) - 1)):
             return None
-        return f"「{text[start:end]}」只是「{text[left:right]}」的一部分"
+        return _part_of(text, start, end, left, right)
 
     def inside_word(self, item: TransferItem, start: int, end: int) -> str | None:
         """A service keyword that begins and ends inside other words is not said ("赡养老人" holds no "养老"):
@@ -285,8 +293,7 @@ class AlarmJudge:
         bounds = self.bounds(start, end)
         if start in bounds or end in bounds:
             return None
-        left, right = max(b for b in bounds if b <= start), min(b for b in bounds if b >= end)
-        return f"「{text[start:end]}」只是「{text[left:right]}」的一部分"
+        return _part_of(text, start, end, *_word_around(bounds, start, end))
 
     def frame(self, item: TransferItem, text: str, start: int, end: int) -> str | None:
         """Who or what the cue is about and how it is told: an animal, news from elsewhere, a kind of thing, a
