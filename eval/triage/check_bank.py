@@ -1,5 +1,5 @@
 """Check a hand-written triage bank (banks/NAME.txt, built by make_heldout5.py) before it is scored: no sentence or
-long clause of it occurs in another bank or in ../shared/data, every unit code of the catalogue is the strict unit
+long clause of it occurs in another bank or in ../shared/data (nor one of theirs inside one of its), every unit code of the catalogue is the strict unit
 of at least two non-emergency rows (four for heldout10), every county appears, and the size of each part.
 
     .venv/bin/python eval/triage/check_bank.py heldout8
@@ -36,18 +36,28 @@ def _others(name: str) -> str:
     return "\n".join(texts)
 
 
+def _pieces(field: str) -> set[str]:
+    """The sentences of 8 characters or more and the clauses of 14 or more of a text."""
+    sentences = [s.strip("，") for s in re.split(r"[。！？；]", field)]
+    clauses = [c for c in re.split(r"[。！？；，]", field) if len(c) >= 14]
+    return {s for s in sentences if len(s) >= 8} | set(clauses)
+
+
 def main() -> int:
     name = sys.argv[1] if len(sys.argv) > 1 else "heldout8"
     rows = parse(HERE / "banks" / f"{name}.txt", PREFIXES[name])
     others = _others(name)
+    # The other direction: a sentence of another bank inside one of this bank's (the other bank may be blind, so
+    # only this bank's row and field are named, never the sentence).
+    foreign = {p for line in others.splitlines() for part in line.split(" | ") for p in _pieces(part.strip())}
     failures = []
     for row in rows:
-        for field in (row["title"] or "", row["text"]):
-            sentences = [s.strip("，") for s in re.split(r"[。！？；]", field)]
-            clauses = [c for c in re.split(r"[。！？；，]", field) if len(c) >= 14]
-            for piece in {s for s in sentences if len(s) >= 8} | set(clauses):
+        for label, field in (("title", row["title"] or ""), ("text", row["text"])):
+            for piece in _pieces(field):
                 if piece in others:
                     failures.append(f"{row['id']}: shared with another bank: {piece}")
+            if any(piece in field for piece in foreign if len(piece) <= len(field)):
+                failures.append(f"{row['id']}: its {label} holds a sentence of another bank")
     with (CATALOG / "departments.csv").open(encoding="utf-8") as handle:
         units = {r["code"] for r in csv.DictReader(handle) if r["level"] == "city"} | {"sd"}
     strict = Counter(r["department"] for r in rows if not r["emergency"])
