@@ -14,6 +14,10 @@ KINDS = [
     ("孩子吃果冻噎住了，脸憋得发紫，咳不出来", "120"),
     # Somebody pinned under what fell; a fire still burning told beside a question; a person who will not wake.
     ("村里的砖窑塌了一半，底下埋着一个拉砖的工人，大家在用手刨", "119"),
+    # The colloquial shock, lying still, not answering on the floor, water to the waist with someone inside.
+    ("我叔在地里浇水的时候让电给打了，半天缓不过来", "120"),
+    ("我奶奶躺在地上不说话了，我叫她也不理我", "120"),
+    ("楼下车库进水了，水都到腰了，我爸去挪车，困在车库里出不来", "119"),
     ("想问一下着火了保险怎么理赔，我们仓库现在还在着呢，火不算大", "119"),
     ("楼下车里坐着个男的，车窗关着，我们拍了半天车门他也不醒，发动机还开着", "120"),
     ("我爷爷喝汤的时候鸡骨头卡在嗓子里了，现在喘气都费劲，说不出话", "120"),
@@ -62,6 +66,10 @@ NOT_EMERGENCIES = [
     # A kind of people, not a case.
     "我提个建议，现在压力大想不开的学生挺多的，学校能不能配个心理老师",
     "听说这几年跳河的人越来越多，河边能不能装个护栏、立块牌子",
+    # Idle, not lying still; a system, not a person; a car, not a person, in the water.
+    "领导躺在办公室里一动不动地玩手机，群众来了也不理",
+    "这个政策我看了半天也出不来结果，系统里面出不来数据",
+    "暴雨以后村里的路上水都到腰了，车出不来，希望赶紧修排水沟",
     "我家的羊被蜂蛰了，现在喘不过气，兽医站的电话是多少",
     # A bare cry as the exclamation of a complaint.
     "救命啊，这学期的学费又涨了，一个孩子一年要交好几万，还让不让人活了",
