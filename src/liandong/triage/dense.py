@@ -111,8 +111,11 @@ class DenseUnitHead:
         classifier = LogisticRegression(C=self.c, class_weight="balanced", max_iter=2000)
         classifier.fit(X, np.asarray(labels), sample_weight=sample_weight)
         self.classes_ = np.asarray(classifier.classes_, dtype=str)
-        self.coef_ = np.ascontiguousarray(classifier.coef_.T, dtype=np.float32)  # dims × classes
-        self.intercept_ = np.asarray(classifier.intercept_, dtype=np.float32)
+        coef, intercept = classifier.coef_, classifier.intercept_
+        if len(self.classes_) == 2:  # one logit for the second class: the softmax of (0, logit) is its sigmoid
+            coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.concatenate([[0.0], intercept])
+        self.coef_ = np.ascontiguousarray(coef.T, dtype=np.float32)  # dims × classes
+        self.intercept_ = np.asarray(intercept, dtype=np.float32)
         self.blend_ = 0.0
         return self
 

@@ -126,7 +126,7 @@ def _label(row: dict, head: str) -> str | None:
 
 def train_model(
     rows: list[dict], *, heads: Iterable[str] = HEADS, version: str = "", source: str = "", min_df: int = 2, cv_folds: int = 0,
-    dense: bool = True, dense_blend: float | None = None,
+    dense: bool = False, dense_blend: float | None = None,
 ) -> TriageModel:
     """Fit the shared vectorizer on every text and each head on the rows that carry its label; with `dense`, the dense
     unit head too, its blend weight chosen out of fold (5 folds) unless `dense_blend` gives it."""
@@ -282,9 +282,13 @@ def _report(y_true: list[str], y_pred: list[str]) -> dict:
 
 
 def cross_validate(
-    texts: list[str], labels: list[str], *, folds: int = 5, seed: int = 0, baseline: bool = True, groups: list[str] | None = None
+    texts: list[str], labels: list[str], *, folds: int = 5, seed: int = 0, baseline: bool = True, groups: list[str] | None = None,
+    dense_blend: float | None = None,
 ) -> dict:
     """Stratified K-fold: each fold's model is fitted on the other folds only. Returns our figures, the baseline's next to them.
+
+    With `dense_blend` (0–1) the same folds also score our model blended with the dense head
+    (`liandong.triage.dense`, fitted on the fold's training part with its vectorizer's idf) at that weight.
 
     With `groups` (e.g. the variants of one phrasing, messages built on one paragraph, repeat complaints of one
     caller) the folds are stratified *and* grouped, so no group is on both sides of a split.
@@ -318,6 +322,10 @@ def cross_validate(
     base_f1: list[float] = []
     started = time.perf_counter()
     seconds = {"model": 0.0, "baseline": 0.0}
+    with_dense = np.empty(len(y), dtype=object)
+    dense_f1: list[float] = []
+    if dense_blend is not None:
+        seconds["dense"] = 0.0
     for train_idx, test_idx in splits:
         train_texts = [texts[i] for i in train_idx]
         test_texts = [texts[i] for i in test_idx]
@@ -326,6 +334,18 @@ def cross_validate(
         ours[test_idx] = model.predict(test_texts)
         seconds["model"] += time.perf_counter() - t0
         fold_f1.append(float(f1_score(y[test_idx], ours[test_idx], average="macro", zero_division=0)))
+        if dense_blend is not None:
+            from liandong.triage.dense import DenseUnitHead, word_idf
+
+            t1 = time.perf_counter()
+            terms, idf = word_idf(model.named_steps["features"])
+            head = DenseUnitHead().fit(train_texts, y[train_idx], idf_terms=terms, idf_values=idf)
+            head.blend_ = float(dense_blend)
+            classes = model.named_steps["clf"].classes_
+            blended = head.blend(classes, model.predict_proba(test_texts), test_texts)
+            with_dense[test_idx] = classes[np.argmax(blended, axis=1)]
+            seconds["dense"] += time.perf_counter() - t1 + (t1 - t0)
+            dense_f1.append(float(f1_score(y[test_idx], with_dense[test_idx], average="macro", zero_division=0)))
         if baseline:
             t0 = time.perf_counter()
             reference = baseline_pipeline().fit(train_texts, y[train_idx])
@@ -345,6 +365,15 @@ def cross_validate(
         "seconds": round(time.perf_counter() - started, 2),
         "fit_predict_seconds": {k: round(v, 2) for k, v in seconds.items()},
     }
+    if dense_blend is not None:
+        blended_report = _report(list(y), list(with_dense))
+        result["dense"] = {
+            "model": f"ours blended with the dense head (weight {dense_blend})",
+            "accuracy": blended_report["accuracy"],
+            "macro_f1": blended_report["macro_f1"],
+            "fold_macro_f1": [round(v, 4) for v in dense_f1],
+            "macro_f1_gain_over_ours": round(blended_report["macro_f1"] - result["macro_f1"], 4),
+        }
     if baseline:
         ref = _report(list(y), list(base))
         result["baseline"] = {
