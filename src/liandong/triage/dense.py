@@ -47,26 +47,32 @@ class DenseUnitHead:
         self.unseen_idf_ = float(self.idf_values_.max()) if len(self.idf_values_) else 1.0
 
     def _runtime(self) -> dict:
-        """Lookup tables built on first use in a process (never saved): word → (table rows, weights)."""
+        """Lookup tables built on first use in a process (never saved): each table row's weight and whether the
+        vectorizer saw its word, and the words the table lacks (their characters' rows)."""
         state = self.__dict__.get("_state")
         if state is None:
             table = wordvectors.load()
+            idf = {str(t): float(v) for t, v in zip(self.idf_terms_.tolist(), self.idf_values_.tolist())}
+            weight = np.full(len(table.words), self.unseen_idf_, dtype=np.float64)
+            seen = np.zeros(len(table.words), dtype=np.float64)
+            for word, value in idf.items():
+                row = table.row(word)
+                if row is not None:
+                    weight[row], seen[row] = value, 1.0
             state = self._state = {
-                "table": table,
-                "idf": {str(t): float(v) for t, v in zip(self.idf_terms_.tolist(), self.idf_values_.tolist())},
-                "words": {},
+                "table": table, "idf": idf, "weight": weight, "unseen": 1.0 - seen, "missing": {},
                 "ok": table_digest(table) == getattr(self, "table_digest_", None),
             }
         return state
 
-    def _word_rows(self, word: str, state: dict) -> tuple[tuple[int, ...], float]:
-        found = state["words"].get(word)
+    def _missing(self, word: str, state: dict) -> tuple[tuple[int, ...], float, float]:
+        """A word the table lacks: (its known characters' rows, each one's weight, 1.0 when the vectorizer never saw it)."""
+        found = state["missing"].get(word)
         if found is None:
             table = state["table"]
+            rows = tuple(r for r in (table.row(ch) for ch in word) if r is not None)
             weight = state["idf"].get(word, self.unseen_idf_)
-            row = table.row(word)
-            rows = (row,) if row is not None else tuple(r for r in (table.row(ch) for ch in word) if r is not None)
-            found = state["words"][word] = (rows, weight / len(rows) if rows else 0.0)
+            found = state["missing"][word] = (rows, weight / len(rows) if rows else 0.0, 0.0 if word in state["idf"] else 1.0)
         return found
 
     def embed(self, texts: list[str]) -> np.ndarray:
@@ -75,29 +81,46 @@ class DenseUnitHead:
 
     def embed_with_unseen(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The rows of `embed` and, per text, the share of its word weight that falls on words the vectorizer never saw."""
+        from itertools import chain
+
         from scipy import sparse
 
         state = self._runtime()
-        table, idf = state["table"], state["idf"]
-        indptr, indices, data = [0], [], []
-        unseen = np.zeros(len(texts))
+        table = state["table"]
+        index = table.index
+        known: list[list[int]] = []
+        odd_rows: list[int] = []
+        odd_cols: list[int] = []
+        odd_weight: list[float] = []
+        odd_unseen: list[float] = []
         for n, text in enumerate(texts):
-            total = new = 0.0
-            for word in word_tokens(text.lower()):
-                rows, weight = self._word_rows(word, state)
-                indices.extend(rows)
-                data.extend([weight] * len(rows))
-                whole = weight * len(rows)
-                total += whole
-                if word not in idf:
-                    new += whole
-            unseen[n] = new / total if total > 0 else 0.0
-            indptr.append(len(indices))
-        counts = sparse.csr_matrix((np.asarray(data, dtype=np.float32), indices, indptr), shape=(len(texts), table.vectors.shape[0]))
-        counts.sum_duplicates()
+            words = word_tokens(text.lower())
+            rows = [index.get(word, -1) for word in words]
+            if -1 in rows:  # words the table lacks: their characters, sharing the word's weight
+                for word, row in zip(words, rows):
+                    if row < 0:
+                        chars, weight, unseen = self._missing(word, state)
+                        odd_rows.extend([n] * len(chars))
+                        odd_cols.extend(chars)
+                        odd_weight.extend([weight] * len(chars))
+                        odd_unseen.extend([weight * unseen] * len(chars))
+                rows = [row for row in rows if row >= 0]
+            known.append(rows)
+        cols = np.fromiter(chain.from_iterable(known), dtype=np.int64)
+        owner = np.repeat(np.arange(len(texts)), [len(rows) for rows in known])
+        data = state["weight"][cols]
+        unseen = data * state["unseen"][cols]
+        if odd_rows:
+            cols = np.concatenate([cols, np.asarray(odd_cols, dtype=np.int64)])
+            owner = np.concatenate([owner, np.asarray(odd_rows, dtype=np.int64)])
+            data = np.concatenate([data, np.asarray(odd_weight)])
+            unseen = np.concatenate([unseen, np.asarray(odd_unseen)])
+        counts = sparse.csr_matrix((data.astype(np.float32), (owner, cols)), shape=(len(texts), table.vectors.shape[0]))
         means = np.asarray(counts @ table.vectors, dtype=np.float32)
         norms = np.linalg.norm(means, axis=1, keepdims=True)
-        return means / np.maximum(norms, 1e-6), unseen
+        total = np.bincount(owner, weights=data, minlength=len(texts))
+        share = np.divide(np.bincount(owner, weights=unseen, minlength=len(texts)), total, out=np.zeros(len(texts)), where=total > 0)
+        return means / np.maximum(norms, 1e-6), share
 
     # ---------------------------------------------------------------- model
 
@@ -106,6 +129,7 @@ class DenseUnitHead:
 
         self._prepare(idf_terms, idf_values)
         self.__dict__.pop("_state", None)
+        self.__dict__.pop("_columns_of", None)
         self.table_digest_ = table_digest(wordvectors.load())
         X = self.embed(texts)
         classifier = LogisticRegression(C=self.c, class_weight="balanced", max_iter=2000)
@@ -124,7 +148,8 @@ class DenseUnitHead:
         return self._runtime()["ok"]
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
-        logits = self.embed(texts) @ self.coef_ + self.intercept_
+        # einsum, not a BLAS product: a batch would wake BLAS's threads, whose spinning costs more CPU than the product.
+        logits = np.einsum("nd,dc->nc", self.embed(texts), self.coef_) + self.intercept_
         logits = logits.astype(np.float64)
         logits -= logits.max(axis=1, keepdims=True)
         np.exp(logits, out=logits)
@@ -136,17 +161,24 @@ class DenseUnitHead:
         if weight <= 0.0 or not self.usable:
             return lexical
         dense = self.predict_proba(texts)
-        position = {c: i for i, c in enumerate(self.classes_.tolist())}
-        aligned = np.zeros_like(lexical)
-        for j, name in enumerate(str(c) for c in classes):
-            i = position.get(name)
-            if i is not None:
-                aligned[:, j] = dense[:, i]
+        take = self._columns(classes)
+        aligned = np.hstack([dense, np.zeros((dense.shape[0], 1))])[:, take]  # a class the dense head lacks: 0
         return (1.0 - weight) * lexical + weight * aligned
+
+    def _columns(self, classes) -> np.ndarray:
+        """For each of `classes`, this head's column of it (its class count for one it lacks); kept per class list."""
+        key = tuple(str(c) for c in classes)
+        cache = self.__dict__.setdefault("_columns_of", {})
+        found = cache.get(key)
+        if found is None:
+            position = {c: i for i, c in enumerate(self.classes_.tolist())}
+            found = cache[key] = np.asarray([position.get(name, len(position)) for name in key], dtype=np.int64)
+        return found
 
     def __getstate__(self):
         state = dict(self.__dict__)
         state.pop("_state", None)
+        state.pop("_columns_of", None)
         return state
 
 
