@@ -12,6 +12,10 @@ KINDS = [
     ("山坡上的荒草着起来了，火顺着风往坡下烧，就要烧到我们村的柴房了", "119"),
     ("我家后院的玉米秸秆垛燃起来了，火快要烧到牛棚了，在陵川县礼义镇", "119"),
     ("孩子吃果冻噎住了，脸憋得发紫，咳不出来", "120"),
+    # Somebody pinned under what fell; a fire still burning told beside a question; a person who will not wake.
+    ("村里的砖窑塌了一半，底下埋着一个拉砖的工人，大家在用手刨", "119"),
+    ("想问一下着火了保险怎么理赔，我们仓库现在还在着呢，火不算大", "119"),
+    ("楼下车里坐着个男的，车窗关着，我们拍了半天车门他也不醒，发动机还开着", "120"),
     ("我爷爷喝汤的时候鸡骨头卡在嗓子里了，现在喘气都费劲，说不出话", "120"),
     # A person stung or hurt by an animal is the one in danger ("被马蜂蛰了" is a passive, "马蜂" one word); a fish hook
     # is not a fish.
@@ -55,6 +59,9 @@ KINDS = [
 ]
 
 NOT_EMERGENCIES = [
+    # A kind of people, not a case.
+    "我提个建议，现在压力大想不开的学生挺多的，学校能不能配个心理老师",
+    "听说这几年跳河的人越来越多，河边能不能装个护栏、立块牌子",
     "我家的羊被蜂蛰了，现在喘不过气，兽医站的电话是多少",
     # A bare cry as the exclamation of a complaint.
     "救命啊，这学期的学费又涨了，一个孩子一年要交好几万，还让不让人活了",
