@@ -99,7 +99,7 @@ ASK_TOPIC = re.compile(
 ASKING_RULES = re.compile(r"标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识|政策|(?:可以|能不能|能否|是否)(?:申请|报销|补|退|认定)")
 # Strong markers of an event happening now (a plain "现在" or "今天" can also open the present state a past
 # event left behind: "上个月脑梗……现在半边身子动不了").
-STRONG_NOW = re.compile(r"正在|刚才|刚刚|刚发现|此刻|这会儿|还在|仍在|就在|着呢|又在|一直在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了")
+STRONG_NOW = re.compile(r"正在|现在正(?=[把在往拿朝被冲追打])|刚才|刚刚|刚发现|此刻|这会儿|还在|仍在|就在|着呢|又在|一直在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了")
 PLAIN_NOW = re.compile(r"现在|目前|如今")
 TODAY = re.compile(r"今天|今晚|今早|今儿|今天早上|今天下午|今天晚上")
 # The writer asks for the emergency service itself ("请派警察来", "请消防来看看"), not for a unit to inspect.

@@ -146,6 +146,8 @@ def test_live_now_reads_clause_by_clause(sentence, live):
         ("等了三个小时才来人", False, False),  # 才来人 is the complaint, not a cry
         ("工友们赶紧打了120送到医院", False, False),  # haste told about what was already done
         ("赶紧派人来", False, True),
+        ("现在正把一个老人往车上拽", True, True),  # 现在正 + a verb is a strong "now"
+        ("现在正常营业了", True, False),
     ],
 )
 def test_has_urgency_strict_for_service_titles(sentence, strict, urgent):
