@@ -83,7 +83,7 @@ IN_CARE = re.compile(_IN_HOSPITAL + "|出院|" + _OPERATED)
 # What questions about rules, money or a procedure name, in both readings below.
 _RULE_QUESTION = (
     r"多少年|多长时间|多久|怎么(?:办理|申请|处理|赔|报销|认定|证明|登记)|如何|算不算|需要(?:什么|哪些)|"
-    r"谁(?:负责|承担|来管)|哪个部门|找哪|该找谁|标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识"
+    r"谁(?:负责|承担|来管)|哪个部门|找哪|该找谁|标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识|怎么(?:预)?防|如何(?:预)?防|怎样(?:预)?防|怎么避免|如何避免"
 )
 # A clause that asks about a rule, money or a procedure ("想问问现在有没有进展", "失踪多少年可以申请宣告死亡"):
 # the alarm word is the topic of a question, not an event being reported.
@@ -122,6 +122,8 @@ TOPIC_FIRST = re.compile(r"(?![吃喝吞服咽把误])[^，,。！？!?；;\n]{1
 GRAVE_AFTER = re.compile(r"死|没命|人命|醒不过来|昏迷|抢救|急救")
 ASK_OPENER = re.compile(r"(?:想问|请问|问一下|问问|咨询一下|想了解)[^。！？!?；;\n]*$")
 GENERIC_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,4}?(?:是|也|都|就)?(?:会|可能|容易)")
+# How to prevent it, not that it happened: "怎么防煤气中毒", "如何预防孩子溺水".
+PREVENT_BEFORE = re.compile(r"(?:预防|防止|避免|防范|谨防|怎么防|如何防|怎样防)[^，,。！？!?；;\n]{0,6}$")
 # A population, not a case: "想不开的年轻人挺多的", "跳河的人越来越多".
 POPULATION_AFTER = re.compile(
     r"^[^，,。！？!?；;\n]{0,3}?的(?:年轻人|人|孩子|学生|老人|小孩|青少年|中学生|大学生|患者|病人|女性|男性)(?:们)?[^，,。！？!?；;\n]{0,4}"
@@ -328,6 +330,8 @@ class AlarmJudge:
         lead = text[max(sentence_left, start - 24) : start]
         if (GENERIC_BEFORE.search(before) or GENERIC_SUBJECT.search(lead)) and GENERIC_AFTER.match(after):
             return "泛指的说法（「这种……会……」），不是具体发生的事件"
+        if PREVENT_BEFORE.search(before) and not NOW.search(clause):
+            return "问的是如何预防，不是正在发生的事件"
         if POPULATION_AFTER.match(after):
             return "说的是一类人（「……的人挺多」），不是具体发生的事件"
         # "药吃多了会不会伤肝": the thing named first, what is done to it as a condition, a consequence asked or

@@ -89,6 +89,12 @@ NOT_EMERGENCIES = [
     # Goods, not a person, carried off; a custody dispute asked about ("想问问怎么办" asks for a procedure).
     "工地上的钢筋被人拉上车拉走了，想问问怎么办",
     "上个月我家孩子被他爸强行带走了，离婚以后一直不让我见，想问问怎么办",
+    # A lamp, not a fire; not getting up for school; cars, not people, that cannot get out; how to prevent it.
+    "家里的灯还在着呢，人不知道去哪了",
+    "孩子早上怎么叫都叫不醒，上学老迟到，怎么办",
+    "小区车库的车被堵住了出不来，物业也不管",
+    "屋里炉子还烧着呢，想问问冬天怎么防煤气中毒",
+    "怎么防止老人误服药物，社区能不能给讲讲",
     "我家的羊被蜂蛰了，现在喘不过气，兽医站的电话是多少",
     # A bare cry as the exclamation of a complaint.
     "救命啊，这学期的学费又涨了，一个孩子一年要交好几万，还让不让人活了",
