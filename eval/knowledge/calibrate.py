@@ -12,7 +12,8 @@ Two small logistic regressions (knowledge/answer.py uses them):
 The held-out bank is never read here.
 
 Usage: .venv/bin/python eval/knowledge/calibrate.py [--write]
-Environment: KB_FOLDS=bank folds by development bank (leave one bank out: a ranker and decider fitted without
+Environment: KB_DENSE=1 (or =ranker) adds the dense word-vector features (knowledge/dense.py) to both models
+(or the ranker only); KB_FOLDS=bank folds by development bank (leave one bank out: a ranker and decider fitted without
 the bank score it, which is how new phrasings fare; per-bank ranker figures are printed); KB_SYNTHETIC=N adds N
 synthetic questions made from the corpus (eval/knowledge/synthetic.py) to the ranker's training rows only.
 """
@@ -53,6 +54,13 @@ DECIDER_FEATURES = [
 # question whose best sentence states an asked fee is answerable).
 RANKER_L2 = float(os.environ.get("KB_RANKER_L2", "5.0"))  # out of fold, 5 beat 0.1 and 1 (0.863 / 0.858 / 0.857 first)
 DECIDER_C = float(os.environ.get("KB_DECIDER_C", "0.5"))  # second kb session: out of fold 0.5 beat 0.2 and 1.0 (0.906 / 0.910 against 0.900 / 0.907 and 0.907 / 0.907)
+# Sixth kb session: dense (word-vector) evidence, knowledge/dense.py. KB_DENSE=1 computes it for every candidate
+# (the ranker reads every feature a candidate has) and gives the decider the best candidate's; KB_DENSE=ranker
+# gives it to the ranker only.
+DENSE = os.environ.get("KB_DENSE", "")
+DENSE_DECIDER = ["dense_coverage", "dense_soft_only", "dense_cosine", "dense_focus"]
+if DENSE and DENSE != "ranker":
+    DECIDER_FEATURES = DECIDER_FEATURES + DENSE_DECIDER
 if os.environ.get("KB_DECIDER_FEATURES"):  # for trying other feature sets: comma-separated names
     DECIDER_FEATURES = os.environ["KB_DECIDER_FEATURES"].split(",")
 
@@ -167,6 +175,8 @@ def main() -> int:
     from liandong.knowledge import answer
     from liandong.knowledge.extract import softmax
 
+    if DENSE:
+        answer.DENSE = True
     questions = dev_questions()
     tmp, index = open_knowledge_base()
     with tmp:

@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 from sqlalchemy.orm import Session
 
 from liandong.config import settings
 from liandong.core.errors import ValidationFailed
-from liandong.knowledge import extract, ranking
+from liandong.knowledge import dense, extract, ranking
 from liandong.knowledge import search as search_service
 from liandong.knowledge.question import QUESTION_FILLERS, Form, asked_form, asked_part, form_fit, satisfies
 
@@ -30,6 +31,9 @@ ITEM_FIRST_SHARE = 0.5  # an item goes first when the ranker gives it at least t
 ITEM_FIRST_SIMILARITY = 0.5  # … and its question and the caller's share at least half their words both ways
 JOIN_SHARE = 0.2  # the next sentence of the same passage joins the answer when the ranker gives it this share of the best's probability …
 JOIN_MAX = 160  # … and the two together stay this short (characters)
+# Dense (word-vector) features are computed when the shipped model reads them, or always when this is set
+# (eval/knowledge/calibrate.py with KB_DENSE=1, to fit and judge them).
+DENSE = False
 
 
 @dataclass
@@ -410,6 +414,24 @@ def _decider_features(
     return features
 
 
+def _add_dense(found: list[Candidate], index: search_service.KnowledgeIndex, terms: extract.Terms, focus: list[str]) -> None:
+    """The dense features of each candidate (knowledge/dense.py), added to its lexical ones."""
+    idf = index.idf.get("w", {})
+    ceiling = max(idf.values(), default=1.0)
+    question = dense.Question.of(terms.weights, focus)
+    passages: dict[int, np.ndarray] = {}
+    for candidate in found:
+        entry = candidate.entry
+        sentence = dense.text_words(candidate.sentence)
+        title = dense.text_words(entry.title)
+        if candidate.position not in passages:
+            passages[candidate.position] = dense.text_words(entry.text).mean(idf, ceiling)
+        literal = extract.found_words(candidate.sentence + entry.title, terms)
+        candidate.features.update(
+            dense.features(question, sentence, title, literal, passages[candidate.position], sentence.mean(idf, ceiling))
+        )
+
+
 def decide(
     index: search_service.KnowledgeIndex,
     question: str,
@@ -508,6 +530,8 @@ def decide(
             candidate, terms=terms, focus=focus, top_score=top_score, rival=rival, numbers=numbers, unknown=unknown_words,
             question_words=question_words, chars=chars, grams=grams, form=form, figures=figures,
         )
+    if DENSE or any(name in dense.FEATURES for name in (*model.ranker.features, *model.decider.features)):
+        _add_dense(found, index, terms, focus)
     for candidate, fit, probability in zip(found, *model.ranked([candidate.features for candidate in found])):
         candidate.fit, candidate.probability = fit, probability
     found.sort(key=lambda candidate: (-candidate.probability, -candidate.value))
