@@ -58,7 +58,7 @@ DECIDER_C = float(os.environ.get("KB_DECIDER_C", "0.5"))  # second kb session: o
 # (the ranker reads every feature a candidate has) and gives the decider the best candidate's; KB_DENSE=ranker
 # gives it to the ranker only.
 DENSE = os.environ.get("KB_DENSE", "")
-DENSE_DECIDER = ["dense_coverage", "dense_soft_only", "dense_cosine", "dense_focus"]
+DENSE_DECIDER = os.environ.get("KB_DENSE_DECIDER", "dense_coverage,dense_soft_only,dense_cosine,dense_focus").split(",")
 if DENSE and DENSE != "ranker":
     DECIDER_FEATURES = DECIDER_FEATURES + DENSE_DECIDER
 if os.environ.get("KB_DECIDER_FEATURES"):  # for trying other feature sets: comma-separated names
@@ -176,7 +176,11 @@ def main() -> int:
     from liandong.knowledge.extract import softmax
 
     if DENSE:
+        from liandong.knowledge import dense
+
         answer.DENSE = True
+        answer.DENSE_VALUE = float(os.environ.get("KB_DENSE_VALUE", "0"))
+        dense.FLOOR = float(os.environ.get("KB_DENSE_FLOOR", dense.FLOOR))
     questions = dev_questions()
     tmp, index = open_knowledge_base()
     with tmp:

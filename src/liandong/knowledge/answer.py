@@ -34,6 +34,7 @@ JOIN_MAX = 160  # … and the two together stay this short (characters)
 # Dense (word-vector) features are computed when the shipped model reads them, or always when this is set
 # (eval/knowledge/calibrate.py with KB_DENSE=1, to fit and judge them).
 DENSE = False
+DENSE_VALUE = 0.0  # weight of the dense soft-only coverage in the first, cheap ordering (an experiment)
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)
     probability: float = 0.0  # the ranker's: this sentence holds the answer (shares over the candidates)
     fit: float = 0.0  # the ranker's score before the softmax: how well the sentence fits, on an absolute scale
+    dense: dict[str, float] = field(default_factory=dict)  # knowledge/dense.py's features, when computed
 
     @property
     def sentence(self) -> str:
@@ -427,9 +429,9 @@ def _add_dense(found: list[Candidate], index: search_service.KnowledgeIndex, ter
         if candidate.position not in passages:
             passages[candidate.position] = dense.text_words(entry.text).mean(idf, ceiling)
         literal = extract.found_words(candidate.sentence + entry.title, terms)
-        candidate.features.update(
-            dense.features(question, sentence, title, literal, passages[candidate.position], sentence.mean(idf, ceiling))
-        )
+        weights = sentence.weights(idf, ceiling)
+        sentence_mean = dense.unit(weights @ sentence.matrix) if sentence.words else np.zeros(sentence.matrix.shape[1], np.float32)
+        candidate.dense = dense.features(question, sentence, title, literal, passages[candidate.position], sentence_mean, weights)
 
 
 def decide(
@@ -504,10 +506,17 @@ def decide(
             found.append(Candidate(position, entry, score, choice, choice.score + 0.35 * score / top_score))
     if not found:
         return Decision(prepared, 0.0, [], unknown, {}, 0.0)
+    focus = _focus(prepared)
+    use_dense = DENSE or any(name in dense.FEATURES for name in (*model.ranker.features, *model.decider.features))
+    if use_dense:
+        _add_dense(found, index, terms, focus)
+        if DENSE_VALUE:
+            # What the words alone did not see counts in the first ordering too, so a paraphrase is featured.
+            for candidate in found:
+                candidate.value += DENSE_VALUE * candidate.dense["dense_soft_only"]
     # Features for the most promising candidates only: the rest would not be chosen anyway.
     found.sort(key=lambda candidate: -candidate.value)
     found = found[:FEATURED]
-    focus = _focus(prepared)
     full_score = index.full_score(prepared)
     numbers = set(ranking.document_numbers(prepared.text))
     unknown_words = _unknown_words(index, prepared)
@@ -530,8 +539,7 @@ def decide(
             candidate, terms=terms, focus=focus, top_score=top_score, rival=rival, numbers=numbers, unknown=unknown_words,
             question_words=question_words, chars=chars, grams=grams, form=form, figures=figures,
         )
-    if DENSE or any(name in dense.FEATURES for name in (*model.ranker.features, *model.decider.features)):
-        _add_dense(found, index, terms, focus)
+        candidate.features.update(candidate.dense)
     for candidate, fit, probability in zip(found, *model.ranked([candidate.features for candidate in found])):
         candidate.fit, candidate.probability = fit, probability
     found.sort(key=lambda candidate: (-candidate.probability, -candidate.value))

@@ -23,7 +23,7 @@ from liandong.knowledge import ranking
 # best of a sentence's twenty words is taken); credit rises linearly to 1 at FLOOR + SPAN.
 FLOOR = 0.25
 SPAN = 0.55
-FEATURES = ("dense_coverage", "dense_soft_only", "dense_cosine", "dense_passage", "dense_focus")
+FEATURES = ("dense_coverage", "dense_soft_only", "dense_cosine", "dense_passage", "dense_focus", "dense_precision")
 
 
 def credit(cosines: np.ndarray) -> np.ndarray:
@@ -43,12 +43,15 @@ class Words:
         kept, matrix = (table or wordvectors.load()).matrix(dict.fromkeys(words))
         return cls(tuple(kept), matrix)
 
+    def weights(self, idf: Mapping[str, float], default: float) -> np.ndarray:
+        """Each word's rarity (idf; ``default`` for a word the index does not hold)."""
+        return np.array([idf.get(word, default) for word in self.words], dtype=np.float32)
+
     def mean(self, idf: Mapping[str, float], default: float) -> np.ndarray:
         """The rarity-weighted mean vector, unit length (zero when no word is known)."""
         if not self.words:
-            return np.zeros(self.matrix.shape[1] if self.matrix.ndim == 2 else 0, dtype=np.float32)
-        weights = np.array([idf.get(word, default) for word in self.words], dtype=np.float32)
-        return unit(weights @ self.matrix)
+            return np.zeros(self.matrix.shape[1], dtype=np.float32)
+        return unit(self.weights(idf, default) @ self.matrix)
 
 
 def unit(vector: np.ndarray) -> np.ndarray:
@@ -92,7 +95,15 @@ class Question:
                    tuple(words.index(word) for word in focus if word in words))
 
 
-def features(question: Question, sentence: Words, title: Words, literal: Mapping[str, float], passage_mean: np.ndarray, sentence_mean: np.ndarray) -> dict[str, float]:
+def features(
+    question: Question,
+    sentence: Words,
+    title: Words,
+    literal: Mapping[str, float],
+    passage_mean: np.ndarray,
+    sentence_mean: np.ndarray,
+    sentence_weights: np.ndarray | None = None,
+) -> dict[str, float]:
     """Dense features of one candidate sentence.
 
     literal: each question word's lexical credit in the sentence with its title (1 found, 0.8 through a formal
@@ -106,10 +117,16 @@ def features(question: Question, sentence: Words, title: Words, literal: Mapping
     lexical = np.array([literal.get(word, 0.0) for word in question.words], dtype=np.float32)
     covered = np.maximum(soft, lexical)
     focus = [int(row) for row in question.focus]
+    # The other way round: the share of the sentence's (rarity-weighted) words near some question word — a
+    # provision about something else shares the question's words but little of its meaning.
+    weights = sentence_weights if sentence_weights is not None else np.ones(len(sentence.words), dtype=np.float32)
+    near = credit(best_cosines(sentence.matrix, question.matrix[question.weights > 0]))
+    precision = float(weights @ near) / float(weights.sum()) if sentence.words and weights.sum() > 0 else 0.0
     return {
         "dense_coverage": float(question.weights @ covered) / total,
         "dense_soft_only": float(question.weights @ np.maximum(soft - lexical, 0.0)) / total,
         "dense_cosine": float(question.mean @ sentence_mean) if sentence.words else 0.0,
         "dense_passage": float(question.mean @ passage_mean),
         "dense_focus": float(covered[focus].mean()) if focus else 0.5,
+        "dense_precision": precision,
     }
