@@ -95,6 +95,17 @@ class Question:
                    tuple(words.index(word) for word in focus if word in words))
 
 
+def soft_coverage(question: Question, text: Words, literal: Mapping[str, float]) -> float:
+    """The share of the question's rarity the text covers, each word credited with the better of its lexical
+    credit and its best cosine's."""
+    total = float(question.weights.sum())
+    if total <= 0 or not question.words:
+        return 0.0
+    soft = credit(best_cosines(question.matrix, text.matrix))
+    lexical = np.array([literal.get(word, 0.0) for word in question.words], dtype=np.float32)
+    return float(question.weights @ np.maximum(soft, lexical)) / total
+
+
 def features(
     question: Question,
     sentence: Words,
