@@ -179,12 +179,14 @@ def main() -> int:
         from liandong.knowledge import dense
 
         answer.DENSE = True
-        answer.DENSE_VALUE = float(os.environ.get("KB_DENSE_VALUE", "0"))
+        answer.DENSE_VALUE = float(os.environ.get("KB_DENSE_VALUE", answer.DENSE_VALUE))
         dense.FLOOR = float(os.environ.get("KB_DENSE_FLOOR", dense.FLOOR))
     if os.environ.get("KB_SEARCH_DENSE"):
         from liandong.knowledge import search
 
         search.SEARCH_DENSE = float(os.environ["KB_SEARCH_DENSE"])
+    if os.environ.get("KB_CANDIDATES"):  # passages read per question (answer.CANDIDATES)
+        answer.CANDIDATES = int(os.environ["KB_CANDIDATES"])
     questions = dev_questions()
     tmp, index = open_knowledge_base()
     with tmp:

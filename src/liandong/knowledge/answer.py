@@ -14,7 +14,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-import numpy as np
 from sqlalchemy.orm import Session
 
 from liandong.config import settings
@@ -24,7 +23,7 @@ from liandong.knowledge import search as search_service
 from liandong.knowledge.question import QUESTION_FILLERS, Form, asked_form, asked_part, form_fit, satisfies
 
 NOT_FOUND = "知识库中没有找到可靠答案"
-CANDIDATES = 12  # passages and items whose sentences are read
+CANDIDATES = 20  # passages and items whose sentences are read
 MAX_QUESTION = 500
 ITEM_WHOLE_ANSWER = 240  # a curated answer up to this length is read out whole
 ITEM_FIRST_SHARE = 0.5  # an item goes first when the ranker gives it at least this share of the best sentence's probability …
@@ -34,7 +33,7 @@ JOIN_MAX = 160  # … and the two together stay this short (characters)
 # Dense (word-vector) features are computed when the shipped model reads them, or always when this is set
 # (eval/knowledge/calibrate.py with KB_DENSE=1, to fit and judge them).
 DENSE = False
-DENSE_VALUE = 0.0  # weight of the dense soft-only coverage in the first, cheap ordering (an experiment)
+DENSE_VALUE = 0.3  # weight of the dense soft-only coverage in the first, cheap ordering, when dense features are on
 
 
 @dataclass
@@ -418,20 +417,27 @@ def _decider_features(
 
 def _add_dense(found: list[Candidate], index: search_service.KnowledgeIndex, terms: extract.Terms, focus: list[str]) -> None:
     """The dense features of each candidate (knowledge/dense.py), added to its lexical ones."""
+    if not found:
+        return
     idf = index.idf.get("w", {})
-    ceiling = max(idf.values(), default=1.0)
+    ceiling = dense.ceiling(idf)
     question = dense.Question.of(terms.weights, focus)
-    passages: dict[int, np.ndarray] = {}
+    sentences = [dense.text_words(candidate.sentence) for candidate in found]
+    passages: dict[int, object] = {}
     for candidate in found:
-        entry = candidate.entry
-        sentence = dense.text_words(candidate.sentence)
-        title = dense.text_words(entry.title)
         if candidate.position not in passages:
-            passages[candidate.position] = dense.text_words(entry.text).mean(idf, ceiling)
-        literal = extract.found_words(candidate.sentence + entry.title, terms)
-        weights = sentence.weights(idf, ceiling)
-        sentence_mean = dense.unit(weights @ sentence.matrix) if sentence.words else np.zeros(sentence.matrix.shape[1], np.float32)
-        candidate.dense = dense.features(question, sentence, title, literal, passages[candidate.position], sentence_mean, weights)
+            passages[candidate.position] = dense.text_words(candidate.entry.text).mean(idf, ceiling)
+    values = dense.batch_features(
+        question,
+        sentences,
+        [dense.text_words(candidate.entry.title) for candidate in found],
+        [extract.found_words(candidate.sentence + candidate.entry.title, terms) for candidate in found],
+        [passages[candidate.position] for candidate in found],
+        [sentence.mean(idf, ceiling) for sentence in sentences],
+        [sentence.weights(idf, ceiling) for sentence in sentences],
+    )
+    for candidate, features in zip(found, values):
+        candidate.dense = features
 
 
 def decide(

@@ -11,7 +11,7 @@ cached by its text, so a passage read again costs one dictionary hit.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -37,21 +37,39 @@ class Words:
 
     words: tuple[str, ...]
     matrix: np.ndarray
+    # The weights and mean under one index's idf, kept with the (cached) words: (idf, default, weights, mean).
+    _weighted: list = field(default_factory=list, compare=False, repr=False)
 
     @classmethod
     def of(cls, words: Sequence[str], table: wordvectors.WordVectors | None = None) -> Words:
         kept, matrix = (table or wordvectors.load()).matrix(dict.fromkeys(words))
         return cls(tuple(kept), matrix)
 
+    def _under(self, idf: Mapping[str, float], default: float) -> tuple[np.ndarray, np.ndarray]:
+        if self._weighted and self._weighted[0] is idf and self._weighted[1] == default:
+            return self._weighted[2], self._weighted[3]
+        weights = np.array([idf.get(word, default) for word in self.words], dtype=np.float32)
+        mean = unit(weights @ self.matrix) if self.words else np.zeros(self.matrix.shape[1], dtype=np.float32)
+        self._weighted[:] = [idf, default, weights, mean]
+        return weights, mean
+
     def weights(self, idf: Mapping[str, float], default: float) -> np.ndarray:
         """Each word's rarity (idf; ``default`` for a word the index does not hold)."""
-        return np.array([idf.get(word, default) for word in self.words], dtype=np.float32)
+        return self._under(idf, default)[0]
 
     def mean(self, idf: Mapping[str, float], default: float) -> np.ndarray:
         """The rarity-weighted mean vector, unit length (zero when no word is known)."""
-        if not self.words:
-            return np.zeros(self.matrix.shape[1], dtype=np.float32)
-        return unit(self.weights(idf, default) @ self.matrix)
+        return self._under(idf, default)[1]
+
+
+_CEILING: list = []  # (idf, its largest value): one index's, computed once
+
+
+def ceiling(idf: Mapping[str, float]) -> float:
+    """The largest idf (the weight of a word the index lacks), remembered for the last index asked."""
+    if not (_CEILING and _CEILING[0] is idf):
+        _CEILING[:] = [idf, max(idf.values(), default=1.0)]
+    return _CEILING[1]
 
 
 def unit(vector: np.ndarray) -> np.ndarray:
@@ -141,3 +159,58 @@ def features(
         "dense_focus": float(covered[focus].mean()) if focus else 0.5,
         "dense_precision": precision,
     }
+
+
+def batch_features(
+    question: Question,
+    sentences: Sequence[Words],
+    titles: Sequence[Words],
+    literals: Sequence[Mapping[str, float]],
+    passage_means: Sequence[np.ndarray],
+    sentence_means: Sequence[np.ndarray],
+    sentence_weights: Sequence[np.ndarray],
+) -> list[dict[str, float]]:
+    """``features`` for a question's candidates at once: one matrix product over all their words (the same
+    figures, a fraction of the per-call cost)."""
+    count = len(sentences)
+    total = float(question.weights.sum())
+    if count == 0:
+        return []
+    if total <= 0 or not question.words:
+        return [{name: 0.0 for name in FEATURES} for _ in range(count)]
+    dim = question.matrix.shape[1]
+    zero = np.zeros((1, dim), dtype=np.float32)
+    # Each candidate's words (sentence, then title), one block each; an empty block holds a zero row (cosine 0,
+    # no credit, as best_cosines' −1 gives none).
+    blocks = [np.vstack([sentence.matrix, title.matrix]) if (sentence.words or title.words) else zero for sentence, title in zip(sentences, titles)]
+    starts = np.cumsum([0] + [block.shape[0] for block in blocks[:-1]])
+    products = question.matrix @ np.vstack(blocks).T  # question words × all candidates' words
+    soft = credit(np.maximum.reduceat(products, starts, axis=1)).T  # candidates × question words
+    lexical = np.array([[literal.get(word, 0.0) for word in question.words] for literal in literals], dtype=np.float32)
+    covered = np.maximum(soft, lexical)
+    coverage = covered @ question.weights / total
+    soft_only = np.maximum(soft - lexical, 0.0) @ question.weights / total
+    focus = list(question.focus)
+    focus_credit = covered[:, focus].mean(axis=1) if focus else np.full(count, 0.5)
+    asked = question.matrix[question.weights > 0]
+    # Precision: each sentence word's best cosine to the question's words, rarity-weighted within its sentence.
+    sentence_blocks = [sentence.matrix if sentence.words else zero for sentence in sentences]
+    sentence_starts = np.cumsum([0] + [block.shape[0] for block in sentence_blocks[:-1]])
+    near = credit((np.vstack(sentence_blocks) @ asked.T).max(axis=1)) if asked.shape[0] else np.zeros(sum(b.shape[0] for b in sentence_blocks))
+    weights = np.concatenate([w if sentence.words else np.zeros(1, np.float32) for w, sentence in zip(sentence_weights, sentences)])
+    weighted = np.add.reduceat(weights * near, sentence_starts)
+    weight_sums = np.add.reduceat(weights, sentence_starts)
+    precision = np.where(weight_sums > 0, weighted / np.maximum(weight_sums, 1e-9), 0.0)
+    cosines = np.vstack(sentence_means) @ question.mean
+    passages = np.vstack(passage_means) @ question.mean
+    return [
+        {
+            "dense_coverage": float(coverage[i]),
+            "dense_soft_only": float(soft_only[i]),
+            "dense_cosine": float(cosines[i]) if sentences[i].words else 0.0,
+            "dense_passage": float(passages[i]),
+            "dense_focus": float(focus_credit[i]),
+            "dense_precision": float(precision[i]),
+        }
+        for i in range(count)
+    ]
