@@ -33,7 +33,7 @@ JOIN_MAX = 160  # … and the two together stay this short (characters)
 # Dense (word-vector) features are computed when the shipped model reads them, or always when this is set
 # (eval/knowledge/calibrate.py with KB_DENSE=1, to fit and judge them).
 DENSE = False
-DENSE_VALUE = 0.3  # weight of the dense soft-only coverage in the first, cheap ordering, when dense features are on
+DENSE_VALUE = 0.0  # weight of the dense soft-only coverage in the first, cheap ordering, when dense features are on
 
 
 @dataclass
@@ -514,15 +514,16 @@ def decide(
         return Decision(prepared, 0.0, [], unknown, {}, 0.0)
     focus = _focus(prepared)
     use_dense = DENSE or any(name in dense.FEATURES for name in (*model.ranker.features, *model.decider.features))
-    if use_dense:
+    if use_dense and DENSE_VALUE:
+        # What the words alone did not see counts in the first ordering too, so a paraphrase is featured.
         _add_dense(found, index, terms, focus)
-        if DENSE_VALUE:
-            # What the words alone did not see counts in the first ordering too, so a paraphrase is featured.
-            for candidate in found:
-                candidate.value += DENSE_VALUE * candidate.dense["dense_soft_only"]
+        for candidate in found:
+            candidate.value += DENSE_VALUE * candidate.dense["dense_soft_only"]
     # Features for the most promising candidates only: the rest would not be chosen anyway.
     found.sort(key=lambda candidate: -candidate.value)
     found = found[:FEATURED]
+    if use_dense and not DENSE_VALUE:
+        _add_dense(found, index, terms, focus)
     full_score = index.full_score(prepared)
     numbers = set(ranking.document_numbers(prepared.text))
     unknown_words = _unknown_words(index, prepared)

@@ -10,6 +10,7 @@ cached by its text, so a passage read again costs one dictionary hit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -77,10 +78,32 @@ def unit(vector: np.ndarray) -> np.ndarray:
     return vector / norm if norm > 1e-6 else vector
 
 
+LONGEST = 4  # characters: the longest word the segmentation tries (the table's words are 1–4 characters but 600)
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+|[A-Za-z]+|\d+(?:\.\d+)?")
+
+
+def segment(text: str, vocabulary: Mapping[str, int]) -> list[str]:
+    """The text's words by forward maximum matching against the table's vocabulary (a tenth of jieba's cost:
+    a passage's words are needed for every new passage a question reads), stopwords left out."""
+    result = []
+    for run in _CJK.findall(text.lower()):
+        position = 0
+        while position < len(run):
+            for size in range(min(LONGEST, len(run) - position), 0, -1):
+                word = run[position : position + size]
+                if size == 1 or word in vocabulary:
+                    break
+            position += size
+            if word not in ranking.STOPWORDS and (size > 1 or word in vocabulary):
+                result.append(word)
+    return result
+
+
 @lru_cache(maxsize=16384)
 def text_words(text: str) -> Words:
-    """The text's search-mode words (sub-words included, stopwords out) with their vectors; cached by text."""
-    return Words.of(ranking.words(text))
+    """The text's words (stopwords out) with their vectors; cached by text."""
+    table = wordvectors.load()
+    return Words.of(segment(text, table.index), table)
 
 
 def best_cosines(question: np.ndarray, text: np.ndarray) -> np.ndarray:
@@ -181,25 +204,43 @@ def batch_features(
     dim = question.matrix.shape[1]
     zero = np.zeros((1, dim), dtype=np.float32)
     # Each candidate's words (sentence, then title), one block each; an empty block holds a zero row (cosine 0,
-    # no credit, as best_cosines' −1 gives none).
-    blocks = [np.vstack([sentence.matrix, title.matrix]) if (sentence.words or title.words) else zero for sentence, title in zip(sentences, titles)]
-    starts = np.cumsum([0] + [block.shape[0] for block in blocks[:-1]])
-    products = question.matrix @ np.vstack(blocks).T  # question words × all candidates' words
-    soft = credit(np.maximum.reduceat(products, starts, axis=1)).T  # candidates × question words
+    # no credit, as best_cosines' −1 gives none). The words' matrix goes on the left: (all words × question
+    # words) is several times faster than its transpose for a handful of question words.
+    blocks: list[np.ndarray] = []
+    starts: list[int] = []
+    in_sentence: list[np.ndarray] = []
+    row = 0
+    for sentence, title in zip(sentences, titles):
+        starts.append(row)
+        if sentence.words or title.words:
+            blocks.extend((sentence.matrix, title.matrix))
+            size = len(sentence.words) + len(title.words)
+        else:
+            blocks.append(zero)
+            size = 1
+        flags = np.zeros(size, dtype=bool)
+        flags[: len(sentence.words)] = True
+        in_sentence.append(flags)
+        row += size
+    # einsum, not BLAS: a matrix product this small gains nothing from OpenBLAS's threads, whose spinning
+    # doubled the answer's CPU time on the shared cores.
+    products = np.einsum("ij,kj->ik", np.vstack(blocks), question.matrix)  # all candidates' words × question words
+    soft = credit(np.maximum.reduceat(products, starts, axis=0))  # candidates × question words
     lexical = np.array([[literal.get(word, 0.0) for word in question.words] for literal in literals], dtype=np.float32)
     covered = np.maximum(soft, lexical)
     coverage = covered @ question.weights / total
     soft_only = np.maximum(soft - lexical, 0.0) @ question.weights / total
     focus = list(question.focus)
     focus_credit = covered[:, focus].mean(axis=1) if focus else np.full(count, 0.5)
-    asked = question.matrix[question.weights > 0]
-    # Precision: each sentence word's best cosine to the question's words, rarity-weighted within its sentence.
-    sentence_blocks = [sentence.matrix if sentence.words else zero for sentence in sentences]
-    sentence_starts = np.cumsum([0] + [block.shape[0] for block in sentence_blocks[:-1]])
-    near = credit((np.vstack(sentence_blocks) @ asked.T).max(axis=1)) if asked.shape[0] else np.zeros(sum(b.shape[0] for b in sentence_blocks))
-    weights = np.concatenate([w if sentence.words else np.zeros(1, np.float32) for w, sentence in zip(sentence_weights, sentences)])
-    weighted = np.add.reduceat(weights * near, sentence_starts)
-    weight_sums = np.add.reduceat(weights, sentence_starts)
+    # Precision: each sentence word's best cosine to the question's (weighted) words, rarity-weighted within
+    # its sentence.
+    asked = question.weights > 0
+    near = credit(products[:, asked].max(axis=1)) if asked.any() else np.zeros(row, dtype=np.float32)
+    flags = np.concatenate(in_sentence)
+    weights = np.zeros(row, dtype=np.float32)
+    weights[flags] = np.concatenate([w for w, sentence in zip(sentence_weights, sentences) if sentence.words] or [np.zeros(0, np.float32)])
+    weighted = np.add.reduceat(weights * near, starts)
+    weight_sums = np.add.reduceat(weights, starts)
     precision = np.where(weight_sums > 0, weighted / np.maximum(weight_sums, 1e-9), 0.0)
     cosines = np.vstack(sentence_means) @ question.mean
     passages = np.vstack(passage_means) @ question.mean
