@@ -12,8 +12,11 @@ Two small logistic regressions (knowledge/answer.py uses them):
 The held-out bank is never read here.
 
 Usage: .venv/bin/python eval/knowledge/calibrate.py [--write]
-Environment: KB_DENSE=1 (or =ranker) adds the dense word-vector features (knowledge/dense.py) to both models
-(or the ranker only); KB_FOLDS=bank folds by development bank (leave one bank out: a ranker and decider fitted without
+Environment: KB_DENSE=1 (or =ranker) computes the dense word-vector features (knowledge/dense.py) and gives them to
+both models (or the ranker only), KB_DENSE=0 leaves them out (unset: as the shipped model reads them, the ranker
+only); KB_DENSE_FLOOR, KB_DENSE_VALUE (their weight in the first ordering), KB_DENSE_DECIDER, KB_SEARCH_DENSE (soft
+coverage in the search's re-ranking) and KB_CANDIDATES (passages read) are the sixth kb session's experiments;
+KB_RANKER_DROP lists ranker features left out (default dense_cosine,dense_precision); KB_FOLDS=bank folds by development bank (leave one bank out: a ranker and decider fitted without
 the bank score it, which is how new phrasings fare; per-bank ranker figures are printed); KB_SYNTHETIC=N adds N
 synthetic questions made from the corpus (eval/knowledge/synthetic.py) to the ranker's training rows only.
 """
@@ -59,7 +62,7 @@ DECIDER_C = float(os.environ.get("KB_DECIDER_C", "0.5"))  # second kb session: o
 # gives it to the ranker only.
 DENSE = os.environ.get("KB_DENSE", "")
 DENSE_DECIDER = os.environ.get("KB_DENSE_DECIDER", "dense_coverage,dense_soft_only,dense_cosine,dense_focus").split(",")
-if DENSE and DENSE != "ranker":
+if DENSE and DENSE not in ("ranker", "0"):
     DECIDER_FEATURES = DECIDER_FEATURES + DENSE_DECIDER
 if os.environ.get("KB_DECIDER_FEATURES"):  # for trying other feature sets: comma-separated names
     DECIDER_FEATURES = os.environ["KB_DECIDER_FEATURES"].split(",")
@@ -175,7 +178,9 @@ def main() -> int:
     from liandong.knowledge import answer
     from liandong.knowledge.extract import softmax
 
-    if DENSE:
+    if DENSE == "0":  # the lexical features alone (the model before the sixth kb session)
+        answer.DENSE = False
+    elif DENSE:
         from liandong.knowledge import dense
 
         answer.DENSE = True
@@ -191,7 +196,10 @@ def main() -> int:
     tmp, index = open_knowledge_base()
     with tmp:
         decisions = [answer.decide(index, q["question"], city_code=settings().city_code) for q in questions]
-    dropped = set(filter(None, os.environ.get("KB_RANKER_DROP", "").split(",")))  # for trying smaller feature sets
+    # For trying smaller feature sets. By default two dense features stay out: the mean vectors' cosine and the
+    # sentence's share of words near the question's put another city's copy of a plan ("达到" against "延长至")
+    # before the own city's, and out of fold they added nothing (sixth kb session).
+    dropped = set(filter(None, os.environ.get("KB_RANKER_DROP", "dense_cosine,dense_precision").split(",")))
     ranker_names = sorted({name for d in decisions for c in d.candidates for name in c.features} - dropped)
     folds = np.arange(len(questions)) % FOLDS
     if os.environ.get("KB_FOLDS") == "bank":  # leave one bank out: each fold is one development bank

@@ -30,9 +30,9 @@ ITEM_FIRST_SHARE = 0.5  # an item goes first when the ranker gives it at least t
 ITEM_FIRST_SIMILARITY = 0.5  # … and its question and the caller's share at least half their words both ways
 JOIN_SHARE = 0.2  # the next sentence of the same passage joins the answer when the ranker gives it this share of the best's probability …
 JOIN_MAX = 160  # … and the two together stay this short (characters)
-# Dense (word-vector) features are computed when the shipped model reads them, or always when this is set
-# (eval/knowledge/calibrate.py with KB_DENSE=1, to fit and judge them).
-DENSE = False
+# Dense (word-vector) features are computed when the model reads them (None), always (True) or never (False):
+# eval/knowledge/calibrate.py sets it to fit and judge them (KB_DENSE=1 / KB_DENSE=0).
+DENSE: bool | None = None
 DENSE_VALUE = 0.0  # weight of the dense soft-only coverage in the first, cheap ordering, when dense features are on
 
 
@@ -513,7 +513,7 @@ def decide(
     if not found:
         return Decision(prepared, 0.0, [], unknown, {}, 0.0)
     focus = _focus(prepared)
-    use_dense = DENSE or any(name in dense.FEATURES for name in (*model.ranker.features, *model.decider.features))
+    use_dense = DENSE if DENSE is not None else any(name in dense.FEATURES for name in (*model.ranker.features, *model.decider.features))
     if use_dense and DENSE_VALUE:
         # What the words alone did not see counts in the first ordering too, so a paraphrase is featured.
         _add_dense(found, index, terms, focus)
