@@ -137,3 +137,19 @@ def test_the_model_file_reads_only_features_the_code_computes():
     assert set(model.decider.features) <= known, set(model.decider.features) - known
     # A model that reads dense features switches their computation on (answer.decide checks these names).
     assert all(name.startswith("dense_") for name in dense.FEATURES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The longest word of the vocabulary first; stopwords and characters the table lacks left out.
+        ("噪音扰民", ["噪音", "扰民"]),
+        ("装修噪音的问题", ["装修", "噪音", "题"]),  # 问 is a stopword, 问题 not in this vocabulary
+        ("我们学校", ["学校"]),
+        ("2025年", []),
+        ("", []),
+    ],
+)
+def test_segment_by_forward_maximum_matching(text, expected):
+    vocabulary = {word: row for row, word in enumerate(["噪音", "扰民", "装修", "学校", "噪", "音", "问", "题", "学"])}
+    assert dense.segment(text, vocabulary) == expected
