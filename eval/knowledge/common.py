@@ -25,6 +25,7 @@ BANKS = {
     "answer_heldout7": HERE / "answer_heldout7.jsonl",  # written in the 2026-12-02 second session before any change of it; never tuned on
     "answer_heldout8": HERE / "answer_heldout8.jsonl",  # written in the 2026-12-02 third session before any change of it; never tuned on
     "answer_heldout9": HERE / "answer_heldout9.jsonl",  # written in the 2026-12-03 session (bank9 helper) before any change of it; never tuned on
+    "answer_heldout10": HERE / "answer_heldout10.jsonl",  # written in the 2026-12-04 session (bank10 helper) before any change of it; never tuned on
     # Written in the second kb session (2026-12-02) before any change of it: every fourth row is held out
     # (split "holdout3"), scored once at the end and never tuned on; the rest (split "dev3") is development.
     "answer_dev3": HERE / "answer_dev3.jsonl",
@@ -42,7 +43,7 @@ DEV_BANKS = (
     "answer_dev", "questions", "questions_test2", "answer_heldout", "answer_heldout2", "answer_heldout3", "answer_heldout4",
     "answer_dev2", "answer_dev3", "answer_dev4",
 )
-HELDOUT_BANKS = ("answer_heldout5", "answer_heldout6", "answer_heldout7", "answer_heldout8", "answer_heldout9", "answer_holdout3", "answer_holdout4b")  # never tuned on; only aggregates are printed
+HELDOUT_BANKS = ("answer_heldout5", "answer_heldout6", "answer_heldout7", "answer_heldout8", "answer_heldout9", "answer_heldout10", "answer_holdout3", "answer_holdout4b")  # never tuned on; only aggregates are printed
 # Banks that are one part of a shared file: the rows whose "split" is this.
 SPLIT_OF = {"answer_dev3": "dev3", "answer_holdout3": "holdout3", "answer_dev4": "dev4", "answer_holdout4b": "holdout4b"}
 

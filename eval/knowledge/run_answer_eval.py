@@ -8,9 +8,9 @@ For each bank (answerable questions with a gold answer span, unanswerable ones w
 - answered: share of answerable questions given an answer; not-found: share of unanswerable ones
   answered "not found" (the search always shows something, so its not-found rate is 0).
 
-Usage: .venv/bin/python eval/knowledge/run_answer_eval.py [--split dev|dev2|dev3|dev4|heldout|…|heldout5|heldout6|heldout7|heldout8|heldout9|holdout3|holdout4b] [--misses] [--classify]
+Usage: .venv/bin/python eval/knowledge/run_answer_eval.py [--split dev|dev2|dev3|dev4|heldout|…|heldout5|heldout6|heldout7|heldout8|heldout9|heldout10|holdout3|holdout4b] [--misses] [--classify]
 `dev` is every development bank; `heldout`…`heldout4`, `dev2`, `dev3` and `dev4` one development bank each; `heldout5`,
-`heldout6`, `heldout7`, `heldout8` and `heldout9` are the blind banks and `holdout3` / `holdout4b` the held-out quarters of answer_dev3.jsonl / answer_dev4.jsonl, each scored only on its own
+`heldout6`, `heldout7`, `heldout8`, `heldout9` and `heldout10` are the blind banks and `holdout3` / `holdout4b` the held-out quarters of answer_dev3.jsonl / answer_dev4.jsonl, each scored only on its own
 and only in aggregate (`--misses` never lists them).
 """
 
@@ -96,7 +96,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     single = {"dev2": "answer_dev2", "heldout": "answer_heldout", "heldout2": "answer_heldout2", "heldout3": "answer_heldout3",
               "heldout4": "answer_heldout4", "heldout5": "answer_heldout5", "heldout6": "answer_heldout6",
-              "heldout7": "answer_heldout7", "heldout8": "answer_heldout8", "heldout9": "answer_heldout9",
+              "heldout7": "answer_heldout7", "heldout8": "answer_heldout8", "heldout9": "answer_heldout9", "heldout10": "answer_heldout10",
               "dev3": "answer_dev3", "holdout3": "answer_holdout3",
               "dev4": "answer_dev4", "holdout4b": "answer_holdout4b"}
     parser.add_argument("--split", choices=("dev", *single), default="dev")

@@ -1,6 +1,6 @@
 """Build ``heldout5.jsonl`` from the hand-written ``banks/heldout5.txt`` (triage3 session), or another
 hand-written bank of the same format (``--bank dev6``: the route session's development bank, tuned on;
-``--bank heldout6`` / ``heldout7`` / ``heldout8`` / ``heldout9``: the blind banks of the 2026-12-02 first, second and third sessions and of 2026-12-03,
+``--bank heldout6`` / ``heldout7`` / ``heldout8`` / ``heldout9`` / ``heldout10``: the blind banks of the 2026-12-02 first, second and third sessions, of 2026-12-03 and of 2026-12-04,
 never tuned on;
 ``--bank route_dev``: the second route session's bank, split into ``route_dev.jsonl`` (tuned on) and
 ``route_holdout.jsonl`` — every 4th message, never tuned on, scored at the end only; ``--bank emergency_dev2`` /
@@ -8,7 +8,7 @@ never tuned on;
 posts with alarm words and emergencies told late, split into ``alarm_dev.jsonl`` (tuned on) and ``alarm_holdout.jsonl``
 — every 4th message, never tuned on).
 
-    .venv/bin/python eval/triage/make_heldout5.py [--bank dev6|heldout6|heldout7|heldout8|heldout9|route_dev]
+    .venv/bin/python eval/triage/make_heldout5.py [--bank dev6|heldout6|heldout7|heldout8|heldout9|heldout10|route_dev]
 
 The messages were written by hand for this bank (not generated from fragments, not taken from ../shared) and
 committed before any change of the session that wrote them; the bank is never tuned on (see eval/README.md).
@@ -51,7 +51,7 @@ def parse(path: Path, prefix: str = "h5") -> list[dict]:
     return rows
 
 
-PREFIXES = {"heldout5": "h5", "dev6": "d6", "heldout6": "h6", "heldout7": "h7", "heldout8": "h8", "heldout9": "h9", "route_dev": "rd", "emergency_dev2": "e2", "nearmiss_dev": "n1", "nearmiss_short": "n2", "emergency_dev3": "e3", "emergency_dev4": "e4", "emergency_holdout4": "eh4", "nearmiss_phone": "n3", "emergency_dev5": "e5", "alarm_dev": "ad", "nearmiss_long": "n4", "nearmiss_calls": "n5", "emergency_dev6": "e6", "emergency_dev7": "e7", "mixed_dev8": "m8", "route_dev9": "r9", "route_dev10": "r10"}
+PREFIXES = {"heldout5": "h5", "dev6": "d6", "heldout6": "h6", "heldout7": "h7", "heldout8": "h8", "heldout9": "h9", "heldout10": "h10", "route_dev": "rd", "emergency_dev2": "e2", "nearmiss_dev": "n1", "nearmiss_short": "n2", "emergency_dev3": "e3", "emergency_dev4": "e4", "emergency_holdout4": "eh4", "nearmiss_phone": "n3", "emergency_dev5": "e5", "alarm_dev": "ad", "nearmiss_long": "n4", "nearmiss_calls": "n5", "emergency_dev6": "e6", "emergency_dev7": "e7", "mixed_dev8": "m8", "route_dev9": "r9", "route_dev10": "r10", "emergency_dev8": "e8", "route_dev11": "r11", "nearmiss_long2": "n6", "emergency_dev9": "e9", "emergency_dev10": "e10"}
 # Banks whose every 4th message (4th, 8th, …) is kept apart as a never-tuned part of the same bank.
 HOLDOUT_EVERY = {"route_dev": ("route_holdout", 4), "alarm_dev": ("alarm_holdout", 4)}
 

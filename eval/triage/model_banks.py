@@ -55,6 +55,7 @@ def main() -> None:
     parser.add_argument("--split", default="dev", choices=["dev", "heldout", "all"])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--dense-blend", type=float, default=None, help="also score ours blended with the dense unit head at this weight")
     args = parser.parse_args()
     from liandong.triage.service import evaluate_file
 
@@ -69,7 +70,7 @@ def main() -> None:
             path = Path(tmp) / f"bank{index}.jsonl"
             path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows if r.get(label_field)), encoding="utf-8")
             try:
-                result = evaluate_file(path, folds=args.folds, text_fields=text_fields, label_field=label_field, group_field=group_field)
+                result = evaluate_file(path, folds=args.folds, text_fields=text_fields, label_field=label_field, group_field=group_field, dense_blend=args.dense_blend)
             except Exception as error:  # noqa: BLE001 - e.g. too few groups: say so and go on
                 print(f"{name:45s} skipped: {error}", flush=True)
                 continue
@@ -86,9 +87,13 @@ def main() -> None:
                 "time_ratio": result["time_ratio"],
                 "dropped_classes": len(result["dropped_classes"]),
             }
+            if "dense" in result:
+                line["dense_macro_f1"] = result["dense"]["macro_f1"]
+                line["dense_seconds"] = result["fit_predict_seconds"]["dense"]
             report.append(line)
+            dense = f"  +dense {line['dense_macro_f1']:.4f} ({line['dense_seconds']:.1f}s)" if "dense_macro_f1" in line else ""
             print(f"{name:45s} n={line['n']:4d} k={line['classes']:2d} ours {line['macro_f1']:.4f}  baseline {line['baseline_macro_f1']:.4f}  "
-                  f"gain {line['gain']:+.4f}  {line['seconds']:.1f}s vs {line['baseline_seconds']:.1f}s ({line['time_ratio']:.1f}x)", flush=True)
+                  f"gain {line['gain']:+.4f}  {line['seconds']:.1f}s vs {line['baseline_seconds']:.1f}s ({line['time_ratio']:.1f}x){dense}", flush=True)
     if args.out:
         args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 

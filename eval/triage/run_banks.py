@@ -33,9 +33,9 @@ SHARED = Path(os.environ.get("LIANDONG_SHARED_DIR") or HERE.parents[1].parent / 
 REAL = SHARED / "data" / "board_messages_with_replies.jsonl"
 REAL_LABELS = HERE / "real_board_labels.csv"
 EMERGENCY = {"110", "119", "120"}
-BLIND = ("heldout5", "heldout6", "emergency_holdout4", "heldout7", "heldout8", "heldout9", "route_holdout", "alarm_holdout")  # never tuned on: scored in aggregate only, misses never listed
+BLIND = ("heldout5", "heldout6", "emergency_holdout4", "heldout7", "heldout8", "heldout9", "heldout10", "route_holdout", "alarm_holdout")  # never tuned on: scored in aggregate only, misses never listed
 # Hand-written banks of the 8-field format (banks/*.txt), scored by style.
-STYLE_BANKS = ("heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "dev6", "route_dev", "route_holdout", "emergency_dev2", "nearmiss_dev", "nearmiss_short", "emergency_dev3", "emergency_dev4", "emergency_holdout4", "nearmiss_phone", "emergency_dev5", "alarm_dev", "alarm_holdout", "nearmiss_long", "nearmiss_calls", "emergency_dev6", "emergency_dev7", "mixed_dev8", "route_dev9", "route_dev10")
+STYLE_BANKS = ("heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "dev6", "route_dev", "route_holdout", "emergency_dev2", "nearmiss_dev", "nearmiss_short", "emergency_dev3", "emergency_dev4", "emergency_holdout4", "nearmiss_phone", "emergency_dev5", "alarm_dev", "alarm_holdout", "nearmiss_long", "nearmiss_calls", "emergency_dev6", "emergency_dev7", "mixed_dev8", "route_dev9", "route_dev10", "emergency_dev8", "route_dev11", "nearmiss_long2", "emergency_dev9", "emergency_dev10")
 TITLE_TYPES = [("建议", "suggestion"), ("咨询", "consult"), ("请问", "consult"), ("投诉", "complaint"), ("举报", "report"), ("求助", "help")]
 
 
@@ -166,7 +166,7 @@ def main() -> None:
     parser.add_argument("--split", default="dev", choices=["dev", "heldout", *STYLE_BANKS],
                         help="heldout4 = the second pass's bank (eval/triage/heldout4.jsonl), scored by style; dev6 = the route session's hand-written development bank (tuned on); "
                              "route_dev / route_holdout = the second route session's bank (banks/route_dev.txt): tuned on / every 4th message, never tuned on; "
-                             "emergency_dev2 / nearmiss_dev = the lead's development banks; alarm_dev / alarm_holdout = the alarm session's bank (tuned on / never tuned on); heldout5/heldout6/heldout7/heldout8/heldout9 = blind banks (aggregates only)")
+                             "emergency_dev2 / nearmiss_dev = the lead's development banks; alarm_dev / alarm_holdout = the alarm session's bank (tuned on / never tuned on); heldout5/heldout6/heldout7/heldout8/heldout9/heldout10 = blind banks (aggregates only)")
     parser.add_argument("--errors", action="store_true")
     parser.add_argument("--out", type=Path, default=None, help="write the report as JSON here")
     parser.add_argument("--no-model", action="store_true")

@@ -99,7 +99,7 @@ ASK_TOPIC = re.compile(
 ASKING_RULES = re.compile(r"标准|规定|手续|材料|报销|赔偿|补贴|补偿|指南|常识|政策|(?:可以|能不能|能否|是否)(?:申请|报销|补|退|认定)")
 # Strong markers of an event happening now (a plain "现在" or "今天" can also open the present state a past
 # event left behind: "上个月脑梗……现在半边身子动不了").
-STRONG_NOW = re.compile(r"正在|刚才|刚刚|刚发现|此刻|这会儿|还在|仍在|就在|着呢|又在|一直在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了")
+STRONG_NOW = re.compile(r"正在|现在正(?=[把在往拿朝被冲追打])|刚才|刚刚|刚发现|此刻|这会儿|还在|仍在|就在|着呢|又在|一直在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了")
 PLAIN_NOW = re.compile(r"现在|目前|如今")
 TODAY = re.compile(r"今天|今晚|今早|今儿|今天早上|今天下午|今天晚上")
 # The writer asks for the emergency service itself ("请派警察来", "请消防来看看"), not for a unit to inspect.
@@ -122,6 +122,11 @@ TOPIC_FIRST = re.compile(r"(?![吃喝吞服咽把误])[^，,。！？!?；;\n]{1
 GRAVE_AFTER = re.compile(r"死|没命|人命|醒不过来|昏迷|抢救|急救")
 ASK_OPENER = re.compile(r"(?:想问|请问|问一下|问问|咨询一下|想了解)[^。！？!?；;\n]*$")
 GENERIC_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,4}?(?:是|也|都|就)?(?:会|可能|容易)")
+# A population, not a case: "想不开的年轻人挺多的", "跳河的人越来越多".
+POPULATION_AFTER = re.compile(
+    r"^[^，,。！？!?；;\n]{0,3}?的(?:年轻人|人|孩子|学生|老人|小孩|青少年|中学生|大学生|患者|病人|女性|男性)(?:们)?[^，,。！？!?；;\n]{0,4}"
+    r"(?:挺多|很多|不少|越来越多|多了|多得很|增多|太多|比较多|也多)"
+)
 # Animals as the ones in danger ("羊误食农药", "猪被热死"): not a person for 110/119/120. A person word after the
 # animal ("狗把孩子咬伤了") or a passive before it ("被狗咬了") makes the person the one hurt.
 # A compound animal ("马蜂", "蜜蜂") is one word, so "被马蜂蛰了" is a passive; tools and parts named after animals
@@ -155,7 +160,8 @@ SYMPTOM_VERB = re.compile(r"(?:喘|憋|烧|抽|吐|流血)$")
 IDIOM_DEATH_BEFORE = frozenset("急吓气笑烦累热冷困饿愁闷臭吵挤馋疼痛憋羡慕烦闹")
 LIGHT_VERBS = frozenset("喊叫呼出遭闹发")
 SUFFIX_ONLY = re.compile(r"[里上下边中内外了着过的啦呀啊吧呢]+")
-URGENT = re.compile(r"快来|快点|快派|(?:赶紧|赶快|马上|立刻)(?!" + NARRATED + r")|救命(?!钱|稻草|恩|之恩)|救救|" + CRY_FOR_PEOPLE + r"|怎么办(?!理|法|的|事)|求求|急死")
+URGENT = re.compile(r"快来|快点|快派|(?:赶紧|赶快|马上|立刻)(?!" + NARRATED + r")|救命(?!钱|稻草|恩|之恩)|救救|" + CRY_FOR_PEOPLE + r"|(?<!不知道)(?<!不晓得)(?<!不清楚)怎么办(?!理|法|的|事)|(?:不知道|不晓得|不清楚)怎么办(?=了|啊|呀|才好)|求求|急死")
+# ("两位老人不识字，不知道怎么办" is about a procedure; "不知道怎么办了" / "怎么办啊" is a cry.)
 
 
 @lru_cache(maxsize=64)
@@ -322,6 +328,8 @@ class AlarmJudge:
         lead = text[max(sentence_left, start - 24) : start]
         if (GENERIC_BEFORE.search(before) or GENERIC_SUBJECT.search(lead)) and GENERIC_AFTER.match(after):
             return "泛指的说法（「这种……会……」），不是具体发生的事件"
+        if POPULATION_AFTER.match(after):
+            return "说的是一类人（「……的人挺多」），不是具体发生的事件"
         # "药吃多了会不会伤肝": the thing named first, what is done to it as a condition, a consequence asked or
         # told after it, and nobody before it in the clause — a kind of thing, not somebody's overdose. A death after
         # it ("安眠药吃多了会死吗") is left to the alarm.

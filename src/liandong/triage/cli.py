@@ -147,16 +147,19 @@ def evaluate_command(
     label_field: Annotated[Optional[str], typer.Option("--label-field", help="标签列")] = None,
     group_field: Annotated[Optional[str], typer.Option("--group-field", help="分组列：同组（如同一条诉求的不同说法、同一来电人的重复投诉）不跨折")] = None,
     no_baseline: Annotated[bool, typer.Option("--no-baseline", help="不计算基线（字符 n-gram + LinearSVC）")] = False,
+    dense_blend: Annotated[Optional[float], typer.Option("--dense-blend", help="同时评估与词向量稠密头按此权重（0–1）融合的结果")] = None,
 ) -> None:
     """分层 K 折交叉验证：每折只用其余折训练；同时给出基线结果。"""
     from liandong.triage import service
 
-    result = service.evaluate_file(data, folds=folds, text_fields=text_field, label_field=label_field, baseline=not no_baseline, group_field=group_field)
+    result = service.evaluate_file(data, folds=folds, text_fields=text_field, label_field=label_field, baseline=not no_baseline, group_field=group_field, dense_blend=dense_blend)
     if as_json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     typer.echo(f"样本 {result['n']}，类别 {result['classes']}，{result['folds']} 折" + ("（分组）" if result.get("grouped") else ""))
     typer.echo(f"本模型：accuracy {result['accuracy']:.4f}  macro-F1 {result['macro_f1']:.4f}  用时 {result['fit_predict_seconds']['model']:.1f}s")
+    if "dense" in result:
+        typer.echo(f"融合稠密头：accuracy {result['dense']['accuracy']:.4f}  macro-F1 {result['dense']['macro_f1']:.4f}  用时 {result['fit_predict_seconds']['dense']:.1f}s")
     if "baseline" in result:
         typer.echo(f"基线：  accuracy {result['baseline']['accuracy']:.4f}  macro-F1 {result['baseline']['macro_f1']:.4f}  用时 {result['fit_predict_seconds']['baseline']:.1f}s")
 

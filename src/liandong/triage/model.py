@@ -22,7 +22,7 @@ HEADS = ("platform", "request_type", "department", "category")
 # How much more an operator's correction counts than a row the suggestion got right.
 CORRECTION_WEIGHT = 3.0
 # skops refuses types it has not been told to trust; we trust our own code and the scientific stack only.
-_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "liandong.triage.features.", "liandong.triage.segment.", "builtins.")
+_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "liandong.triage.features.", "liandong.triage.segment.", "liandong.triage.dense.", "builtins.")
 
 TEXT_FIELD_CANDIDATES = ("text", "content", "诉求内容", "留言详情", "内容", "body", "message")
 LABEL_FIELD_CANDIDATES = ("label", "category", "一级标签", "一级分类", "分类", "类别", "department", "platform")
@@ -33,6 +33,8 @@ class TriageModel:
     vectorizer: object
     heads: dict[str, SvmNb]
     meta: dict = field(default_factory=dict)
+    # The dense unit head (liandong.triage.dense), blended into the department head; None in models trained before it.
+    dense: object | None = None
 
     def predict_proba(self, texts: list[str]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """For each head: (classes, probability matrix) for a batch of texts."""
@@ -41,12 +43,17 @@ class TriageModel:
         if fused is None:
             fused = self.__dict__["_fused"] = self._fuse()
         if not fused:
-            return {name: (head.classes_, head.predict_proba(X)) for name, head in self.heads.items()}
-        # Every head's SVM and NB weights side by side: one sparse × dense product for the batch instead of
-        # eight sparse × sparse ones; the sums are accumulated in the same order, so the numbers are the same.
-        weights, slices = fused
-        Y = X @ weights
-        return {name: (self.heads[name].classes_, self.heads[name].from_scores(Y[:, a:b], Y[:, b:c])) for name, (a, b, c) in slices.items()}
+            out = {name: (head.classes_, head.predict_proba(X)) for name, head in self.heads.items()}
+        else:
+            # Every head's SVM and NB weights side by side: one sparse × dense product for the batch instead of
+            # eight sparse × sparse ones; the sums are accumulated in the same order, so the numbers are the same.
+            weights, slices = fused
+            Y = X @ weights
+            out = {name: (self.heads[name].classes_, self.heads[name].from_scores(Y[:, a:b], Y[:, b:c])) for name, (a, b, c) in slices.items()}
+        if self.dense is not None and "department" in out:
+            classes, lexical = out["department"]
+            out["department"] = (classes, self.dense.blend(classes, lexical, texts))
+        return out
 
     def _fuse(self):
         """(stacked weights, {head: (svm start, nb start, end)}) when every head can score from dense weights, else ()."""
@@ -75,7 +82,10 @@ class TriageModel:
         path.parent.mkdir(parents=True, exist_ok=True)
         import zipfile
 
-        sio.dump({"meta": self.meta, "vectorizer": self.vectorizer, "heads": self.heads}, path, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+        data = {"meta": self.meta, "vectorizer": self.vectorizer, "heads": self.heads}
+        if self.dense is not None:
+            data["dense"] = self.dense
+        sio.dump(data, path, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
         return path
 
 
@@ -93,7 +103,7 @@ def load_model(path: Path) -> TriageModel:
     meta = data.get("meta", {})
     if meta.get("format_version") != FORMAT_VERSION:
         raise ValidationFailed(f"模型文件版本不兼容：{meta.get('format_version')}（需要 {FORMAT_VERSION}）")
-    return TriageModel(vectorizer=data["vectorizer"], heads=data["heads"], meta=meta)
+    return TriageModel(vectorizer=data["vectorizer"], heads=data["heads"], meta=meta, dense=data.get("dense"))
 
 
 def data_hash(rows: Iterable[dict]) -> str:
@@ -115,9 +125,11 @@ def _label(row: dict, head: str) -> str | None:
 
 
 def train_model(
-    rows: list[dict], *, heads: Iterable[str] = HEADS, version: str = "", source: str = "", min_df: int = 2, cv_folds: int = 0
+    rows: list[dict], *, heads: Iterable[str] = HEADS, version: str = "", source: str = "", min_df: int = 2, cv_folds: int = 0,
+    dense: bool = False, dense_blend: float | None = None,
 ) -> TriageModel:
-    """Fit the shared vectorizer on every text and each head on the rows that carry its label."""
+    """Fit the shared vectorizer on every text and each head on the rows that carry its label; with `dense`, the dense
+    unit head too, its blend weight chosen out of fold (5 folds) unless `dense_blend` gives it."""
     rows = [r for r in rows if str(r.get("text", "")).strip()]
     if not rows:
         raise ValidationFailed("训练数据为空")
@@ -129,6 +141,7 @@ def train_model(
     # Operators' corrections (rows marked "corrected") and rows with an explicit weight count more.
     weights = np.asarray([float(r.get("weight") or (CORRECTION_WEIGHT if r.get("corrected") else 1.0)) for r in rows])
     fitted: dict[str, SvmNb] = {}
+    dense_head, dense_meta = None, None
     metrics: dict[str, dict] = {}
     counts: dict[str, dict[str, int]] = {}
     for head in heads:
@@ -137,6 +150,8 @@ def train_model(
         if len(set(labels)) < 2:
             continue
         fitted[head] = SvmNb().fit(X[idx], labels, sample_weight=weights[idx]).compact()
+        if head == "department" and dense:
+            dense_head, dense_meta = _fit_dense([texts[i] for i in idx], labels, vectorizer, weights[idx], min_df=min_df, blend=dense_blend)
         if cv_folds >= 2:
             try:
                 cv = cross_validate([texts[i] for i in idx], labels, folds=cv_folds, baseline=False)
@@ -165,10 +180,30 @@ def train_model(
         "sklearn": sklearn.__version__,
         "train_seconds": round(time.perf_counter() - started, 2),
         "metrics": metrics,
+        "dense": dense_meta,
         "category_departments": {k: sorted(v) for k, v in sorted(pairs.items())},
         "dictionary_hash": hashlib.sha256(WORDS_FILE.read_bytes()).hexdigest() if WORDS_FILE.exists() else None,
     }
-    return TriageModel(vectorizer=vectorizer, heads=fitted, meta=meta)
+    return TriageModel(vectorizer=vectorizer, heads=fitted, meta=meta, dense=dense_head)
+
+
+def _fit_dense(texts: list[str], labels: list[str], vectorizer, weights, *, min_df: int, blend: float | None):
+    """The dense unit head on the department rows, and what to record of it; (None, None) when the blend is 0."""
+    from liandong.triage.dense import DenseUnitHead, choose_blend, word_idf
+
+    chosen = None
+    if blend is None:
+        try:
+            chosen = choose_blend(texts, labels, sample_weight=weights, min_df=min_df)
+        except ValueError:
+            return None, None  # too few rows per unit for the folds
+        blend = chosen["blend"]
+    if blend <= 0.0:
+        return None, {"blend": 0.0, "out_of_fold": chosen}
+    terms, idf = word_idf(vectorizer)
+    head = DenseUnitHead().fit(texts, labels, idf_terms=terms, idf_values=idf, sample_weight=weights)
+    head.blend_ = float(blend)
+    return head, {"blend": float(blend), "out_of_fold": chosen, "table": head.table_digest_}
 
 
 # ------------------------------------------------------------------ datasets
@@ -247,9 +282,13 @@ def _report(y_true: list[str], y_pred: list[str]) -> dict:
 
 
 def cross_validate(
-    texts: list[str], labels: list[str], *, folds: int = 5, seed: int = 0, baseline: bool = True, groups: list[str] | None = None
+    texts: list[str], labels: list[str], *, folds: int = 5, seed: int = 0, baseline: bool = True, groups: list[str] | None = None,
+    dense_blend: float | None = None,
 ) -> dict:
     """Stratified K-fold: each fold's model is fitted on the other folds only. Returns our figures, the baseline's next to them.
+
+    With `dense_blend` (0–1) the same folds also score our model blended with the dense head
+    (`liandong.triage.dense`, fitted on the fold's training part with its vectorizer's idf) at that weight.
 
     With `groups` (e.g. the variants of one phrasing, messages built on one paragraph, repeat complaints of one
     caller) the folds are stratified *and* grouped, so no group is on both sides of a split.
@@ -283,6 +322,10 @@ def cross_validate(
     base_f1: list[float] = []
     started = time.perf_counter()
     seconds = {"model": 0.0, "baseline": 0.0}
+    with_dense = np.empty(len(y), dtype=object)
+    dense_f1: list[float] = []
+    if dense_blend is not None:
+        seconds["dense"] = 0.0
     for train_idx, test_idx in splits:
         train_texts = [texts[i] for i in train_idx]
         test_texts = [texts[i] for i in test_idx]
@@ -291,6 +334,18 @@ def cross_validate(
         ours[test_idx] = model.predict(test_texts)
         seconds["model"] += time.perf_counter() - t0
         fold_f1.append(float(f1_score(y[test_idx], ours[test_idx], average="macro", zero_division=0)))
+        if dense_blend is not None:
+            from liandong.triage.dense import DenseUnitHead, word_idf
+
+            t1 = time.perf_counter()
+            terms, idf = word_idf(model.named_steps["features"])
+            head = DenseUnitHead().fit(train_texts, y[train_idx], idf_terms=terms, idf_values=idf)
+            head.blend_ = float(dense_blend)
+            classes = model.named_steps["clf"].classes_
+            blended = head.blend(classes, model.predict_proba(test_texts), test_texts)
+            with_dense[test_idx] = classes[np.argmax(blended, axis=1)]
+            seconds["dense"] += time.perf_counter() - t1 + (t1 - t0)
+            dense_f1.append(float(f1_score(y[test_idx], with_dense[test_idx], average="macro", zero_division=0)))
         if baseline:
             t0 = time.perf_counter()
             reference = baseline_pipeline().fit(train_texts, y[train_idx])
@@ -310,6 +365,15 @@ def cross_validate(
         "seconds": round(time.perf_counter() - started, 2),
         "fit_predict_seconds": {k: round(v, 2) for k, v in seconds.items()},
     }
+    if dense_blend is not None:
+        blended_report = _report(list(y), list(with_dense))
+        result["dense"] = {
+            "model": f"ours blended with the dense head (weight {dense_blend})",
+            "accuracy": blended_report["accuracy"],
+            "macro_f1": blended_report["macro_f1"],
+            "fold_macro_f1": [round(v, 4) for v in dense_f1],
+            "macro_f1_gain_over_ours": round(blended_report["macro_f1"] - result["macro_f1"], 4),
+        }
     if baseline:
         ref = _report(list(y), list(base))
         result["baseline"] = {

@@ -511,7 +511,8 @@ def train_from_file(path: Path, *, text_fields: list[str] | None, label_field: s
 
 
 def evaluate_file(
-    path: Path, *, folds: int, text_fields: list[str] | None, label_field: str | None, baseline: bool = True, group_field: str | None = None
+    path: Path, *, folds: int, text_fields: list[str] | None, label_field: str | None, baseline: bool = True, group_field: str | None = None,
+    dense_blend: float | None = None,
 ) -> dict:
     from liandong.triage.model import cross_validate, join_fields, pick_fields, read_dataset
 
@@ -526,5 +527,5 @@ def evaluate_file(
     triples = [(join_fields(r, text_fields), str(r.get(label_field) or "").strip(), str(r.get(group_field) or i) if group_field else None) for i, r in enumerate(rows)]
     triples = [(t, y, g) for t, y, g in triples if t.strip() and y]
     groups = [g for _, _, g in triples] if group_field else None
-    result = cross_validate([t for t, _, _ in triples], [y for _, y, _ in triples], folds=folds, baseline=baseline, groups=groups)
+    result = cross_validate([t for t, _, _ in triples], [y for _, y, _ in triples], folds=folds, baseline=baseline, groups=groups, dense_blend=dense_blend)
     return {"data": str(path), "text_fields": text_fields, "label_field": label_field, "group_field": group_field, **result}

@@ -36,6 +36,8 @@ NOT_NOW = [
     ("service_title", "投诉救护车到得太慢", "前天晚上我父亲在家突然胸痛，我们打了急救电话，四十多分钟救护车才到，现在人在医院住着。希望卫健部门查一查这次出车为什么这么慢，以后怎么改进", None),
     ("told_as_past", "邻居孩子轻生后家里老人无人照顾", "我们楼里有一家人，儿子去年出了事，留下两位老人，身体都不好，也没有收入来源。希望民政部门看看能不能给予帮扶", None),
     ("told_as_past", "误服药物住院后能否报销", "我父亲上个月把妹妹的药当成自己的药吃了，在医院住了五天，已经出院了。想问问这种情况医保能不能报销，需要什么手续", None),
+    # "不知道怎么办" about a procedure is not a cry ("不知道怎么办了" / "怎么办啊" still is).
+    ("told_as_past", "表哥自杀后舅舅舅妈无人赡养", "我表哥前年欠了一屁股债想不开，留下舅舅舅妈两个人，舅妈眼睛看不见，也不知道怎么办。想问问这种情况能不能申请救助", None),
     ("past_week", None, "上个星期我们单元有人被困在电梯里一个多小时，后来是消防弄出来的，希望住建部门督促物业换电梯", None),
     ("degree", None, "公司天天让我们干到半夜，人都累得快不行了，加班费一分没有，这合法吗", None),
     ("date", "关于工伤认定久拖不决的问题", "我丈夫今年三月二十号在工地上从架子上摔了下来，当场就昏过去了，工友们赶紧打了120送到医院，做了手术，现在还要做康复。我们三个多月前就交了工伤认定的材料，到现在还没有结果，请人社部门督促一下", None),
@@ -144,6 +146,8 @@ def test_live_now_reads_clause_by_clause(sentence, live):
         ("等了三个小时才来人", False, False),  # 才来人 is the complaint, not a cry
         ("工友们赶紧打了120送到医院", False, False),  # haste told about what was already done
         ("赶紧派人来", False, True),
+        ("现在正把一个老人往车上拽", True, True),  # 现在正 + a verb is a strong "now"
+        ("现在正常营业了", True, False),
     ],
 )
 def test_has_urgency_strict_for_service_titles(sentence, strict, urgent):

@@ -12,6 +12,23 @@ KINDS = [
     ("山坡上的荒草着起来了，火顺着风往坡下烧，就要烧到我们村的柴房了", "119"),
     ("我家后院的玉米秸秆垛燃起来了，火快要烧到牛棚了，在陵川县礼义镇", "119"),
     ("孩子吃果冻噎住了，脸憋得发紫，咳不出来", "120"),
+    # Somebody pinned under what fell; a fire still burning told beside a question; a person who will not wake.
+    ("村里的砖窑塌了一半，底下埋着一个拉砖的工人，大家在用手刨", "119"),
+    # The colloquial shock, lying still, not answering on the floor, water to the waist with someone inside.
+    ("我叔在地里浇水的时候让电给打了，半天缓不过来", "120"),
+    ("我奶奶躺在地上不说话了，我叫她也不理我", "120"),
+    ("楼下车库进水了，水都到腰了，我爸去挪车，困在车库里出不来", "119"),
+    # Told inside a written complaint: held down and beaten now, kept in a car, a stranger leading a child away, money
+    # leaving the account as it is told, a man who stopped answering, the hiss of gas, a smell through the window.
+    ("我们去村委会反映征地补偿的事，村主任叫来几个人，现在正把我叔摁在地上打，我们拉不开", "110"),
+    ("网约车司机把门锁了，不让我下车，一直往山里开", "110"),
+    ("我闺女在楼下滑滑梯，有人看见一个陌生的男人牵着她往马路那边走了，我现在到处找不着", "110"),
+    ("对方让我开了屏幕共享，现在我卡里的钱正在一笔一笔往外转，停不下来", "110"),
+    ("我爸刚才还好好的，现在喊他也不回话了", "120"),
+    ("楼道里燃气味越来越重，有人说听到嘶嘶的声音，大家都往楼下跑", "119"),
+    ("我姑姑一个人住，两天没接电话，邻居敲门没人应，窗户缝里能闻到一股怪味", "120"),
+    ("想问一下着火了保险怎么理赔，我们仓库现在还在着呢，火不算大", "119"),
+    ("楼下车里坐着个男的，车窗关着，我们拍了半天车门他也不醒，发动机还开着", "120"),
     ("我爷爷喝汤的时候鸡骨头卡在嗓子里了，现在喘气都费劲，说不出话", "120"),
     # A person stung or hurt by an animal is the one in danger ("被马蜂蛰了" is a passive, "马蜂" one word); a fish hook
     # is not a fish.
@@ -55,6 +72,17 @@ KINDS = [
 ]
 
 NOT_EMERGENCIES = [
+    # A kind of people, not a case.
+    "我提个建议，现在压力大想不开的学生挺多的，学校能不能配个心理老师",
+    "听说这几年跳河的人越来越多，河边能不能装个护栏、立块牌子",
+    # Idle, not lying still; a system, not a person; a car, not a person, in the water.
+    "领导躺在办公室里一动不动地玩手机，群众来了也不理",
+    "这个政策我看了半天也出不来结果，系统里面出不来数据",
+    "暴雨以后村里的路上水都到腰了，车出不来，希望赶紧修排水沟",
+    # A bus that opens its doors only at the stop; an air conditioner's hiss; a man who does not reply to a caller.
+    "公交司机不让我下车，非要到站才开门，这合理吗",
+    "楼上空调外机整晚都能听到嘶嘶的声音，吵得睡不着",
+    "物业给我们打电话叫他也不回话",
     "我家的羊被蜂蛰了，现在喘不过气，兽医站的电话是多少",
     # A bare cry as the exclamation of a complaint.
     "救命啊，这学期的学费又涨了，一个孩子一年要交好几万，还让不让人活了",
