@@ -18,18 +18,22 @@ from sqlalchemy.orm import Session
 
 from liandong.config import settings
 from liandong.core.errors import ValidationFailed
-from liandong.knowledge import extract, ranking
+from liandong.knowledge import dense, extract, ranking
 from liandong.knowledge import search as search_service
 from liandong.knowledge.question import QUESTION_FILLERS, Form, asked_form, asked_part, form_fit, satisfies
 
 NOT_FOUND = "知识库中没有找到可靠答案"
-CANDIDATES = 12  # passages and items whose sentences are read
+CANDIDATES = 20  # passages and items whose sentences are read
 MAX_QUESTION = 500
 ITEM_WHOLE_ANSWER = 240  # a curated answer up to this length is read out whole
 ITEM_FIRST_SHARE = 0.5  # an item goes first when the ranker gives it at least this share of the best sentence's probability …
 ITEM_FIRST_SIMILARITY = 0.5  # … and its question and the caller's share at least half their words both ways
 JOIN_SHARE = 0.2  # the next sentence of the same passage joins the answer when the ranker gives it this share of the best's probability …
 JOIN_MAX = 160  # … and the two together stay this short (characters)
+# Dense (word-vector) features are computed when the model reads them (None), always (True) or never (False):
+# eval/knowledge/calibrate.py sets it to fit and judge them (KB_DENSE=1 / KB_DENSE=0).
+DENSE: bool | None = None
+DENSE_VALUE = 0.0  # weight of the dense soft-only coverage in the first, cheap ordering, when dense features are on
 
 
 @dataclass
@@ -42,6 +46,7 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)
     probability: float = 0.0  # the ranker's: this sentence holds the answer (shares over the candidates)
     fit: float = 0.0  # the ranker's score before the softmax: how well the sentence fits, on an absolute scale
+    dense: dict[str, float] = field(default_factory=dict)  # knowledge/dense.py's features, when computed
 
     @property
     def sentence(self) -> str:
@@ -410,6 +415,31 @@ def _decider_features(
     return features
 
 
+def _add_dense(found: list[Candidate], index: search_service.KnowledgeIndex, terms: extract.Terms, focus: list[str]) -> None:
+    """The dense features of each candidate (knowledge/dense.py), added to its lexical ones."""
+    if not found:
+        return
+    idf = index.idf.get("w", {})
+    ceiling = dense.ceiling(idf)
+    question = dense.Question.of(terms.weights, focus)
+    sentences = [dense.text_words(candidate.sentence) for candidate in found]
+    passages: dict[int, object] = {}
+    for candidate in found:
+        if candidate.position not in passages:
+            passages[candidate.position] = dense.text_words(candidate.entry.text).mean(idf, ceiling)
+    values = dense.batch_features(
+        question,
+        sentences,
+        [dense.text_words(candidate.entry.title) for candidate in found],
+        [extract.found_words(candidate.sentence + candidate.entry.title, terms) for candidate in found],
+        [passages[candidate.position] for candidate in found],
+        [sentence.mean(idf, ceiling) for sentence in sentences],
+        [sentence.weights(idf, ceiling) for sentence in sentences],
+    )
+    for candidate, features in zip(found, values):
+        candidate.dense = features
+
+
 def decide(
     index: search_service.KnowledgeIndex,
     question: str,
@@ -482,10 +512,18 @@ def decide(
             found.append(Candidate(position, entry, score, choice, choice.score + 0.35 * score / top_score))
     if not found:
         return Decision(prepared, 0.0, [], unknown, {}, 0.0)
+    focus = _focus(prepared)
+    use_dense = DENSE if DENSE is not None else any(name in dense.FEATURES for name in (*model.ranker.features, *model.decider.features))
+    if use_dense and DENSE_VALUE:
+        # What the words alone did not see counts in the first ordering too, so a paraphrase is featured.
+        _add_dense(found, index, terms, focus)
+        for candidate in found:
+            candidate.value += DENSE_VALUE * candidate.dense["dense_soft_only"]
     # Features for the most promising candidates only: the rest would not be chosen anyway.
     found.sort(key=lambda candidate: -candidate.value)
     found = found[:FEATURED]
-    focus = _focus(prepared)
+    if use_dense and not DENSE_VALUE:
+        _add_dense(found, index, terms, focus)
     full_score = index.full_score(prepared)
     numbers = set(ranking.document_numbers(prepared.text))
     unknown_words = _unknown_words(index, prepared)
@@ -508,6 +546,7 @@ def decide(
             candidate, terms=terms, focus=focus, top_score=top_score, rival=rival, numbers=numbers, unknown=unknown_words,
             question_words=question_words, chars=chars, grams=grams, form=form, figures=figures,
         )
+        candidate.features.update(candidate.dense)
     for candidate, fit, probability in zip(found, *model.ranked([candidate.features for candidate in found])):
         candidate.fit, candidate.probability = fit, probability
     found.sort(key=lambda candidate: (-candidate.probability, -candidate.value))

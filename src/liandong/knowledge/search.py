@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from liandong.catalog.models import Department
 from liandong.config import settings
 from liandong.core.errors import ValidationFailed
+from liandong.knowledge import dense, ranking, thesaurus
 from liandong.knowledge import question as question_text
-from liandong.knowledge import ranking, thesaurus
 from liandong.knowledge.models import Document, Item, Passage, Source
 from liandong.knowledge.region import cities_named, scope
 from liandong.knowledge.states import ItemStatus, is_visible
@@ -27,6 +27,9 @@ from liandong.knowledge.typos import HomophoneRepairer, Repair
 SOURCE_TYPES = ("gazette", "newspaper", "item")
 FORMAT_VERSION = "11"
 COVERAGE_FLOOR = 0.5
+# An experiment (sixth kb session, eval/knowledge/calibrate.py KB_SEARCH_DENSE): the share of the coverage in the
+# re-ranking that is read by meaning (knowledge/dense.py soft coverage) instead of literally; 0 = off.
+SEARCH_DENSE = 0.0
 
 
 @dataclass
@@ -351,10 +354,14 @@ class KnowledgeIndex:
         if total <= 0:
             return scores
         scores = scores.copy()
+        question = dense.Question.of(weights, ()) if SEARCH_DENSE else None
         for index in ranking.top_indexes(scores, depth, mask):
             # The document's title is the passage's context ("晋城…规划"), so its words count too.
             text = self.entries[index].text + self.entries[index].title
             covered = sum(weight for term, weight in weights.items() if term in text)
+            if SEARCH_DENSE and question is not None:
+                soft = dense.soft_coverage(question, dense.text_words(text), {term: 1.0 for term in weights if term in text})
+                covered = (1 - SEARCH_DENSE) * covered + SEARCH_DENSE * soft * total
             scores[index] *= COVERAGE_FLOOR + (1 - COVERAGE_FLOOR) * covered / total
         return scores
 
