@@ -122,6 +122,8 @@ TOPIC_FIRST = re.compile(r"(?![吃喝吞服咽把误])[^，,。！？!?；;\n]{1
 GRAVE_AFTER = re.compile(r"死|没命|人命|醒不过来|昏迷|抢救|急救")
 ASK_OPENER = re.compile(r"(?:想问|请问|问一下|问问|咨询一下|想了解)[^。！？!?；;\n]*$")
 GENERIC_AFTER = re.compile(r"^[^，,。！？!?；;\n]{0,4}?(?:是|也|都|就)?(?:会|可能|容易)")
+# A proposal about a kind of people ("有的孩子想不开，能不能在学校里多开点心理课"): not a case.
+SUGGESTING = re.compile(r"建议|呼吁|倡议|多(?:开|搞|办|宣传|配|设)|开设|设立|配备|加强(?:宣传|教育|引导|疏导)")
 # How to prevent it, not that it happened: "怎么防煤气中毒", "如何预防孩子溺水".
 PREVENT_BEFORE = re.compile(r"(?:预防|防止|避免|防范|谨防|怎么防|如何防|怎样防)[^，,。！？!?；;\n]{0,6}$")
 # A population, not a case: "想不开的年轻人挺多的", "跳河的人越来越多".
@@ -330,6 +332,8 @@ class AlarmJudge:
         lead = text[max(sentence_left, start - 24) : start]
         if (GENERIC_BEFORE.search(before) or GENERIC_SUBJECT.search(lead)) and GENERIC_AFTER.match(after):
             return "泛指的说法（「这种……会……」），不是具体发生的事件"
+        if GENERIC_BEFORE.search(before) and SUGGESTING.search(text) and not NOW.search(clause):
+            return "泛指一类人并提出建议，不是具体发生的事件"
         if PREVENT_BEFORE.search(before) and not NOW.search(clause):
             return "问的是如何预防，不是正在发生的事件"
         if POPULATION_AFTER.match(after):

@@ -30,6 +30,10 @@ KINDS = [
     # Taken away in the passive; asking how to handle it beside a fall that is happening does not hide it.
     ("我闺女放学路上被两个人硬拽上一辆白色面包车，往城外开走了", "110"),
     ("我妈刚才摔倒了起不来，想问问怎么办", "120"),
+    # Self-harm said plainly; a person shut in a stuck lift is still trapped; a person swept away with the crops.
+    ("刚才发现我弟弟手腕上好几道新口子，他说是自己割的，血还在往外渗", "120"),
+    ("他把自己锁在电梯里出不来了，电梯卡住了", "119"),
+    ("刚才发大水，我家的玉米和一个老人都被冲到河里了", "119"),
     ("想问一下着火了保险怎么理赔，我们仓库现在还在着呢，火不算大", "119"),
     ("楼下车里坐着个男的，车窗关着，我们拍了半天车门他也不醒，发动机还开着", "120"),
     ("我爷爷喝汤的时候鸡骨头卡在嗓子里了，现在喘气都费劲，说不出话", "120"),
@@ -95,6 +99,9 @@ NOT_EMERGENCIES = [
     "小区车库的车被堵住了出不来，物业也不管",
     "屋里炉子还烧着呢，想问问冬天怎么防煤气中毒",
     "怎么防止老人误服药物，社区能不能给讲讲",
+    # Bottles, not people, washed away; a proposal about a kind of pupils.
+    "村边有人往沟里倒农药瓶子，一大堆，下雨就冲到河里，下游有人家吃那个水",
+    "我有个建议，现在学生压力大，有的孩子想不开，能不能在学校里多开点心理课",
     "我家的羊被蜂蛰了，现在喘不过气，兽医站的电话是多少",
     # A bare cry as the exclamation of a complaint.
     "救命啊，这学期的学费又涨了，一个孩子一年要交好几万，还让不让人活了",
