@@ -96,6 +96,10 @@ _LEAD_TYPE = re.compile(r"\s*(?:【[^】]{0,8}】)?\s*(建议|倡议|咨询|请�
 _SERVICE_WORDS = r"(?<!不)建议|咨询(?!过)|请问|想问|投诉"  # the explicit cues of _EXPLICIT that name a service request
 # "我想举报一下……" names a report of a violation; a crime happening now still says so (URGENT).
 _SERVICE_SAID = re.compile(_SERVICE_WORDS + r"|(?:想|要)举报|不像话|太过分|什么态度|服务态度|乱收费|多收|不给退|退钱|管不管|管一管|管管")
+# "我反映个事儿", "也没人管": a matter reported or complained of; silences the net only when nothing is told as
+# happening now ("我想反映个事……刚才他又来了，手里拿着一瓶汽油" is still a call).
+_SERVICE_TOLD = re.compile(r"(?:我|我们|想|要)反映(?:个|一个|一下)?(?:事|情况|问题)|没人管")
+_TOLD_NOW = re.compile(r"正在|刚才|刚刚|现在正|此刻|这会儿|还在(?!下面|上面|里面)")
 # A complaint's tone around a bare cry ("救命啊，物业费也太贵了，还让不让人活了").
 _CRY_AS_TONE = re.compile(_SERVICE_SAID.pattern + r"|太贵|贵得|涨价|又涨|乱涨|交钱|费|还让不让人活|让不让人活|叫人怎么活|没法活了|房租|工资")
 _CRIES = re.compile(literal_alternation(GENERIC_CRIES) + r"|啊")
@@ -404,7 +408,8 @@ class TriageEngine:
         # Nor does one who tells of a doctor already seen or care already given ("去医院看了说是过敏") with nothing urgent.
         # (Read only where a model emergency is in question: three searches of the whole text otherwise wasted.)
         def says_service() -> bool:
-            return ((bool(_SERVICE_SAID.search(text)) or bool(AFTERMATH.search(text))) and not URGENT.search(text)) or (
+            told = bool(_SERVICE_TOLD.search(text)) and not _TOLD_NOW.search(text)
+            return ((bool(_SERVICE_SAID.search(text)) or bool(AFTERMATH.search(text)) or told) and not URGENT.search(text)) or (
                 emergency_p is not None and emergency_p[0] == "110" and not has_urgency(text))
 
         if short and emergency_p is not None and not rejected_alarms and emergency_p[1] >= MODEL_EMERGENCY_THRESHOLD and not says_service():

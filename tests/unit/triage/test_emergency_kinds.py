@@ -33,6 +33,8 @@ KINDS = [
     # Self-harm said plainly; a person shut in a stuck lift is still trapped; a person swept away with the crops.
     ("刚才发现我弟弟手腕上好几道新口子，他说是自己割的，血还在往外渗", "120"),
     ("他把自己锁在电梯里出不来了，电梯卡住了", "119"),
+    # Reported as a matter, but happening now: still a call.
+    ("我想反映个事，刚才我前夫又来我单位门口堵着我，手里拎着一桶汽油，说不复婚就点了", "110"),
     ("刚才发大水，我家的玉米和一个老人都被冲到河里了", "119"),
     ("想问一下着火了保险怎么理赔，我们仓库现在还在着呢，火不算大", "119"),
     ("楼下车里坐着个男的，车窗关着，我们拍了半天车门他也不醒，发动机还开着", "120"),
@@ -102,6 +104,8 @@ NOT_EMERGENCIES = [
     # Bottles, not people, washed away; a proposal about a kind of pupils.
     "村边有人往沟里倒农药瓶子，一大堆，下雨就冲到河里，下游有人家吃那个水",
     "我有个建议，现在学生压力大，有的孩子想不开，能不能在学校里多开点心理课",
+    # A hazard reported ("我反映个事儿……也没人管") is not a call the model's net should raise.
+    "喂，我反映个事儿，我们村后面那个采石场，坡都快立起来了，上面的石头老往下掉，工人就在底下干活，也没人管",
     "我家的羊被蜂蛰了，现在喘不过气，兽医站的电话是多少",
     # A bare cry as the exclamation of a complaint.
     "救命啊，这学期的学费又涨了，一个孩子一年要交好几万，还让不让人活了",
