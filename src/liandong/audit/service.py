@@ -33,8 +33,11 @@ def record(session: Session, *, actor: Actor | None, action: str, now: datetime,
     return row
 
 
-_HEAD = select(AuditRecord.id, AuditRecord.hash).order_by(AuditRecord.id.desc()).limit(1)
-_COLUMNS = tuple(column.key for column in AuditRecord.__table__.columns)
+_TABLE = AuditRecord.__table__
+_HEAD = select(_TABLE.c.id, _TABLE.c.hash).order_by(_TABLE.c.id.desc()).limit(1)
+_COLUMNS = tuple(column.key for column in _TABLE.columns)
+_INSERT = insert(_TABLE)
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
 
 
 def seal(session: Session) -> list[AuditRecord]:
@@ -42,9 +45,14 @@ def seal(session: Session) -> list[AuditRecord]:
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return []
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-    last = session.execute(_HEAD).first()
+    # The chaining step runs as plain (Core) statements on the transaction's connection: it runs at every commit
+    # that audits something, and the ORM's execution path cost more than these statements. What an ORM statement
+    # would have flushed first is flushed first.
+    session.flush()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK, {"key": _LOCK_KEY})
+    last = connection.execute(_HEAD).first()
     next_id, prev_hash = (last.id + 1, last.hash) if last else (1, GENESIS)
     rows = [row for _transaction, row in pending]
     for row in rows:
@@ -56,7 +64,7 @@ def seal(session: Session) -> list[AuditRecord]:
         next_id, prev_hash = next_id + 1, row.hash
     # One INSERT of plain rows (the records are complete here; nothing reads them back through the session), not
     # a unit-of-work flush: this runs at every commit that audits something.
-    session.execute(insert(AuditRecord.__table__), [{name: getattr(row, name) for name in _COLUMNS} for row in rows])
+    connection.execute(_INSERT, [{name: getattr(row, name) for name in _COLUMNS} for row in rows])
     return rows
 
 

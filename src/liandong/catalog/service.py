@@ -209,7 +209,9 @@ _snapshots: dict[str, Snapshot] = {}  # database URL → the newest snapshot thi
 _snapshots_lock = threading.Lock()
 
 
-_VERSION = select(CatalogSetting.value).where(CatalogSetting.key == VERSION_KEY)  # built once: read on every order
+# Built once and run as a plain (Core) read on the session's connection: it is read on every order.
+_SETTINGS = CatalogSetting.__table__.c
+_VERSION = select(_SETTINGS.value).where(_SETTINGS.key == VERSION_KEY)
 
 
 def catalogue_version(session: Session) -> str | None:
@@ -219,7 +221,9 @@ def catalogue_version(session: Session) -> str | None:
     info = session.info
     if SESSION_VERSION in info:
         return info[SESSION_VERSION]
-    value = session.scalar(_VERSION)
+    if session.autoflush:
+        session.flush()  # a version changed but not yet flushed in this transaction is the one to read
+    value = session.connection().scalar(_VERSION)
     token = value.get("token") if isinstance(value, dict) else None
     if session.in_transaction():
         info[SESSION_VERSION] = token

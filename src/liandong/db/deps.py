@@ -2,32 +2,58 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from liandong.db import session_factory, writer
 
+# Opening a session takes no connection (that happens at its first statement, in the endpoint's thread, after the
+# caller is identified), so it is done on the event loop: one thread-pool hop fewer per request than a generator
+# run in the pool. Ending it (commit or rollback, the connection handed back) blocks, so that runs in a thread —
+# shielded from cancellation and outside the pool's capacity, as FastAPI does for a generator's exit, so an ending
+# transaction never waits for a free worker thread while holding a connection.
 
-def write_session(request: Request) -> Iterator[Session]:
-    # The connection (and SQLite's write lock) is taken at the first statement, after the caller is identified.
-    session = session_factory(writer(request.app.state.engine))()
+
+async def _in_thread(function, *args) -> None:
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(function, *args, limiter=anyio.CapacityLimiter(1))
+
+
+def _end_write(session: Session, transaction: SessionTransaction, error: BaseException | None) -> None:
     try:
-        with session.begin():
-            yield session
+        transaction.__exit__(type(error) if error else None, error, error.__traceback__ if error else None)
     finally:
         session.close()
 
 
-def read_session(request: Request) -> Iterator[Session]:
+def _end_read(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
+
+
+async def write_session(request: Request) -> AsyncIterator[Session]:
+    session = session_factory(writer(request.app.state.engine))()
+    transaction = session.begin().__enter__()  # as `with session.begin():`, ended in _end_write
+    try:
+        yield session
+    except BaseException as error:
+        await _in_thread(_end_write, session, transaction, error)
+        raise
+    await _in_thread(_end_write, session, transaction, None)
+
+
+async def read_session(request: Request) -> AsyncIterator[Session]:
     session = session_factory(request.app.state.engine)()
     try:
         yield session
     finally:
-        session.rollback()
-        session.close()
+        await _in_thread(_end_read, session)
 
 
 # "function" scope: the transaction commits when the endpoint returns, before the response is sent,

@@ -15,6 +15,12 @@ from liandong.workorder import lifecycle
 from liandong.workorder.lifecycle import Status
 
 
+def next_version(current: int | None) -> int:
+    """A new order starts at version 2: its number was once written by a second statement after the INSERT, which
+    counted as its first change; it is now written with the INSERT, and versions keep their meaning for clients."""
+    return 2 if current is None else current + 1
+
+
 class WorkOrder(Base):
     __tablename__ = "work_orders"
     __table_args__ = (
@@ -89,7 +95,7 @@ class WorkOrder(Base):
     created_by: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer)
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": next_version}
 
     department: Mapped[Department | None] = relationship(lazy="joined", foreign_keys=[department_code])
     division: Mapped[Division] = relationship(lazy="joined", foreign_keys=[division_code])
@@ -141,7 +147,13 @@ class WorkOrder(Base):
         self.updated_at = recorded_at
         return decision, entry
 
-    def append_event(
+    def append_event(self, action: str, **fields) -> OrderEvent:
+        """Add one entry to the timeline without loading it (lists and bulk actions stay cheap)."""
+        entry = self.next_event(action, **fields)
+        object_session(self).add(entry)
+        return entry
+
+    def next_event(
         self,
         action: str,
         *,
@@ -153,7 +165,7 @@ class WorkOrder(Base):
         note: str | None = None,
         data: dict | None = None,
     ) -> OrderEvent:
-        """Add one entry to the timeline without loading it (lists and bulk actions stay cheap)."""
+        """The timeline's next entry, counted on the order, for the caller to add (a new order: after its INSERT)."""
         self.event_count = (self.event_count or 0) + 1
         self.last_action_at = at if self.last_action_at is None else max(self.last_action_at, at)
         entry = OrderEvent(
@@ -169,7 +181,6 @@ class WorkOrder(Base):
             occurred_at=at,
             recorded_at=recorded_at,
         )
-        object_session(self).add(entry)
         return entry
 
 

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from liandong.audit import service as audit
@@ -131,6 +131,21 @@ def _order_number(prefix: str, received_at: datetime, order_id: int) -> str:
     return f"{prefix}-{received_at.astimezone(SHANGHAI):%Y%m%d}-{order_id:06d}"
 
 
+_NEXT_ID_POSTGRES = text("SELECT nextval(pg_get_serial_sequence('work_orders', 'id'))")
+_LAST_ID = select(func.max(WorkOrder.__table__.c.id))
+
+
+def _new_order_id(session: Session) -> int:
+    """The new order's id taken before its INSERT, so its number goes in with it (one INSERT, no UPDATE after it).
+    PostgreSQL: the id column's own sequence. SQLite gives a new row max(id) + 1 itself, and a write transaction holds
+    the database's write lock from its BEGIN IMMEDIATE, so no other writer can take that id meanwhile (one that did
+    would fail on the primary key, never share it)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return connection.scalar(_NEXT_ID_POSTGRES)
+    return (connection.scalar(_LAST_ID) or 0) + 1
+
+
 # ---------------------------------------------------------------- create
 
 
@@ -247,10 +262,12 @@ def create_order(
     order.assist_links = [OrderAssist(department_code=code, assigned_at=now, assigned_by=actor.name) for code in assists]
     _sign_clock(order, received, world)
     _reply_clock(order, received, world)
-    session.add(order)
-    session.flush()
+    # The id is taken first, so the order goes in whole — number and first timeline entry counted — with one INSERT
+    # and no UPDATE after it; the entry and the outbox message follow it in a second flush (nothing orders those
+    # INSERTs after the order's: the timeline relationship is view-only).
+    order.id = _new_order_id(session)
     order.number = _order_number(config.number_prefix, received, order.id)
-    created = order.append_event(
+    created = order.next_event(
         Record.CREATE,
         to_status=Status.RECEIVED.value,
         actor=actor.name,
@@ -260,7 +277,9 @@ def create_order(
         note=f"{CHANNELS.label(channel)}受理",
         data={"channel": channel},
     )
-    order.status = Status.RECEIVED.value
+    session.add(order)
+    session.flush()
+    session.add(created)
     _notify(session, order, created)
     session.flush()
     audit.record(session, actor=actor, action="order.create", now=now, target=order.number, order_id=order.id, channel=channel)
