@@ -164,8 +164,9 @@ SYMPTOM_VERB = re.compile(r"(?:喘|憋|烧|抽|吐|流血)$")
 IDIOM_DEATH_BEFORE = frozenset("急吓气笑烦累热冷困饿愁闷臭吵挤馋疼痛憋羡慕烦闹")
 LIGHT_VERBS = frozenset("喊叫呼出遭闹发")
 SUFFIX_ONLY = re.compile(r"[里上下边中内外了着过的啦呀啊吧呢]+")
+# Words that say help is wanted now. "怎么办" counts unless it asks for a procedure ("两位老人不识字，不知道怎么办",
+# "想问问怎么办"); "不知道怎么办了" / "怎么办啊" is still a cry.
 URGENT = re.compile(r"快来|快点|快派|(?:赶紧|赶快|马上|立刻)(?!" + NARRATED + r")|救命(?!钱|稻草|恩|之恩)|救救|" + CRY_FOR_PEOPLE + r"|(?<!不知道)(?<!不晓得)(?<!不清楚)(?<!问问)(?<!问一下)(?<!想问)(?<!请问)怎么办(?!理|法|的|事)|(?:不知道|不晓得|不清楚)怎么办(?=了|啊|呀|才好)|求求|急死")
-# ("两位老人不识字，不知道怎么办" is about a procedure, "想问问怎么办" asks for it; "不知道怎么办了" / "怎么办啊" is a cry.)
 
 
 @lru_cache(maxsize=64)

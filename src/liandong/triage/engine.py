@@ -99,6 +99,7 @@ _SERVICE_SAID = re.compile(_SERVICE_WORDS + r"|(?:想|要)举报|不像话|太�
 # "我反映个事儿", "也没人管": a matter reported or complained of; silences the net only when nothing is told as
 # happening now ("我想反映个事……刚才他又来了，手里拿着一瓶汽油" is still a call).
 _SERVICE_TOLD = re.compile(r"(?:我|我们|想|要)反映(?:个|一个|一下)?(?:事|情况|问题)|没人管")
+# alarm.STRONG_NOW without its place readings ("工人就在下面干活", "还在里面" say where, not when).
 _TOLD_NOW = re.compile(r"正在|刚才|刚刚|现在正|此刻|这会儿|还在(?!下面|上面|里面)")
 # A complaint's tone around a bare cry ("救命啊，物业费也太贵了，还让不让人活了").
 _CRY_AS_TONE = re.compile(_SERVICE_SAID.pattern + r"|太贵|贵得|涨价|又涨|乱涨|交钱|费|还让不让人活|让不让人活|叫人怎么活|没法活了|房租|工资")
