@@ -156,32 +156,14 @@ def features(
     sentence_mean: np.ndarray,
     sentence_weights: np.ndarray | None = None,
 ) -> dict[str, float]:
-    """Dense features of one candidate sentence.
+    """Dense features of one candidate sentence (``batch_features`` for a single candidate).
 
     literal: each question word's lexical credit in the sentence with its title (1 found, 0.8 through a formal
-    stand-in; absent words 0), so the soft part measures what the words alone did not see.
+    stand-in; absent words 0), so the soft part measures what the words alone did not see. sentence_weights: the
+    sentence words' rarity (equal when not given).
     """
-    total = float(question.weights.sum())
-    if total <= 0 or not question.words:
-        return {name: 0.0 for name in FEATURES}
-    around = np.vstack([sentence.matrix, title.matrix]) if title.words else sentence.matrix
-    soft = credit(best_cosines(question.matrix, around))
-    lexical = np.array([literal.get(word, 0.0) for word in question.words], dtype=np.float32)
-    covered = np.maximum(soft, lexical)
-    focus = [int(row) for row in question.focus]
-    # The other way round: the share of the sentence's (rarity-weighted) words near some question word — a
-    # provision about something else shares the question's words but little of its meaning.
     weights = sentence_weights if sentence_weights is not None else np.ones(len(sentence.words), dtype=np.float32)
-    near = credit(best_cosines(sentence.matrix, question.matrix[question.weights > 0]))
-    precision = float(weights @ near) / float(weights.sum()) if sentence.words and weights.sum() > 0 else 0.0
-    return {
-        "dense_coverage": float(question.weights @ covered) / total,
-        "dense_soft_only": float(question.weights @ np.maximum(soft - lexical, 0.0)) / total,
-        "dense_cosine": float(question.mean @ sentence_mean) if sentence.words else 0.0,
-        "dense_passage": float(question.mean @ passage_mean),
-        "dense_focus": float(covered[focus].mean()) if focus else 0.5,
-        "dense_precision": precision,
-    }
+    return batch_features(question, [sentence], [title], [literal], [passage_mean], [sentence_mean], [weights])[0]
 
 
 def batch_features(
@@ -193,8 +175,13 @@ def batch_features(
     sentence_means: Sequence[np.ndarray],
     sentence_weights: Sequence[np.ndarray],
 ) -> list[dict[str, float]]:
-    """``features`` for a question's candidates at once: one matrix product over all their words (the same
-    figures, a fraction of the per-call cost)."""
+    """The dense features of a question's candidates at once: one matrix product over all their words.
+
+    Per candidate: ``dense_coverage`` (the question's rarity covered, each word by the better of its lexical credit
+    and its best cosine's credit to the sentence with its title), ``dense_soft_only`` (covered by meaning only),
+    ``dense_cosine`` / ``dense_passage`` (the mean vectors' cosines), ``dense_focus`` (the asked words' coverage) and
+    ``dense_precision`` (the share of the sentence's rarity-weighted words near some question word — a provision about
+    something else shares the question's words but little of its meaning)."""
     count = len(sentences)
     total = float(question.weights.sum())
     if count == 0:
