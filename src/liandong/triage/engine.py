@@ -210,10 +210,23 @@ def likeliest_others(scores: HeadScores, *, besides, units, k: int = 3) -> list[
     return out
 
 
+_NAMES: dict[int, tuple] = {}
+
+
+def _class_names(classes) -> tuple[list[str], dict[str, int]]:
+    """A head's class names and positions, made once per classes array (kept referenced, so its id stays its own)."""
+    known = _NAMES.get(id(classes))
+    if known is None or known[0] is not classes:
+        names = [str(c) for c in classes]
+        known = _NAMES[id(classes)] = (classes, names, {name: i for i, name in enumerate(names)})
+        while len(_NAMES) > 64:
+            _NAMES.pop(next(iter(_NAMES)))
+    return known[1], known[2]
+
+
 def head_scores(classes, matrix) -> list[HeadScores]:
     """A head's probability matrix for a batch as one HeadScores per row (the ordering done by numpy, once)."""
-    names = [str(c) for c in classes]
-    position = {name: i for i, name in enumerate(names)}
+    names, position = _class_names(classes)
     matrix = np.asarray(matrix, dtype=np.float64)
     order = np.argsort(-matrix, axis=1, kind="stable").tolist()
     return [HeadScores(names, row, rank, position) for row, rank in zip(matrix.tolist(), order)]

@@ -112,6 +112,39 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         inplace_csr_row_normalize_l2(X)
         return X
 
+    def row(self, doc: str):
+        """`transform([doc])` as one row's (sorted column indices, float32 values), without building sparse matrices
+        along the way (they cost more than the counting for a single request); None where `transform` would not take
+        its own fast path. The same counts and the same steps in the same dtypes, so the same numbers."""
+        from collections import Counter
+        from types import SimpleNamespace
+
+        from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
+
+        tfidf = self.__dict__.get("_tfidf")
+        idf = getattr(tfidf, "idf_", None) if tfidf is not None else None
+        analyze = self._fast_analyzer()
+        if (
+            analyze is None or idf is None or self.binary or self.norm != "l2" or not self.use_idf or not self.sublinear_tf
+            or np.dtype(self.dtype) != np.dtype(np.float32) or "vocabulary_" not in self.__dict__
+        ):
+            return None
+        if self.analyzer == "char":
+            indices, counts = self._char_row(doc)
+            data = counts.astype(np.intc).astype(np.float32)
+        else:
+            counted = Counter(map(self.vocabulary_.get, analyze(doc)))
+            counted.pop(None, None)
+            columns = sorted(counted)
+            indices = np.array(columns, dtype=np.int32)
+            data = np.array([counted[c] for c in columns], dtype=np.intc).astype(np.float32)
+        np.log(data, data)
+        data += 1.0
+        data *= idf[indices]
+        # The normaliser reads only these four attributes of a CSR matrix: no matrix is built for one row.
+        inplace_csr_row_normalize_l2(SimpleNamespace(data=data, shape=(1, len(self.vocabulary_)), indices=indices, indptr=np.array([0, len(indices)], dtype=np.int32)))
+        return indices, data
+
     def _pair_columns(self) -> dict[tuple[str, str], int]:
         """The vocabulary's word bigrams ("w1 w2") keyed by the pair of words, built once."""
         pairs = self.__dict__.get("_pairs")
@@ -197,6 +230,30 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         X = X.astype(self.dtype)
         X.sort_indices()
         return X
+
+    def _char_row(self, doc: str) -> tuple[np.ndarray, np.ndarray]:
+        """One document's char 1–3 gram columns (sorted, int32) and counts, looked up as `_char_count_matrix` does."""
+        text = self._white_spaces.sub(" ", self.preprocessor(doc))
+        chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        found = []
+        grams = chars
+        for n, (codes, columns) in enumerate(self._char_table(), start=1):
+            if n > 1:
+                grams = (grams[:-1] << 21) | chars[n - 1 :]
+            if not len(codes) or not len(grams):
+                continue
+            if n == 1:
+                lookup = self._unigram_lookup(codes, columns)
+                hit = lookup[np.minimum(grams, len(lookup) - 1)]
+                found.append(hit[hit >= 0])
+                continue
+            at = np.searchsorted(codes, grams)
+            at[at == len(codes)] = 0
+            found.append(columns[at[codes[at] == grams]])
+        if not found:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
+        columns, counts = np.unique(np.concatenate(found), return_counts=True)
+        return columns.astype(np.int32), counts
 
     def _count_vocab(self, raw_documents, fixed_vocab):
         """With a fitted vocabulary: count with `Counter(map(vocabulary.get, …))` (C loops) instead of a Python loop

@@ -95,6 +95,28 @@ def test_model_matrix_is_unchanged(engine, monkeypatch):
     assert np.array_equal(fast.toarray(), slow.toarray())
 
 
+@pytest.mark.parametrize("text", ["", "  ", "a", "双  空格\n\n换行", "\U0001f600表情", "标题\x1e正文里的一句话", "电梯困人了，快来" * 40])
+def test_a_single_text_is_featurised_as_in_a_batch(engine, text):
+    """The single-request path (one CSR built directly) gives the batch path's row: same columns, same float32s."""
+    from scipy import sparse
+
+    model = engine.model
+    single = model.transform([text])
+    blocks = sparse.hstack([t.transform([text]) for _, t in model.vectorizer.transformer_list], format="csr", dtype=np.float32)
+    assert single.shape == blocks.shape and single.dtype == blocks.dtype
+    assert np.array_equal(single.indices, blocks.indices) and np.array_equal(single.data, blocks.data)
+
+
+def test_single_texts_of_the_banks_score_as_in_a_batch(engine):
+    docs = [r["text"] for r in bank_rows(step=9)]
+    batch = engine.model.predict_proba(docs)
+    for i, doc in enumerate(docs):
+        one = engine.model.predict_proba([doc])
+        for head, (classes, p) in one.items():
+            assert list(classes) == list(batch[head][0])
+            assert np.array_equal(p[0], batch[head][1][i]), (head, doc[:30])
+
+
 @pytest.mark.parametrize("text", ["电梯困人了，快来", "贫困人口补助", "楼道里有人抽烟", ""])
 def test_gate_index_finds_the_items_the_per_item_gate_keeps(transfer_list, text):
     from liandong.triage.rules import text_keys
