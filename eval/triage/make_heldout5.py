@@ -51,7 +51,7 @@ def parse(path: Path, prefix: str = "h5") -> list[dict]:
     return rows
 
 
-PREFIXES = {"heldout5": "h5", "dev6": "d6", "heldout6": "h6", "heldout7": "h7", "heldout8": "h8", "heldout9": "h9", "heldout10": "h10", "route_dev": "rd", "emergency_dev2": "e2", "nearmiss_dev": "n1", "nearmiss_short": "n2", "emergency_dev3": "e3", "emergency_dev4": "e4", "emergency_holdout4": "eh4", "nearmiss_phone": "n3", "emergency_dev5": "e5", "alarm_dev": "ad", "nearmiss_long": "n4", "nearmiss_calls": "n5", "emergency_dev6": "e6", "emergency_dev7": "e7", "mixed_dev8": "m8", "route_dev9": "r9", "route_dev10": "r10", "emergency_dev8": "e8", "route_dev11": "r11", "nearmiss_long2": "n6", "emergency_dev9": "e9", "emergency_dev10": "e10", "emergency_dev11": "e11", "nevermiss_dev": "nm", "route_dev12": "r12", "nearmiss_long3": "n7"}
+PREFIXES = {"heldout5": "h5", "dev6": "d6", "heldout6": "h6", "heldout7": "h7", "heldout8": "h8", "heldout9": "h9", "heldout10": "h10", "route_dev": "rd", "emergency_dev2": "e2", "nearmiss_dev": "n1", "nearmiss_short": "n2", "emergency_dev3": "e3", "emergency_dev4": "e4", "emergency_holdout4": "eh4", "nearmiss_phone": "n3", "emergency_dev5": "e5", "alarm_dev": "ad", "nearmiss_long": "n4", "nearmiss_calls": "n5", "emergency_dev6": "e6", "emergency_dev7": "e7", "mixed_dev8": "m8", "route_dev9": "r9", "route_dev10": "r10", "emergency_dev8": "e8", "route_dev11": "r11", "nearmiss_long2": "n6", "emergency_dev9": "e9", "emergency_dev10": "e10", "emergency_dev11": "e11", "nevermiss_dev": "nm", "route_dev12": "r12", "nearmiss_long3": "n7", "nearmiss_calls2": "n8"}
 # Banks whose every 4th message (4th, 8th, …) is kept apart as a never-tuned part of the same bank.
 HOLDOUT_EVERY = {"route_dev": ("route_holdout", 4), "alarm_dev": ("alarm_holdout", 4)}
 
