@@ -153,7 +153,7 @@ FOLLOW_UP = re.compile(r"调解(?:了|过)|报过案|出了警|做了笔录|验�
 FEAR_BEFORE = re.compile(
     r"(?:万一|如果|要是|一旦|假如|假设|倘若|若是|担心|担忧|害怕|生怕|恐怕|唯恐|怕|以免|以防|防止|预防|谨防|避免|防范|"
     r"容易|极易|很易|易于|可能(?!是|就是)|说不定|没准|迟早|早晚|随时|潜在|存在|差点|险些|差一点|"
-    r"培训|演练|宣传|知识|应急预案|怎么预防|如何预防|不然|否则|会不会|是否会|是否|能不能|"
+    r"培训|演练|演习|模拟|宣传|知识|应急预案|怎么预防|如何预防|不然|否则|会不会|是否会|是否|能不能|"
     r"(?<![开社机学协晚聚约工大都理误体领这那一])会(?!儿)|将会|将要|就会|才会|要是再|再[^，,。！？!?；;\n]{0,4}就)[^，,。！？!?；;\n]{0,8}$"
 )
 # A hazard named right after the cue ("火灾隐患", "倒塌的风险", "爆炸的危险"), or a condition ("……抽搐的话").
@@ -383,7 +383,8 @@ class AlarmJudge:
         if in_care(sentence):
             return "病人已经在医院治疗或已经处置，不是正在发生的急症"
         sentence_left = sentence_span(text, start, end)[0]
-        if self.sequela(text, sentence_left, clause_left, clause):
+        # (A police cue in the "现在" clause is a new act — "上个月就说过要打我，现在他拿着刀在门口" — not a state left behind.)
+        if (item.platform != "110" and self.sequela(text, sentence_left, clause_left, clause)) or self.state_after(text, sentence_left, clause_left, clause_right, sentence):
             return "以前发生的事留下的现状（「……现在……」），不是正在发生的事件"
         if live_now(sentence):
             return None
@@ -402,6 +403,24 @@ class AlarmJudge:
             return "已经过去的事件"
         return None
 
+
+    @staticmethod
+    def state_after(text: str, sentence_left: int, clause_left: int, clause_right: int, sentence: str) -> bool:
+        """"去年从架子上摔下来过，腰椎骨折了，养了半年，现在能干点轻活了": a past anchor before or in the cue's clause,
+        and after it only a plain "现在" telling how things stand (no other word of the present, nothing new,
+        nothing urgent): the state the past event left, as `sequela` reads it inside the cue's clause."""
+        sentence_right = sentence_left + len(sentence)
+        rest = text[clause_right:sentence_right]
+        if not (FAR_PAST.search(text, sentence_left, clause_right) and PLAIN_NOW.search(rest)):
+            return False
+        told = text[clause_left:sentence_right]
+        return (
+            all(m.group(0) == "现在" for m in NOW.finditer(told))
+            and not STRONG_NOW.search(told)
+            and "又" not in told
+            and "突然" not in told
+            and not URGENT.search(sentence)
+        )
 
     @staticmethod
     def sequela(text: str, sentence_left: int, clause_left: int, clause: str) -> bool:

@@ -61,10 +61,15 @@ NOT_NOW = [
     ("service_hurry", None, "嗯，上个礼拜我爸在单元门口摔了一跤，台阶塌了一块没人修，腿摔骨折了，现在在家躺着呢，我就想让物业赶紧把台阶修好，别再有人摔了", None),
     ("resolved", None, "那个，前天半夜我们楼下饭馆门口有几个人喝多了打架，警察来了把人带走了，现在是没事了，可是那个饭馆天天开到后半夜，能不能管一管营业时间", None),
     ("writer_now", None, "我想咨询一下，我被邻居打了，是上个月的事，验伤是轻微伤，派出所调解他也不赔钱，我现在想起诉他，要准备什么材料", None),
+    # How things stand now after a past injury, told in a later clause; a drill that simulates a fire (2026-12-06).
+    ("state_after", None, "我想问问工伤怎么认定，前年我在厂里从梯子上摔下来过，小腿骨折了，休息了好几个月，现在能慢慢干点活了，厂里一直不给报", None),
+    ("drill", None, "你好，我们小区下个月想搞一次消防演习，就是模拟楼道着火了大家怎么跑，能不能请消防员来指导一下", None),
 ]
 
 # Emergencies that share the words: happening now, told the untidy way; each must still reach its platform.
 STILL_EMERGENCIES = [
+    (None, "上个礼拜他就在村里说要弄死我，现在他拿着刀在我家门口转悠，我不敢出去", "110"),
+    (None, "我爸去年做过心脏支架，刚才突然倒在地上了，现在叫不醒", "120"),
     (None, "我爸刚才在楼梯上摔下来了，腿骨折了，现在动不了，疼得直叫，赶紧派救护车来", "120"),
     (None, "楼下几个人正在打架，拿着酒瓶子砸，赶紧来人处理，有人头上流血了", "110"),
     ("燃气漏气", "现在楼道里燃气漏气了，味道越来越浓，敲门没人应，快来人", "119"),
