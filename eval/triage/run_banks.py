@@ -35,7 +35,7 @@ REAL_LABELS = HERE / "real_board_labels.csv"
 EMERGENCY = {"110", "119", "120"}
 BLIND = ("heldout5", "heldout6", "emergency_holdout4", "heldout7", "heldout8", "heldout9", "heldout10", "route_holdout", "alarm_holdout")  # never tuned on: scored in aggregate only, misses never listed
 # Hand-written banks of the 8-field format (banks/*.txt), scored by style.
-STYLE_BANKS = ("heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "dev6", "route_dev", "route_holdout", "emergency_dev2", "nearmiss_dev", "nearmiss_short", "emergency_dev3", "emergency_dev4", "emergency_holdout4", "nearmiss_phone", "emergency_dev5", "alarm_dev", "alarm_holdout", "nearmiss_long", "nearmiss_calls", "emergency_dev6", "emergency_dev7", "mixed_dev8", "route_dev9", "route_dev10", "emergency_dev8", "route_dev11", "nearmiss_long2", "emergency_dev9", "emergency_dev10", "emergency_dev11", "nevermiss_dev", "route_dev12", "nearmiss_long3", "nearmiss_calls2", "nearmiss_calls3")
+STYLE_BANKS = ("heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "dev6", "route_dev", "route_holdout", "emergency_dev2", "nearmiss_dev", "nearmiss_short", "emergency_dev3", "emergency_dev4", "emergency_holdout4", "nearmiss_phone", "emergency_dev5", "alarm_dev", "alarm_holdout", "nearmiss_long", "nearmiss_calls", "emergency_dev6", "emergency_dev7", "mixed_dev8", "route_dev9", "route_dev10", "emergency_dev8", "route_dev11", "nearmiss_long2", "emergency_dev9", "emergency_dev10", "emergency_dev11", "nevermiss_dev", "route_dev12", "nearmiss_long3", "nearmiss_calls2", "nearmiss_calls3", "nearmiss_calls4")
 TITLE_TYPES = [("建议", "suggestion"), ("咨询", "consult"), ("请问", "consult"), ("投诉", "complaint"), ("举报", "report"), ("求助", "help")]
 
 

@@ -24,12 +24,14 @@ NARRATED = r"[^，,。！？!?；;\n]{0,3}(?:打了|叫了|报了|拨了|送到|
 # "来人啊", "快来人", "来人救救他": a cry for people. "派出所来人处理了", "物业来人看了" tell that someone came.
 CRY_FOR_PEOPLE = r"(?<![才没不])来人(?=[啊呀呐哪啦，,。！!？?；;\s]|$|救|帮)"
 # "让物业赶紧把灯修好", "马上整改": hurrying a unit to mend or deal with something is a service request's tone.
-SERVICE_HURRY = r"(?:把|给|帮|让)?[^，,。！？!?；;\n]{0,6}?(?:修好|修一?修|维修|处理|解决|管一?管|查一?查|整改|清理|拆除|催一?催|落实|回复|答复|退钱|补发|补上)"
+SERVICE_HURRY = r"(?:把|给|帮|让)?[^，,。！？!?；;\n]{0,6}?(?:修好|修一?修|维修|处理|解决|管一?管|查一?[查下]|来查|检查|查处|整改|清理|拆除|催一?催|落实|回复|答复|退钱|补发|补上)"
+# "现在一到晚上就有", "现在每天晚上都堵满了": 现在 as "these days" before a habit, not this moment.
+HABIT_NOW = r"(?:是|也|基本上?)?(?:一到|每到|每天|天天|每晚|每个|每次|经常|老是|总是|动不动|隔三差五|三天两头)"
 # "现在想投诉一下燃气公司": the writer's present wish to complain or ask, not the event happening now.
 WRITER_NOW = r"(?:我们?|本人)?(?:就|只|还|是)?(?:想|要|准备|打算|希望)(?:来|再|一并)?(?:投诉|反映|问|咨询|举报|了解|申请|知道|说说|找|请|起诉|打官司|走法律程序)"
 # Happening now, or the caller wants someone now.
 NOW = re.compile(
-    r"正在|刚才|刚刚|刚发现|(?<![到至])现在(?!(?:已经|都|快|有|已)*[一二两三四五六七八九十几\d半多]+个?多?(?:月|年)(?:了|多了))(?!" + WRITER_NOW + r")|此刻|这会儿|眼下|(?:马上|赶紧|赶快)(?!" + NARRATED + r")(?!" + SERVICE_HURRY + r")|快来|快点|快派|快叫|快救|快快|救命(?!钱|稻草|恩|之恩)|救救|还在|仍在|就在|"
+    r"正在|刚才|刚刚|刚发现|(?<![到至])现在(?!(?:已经|都|快|有|已)*[一二两三四五六七八九十几\d半多]+个?多?(?:月|年)(?:了|多了))(?!" + WRITER_NOW + r")(?!" + HABIT_NOW + r")|此刻|这会儿|眼下|(?:马上|赶紧|赶快)(?!" + NARRATED + r")(?!" + SERVICE_HURRY + r")|快来|快点|快派|快叫|快救|快快|救命(?!钱|稻草|恩|之恩)|救救|还在|仍在|就在|"
     r"今天|今晚|今早|今儿|一直在(?:流|吐|抽|喘)|着呢|又在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了|请(?:马上|立即|赶快|尽快|快)?派(?:个|一?辆)?(?:救护车|急救车|消防车|警察|民警)|怎么办(?!理|法|的|事)|" + CRY_FOR_PEOPLE + r"|求求你|刚(?=[^，。！？；,!?\n]{0,4}(?:发现|看到|听到|吃|喝|被|转|打|撞|摔|掉|倒|割))"
 )
 # "Until now": an absence that is still going on ("到现在还没回来") keeps a near-past sentence current.
@@ -49,7 +51,7 @@ FREQUENT = re.compile(
     r"有时候|有时(?!间)|偶尔|时不时"
 )
 # Words that place the telling at this moment (a habit told beside them may be happening now: "他天天打我，我现在不敢回家").
-MOMENT = re.compile(r"正在|刚才|刚刚|刚发现|此刻|这会儿|眼下|现在|目前|今天|今晚|今早|今儿|分钟了|小时了")
+MOMENT = re.compile(r"正在|刚才|刚刚|刚发现|此刻|这会儿|眼下|现在(?!" + HABIT_NOW + r")|目前|今天|今晚|今早|今儿|分钟了|小时了")
 # More of a medicine than prescribed: beside it, "每天吃降压药" may be how the overdose happened.
 EXCESS = re.compile(r"一整瓶|整瓶|整盒|一把|过量|吃多了|多吃了好几|全吃|都吃了|好几片|十几片|二十多片|几十片|很多片|一板")
 # "压得我喘不过气", "忙得喘不过气来": pressure or work as a degree, not breathlessness.

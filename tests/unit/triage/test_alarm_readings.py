@@ -64,10 +64,16 @@ NOT_NOW = [
     # How things stand now after a past injury, told in a later clause; a drill that simulates a fire (2026-12-06).
     ("state_after", None, "我想问问工伤怎么认定，前年我在厂里从梯子上摔下来过，小腿骨折了，休息了好几个月，现在能慢慢干点活了，厂里一直不给报", None),
     ("drill", None, "你好，我们小区下个月想搞一次消防演习，就是模拟楼道着火了大家怎么跑，能不能请消防员来指导一下", None),
+    # "These days" before a habit; hurrying a unit to inspect; trapped by debts (2026-12-06).
+    ("habit_now", None, "喂，我们村边那个养殖场啊，老是往沟里排粪水，一股臭味，现在每到下雨天就漫到路上，熏得人直恶心，你们环保赶紧来查一下", None),
+    ("habit_now", None, "那个化肥厂晚上老往外排气，一股刺鼻的煤气味，现在一到半夜就有，熏得人头疼，你们赶紧来检查", None),
+    ("figurative", None, "我现在是真的被困住了，欠了信用卡和网贷十几万，天天被催收，不知道该找谁帮忙", None),
 ]
 
 # Emergencies that share the words: happening now, told the untidy way; each must still reach its platform.
 STILL_EMERGENCIES = [
+    (None, "现在厨房里一股很浓的煤气味，越来越大，我妈躺在地上叫不醒，快来人", "119"),
+    (None, "我们被困在电梯里了，欠费停电了，里面好热，快来人", "119"),
     (None, "上个礼拜他就在村里说要弄死我，现在他拿着刀在我家门口转悠，我不敢出去", "110"),
     (None, "我爸去年做过心脏支架，刚才突然倒在地上了，现在叫不醒", "120"),
     (None, "我爸刚才在楼梯上摔下来了，腿骨折了，现在动不了，疼得直叫，赶紧派救护车来", "120"),
