@@ -25,6 +25,8 @@ NARRATED = r"[^，,。！？!?；;\n]{0,3}(?:打了|叫了|报了|拨了|送到|
 CRY_FOR_PEOPLE = r"(?<![才没不])来人(?=[啊呀呐哪啦，,。！!？?；;\s]|$|救|帮)"
 # "让物业赶紧把灯修好", "马上整改": hurrying a unit to mend or deal with something is a service request's tone.
 SERVICE_HURRY = r"(?:把|给|帮|让)?[^，,。！？!?；;\n]{0,6}?(?:修好|修一?修|维修|处理|解决|管一?管|查一?[查下]|来查|检查|查处|整改|清理|拆除|催一?催|落实|回复|答复|退钱|补发|补上)"
+# "我该怎么办，找哪个部门": asking which office to go to, a procedure, not a cry for help.
+ASK_WHO_AFTER = r"[，,。？?\s]{0,2}(?:找哪|找谁|去哪|该找|向哪|哪个部门|哪个单位|归谁管)"
 # "现在一到晚上就有", "现在每天晚上都堵满了": 现在 as "these days" before a habit, not this moment.
 HABIT_NOW = r"(?:是|也|基本上?)?(?:一到|每到|每天|天天|每晚|每个|每次|经常|老是|总是|动不动|隔三差五|三天两头)"
 # "现在想投诉一下燃气公司": the writer's present wish to complain or ask, not the event happening now.
@@ -32,7 +34,7 @@ WRITER_NOW = r"(?:我们?|本人)?(?:就|只|还|是)?(?:想|要|准备|打算|�
 # Happening now, or the caller wants someone now.
 NOW = re.compile(
     r"正在|刚才|刚刚|刚发现|(?<![到至])现在(?!(?:已经|都|快|有|已)*[一二两三四五六七八九十几\d半多]+个?多?(?:月|年)(?:了|多了))(?!" + WRITER_NOW + r")(?!" + HABIT_NOW + r")|此刻|这会儿|眼下|(?:马上|赶紧|赶快)(?!" + NARRATED + r")(?!" + SERVICE_HURRY + r")|快来|快点|快派|快叫|快救|快快|救命(?!钱|稻草|恩|之恩)|救救|还在|仍在|就在|"
-    r"今天|今晚|今早|今儿|一直在(?:流|吐|抽|喘)|着呢|又在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了|请(?:马上|立即|赶快|尽快|快)?派(?:个|一?辆)?(?:救护车|急救车|消防车|警察|民警)|怎么办(?!理|法|的|事)|" + CRY_FOR_PEOPLE + r"|求求你|刚(?=[^，。！？；,!?\n]{0,4}(?:发现|看到|听到|吃|喝|被|转|打|撞|摔|掉|倒|割))"
+    r"今天|今晚|今早|今儿|一直在(?:流|吐|抽|喘)|着呢|又在|(?:好|十|二十|几|[一二三四五六七八九])+分钟了|半个(?:多)?小时了|请(?:马上|立即|赶快|尽快|快)?派(?:个|一?辆)?(?:救护车|急救车|消防车|警察|民警)|怎么办(?!理|法|的|事)(?!" + ASK_WHO_AFTER + r")|" + CRY_FOR_PEOPLE + r"|求求你|刚(?=[^，。！？；,!?\n]{0,4}(?:发现|看到|听到|吃|喝|被|转|打|撞|摔|掉|倒|割))"
 )
 # "Until now": an absence that is still going on ("到现在还没回来") keeps a near-past sentence current.
 ONGOING = re.compile(r"到现在|至今|直到现在|到这会儿|一整天|一晚上|一夜|还没(?:回|找)")
@@ -172,7 +174,7 @@ LIGHT_VERBS = frozenset("喊叫呼出遭闹发")
 SUFFIX_ONLY = re.compile(r"[里上下边中内外了着过的啦呀啊吧呢]+")
 # Words that say help is wanted now. "怎么办" counts unless it asks for a procedure ("两位老人不识字，不知道怎么办",
 # "想问问怎么办"); "不知道怎么办了" / "怎么办啊" is still a cry.
-URGENT = re.compile(r"快来|快点|快派|(?:赶紧|赶快|马上|立刻)(?!" + NARRATED + r")(?!" + SERVICE_HURRY + r")|救命(?!钱|稻草|恩|之恩)|救救|" + CRY_FOR_PEOPLE + r"|(?<!不知道)(?<!不晓得)(?<!不清楚)(?<!问问)(?<!问一下)(?<!想问)(?<!请问)怎么办(?!理|法|的|事)|(?:不知道|不晓得|不清楚)怎么办(?=了|啊|呀|才好)|求求|急死")
+URGENT = re.compile(r"快来|快点|快派|(?:赶紧|赶快|马上|立刻)(?!" + NARRATED + r")(?!" + SERVICE_HURRY + r")|救命(?!钱|稻草|恩|之恩)|救救|" + CRY_FOR_PEOPLE + r"|(?<!不知道)(?<!不晓得)(?<!不清楚)(?<!问问)(?<!问一下)(?<!想问)(?<!请问)怎么办(?!理|法|的|事)(?!" + ASK_WHO_AFTER + r")|(?:不知道|不晓得|不清楚)怎么办(?=了|啊|呀|才好)|求求|急死")
 
 
 @lru_cache(maxsize=64)

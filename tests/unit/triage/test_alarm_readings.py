@@ -68,10 +68,13 @@ NOT_NOW = [
     ("habit_now", None, "喂，我们村边那个养殖场啊，老是往沟里排粪水，一股臭味，现在每到下雨天就漫到路上，熏得人直恶心，你们环保赶紧来查一下", None),
     ("habit_now", None, "那个化肥厂晚上老往外排气，一股刺鼻的煤气味，现在一到半夜就有，熏得人头疼，你们赶紧来检查", None),
     ("figurative", None, "我现在是真的被困住了，欠了信用卡和网贷十几万，天天被催收，不知道该找谁帮忙", None),
+    # "我该怎么办，找哪个部门" asks for a procedure (2026-12-06).
+    ("ask_who", None, "我前年在饭店门口被人打了，肋骨骨折，打人的判了刑，可赔偿到现在都没给，法院说执行不了，我该怎么办，找哪个部门", None),
 ]
 
 # Emergencies that share the words: happening now, told the untidy way; each must still reach its platform.
 STILL_EMERGENCIES = [
+    (None, "我爸刚才在院子里摔倒了，头上一直流血，叫他也不答应，我该怎么办", "120"),
     (None, "现在厨房里一股很浓的煤气味，越来越大，我妈躺在地上叫不醒，快来人", "119"),
     (None, "我们被困在电梯里了，欠费停电了，里面好热，快来人", "119"),
     (None, "上个礼拜他就在村里说要弄死我，现在他拿着刀在我家门口转悠，我不敢出去", "110"),
