@@ -69,3 +69,22 @@ def test_a_report_of_a_hazard_is_not_raised_by_the_model_alone(engine, text):
 
 def test_a_report_of_a_fire_burning_now_still_alerts(engine):
     assert engine.triage("我要举报，对面的厂子着火了，火很大，烟一直往上冒").platform == "119"
+
+
+@pytest.mark.parametrize(
+    "text, unit, not_unit",
+    [
+        # A short weight said the caller's way is metrology (2026-12-06).
+        ("喂，那个菜市场卖肉的秤根本不准，我买了两斤回家一称少了三两，你们管一管", "scjgj", "cgj"),
+        ("早市上卖水果的那个秤也不准，跟他说他还骂人", "scjgj", "cgj"),
+        # A community hospital is health, not the community office.
+        ("我想问一下我们那个社区卫生服务站周末有没有医生上班，孩子咳嗽好几天了", "wjw", "sd"),
+        ("社区医院打疫苗要排好几个小时的队，能不能多开一个窗口", "wjw", "sd"),
+        # Firecrackers in a no-fireworks area.
+        ("我们小区天天有人放鞭炮，城区不是禁放吗，一大早就把孩子吓醒了", "gaj", "zjj"),
+    ],
+)
+def test_units_said_the_callers_way(engine, text, unit, not_unit):
+    result = engine.triage(text)
+    assert result.department == unit, result.reasons
+    assert result.department != not_unit
