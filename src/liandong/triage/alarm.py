@@ -50,10 +50,12 @@ NEAR_PAST = re.compile(r"昨天|昨晚|昨日|前天|前[两三几]天|[两三�
 FREQUENT = re.compile(
     r"经常|常常|时常|常年|总是|老是|多次|几次|好几次|好几回|几回|两三回|屡次|屡屡|频发|频繁|频频|反复|每次|每年|每到|每逢|每当|天天|每天|每晚|"
     r"(?<!一)动不动(?!了)|三天两头|隔三差五|时有发生|接二连三|不时|常有|本来就|向来|一向|历来|长期|一到[^，。！？；,!?\n]{0,8}就|"
-    r"有时候|有时(?!间)|偶尔|时不时"
+    r"有时候|有时(?!间)|偶尔|时不时|一直(?:在)?(?=吃|服|用)"
 )
 # Words that place the telling at this moment (a habit told beside them may be happening now: "他天天打我，我现在不敢回家").
 MOMENT = re.compile(r"正在|刚才|刚刚|刚发现|此刻|这会儿|眼下|现在(?!" + HABIT_NOW + r")|目前|今天|今晚|今早|今儿|分钟了|小时了")
+# Treated already: taken to a doctor, the thing taken out, the stomach washed.
+TREATED = re.compile(r"医院|诊所|卫生院|急诊|胃镜|洗胃|取出来|拿出来|吐出来")
 # More of a medicine than prescribed: beside it, "每天吃降压药" may be how the overdose happened.
 EXCESS = re.compile(r"一整瓶|整瓶|整盒|一把|过量|吃多了|多吃了好几|全吃|都吃了|好几片|十几片|二十多片|几十片|很多片|一板")
 # "压得我喘不过气", "忙得喘不过气来": pressure or work as a degree, not breathlessness.
@@ -371,6 +373,13 @@ class AlarmJudge:
                 return None
             if FAR_PAST.search(clause) or PERFECT_BEFORE.search(text[max(clause_left, start - 8) : start]) or PERFECT_AFTER.search(text[end : end + 3]):
                 return "已经过去的事件"
+            # "前天把一个硬币吞下去了，送到医院取出来了，现在没事了": a day or two ago, treated, and fine now — not when
+            # more than prescribed was taken (its harm can come later), nor with anything urgent or happening now.
+            if (
+                NEAR_PAST.search(clause) and RESOLVED.search(sentence) and TREATED.search(sentence)
+                and not EXCESS.search(sentence) and not URGENT.search(sentence) and not STRONG_NOW.search(sentence)
+            ):
+                return "已经处置或已经没事"
             # "每天吃两种降压药": medicine taken as prescribed, with nothing in the sentence about taking too much.
             if FREQUENT.search(clause) and not EXCESS.search(sentence) and not URGENT.search(sentence):
                 return "经常、长期的情况（如按时服药），不是正在发生的事件"

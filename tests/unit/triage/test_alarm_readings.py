@@ -70,10 +70,16 @@ NOT_NOW = [
     ("figurative", None, "我现在是真的被困住了，欠了信用卡和网贷十几万，天天被催收，不知道该找谁帮忙", None),
     # "我该怎么办，找哪个部门" asks for a procedure (2026-12-06).
     ("ask_who", None, "我前年在饭店门口被人打了，肋骨骨折，打人的判了刑，可赔偿到现在都没给，法院说执行不了，我该怎么办，找哪个部门", None),
+    # Medicine taken as prescribed all along; a swallowed thing taken out at hospital days ago (2026-12-06).
+    ("prescribed", None, "我想咨询一下，我爸一直在吃降糖药，最近血糖还是高，社区能不能给换个药，医保能报吗", None),
+    ("treated", None, "我家闺女昨天把一颗玻璃珠咽下去了，送到县医院做胃镜取出来了，现在没事了，就是想问问急诊那个收费标准", None),
 ]
 
 # Emergencies that share the words: happening now, told the untidy way; each must still reach its platform.
 STILL_EMERGENCIES = [
+    (None, "孩子昨天吞了个硬币，现在没事了", "120"),  # not treated: still a call
+    (None, "我昨天吃了一整瓶安眠药，去医院洗了胃，现在没事了", "120"),  # more than prescribed: harm can come later
+    (None, "我妈一直在吃降压药，刚才一下子吃了十几片，现在头晕", "120"),
     (None, "我爸刚才在院子里摔倒了，头上一直流血，叫他也不答应，我该怎么办", "120"),
     (None, "现在厨房里一股很浓的煤气味，越来越大，我妈躺在地上叫不醒，快来人", "119"),
     (None, "我们被困在电梯里了，欠费停电了，里面好热，快来人", "119"),

@@ -88,3 +88,8 @@ def test_units_said_the_callers_way(engine, text, unit, not_unit):
     result = engine.triage(text)
     assert result.department == unit, result.reasons
     assert result.department != not_unit
+
+
+def test_oxygen_fees_on_an_ambulance_bill_are_not_gas_fees(engine):
+    result = engine.triage("我要投诉一下救护车收费，拉了五公里收了六百多，还有什么出诊费、氧气费，这个有没有标准")
+    assert result.department == "wjw", result.reasons
