@@ -56,6 +56,16 @@ FREQUENT = re.compile(
 MOMENT = re.compile(r"正在|刚才|刚刚|刚发现|此刻|这会儿|眼下|现在(?!" + HABIT_NOW + r")|目前|今天|今晚|今早|今儿|分钟了|小时了")
 # Treated already: taken to a doctor, the thing taken out, the stomach washed.
 TREATED = re.compile(r"医院|诊所|卫生院|急诊|胃镜|洗胃|取出来|拿出来|吐出来")
+# "今天倒是没打": this moment said only to say it is not happening now.
+# Not "到现在还没回来" (an absence still going on) nor "现在叫不醒" (a state that is the emergency).
+NEGATED_MOMENT = re.compile(r"(?<![到至直])(?:今天|今晚|现在|这会儿|目前)(?:倒是|倒|也|暂时)?(?:没有|没|不)(?!回|找|见|联系|消息|接|醒|动|出来|下来|上来|说话|呼吸|气)")
+
+
+def at_this_moment(sentence: str) -> bool:
+    """A word placing the telling at this moment, in a clause that does not say it is not happening now."""
+    return any(MOMENT.search(piece) and not NEGATED_MOMENT.search(piece) for piece in clauses(sentence))
+
+
 # More of a medicine than prescribed: beside it, "每天吃降压药" may be how the overdose happened.
 EXCESS = re.compile(r"一整瓶|整瓶|整盒|一把|过量|吃多了|多吃了好几|全吃|都吃了|好几片|十几片|二十多片|几十片|很多片|一板")
 # "压得我喘不过气", "忙得喘不过气来": pressure or work as a degree, not breathlessness.
@@ -389,7 +399,7 @@ class AlarmJudge:
         if FAR_PAST.search(clause) and not NOW.search(clause) and not item.never_miss:
             return "已经过去的事件"
         # A habit in the cue's own clause ("有时候还能听见打孩子的声音"), nothing placing the sentence at this moment.
-        if FREQUENT.search(clause) and not NOW.search(clause) and not MOMENT.search(sentence) and not is_urgent(sentence):
+        if FREQUENT.search(clause) and not NOW.search(clause) and not at_this_moment(sentence) and not is_urgent(sentence):
             return "经常、多次发生的情况，不是正在发生的事件"
         if REFERENCE_AFTER.match(text, end) and not STRONG_NOW.search(sentence) and not is_urgent(sentence):
             return "说的是以前那件事或那个人，不是正在发生的事件"
@@ -470,10 +480,13 @@ def clauses(sentence: str) -> list[str]:
 
 
 def live_now(sentence: str) -> bool:
-    """A word saying it is happening now, clause by clause: a "现在" that tells the aftermath ("现在在家休养")
-    or opens a question about the rules ("想问问现在有没有进展") does not say the event is happening now."""
+    """A word saying it is happening now, clause by clause: a "现在" that tells the aftermath ("现在在家休养"),
+    opens a question about the rules ("想问问现在有没有进展") or says it is not happening ("今天倒是没闹") does not say
+    the event is happening now."""
     for piece in clauses(sentence):
-        if NOW.search(piece) and not AFTERMATH.search(piece) and not (ASKING.search(piece) and not STRONG_NOW.search(piece)):
+        if NOW.search(piece) and not AFTERMATH.search(piece) and not (ASKING.search(piece) and not STRONG_NOW.search(piece)) and not (
+            NEGATED_MOMENT.search(piece) and not STRONG_NOW.search(piece)
+        ):
             return True
     return False
 

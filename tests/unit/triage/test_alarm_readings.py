@@ -73,10 +73,15 @@ NOT_NOW = [
     # Medicine taken as prescribed all along; a swallowed thing taken out at hospital days ago (2026-12-06).
     ("prescribed", None, "我想咨询一下，我爸一直在吃降糖药，最近血糖还是高，社区能不能给换个药，医保能报吗", None),
     ("treated", None, "我家闺女昨天把一颗玻璃珠咽下去了，送到县医院做胃镜取出来了，现在没事了，就是想问问急诊那个收费标准", None),
+    # A habit, and "today" said only to say it is not happening (2026-12-06).
+    ("negated_moment", None, "我们对门那家隔三差五就吵架打架，砸东西，孩子哭得厉害，今天倒是没闹，我就是想问问这种家里的事社区管不管", None),
 ]
 
 # Emergencies that share the words: happening now, told the untidy way; each must still reach its platform.
 STILL_EMERGENCIES = [
+    (None, "我奶奶有点糊涂，今天早上出门到现在都没回来，快九个小时了，天都黑了，附近都找遍了", "110"),  # "到现在没回来" goes on
+    (None, "我爸经常犯心脏病，现在没呼吸了，快来", "120"),
+    (None, "我们对门那家隔三差五就打架，今天又打起来了，男的拿着刀，女的一直喊救命", "110"),
     (None, "孩子昨天吞了个硬币，现在没事了", "120"),  # not treated: still a call
     (None, "我昨天吃了一整瓶安眠药，去医院洗了胃，现在没事了", "120"),  # more than prescribed: harm can come later
     (None, "我妈一直在吃降压药，刚才一下子吃了十几片，现在头晕", "120"),
