@@ -75,8 +75,8 @@ def _load(request: Request) -> Identity | None:
     engine = request.app.state.engine
     # Only reads, so a read never waits for (or fails on) a writer; last-seen marks and token use are written after
     # the response, each in its own short transaction (core.after).
-    with session_factory(engine)() as db:
-        if session_token:
+    if session_token:
+        with session_factory(engine)() as db:
             user, mark = sessions.resolve(db, token=str(session_token), now=now, timeouts=timeouts())
             identity = _of_user(user, db, str(session_token)) if user is not None else None
             if mark is not None:
@@ -85,7 +85,9 @@ def _load(request: Request) -> Identity | None:
                 # A dead session id is dropped from the cookie; it never falls back to a token.
                 cookie.pop(SESSION_ID, None)
             return identity
-        row = tokens.authenticate(db, token=presented, now=now)
+    # A token is one plain read on a pooled connection (no ORM session): it runs on every integration call.
+    with engine.connect() as connection:
+        row = tokens.authenticate(connection, token=presented, now=now)
         if row is not None:
             if tokens.use_due(row, now):
                 after.defer(request.scope, engine, partial(tokens.record_use, token_id=row.id, now=now))

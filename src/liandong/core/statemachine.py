@@ -131,6 +131,13 @@ class Machine:
         self.by_action: dict = {}
         for r in self.rules:
             self.by_action[r.action] = (*self.by_action.get(r.action, ()), r)
+        # Per source status, the actions in the table's order, each with its rules from that status: `permitted` runs
+        # for every order an answer or a page shows, and need not walk every action to find the few that apply.
+        self._from: dict = {}
+        for action in self.actions:
+            rules_ = self.by_action.get(action, ())
+            for source in dict.fromkeys(s for r in rules_ for s in r.sources):
+                self._from.setdefault(source, []).append((action, tuple(r for r in rules_ if source in r.sources)))
 
     def admits(self, rule_: Rule, facts: Facts, actor: Actor) -> bool:
         if actor.role in CENTRE_WIDE and not rule_.exclusive:
@@ -143,8 +150,8 @@ class Machine:
     def permitted(self, facts: Facts, actor: Actor) -> list[Allowed]:
         """Every action this actor may take now, each with the fields its form needs."""
         allowed: list[Allowed] = []
-        for action in self.actions:
-            for r in self.matching(facts, action):
+        for action, rules_ in self._from.get(facts.status, ()):
+            for r in rules_:
                 if self.admits(r, facts, actor) and all(g.holds(facts) for g in r.guards):
                     allowed.append(Allowed(action, self.action_labels[action], r.fields, r.one_click, r.danger))
                     break

@@ -127,10 +127,26 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
         event.listen(engine, "rollback", lambda connection: _hand_on(connection.info))
         event.listen(engine.pool, "checkin", lambda _dbapi, record: _hand_on(record.info) if record is not None else None)
         return engine
+    if parsed.get_driver_name() == "psycopg":
+        _cache_wide_statements()
     engine = create_engine(url, **kwargs)
     event.listen(engine.pool, "checkin", _note_checkin)
     event.listen(engine.pool, "checkout", _ping_if_idle)
     return engine
+
+
+# psycopg turns a statement's `%(name)s` placeholders into PostgreSQL's `$n` once and caches that, but not for a
+# statement with more than 50 parameters (a limit meant for multi-row INSERTs, whose text varies with the row
+# count). A new order's one-row INSERT has one parameter per column (the ORM sends every column), so it was parsed
+# anew on every creation, ~0.2 ms each. Its text never varies: the limit is raised to cover the widest table.
+# psycopg is pinned (pyproject.toml); tests/integration/core/test_pool_ping.py checks the setting still exists.
+WIDE_STATEMENT_PARAMS = 64
+
+
+def _cache_wide_statements() -> None:
+    from psycopg import _queries
+
+    _queries.MAX_CACHED_STATEMENT_PARAMS = max(_queries.MAX_CACHED_STATEMENT_PARAMS, WIDE_STATEMENT_PARAMS)
 
 
 # A pooled connection unused for longer than this is tested before it is handed out (the server may have closed

@@ -30,6 +30,17 @@ def _end_write(session: Session, transaction: SessionTransaction, error: BaseExc
         session.close()
 
 
+# session.info: the request's open write transaction, until it is ended (here or by `end_write`).
+_OPEN = "liandong.write_transaction"
+
+
+def end_write(session: Session) -> None:
+    """End the request's write transaction now, in the calling thread (commit, connection handed back): for an endpoint
+    that does its whole use case in one thread hop, so ending it takes no hop of its own. A failed commit raises here,
+    to the endpoint's caller, as it would at the dependency's exit; the dependency then has nothing left to end."""
+    _end_write(session, session.info.pop(_OPEN), None)
+
+
 def _end_read(session: Session) -> None:
     try:
         session.rollback()
@@ -39,13 +50,15 @@ def _end_read(session: Session) -> None:
 
 async def write_session(request: Request) -> AsyncIterator[Session]:
     session = session_factory(writer(request.app.state.engine))()
-    transaction = session.begin().__enter__()  # as `with session.begin():`, ended in _end_write
+    transaction = session.info[_OPEN] = session.begin().__enter__()  # as `with session.begin():`, ended in _end_write
     try:
         yield session
     except BaseException as error:
-        await _in_thread(_end_write, session, transaction, error)
+        if session.info.pop(_OPEN, None) is not None:
+            await _in_thread(_end_write, session, transaction, error)
         raise
-    await _in_thread(_end_write, session, transaction, None)
+    if session.info.pop(_OPEN, None) is not None:
+        await _in_thread(_end_write, session, transaction, None)
 
 
 async def read_session(request: Request) -> AsyncIterator[Session]:

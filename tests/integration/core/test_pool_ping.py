@@ -45,3 +45,26 @@ def test_a_connection_in_steady_use_is_not_pinged(postgres_database, monkeypatch
         assert pings == []
     finally:
         engine.dispose()
+
+
+def test_psycopg_caches_the_parsing_of_every_table_s_one_row_insert(postgres_database):
+    """psycopg caches a statement's placeholder parsing only up to MAX_CACHED_STATEMENT_PARAMS parameters; an engine
+    raises it to cover the widest table's one-row INSERT (the order's), so a creation does not parse it anew."""
+    from psycopg import _queries
+    from psycopg.adapt import Transformer
+    from sqlalchemy import insert
+
+    import liandong.app  # noqa: F401 - every model registered on the metadata
+
+    engine = db.make_engine(postgres_database)
+    try:
+        widest = max(db.Base.metadata.tables.values(), key=lambda table: len(table.columns))
+        statement = str(insert(widest).compile(dialect=engine.dialect)).encode()
+        assert statement.count(b"%(") == len(widest.columns) <= _queries.MAX_CACHED_STATEMENT_PARAMS
+        assert len(statement) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+        _queries._query2pg.cache_clear()
+        for _ in range(2):
+            _queries.PostgresQuery(Transformer()).convert(statement, {column.key: None for column in widest.columns})
+        assert _queries._query2pg.cache_info().hits == 1
+    finally:
+        engine.dispose()

@@ -135,3 +135,31 @@ def test_an_api_order_keeps_triage_s_suggestion_and_its_audit_record(client, eng
         stored = connection.execute(select(WorkOrder.triage).where(WorkOrder.id == order["id"])).scalar_one()
         audited = connection.scalar(select(func.count()).select_from(AuditRecord).where(AuditRecord.target == order["number"]))
     assert stored == order["triage"] and audited == 1
+
+
+def test_a_creation_whose_commit_fails_answers_the_error_and_stores_nothing(client, engine, monkeypatch):
+    """The creation commits in its own thread (db.deps.end_write): a failed commit still reaches the caller, rolls
+    everything back (order, timeline, outbox, audit) and hands the write lock on, so the next creation goes in."""
+    from liandong.audit import service as audit_service
+    from liandong.audit.models import AuditRecord
+    from liandong.core.errors import Conflict
+    from liandong.core.outbox import OutboxMessage
+    from liandong.workorder.models import OrderEvent
+
+    def counts():
+        with engine.connect() as connection:
+            return [connection.scalar(select(func.count()).select_from(model)) for model in (WorkOrder, OrderEvent, OutboxMessage, AuditRecord)]
+
+    before = counts()
+    sealed = audit_service.seal
+
+    def refuse(session):
+        raise Conflict("测试：提交失败")
+
+    monkeypatch.setattr(audit_service, "seal", refuse)
+    response = client.post("/api/orders", json={"content": "小区门口占道经营，早晚高峰堵得走不了", "request_type": "complaint", "division_code": "140502"})
+    assert response.status_code == 409 and response.json()["detail"] == "测试：提交失败"
+    assert counts() == before
+    monkeypatch.setattr(audit_service, "seal", sealed)
+    order = create(client)
+    assert counts() == [before[0] + 1, before[1] + 1, before[2] + 1, before[3] + 1] and order["version"] == 2
