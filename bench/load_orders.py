@@ -47,6 +47,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def run_window(threads: list, stop: list, ready, seconds: float, sample):
+    """Start the client threads, open the measured window of `seconds` once they are all ready, wait for them;
+    (elapsed seconds, sample() before, sample() after)."""
+    for thread in threads:
+        thread.start()
+    first = sample()
+    stop[0] = time.perf_counter() + seconds
+    began = time.perf_counter()
+    ready.wait()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - began, first, sample()
+
+
 def _env(url: str, var_dir: Path, source: Path | None) -> dict:
     env = {**os.environ, "LIANDONG_DATABASE_URL": url, "LIANDONG_VAR_DIR": str(var_dir), "LIANDONG_EMBEDDED_WORKER": "false"}
     if source is not None:
@@ -186,17 +200,8 @@ def run(base: str, token: str, password: str, clients: int, readers: int, second
                     (reads.append(time.perf_counter() - t0) if status == 200 else errors.append(status))
 
     threads = [threading.Thread(target=writer) for _ in range(clients)] + [threading.Thread(target=reader) for _ in range(readers)]
-    for thread in threads:
-        thread.start()
     pids = process_tree(server.pid) if server else []
-    own0, server0 = resource.getrusage(resource.RUSAGE_SELF), cpu_seconds(pids)
-    stop[0] = time.perf_counter() + seconds
-    began = time.perf_counter()
-    ready.wait()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    own1, server1 = resource.getrusage(resource.RUSAGE_SELF), cpu_seconds(pids)
+    elapsed, (own0, server0), (own1, server1) = run_window(threads, stop, ready, seconds, lambda: (resource.getrusage(resource.RUSAGE_SELF), cpu_seconds(pids)))
     server_cpu = server1 - server0
     return {
         "created_per_s": round(len(latencies) / elapsed, 1),

@@ -74,17 +74,8 @@ def measure(sides: list[dict], clients: int, seconds: float) -> None:
                 (side["ok"] if status == 201 else side["errors"]).append(time.perf_counter() - began)
 
     threads = [threading.Thread(target=writer, args=(side,)) for side in sides for _ in range(clients)]
-    for thread in threads:
-        thread.start()
     pids = [lo.process_tree(side["server"].pid) for side in sides]
-    before = [lo.cpu_seconds(tree) for tree in pids]
-    stop[0] = time.perf_counter() + seconds
-    began = time.perf_counter()
-    ready.wait()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    after = [lo.cpu_seconds(tree) for tree in pids]
+    elapsed, before, after = lo.run_window(threads, stop, ready, seconds, lambda: [lo.cpu_seconds(tree) for tree in pids])
     for side, cpu0, cpu1 in zip(sides, before, after):
         cpu, created = cpu1 - cpu0, len(side["ok"])
         print(f"{side['label']} ({side['source']}): created_per_s {created / elapsed:.1f}, p99_ms {lo.percentile(side['ok'], 0.99) * 1000:.1f}, "
