@@ -69,6 +69,7 @@ def at_this_moment(sentence: str) -> bool:
 # More of a medicine than prescribed: beside it, "每天吃降压药" may be how the overdose happened.
 EXCESS = re.compile(r"一整瓶|整瓶|整盒|一把|过量|吃多了|多吃了好几|全吃|都吃了|好几片|十几片|二十多片|几十片|很多片|一板")
 # "压得我喘不过气", "忙得喘不过气来": pressure or work as a degree, not breathlessness.
+DISCOMFORT_DEGREE = re.compile(r"(?:冻|冷|热|累|饿|吵|熏|晒|挤|爬)得[^，,。！？!?；;\n逼欺打骂]{0,3}$")
 PRESSURE_BEFORE = re.compile(r"(?:压|逼|忙|愁|累)得[我你他她人们家都快]{0,3}$")
 # A cue that is itself a call for the service, and the polite forms of asking for it.
 SERVICE_CALL_CUE = re.compile(r"(?:叫|派|要|喊|打|来)(?:个|一?辆)?(?:救护车|急救车|消防车|警察|民警|120|119|110)")
@@ -151,6 +152,9 @@ POPULATION_AFTER = re.compile(
     r"^[^，,。！？!?；;\n]{0,3}?的(?:年轻人|人|孩子|学生|老人|小孩|青少年|中学生|大学生|患者|病人|女性|男性)(?:们)?[^，,。！？!?；;\n]{0,4}"
     r"(?:挺多|很多|不少|越来越多|多了|多得很|增多|太多|比较多|也多)"
 )
+# "那些想不开的人", "有些喝农药的老人": a kind of people named by what they do.
+KIND_BEFORE = re.compile(r"(?:那些|这些|有些|一些|有的|那种|这种|某些)[^，,。！？!?；;\n]{0,2}$")
+KIND_AFTER = re.compile(r"^的(?:人|年轻人|孩子|学生|老人|小孩|青少年|患者|病人)")
 # Animals as the ones in danger ("羊误食农药", "猪被热死"): not a person for 110/119/120. A person word after the
 # animal ("狗把孩子咬伤了") or a passive before it ("被狗咬了") makes the person the one hurt.
 # A compound animal ("马蜂", "蜜蜂") is one word, so "被马蜂蛰了" is a passive; tools and parts named after animals
@@ -259,6 +263,10 @@ class AlarmJudge:
         degree = DEGREE_BEFORE.search(text[max(0, start - 3) : start])
         if word.removeprefix("快").startswith(DEGREE_WORDS) and degree and not SYMPTOM_VERB.search(text[max(0, start - 6) : start - 3 + degree.start()]):
             return f"程度说法（「{text[max(0, start - 2):end]}」），不是病情"
+        # "冻得直说不想活了": cold, heat or fatigue as a degree, the sigh of a complaint (not pressure or bullying:
+        # "被逼得不想活了" stays a call).
+        if word.startswith(("不想活", "活不下去", "不活了")) and DISCOMFORT_DEGREE.search(text[max(0, start - 6) : start]):
+            return f"程度说法（「{text[max(0, start - 4):end]}」），不是轻生"
         if word.startswith("喘不过气") and PRESSURE_BEFORE.search(text[max(0, start - 5) : start]):
             return f"程度说法（「{text[max(0, start - 3):end]}」），不是病情"
         if FIGURATIVE.search(sentence) and not (item.never_miss and NOW.search(sentence)):
@@ -357,8 +365,8 @@ class AlarmJudge:
             return "泛指一类人并提出建议，不是具体发生的事件"
         if PREVENT_BEFORE.search(before) and not NOW.search(clause):
             return "问的是如何预防，不是正在发生的事件"
-        if POPULATION_AFTER.match(after):
-            return "说的是一类人（「……的人挺多」），不是具体发生的事件"
+        if POPULATION_AFTER.match(after) or (KIND_BEFORE.search(before) and KIND_AFTER.match(after)):
+            return "说的是一类人（「……的人挺多」「那些想不开的人」），不是具体发生的事件"
         # "药吃多了会不会伤肝": the thing named first, what is done to it as a condition, a consequence asked or
         # told after it, and nobody before it in the clause — a kind of thing, not somebody's overdose. A death after
         # it ("安眠药吃多了会死吗") is left to the alarm.
@@ -382,6 +390,12 @@ class AlarmJudge:
             if NOW.search(clause):
                 return None
             if FAR_PAST.search(clause) or PERFECT_BEFORE.search(text[max(clause_left, start - 8) : start]) or PERFECT_AFTER.search(text[end : end + 3]):
+                return "已经过去的事件"
+            # "去年……想不开吃了药，抢救过来了": a past anchor before the cue in its sentence and the rescue told — over.
+            if (
+                FAR_PAST.search(text, sentence_span(text, start, end)[0], start) and RESOLVED.search(sentence)
+                and not URGENT.search(sentence) and not STRONG_NOW.search(sentence)
+            ):
                 return "已经过去的事件"
             # "前天把一个硬币吞下去了，送到医院取出来了，现在没事了": a day or two ago, treated, and fine now — not when
             # more than prescribed was taken (its harm can come later), nor with anything urgent or happening now.

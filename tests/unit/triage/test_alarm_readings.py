@@ -75,10 +75,18 @@ NOT_NOW = [
     ("treated", None, "我家闺女昨天把一颗玻璃珠咽下去了，送到县医院做胃镜取出来了，现在没事了，就是想问问急诊那个收费标准", None),
     # A habit, and "today" said only to say it is not happening (2026-12-06).
     ("negated_moment", None, "我们对门那家隔三差五就吵架打架，砸东西，孩子哭得厉害，今天倒是没闹，我就是想问问这种家里的事社区管不管", None),
+    # Never-miss words as a complaint's sigh, a product sold, a rescue long ago, a kind of people (2026-12-06).
+    ("discomfort_degree", None, "我们这楼顶层夏天热得不行，空调也带不动，老人热得直说不想活了，能不能让物业给楼顶做个隔热", None),
+    ("sold", None, "我要举报，我们村口那家农资店偷偷卖禁售的百草枯，也不登记，谁去买都卖", None),
+    ("rescued_long_ago", None, "我想问问，我闺女前年在学校受了欺负，想不开喝了药，抢救过来了，现在已经上班了，当时学校答应的赔偿一直没给", None),
+    ("kind_of_people", None, "药店卖安眠药也不要处方，一次卖好几盒，万一那些想不开的人买去了怎么办，你们管管", None),
 ]
 
 # Emergencies that share the words: happening now, told the untidy way; each must still reach its platform.
 STILL_EMERGENCIES = [
+    (None, "我儿子被同学欺负得不想活了，刚才说要跳楼，现在一个人跑到河边去了", "120"),
+    (None, "小卖部卖的百草枯，我爸刚才喝了半瓶，现在一直吐", "120"),
+    (None, "我妈去年就想不开过一次，刚才又吃了一整瓶安眠药，叫不醒了", "120"),
     (None, "我奶奶有点糊涂，今天早上出门到现在都没回来，快九个小时了，天都黑了，附近都找遍了", "110"),  # "到现在没回来" goes on
     (None, "我爸经常犯心脏病，现在没呼吸了，快来", "120"),
     (None, "我们对门那家隔三差五就打架，今天又打起来了，男的拿着刀，女的一直喊救命", "110"),
