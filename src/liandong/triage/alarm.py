@@ -61,6 +61,11 @@ TREATED = re.compile(r"医院|诊所|卫生院|急诊|胃镜|洗胃|取出来|�
 NEGATED_MOMENT = re.compile(r"(?<![到至直])(?:今天|今晚|现在|这会儿|目前)(?:倒是|倒|也|暂时)?(?:没有|没|不)(?!回|找|见|联系|消息|接|醒|动|出来|下来|上来|说话|呼吸|气)")
 
 
+def nothing_new(told: str) -> bool:
+    """No strong "now", nothing again or sudden: what is told is how things stand, not a new event."""
+    return not STRONG_NOW.search(told) and "又" not in told and "突然" not in told
+
+
 def at_this_moment(sentence: str) -> bool:
     """A word placing the telling at this moment, in a clause that does not say it is not happening now."""
     return any(MOMENT.search(piece) and not NEGATED_MOMENT.search(piece) for piece in clauses(sentence))
@@ -391,18 +396,14 @@ class AlarmJudge:
                 return None
             if FAR_PAST.search(clause) or PERFECT_BEFORE.search(text[max(clause_left, start - 8) : start]) or PERFECT_AFTER.search(text[end : end + 3]):
                 return "已经过去的事件"
-            # "去年……想不开吃了药，抢救过来了": a past anchor before the cue in its sentence and the rescue told — over.
-            if (
-                FAR_PAST.search(text, sentence_span(text, start, end)[0], start) and RESOLVED.search(sentence)
-                and not URGENT.search(sentence) and not STRONG_NOW.search(sentence)
-            ):
+            # Told as over: a rescue or "fine now" in the sentence, nothing urgent or happening now —
+            over = RESOLVED.search(sentence) and not URGENT.search(sentence) and not STRONG_NOW.search(sentence)
+            # after a past anchor before the cue ("去年……想不开吃了药，抢救过来了"),
+            if over and FAR_PAST.search(text, sentence_span(text, start, end)[0], start):
                 return "已经过去的事件"
-            # "前天把一个硬币吞下去了，送到医院取出来了，现在没事了": a day or two ago, treated, and fine now — not when
-            # more than prescribed was taken (its harm can come later), nor with anything urgent or happening now.
-            if (
-                NEAR_PAST.search(clause) and RESOLVED.search(sentence) and TREATED.search(sentence)
-                and not EXCESS.search(sentence) and not URGENT.search(sentence) and not STRONG_NOW.search(sentence)
-            ):
+            # or a day or two ago and treated ("前天把一个硬币吞下去了，送到医院取出来了，现在没事了") — not when more than
+            # prescribed was taken (its harm can come later).
+            if over and NEAR_PAST.search(clause) and TREATED.search(sentence) and not EXCESS.search(sentence):
                 return "已经处置或已经没事"
             # "每天吃两种降压药": medicine taken as prescribed, with nothing in the sentence about taking too much.
             if FREQUENT.search(clause) and not EXCESS.search(sentence) and not URGENT.search(sentence):
@@ -451,13 +452,7 @@ class AlarmJudge:
         if not (FAR_PAST.search(text, sentence_left, clause_right) and PLAIN_NOW.search(rest)):
             return False
         told = text[clause_left:sentence_right]
-        return (
-            all(m.group(0) == "现在" for m in NOW.finditer(told))
-            and not STRONG_NOW.search(told)
-            and "又" not in told
-            and "突然" not in told
-            and not URGENT.search(sentence)
-        )
+        return all(m.group(0) == "现在" for m in NOW.finditer(told)) and nothing_new(told) and not URGENT.search(sentence)
 
     @staticmethod
     def sequela(text: str, sentence_left: int, clause_left: int, clause: str) -> bool:
@@ -466,9 +461,7 @@ class AlarmJudge:
         return bool(
             FAR_PAST.search(text, sentence_left, clause_left)
             and PLAIN_NOW.search(clause)
-            and not STRONG_NOW.search(clause)
-            and "又" not in clause
-            and "突然" not in clause
+            and nothing_new(clause)
             and not URGENT.search(text, sentence_left, clause_left + len(clause) + 60)
         )
 

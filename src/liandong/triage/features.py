@@ -94,23 +94,32 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         l2 row norm — so the same numbers. Anything else goes through sklearn."""
         from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
-        tfidf = self.__dict__.get("_tfidf")
-        idf = getattr(tfidf, "idf_", None) if tfidf is not None else None
-        simple = (
-            isinstance(raw_documents, list) and idf is not None and not self.binary and self.norm == "l2" and self.use_idf
-            and np.dtype(self.dtype) in (np.dtype(np.float32), np.dtype(np.float64)) and "vocabulary_" in self.__dict__
-        )
-        if not simple:
+        idf = self._simple_idf()
+        if not isinstance(raw_documents, list) or idf is None:
             return super().transform(raw_documents)
         _, X = self._count_vocab(raw_documents, fixed_vocab=True)
         if X.dtype != np.dtype(self.dtype):
             X = X.astype(self.dtype)
-        if self.sublinear_tf:
-            np.log(X.data, X.data)
-            X.data += 1.0
-        X.data *= idf[X.indices]
+        self._weigh(X.data, X.indices, idf)
         inplace_csr_row_normalize_l2(X)
         return X
+
+    def _simple_idf(self):
+        """The fitted idf weights when this vectorizer's own steps apply (l2 norm, idf, float counts), else None."""
+        tfidf = self.__dict__.get("_tfidf")
+        idf = getattr(tfidf, "idf_", None) if tfidf is not None else None
+        simple = (
+            idf is not None and not self.binary and self.norm == "l2" and self.use_idf
+            and np.dtype(self.dtype) in (np.dtype(np.float32), np.dtype(np.float64)) and "vocabulary_" in self.__dict__
+        )
+        return idf if simple else None
+
+    def _weigh(self, data: np.ndarray, indices: np.ndarray, idf: np.ndarray) -> None:
+        """Counts to tf-idf in place, in sklearn's order and dtypes: sublinear tf, then idf (the l2 norm follows)."""
+        if self.sublinear_tf:
+            np.log(data, data)
+            data += 1.0
+        data *= idf[indices]
 
     def row(self, doc: str):
         """`transform([doc])` as one row's (sorted column indices, float32 values), without building sparse matrices
@@ -121,13 +130,9 @@ class CompactTfidfVectorizer(TfidfVectorizer):
 
         from sklearn.utils.sparsefuncs_fast import inplace_csr_row_normalize_l2
 
-        tfidf = self.__dict__.get("_tfidf")
-        idf = getattr(tfidf, "idf_", None) if tfidf is not None else None
+        idf = self._simple_idf()
         analyze = self._fast_analyzer()
-        if (
-            analyze is None or idf is None or self.binary or self.norm != "l2" or not self.use_idf or not self.sublinear_tf
-            or np.dtype(self.dtype) != np.dtype(np.float32) or "vocabulary_" not in self.__dict__
-        ):
+        if analyze is None or idf is None or not self.sublinear_tf or np.dtype(self.dtype) != np.dtype(np.float32):
             return None
         if self.analyzer == "char":
             indices, counts = self._char_row(doc)
@@ -138,9 +143,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             columns = sorted(counted)
             indices = np.array(columns, dtype=np.int32)
             data = np.array([counted[c] for c in columns], dtype=np.intc).astype(np.float32)
-        np.log(data, data)
-        data += 1.0
-        data *= idf[indices]
+        self._weigh(data, indices, idf)
         # The normaliser reads only these four attributes of a CSR matrix: no matrix is built for one row.
         inplace_csr_row_normalize_l2(SimpleNamespace(data=data, shape=(1, len(self.vocabulary_)), indices=indices, indptr=np.array([0, len(indices)], dtype=np.int32)))
         return indices, data
@@ -211,18 +214,9 @@ class CompactTfidfVectorizer(TfidfVectorizer):
                 candidates, where = grams, owner
             if not len(codes) or not len(candidates):
                 continue
-            if n == 1:  # single characters: a direct table by code point instead of a binary search
-                lookup = self._unigram_lookup(codes, columns)
-                found = lookup[np.minimum(candidates, len(lookup) - 1)]
-                hit = found >= 0
-                rows.append(where[hit])
-                cols.append(found[hit])
-                continue
-            at = np.searchsorted(codes, candidates)
-            at[at == len(codes)] = 0
-            hit = codes[at] == candidates
+            hit, found = self._gram_columns(n, codes, columns, candidates)
             rows.append(where[hit])
-            cols.append(columns[at[hit]])
+            cols.append(found)
         row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         col = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
         X = sparse.coo_matrix((np.ones(len(row), dtype=np.intc), (row, col)), shape=shape).tocsr()
@@ -230,6 +224,18 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         X = X.astype(self.dtype)
         X.sort_indices()
         return X
+
+    def _gram_columns(self, n: int, codes: np.ndarray, columns: np.ndarray, candidates: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which candidate n-gram codes are in the vocabulary (a mask) and their columns, in candidate order."""
+        if n == 1:  # single characters: a direct table by code point instead of a binary search
+            lookup = self._unigram_lookup(codes, columns)
+            found = lookup[np.minimum(candidates, len(lookup) - 1)]
+            hit = found >= 0
+            return hit, found[hit]
+        at = np.searchsorted(codes, candidates)
+        at[at == len(codes)] = 0
+        hit = codes[at] == candidates
+        return hit, columns[at[hit]]
 
     def _char_row(self, doc: str) -> tuple[np.ndarray, np.ndarray]:
         """One document's char 1–3 gram columns (sorted, int32) and counts, looked up as `_char_count_matrix` does."""
@@ -242,14 +248,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
                 grams = (grams[:-1] << 21) | chars[n - 1 :]
             if not len(codes) or not len(grams):
                 continue
-            if n == 1:
-                lookup = self._unigram_lookup(codes, columns)
-                hit = lookup[np.minimum(grams, len(lookup) - 1)]
-                found.append(hit[hit >= 0])
-                continue
-            at = np.searchsorted(codes, grams)
-            at[at == len(codes)] = 0
-            found.append(columns[at[codes[at] == grams]])
+            found.append(self._gram_columns(n, codes, columns, grams)[1])
         if not found:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64)
         columns, counts = np.unique(np.concatenate(found), return_counts=True)
